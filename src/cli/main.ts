@@ -1,0 +1,56 @@
+/**
+ * CLI entry: a name → command registry, like vitest's. Each file in ./commands/
+ * default-exports a yargs CommandModule; adding a command means adding a file.
+ */
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import yargs, { type CommandModule } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { EXIT_USAGE } from '../errors.ts';
+import { VERSION } from '../version.ts';
+
+const commandsDir = new URL('./commands/', import.meta.url);
+
+async function loadCommands(): Promise<CommandModule[]> {
+  const files = readdirSync(fileURLToPath(commandsDir))
+    .filter((f) => /\.(ts|js)$/.test(f) && !/\.(test|d)\.ts$/.test(f))
+    .sort();
+  const modules = await Promise.all(
+    files.map((f) => import(new URL(f, commandsDir).href) as Promise<{ default: CommandModule }>),
+  );
+  return modules.map((m) => m.default);
+}
+
+export async function main(argv: string[] = hideBin(process.argv)): Promise<void> {
+  const cli = yargs(argv)
+    .scriptName('tailcheck')
+    .usage(
+      'tailcheck — robustness of text classifiers under typos, synonyms and paraphrases,\n' +
+        'broken down by class frequency (many / medium / few-shot classes).\n\nUsage: $0 <command> [options]',
+    )
+    .version(VERSION)
+    .strict()
+    .demandCommand(1, 'Name a command: tailcheck audit, tailcheck perturb, tailcheck perturbations, …')
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .epilog('Docs: README.md. Exit codes: 0 ok, 1 a robustness gate failed, 2 usage or input error.')
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`tailcheck: ${msg}\nRun with --help for usage.\n`);
+      process.exit(EXIT_USAGE);
+    });
+  for (const command of await loadCommands()) cli.command(command);
+  await cli.parseAsync();
+}
+
+try {
+  await main();
+} catch (err) {
+  const exitCode = (err as { exitCode?: number }).exitCode;
+  if (typeof exitCode === 'number') {
+    process.stderr.write(`tailcheck: ${(err as Error).message}\n`);
+    process.exitCode = exitCode;
+  } else {
+    throw err;
+  }
+}

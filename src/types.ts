@@ -1,0 +1,241 @@
+/**
+ * Shared contracts between the pipeline stages:
+ *   data → perturb → classify → measure → report  (+ cli/, vitest/)
+ * Every stage imports its vocabulary from here so the stages cannot drift apart.
+ */
+
+// ───────────────────────────── perturbations ─────────────────────────────
+
+export type Family = 'typo' | 'synonym' | 'paraphrase';
+export type Severity = 1 | 2 | 3;
+export const SEVERITIES: readonly Severity[] = [1, 2, 3];
+
+/** A half-open character range [start, end) in UTF-16 code units (JS string indices). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * One replacement proposed by a perturbation, relative to the ORIGINAL text.
+ * Edits of one variant never overlap; the engine sorts and applies them.
+ */
+export interface EditProposal extends Span {
+  replacement: string;
+}
+
+/** One applied edit, with its position in both the original and the new text. */
+export interface Edit {
+  /** range in the original text */
+  from: [number, number];
+  /** range in the new text */
+  to: [number, number];
+  before: string;
+  after: string;
+}
+
+/** Deterministic random source (never Math.random). */
+export interface Rng {
+  /** uniform float in [0, 1) */
+  next(): number;
+  /** uniform integer in [0, n) */
+  int(n: number): number;
+  /** one element of a non-empty array */
+  pick<T>(items: readonly T[]): T;
+  /** k distinct elements, in the order drawn */
+  sample<T>(items: readonly T[], k: number): T[];
+  /** Fisher–Yates shuffle of a copy */
+  shuffle<T>(items: readonly T[]): T[];
+}
+
+/** What a perturbation sees when it is asked for one variant of one text. */
+export interface PerturbationContext {
+  /** seeded from (seed, perturbation, severity, variant index, text) only */
+  rng: Rng;
+  severity: Severity;
+  /** character ranges no edit may touch (numbers, URLs, e-mails, @mentions, amounts, negations, user regexes) */
+  protectedSpans: readonly Span[];
+  /** true when [start, end) overlaps no protected span */
+  isFree(start: number, end: number): boolean;
+  /** perturbation-specific options from the CLI / suite / API (e.g. paraphrase.model endpoint) */
+  options: Readonly<Record<string, unknown>>;
+}
+
+export interface PerturbationDefinition {
+  /** `family.kind`, e.g. `typo.keyboard` */
+  name: string;
+  family: Family;
+  description: string;
+  /** what each severity level means, in words (shown by `tailcheck perturbations`) */
+  severities: Record<Severity, string>;
+  /** slow or resource-hungry (loads a lexicon, calls a model) */
+  heavy?: boolean;
+  /** needs a model or endpoint configured; skipped unless configured */
+  needsModel?: boolean;
+  /** one-time resource loading (lexicons, indexes); idempotent */
+  init?(options: Readonly<Record<string, unknown>>): Promise<void>;
+  /** propose edits; return [] when the text has no eligible site (the variant is then `changed: false`) */
+  apply(text: string, ctx: PerturbationContext): EditProposal[] | Promise<EditProposal[]>;
+}
+
+export interface Variant {
+  text: string;
+  perturbation: string;
+  severity: Severity;
+  /** 0-based variant index */
+  variant: number;
+  /** false when no eligible site existed: never counted as robust */
+  changed: boolean;
+  edits: Edit[];
+}
+
+// ───────────────────────────── data ─────────────────────────────
+
+export interface Example {
+  /** the input's `id` field when present, else its 0-based row number, as a string */
+  id: string;
+  text: string;
+  /** gold label (absent for unlabelled perturb-only input) */
+  label?: string;
+  /** 1-based line (JSONL) or record (CSV/TSV) number in the source file, for error messages */
+  line: number;
+  /** the input's other fields, passed through */
+  extra: Record<string, unknown>;
+}
+
+// ───────────────────────────── classify ─────────────────────────────
+
+export interface Prediction {
+  /** argmax label */
+  label: string;
+  /** probability for every model label, in `Classifier.labels` order */
+  scores: number[];
+}
+
+export interface Classifier {
+  /** the model's labels, in score order */
+  readonly labels: readonly string[];
+  /** stable identity of the model (weights + settings) used to key the prediction cache */
+  readonly fingerprint: string;
+  /** human-readable identity (path, URL, command) */
+  readonly id: string;
+  classify(texts: readonly string[]): Promise<Prediction[]>;
+  close?(): Promise<void>;
+}
+
+// ───────────────────────────── measure ─────────────────────────────
+
+export type FrequencySource = 'train' | 'class-counts' | 'model' | 'eval';
+
+export interface ClassInfo {
+  label: string;
+  trainCount: number;
+  bucket: string;
+}
+
+export interface BucketInfo {
+  name: string;
+  /** inclusive bounds on training count for this bucket */
+  minCount: number;
+  maxCount: number;
+  labels: string[];
+}
+
+export interface Metrics {
+  /** number of changed variants */
+  n: number;
+  /** number of examples with at least one changed variant */
+  nExamples: number;
+  cleanAccuracy: number;
+  perturbedAccuracy: number;
+  drop: number;
+  dropCI: [number, number];
+  flipRate: number;
+  breakRate: number;
+  robustAccuracy: number;
+  confidenceDrop: number;
+  macroF1Clean: number;
+  macroF1Perturbed: number;
+  balancedAccuracyClean: number;
+  balancedAccuracyPerturbed: number;
+}
+
+export interface Estimate {
+  value: number;
+  ci: [number, number];
+}
+
+export interface Result {
+  perturbation: string;
+  severity: Severity;
+  overall: Metrics;
+  buckets: Record<string, Metrics>;
+  perClass: Record<string, Metrics>;
+  /** tail-bucket drop − head-bucket drop (null when fewer than two buckets have data) */
+  headTailGap: Estimate | null;
+  /** least-squares slope of per-class drop against ln(training count) */
+  tailSlope: Estimate | null;
+}
+
+// ───────────────────────────── report ─────────────────────────────
+
+export interface VariantRecord {
+  perturbation: string;
+  severity: Severity;
+  variant: number;
+  text: string;
+  changed: boolean;
+  prediction: string;
+  /** probability of `prediction` */
+  confidence: number;
+  /** probability of the gold label */
+  goldProb: number;
+  /** prediction after post-hoc logit adjustment (only with --logit-adjust) */
+  adjustedPrediction?: string;
+  adjustedGoldProb?: number;
+}
+
+export interface ExampleRecord {
+  id: string;
+  text: string;
+  label: string;
+  prediction: string;
+  confidence: number;
+  goldProb: number;
+  adjustedPrediction?: string;
+  adjustedGoldProb?: number;
+  variants: VariantRecord[];
+}
+
+export interface ReportConfig {
+  model: { id: string; fingerprint: string; labels: string[] };
+  data: { path: string; n: number; textField: string; labelField: string };
+  perturbations: string[];
+  severities: Severity[];
+  variants: number;
+  seed: number;
+  bootstrap: { resamples: number; confidence: number };
+  buckets: { mode: string; spec: string };
+  frequencySource: FrequencySource;
+  logitAdjust: { tau: number } | null;
+  shard: { index: number; count: number } | null;
+}
+
+export interface Report {
+  schema: 'tailcheck/report@1';
+  tool: { name: 'tailcheck'; version: string };
+  config: ReportConfig;
+  classes: ClassInfo[];
+  buckets: BucketInfo[];
+  /** all perturbations pooled, per severity (the headline numbers) */
+  summary: Result[];
+  results: Result[];
+  /** the same metrics under post-hoc logit adjustment (only with --logit-adjust) */
+  logitAdjusted: { summary: Result[]; results: Result[] } | null;
+  /** one-line human verdict */
+  verdict: string;
+  warnings: string[];
+  /** per-example records; absent when written separately with --examples-out */
+  examples?: ExampleRecord[];
+  examplesFile?: string;
+}
