@@ -22,6 +22,12 @@ export interface Span {
  */
 export interface EditProposal extends Span {
   replacement: string;
+  /**
+   * The edit rewrites a negation into an equivalent one ("do not" ↔ "don't", "cannot" ↔ "can't").
+   * Negations are protected, but such an edit keeps the meaning: the engine lets it overlap negation
+   * spans (and no other protected span) when the replacement carries exactly as many negations.
+   */
+  rewritesNegation?: boolean;
 }
 
 /** One applied edit, with its position in both the original and the new text. */
@@ -57,6 +63,8 @@ export interface PerturbationContext {
   protectedSpans: readonly Span[];
   /** true when [start, end) overlaps no protected span */
   isFree(start: number, end: number): boolean;
+  /** true when [start, end) overlaps no protected span other than negations (for `rewritesNegation` edits) */
+  isFreeExceptNegations(start: number, end: number): boolean;
   /** perturbation-specific options from the CLI / suite / API (e.g. paraphrase.model endpoint) */
   options: Readonly<Record<string, unknown>>;
 }
@@ -197,6 +205,8 @@ export interface VariantRecord {
 
 export interface ExampleRecord {
   id: string;
+  /** 1-based line/record number in the source file: merged shard reports are ordered by it */
+  row?: number;
   text: string;
   label: string;
   prediction: string;

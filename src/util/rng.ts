@@ -41,60 +41,76 @@ export function rngKey(...parts: readonly (string | number)[]): string {
   return parts.join('\u241f');
 }
 
-/** sfc32 generator seeded from the hash of `key`. */
-export function createRng(key: string): Rng {
-  let [a, b, c, d] = hash128(key);
-  const nextU32 = (): number => {
-    a >>>= 0;
-    b >>>= 0;
-    c >>>= 0;
-    d >>>= 0;
-    let t = (a + b) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    d = (d + 1) | 0;
-    t = (t + d) | 0;
-    c = (c + t) | 0;
-    return t >>> 0;
-  };
-  // Discard the first outputs: sfc32 mixes poorly for a few rounds after seeding.
-  for (let i = 0; i < 12; i++) nextU32();
+/**
+ * sfc32 generator. A class rather than closures: one is created per variant, so construction
+ * sits on the perturbation hot path.
+ */
+class Sfc32 implements Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
 
-  const next = (): number => nextU32() / 4294967296;
-  const int = (n: number): number => {
+  constructor(key: string) {
+    [this.a, this.b, this.c, this.d] = hash128(key);
+    // Discard the first outputs: sfc32 mixes poorly for a few rounds after seeding.
+    for (let i = 0; i < 12; i++) this.nextU32();
+  }
+
+  private nextU32(): number {
+    const a = this.a >>> 0;
+    const b = this.b >>> 0;
+    const c = this.c >>> 0;
+    let t = (a + b) | 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) | 0;
+    const rotated = (c << 21) | (c >>> 11);
+    this.d = (this.d + 1) | 0;
+    t = (t + this.d) | 0;
+    this.c = (rotated + t) | 0;
+    return t >>> 0;
+  }
+
+  next(): number {
+    return this.nextU32() / 4294967296;
+  }
+
+  int(n: number): number {
     if (!(n >= 1)) throw new RangeError(`rng.int needs n >= 1, got ${n}`);
-    return Math.floor(next() * n);
-  };
-  const shuffle = <T>(items: readonly T[]): T[] => {
+    return Math.floor(this.next() * n);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new RangeError('rng.pick on an empty array');
+    return items[this.int(items.length)] as T;
+  }
+
+  sample<T>(items: readonly T[], k: number): T[] {
+    // Partial Fisher–Yates: O(k) swaps on a copy.
+    const pool = items.slice();
+    const m = Math.min(k, pool.length);
+    for (let i = 0; i < m; i++) {
+      const j = i + this.int(pool.length - i);
+      const tmp = pool[i] as T;
+      pool[i] = pool[j] as T;
+      pool[j] = tmp;
+    }
+    return pool.slice(0, m);
+  }
+
+  shuffle<T>(items: readonly T[]): T[] {
     const out = items.slice();
     for (let i = out.length - 1; i > 0; i--) {
-      const j = int(i + 1);
+      const j = this.int(i + 1);
       const tmp = out[i] as T;
       out[i] = out[j] as T;
       out[j] = tmp;
     }
     return out;
-  };
-  return {
-    next,
-    int,
-    pick<T>(items: readonly T[]): T {
-      if (items.length === 0) throw new RangeError('rng.pick on an empty array');
-      return items[int(items.length)] as T;
-    },
-    sample<T>(items: readonly T[], k: number): T[] {
-      // Partial Fisher–Yates: O(k) swaps on a copy.
-      const pool = items.slice();
-      const m = Math.min(k, pool.length);
-      for (let i = 0; i < m; i++) {
-        const j = i + int(pool.length - i);
-        const tmp = pool[i] as T;
-        pool[i] = pool[j] as T;
-        pool[j] = tmp;
-      }
-      return pool.slice(0, m);
-    },
-    shuffle,
-  };
+  }
+}
+
+/** A seeded generator whose stream depends only on `key`. */
+export function createRng(key: string): Rng {
+  return new Sfc32(key);
 }

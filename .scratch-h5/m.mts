@@ -1,0 +1,10 @@
+import { makeReport } from '../test/fixtures/make-report.ts';
+import { maxDropGate, maxTailGapGate, minRobustAccuracyGate } from '../src/vitest/matchers.ts';
+const r = makeReport();
+console.log(maxDropGate(r, 0.05).message);
+console.log('---');
+console.log(maxTailGapGate(r, 0.01).message);
+console.log('---');
+console.log(minRobustAccuracyGate(r, 0.8, {bucket: 'few'}).message);
+console.log('---');
+console.log(maxDropGate(r, 0.5).message);

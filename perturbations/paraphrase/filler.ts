@@ -1,0 +1,166 @@
+/**
+ * paraphrase.filler — discourse markers and politeness particles that real chat
+ * messages carry and that change nothing about the request: "Hi, …", "Quick
+ * question: …?", "So …", "Also, …" (later sentences), "Can you please …",
+ * "…, please?", "… Thanks!".
+ *
+ * Fillers are picked by sentence type so the result stays idiomatic: question
+ * openers only before questions, "please" only in requests ("can you …" or an
+ * imperative), "Thanks" never twice. Inserted at the start of a capitalised
+ * sentence, the filler takes the capital and the old first word is lowercased
+ * unless it is "I", an acronym or a name ("Apple Pay").
+ */
+import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
+import {
+  admissible,
+  type Candidate,
+  canLowercase,
+  choose,
+  isAllCaps,
+  isQuestion,
+  isRequest,
+  lowerFirst,
+  requestStart,
+  sentenceSpans,
+  tokenize,
+  upperFirst,
+  writesLowercase,
+} from './_shared.ts';
+
+const GREETINGS = ['hi, ', 'hello, ', 'hey, ', 'hi there, ', 'hello there, '];
+const QUESTION_OPENERS = ['quick question: ', 'just wondering, ', 'sorry to bother you, but ', 'so '];
+const REQUEST_OPENERS = ['so ', 'um, ', 'sorry, '];
+const STATEMENT_OPENERS = ['so ', 'honestly, ', 'basically, ', 'to be honest, ', 'um, '];
+const LATER_OPENERS = ['also, ', 'and ', 'by the way, ', 'oh and '];
+const QUESTION_CLOSERS = ['Thanks!', 'Thank you.', 'Thanks in advance.', 'Any help is appreciated.'];
+const STATEMENT_CLOSERS = ['Thanks.', 'Please help.', 'Any help is appreciated.', 'Thanks in advance.'];
+/** After a message with no final punctuation, a comma keeps it one chat line. */
+const UNTERMINATED_CLOSERS = [', thanks', ', thank you', ', thanks in advance'];
+
+/** First words that already are a discourse marker: no second one in front. */
+const MARKER_WORDS = new Set([
+  'hi',
+  'hello',
+  'hey',
+  'so',
+  'um',
+  'well',
+  'honestly',
+  'basically',
+  'sorry',
+  'also',
+  'and',
+  'btw',
+  'ok',
+  'okay',
+  'quick',
+  'just',
+  'oh',
+  'dear',
+  'thanks',
+  'thank',
+]);
+
+function styled(filler: string, allCaps: boolean, capital: boolean): string {
+  if (allCaps) return filler.toUpperCase();
+  return capital ? upperFirst(filler) : filler;
+}
+
+function fillerSites(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  const sentences = sentenceSpans(text);
+  if (sentences.length === 0) return out;
+  const allCaps = isAllCaps(text);
+  const lowerStyle = writesLowercase(text);
+
+  sentences.forEach((span, k) => {
+    const sentence = text.slice(span.start, span.end);
+    const words = tokenize(sentence);
+    const first = words[0];
+    if (!first || MARKER_WORDS.has(first.lower)) return;
+    const options =
+      k > 0
+        ? LATER_OPENERS
+        : isQuestion(sentence)
+          ? [...GREETINGS, ...QUESTION_OPENERS]
+          : isRequest(sentence)
+            ? [...GREETINGS, ...REQUEST_OPENERS]
+            : [...GREETINGS, ...STATEMENT_OPENERS];
+    const group = `open${k}`;
+    if (first.start > 0) {
+      // sentence opens with a number, amount or symbol: put the filler in front of it
+      for (const f of options) {
+        out.push({ start: span.start, end: span.start, replacement: styled(f, allCaps, !lowerStyle), group });
+      }
+      return;
+    }
+    const capital = /^[A-Z]/.test(first.text) && !allCaps;
+    // the filler takes the capital; the old first word loses it unless it is "I" or a name
+    const lowercase = capital && canLowercase(first.text, words[1]?.text);
+    for (const f of options) {
+      const head = styled(f, allCaps, capital);
+      if (lowercase) {
+        const end = span.start + first.end;
+        out.push({ start: span.start, end, replacement: head + lowerFirst(first.text), group });
+      } else out.push({ start: span.start, end: span.start, replacement: head, group });
+    }
+  });
+
+  const hasPlease = /\bplease\b/i.test(text);
+  const hasThanks = /\b(?:thanks|thank you|thx|cheers)\b/i.test(text);
+  const last = sentences[sentences.length - 1];
+  const lastSentence = text.slice(last.start, last.end);
+  const requestAt = sentences.findIndex((s) => isRequest(text.slice(s.start, s.end)));
+
+  if (!hasPlease && requestAt >= 0) {
+    const span = sentences[requestAt];
+    const sentence = text.slice(span.start, span.end);
+    const lead = requestStart(sentence);
+    const ask = /^(?:can|could|would|will) you\b/i.exec(sentence.slice(lead));
+    const please = allCaps ? 'PLEASE' : 'please';
+    if (ask) {
+      const at = span.start + lead + ask[0].length;
+      if (/^ [a-z]/i.test(text.slice(at)))
+        out.push({ start: at, end: at, replacement: ` ${please}`, group: 'please' });
+    }
+    // ", please" before the end punctuation of a one-clause request only
+    const body = sentence.replace(/[.!?]+$/, '');
+    if (/[A-Za-z0-9)]$/.test(body) && !body.slice(lead).includes(',')) {
+      const at = span.start + body.length;
+      out.push({ start: at, end: at, replacement: `, ${please}`, group: 'please' });
+    }
+  }
+
+  if (!hasThanks) {
+    const closers = (
+      isQuestion(lastSentence) || requestAt >= 0 ? QUESTION_CLOSERS : STATEMENT_CLOSERS
+    ).filter((c) => !(hasPlease && /please/i.test(c)));
+    const end = last.end;
+    const terminated = /[.!?]$/.test(lastSentence);
+    for (const closer of terminated ? closers : UNTERMINATED_CLOSERS) {
+      let add = terminated ? ` ${closer}` : closer;
+      if (allCaps) add = add.toUpperCase();
+      else if (lowerStyle) add = add.replace(/[A-Z]/, (c) => c.toLowerCase());
+      out.push({ start: end, end, replacement: add, group: 'close' });
+    }
+  }
+  return out;
+}
+
+const filler: PerturbationDefinition = {
+  name: 'paraphrase.filler',
+  family: 'paraphrase',
+  description:
+    'Insert chat discourse markers and politeness particles ("Hi, …", "Quick question: …", "can you please …", ' +
+    '"…, please?", "… Thanks!") where they fit the sentence type; capitalisation adjusted.',
+  severities: {
+    1: 'one filler',
+    2: 'two fillers at different positions',
+    3: 'three fillers (opening, please, closing and later-sentence openers)',
+  },
+  apply(text: string, ctx: PerturbationContext): EditProposal[] {
+    return choose(ctx.rng, admissible(text, ctx, fillerSites(text)), ctx.severity);
+  },
+};
+
+export default filler;

@@ -1,0 +1,316 @@
+/**
+ * Command backend (`--model 'cmd:python predict.py --device cpu'`): one long-lived child process,
+ * started WITHOUT a shell (the command string is split into argv here, with '…' / "…" quoting and
+ * backslash escapes), speaking JSON Lines on stdin/stdout:
+ *
+ *   tailcheck → stdin                      child → stdout (exactly one line per request, in order)
+ *   {"labels": true}                       {"labels": ["label a", "label b", …]}
+ *   {"texts": ["text 1", "text 2", …]}     {"predictions": [answer 1, answer 2, …]}  (or the bare list)
+ *                                          {"error": "message"}  → the audit stops with that message
+ *
+ * Each answer is [{"label","score"}…], {"label","scores":[…]}, {"label","score"} or {"label"} (see
+ * predictions.ts). The labels handshake is skipped when labels are given (`--labels`). One request is in
+ * flight at a time; a request carries up to `batchSize` texts. stderr is free for logs (its tail is quoted
+ * in errors); end of stdin means "exit now". Failures: no answer within `timeoutMs` (`startTimeoutMs` for
+ * the first answer of a new process) → the process is killed
+ * and a ModelError raised; the process exits or crashes during a request → it is restarted and the batch
+ * retried once, then ModelError; a stdout line that is not JSON → ModelError quoting it and its line number.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ModelError, UsageError } from '../errors.ts';
+import type { Classifier, Prediction } from '../types.ts';
+import { chunk, createLimiter } from './limit.ts';
+import { AnswerError, checkLabelList, fileHash, labelIndex, sha256, toPrediction } from './predictions.ts';
+
+export interface CommandClassifierOptions {
+  labels?: readonly string[];
+  /** texts per request, default 32 */
+  batchSize?: number;
+  /** per request, default 60 000 ms */
+  timeoutMs?: number;
+  /** for the first answer of a freshly started process (it may be loading a model), default 120 000 ms */
+  startTimeoutMs?: number;
+  /** working directory of the child, default process.cwd() */
+  cwd?: string;
+  modelVersion?: string;
+  /** extra environment variables for the child */
+  env?: Record<string, string>;
+}
+
+/** Splits a command line into argv like a POSIX shell would, without expansions. */
+export function parseCommand(command: string): string[] {
+  const argv: string[] = [];
+  let current = '';
+  let inWord = false;
+  let quote: "'" | '"' | null = null;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = null;
+      else current += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = null;
+      else if (c === '\\' && i + 1 < command.length && '"\\$`\n'.includes(command[i + 1]!))
+        current += command[++i];
+      else current += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\') {
+      if (i + 1 < command.length) current += command[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) argv.push(current);
+      current = '';
+      inWord = false;
+    } else {
+      current += c;
+      inWord = true;
+    }
+  }
+  if (quote !== null) throw new UsageError(`unclosed ${quote} quote in the model command: ${command}`);
+  if (inWord) argv.push(current);
+  if (argv.length === 0) throw new UsageError('empty model command (expected cmd:<program> [args…])');
+  return argv;
+}
+
+/** The child died while a request was in flight: worth one restart. */
+class ChildExited extends Error {}
+
+interface Waiter {
+  resolve(line: { text: string; number: number }): void;
+  reject(err: Error): void;
+}
+
+/** One running child process with a line reader on its stdout. */
+class ChildSession {
+  readonly child: ChildProcessWithoutNullStreams;
+  private readonly lines: { text: string; number: number }[] = [];
+  private waiter: Waiter | null = null;
+  private lineNumber = 0;
+  /** answers received so far; the first one may take the process's start-up time */
+  answered = 0;
+  private stderrTail = '';
+  exit: { code: number | null; signal: string | null; error?: Error } | null = null;
+  readonly exited: Promise<void>;
+
+  constructor(
+    argv: readonly string[],
+    private readonly display: string,
+    opts: CommandClassifierOptions,
+  ) {
+    this.child = spawn(argv[0]!, argv.slice(1), {
+      shell: false,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+    });
+    this.child.stdin.on('error', () => {}); // EPIPE after a crash: reported through the exit instead
+    this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('data', (data: string) => {
+      this.stderrTail = (this.stderrTail + data).slice(-2000);
+    });
+    createInterface({ input: this.child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (text) => {
+      const line = { text, number: ++this.lineNumber };
+      if (this.waiter) {
+        const { resolve } = this.waiter;
+        this.waiter = null;
+        resolve(line);
+      } else {
+        this.lines.push(line);
+      }
+    });
+    this.exited = new Promise((done) => {
+      this.child.on('error', (error) => {
+        this.exit ??= { code: null, signal: null, error };
+        this.failWaiter();
+        done();
+      });
+      // 'close' (not 'exit') fires after stdout is drained, so a last answer is never lost.
+      this.child.on('close', (code, signal) => {
+        this.exit ??= { code, signal };
+        this.failWaiter();
+        done();
+      });
+    });
+  }
+
+  describeExit(): string {
+    const exit = this.exit;
+    if (!exit) return 'is running';
+    const how = exit.error
+      ? `could not be started (${(exit.error as NodeJS.ErrnoException).code ?? exit.error.message})`
+      : exit.signal
+        ? `was killed by ${exit.signal}`
+        : `exited with code ${exit.code}`;
+    const tail = this.stderrTail.trim();
+    return tail ? `${how}; its stderr ended with:\n${tail.split('\n').slice(-8).join('\n')}` : how;
+  }
+
+  private failWaiter(): void {
+    if (this.waiter) {
+      const { reject } = this.waiter;
+      this.waiter = null;
+      reject(new ChildExited(`${this.display} ${this.describeExit()}`));
+    }
+  }
+
+  private nextLine(timeoutMs: number): Promise<{ text: string; number: number }> {
+    const ready = this.lines.shift();
+    if (ready) return Promise.resolve(ready);
+    if (this.exit) return Promise.reject(new ChildExited(`${this.display} ${this.describeExit()}`));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = null;
+        this.child.kill('SIGKILL');
+        reject(new ModelError(`${this.display} did not answer within ${timeoutMs} ms; it was stopped`));
+      }, timeoutMs);
+      this.waiter = {
+        resolve: (line) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+    });
+  }
+
+  /** Sends one request line and parses the one answer line. */
+  async request(message: unknown, timeoutMs: number): Promise<Record<string, unknown> | unknown[]> {
+    if (this.exit) throw new ChildExited(`${this.display} ${this.describeExit()}`);
+    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+    const line = await this.nextLine(timeoutMs);
+    this.answered++;
+    let value: unknown;
+    try {
+      value = JSON.parse(line.text);
+    } catch {
+      const shown = line.text.length > 200 ? `${line.text.slice(0, 197)}…` : line.text;
+      throw new ModelError(
+        `${this.display}: stdout line ${line.number} is not JSON: ${JSON.stringify(shown)} ` +
+          '(the command must print exactly one JSON line per request; send logs to stderr)',
+      );
+    }
+    if (value === null || typeof value !== 'object') {
+      throw new ModelError(`${this.display}: stdout line ${line.number} is not a JSON object or array`);
+    }
+    if (!Array.isArray(value) && typeof (value as { error?: unknown }).error === 'string') {
+      throw new ModelError(`${this.display} reported an error: ${(value as { error: string }).error}`);
+    }
+    return value as Record<string, unknown> | unknown[];
+  }
+
+  async close(graceMs = 2000): Promise<void> {
+    if (this.exit) return;
+    this.child.stdin.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+export async function createCommandClassifier(
+  command: string,
+  opts: CommandClassifierOptions = {},
+): Promise<Classifier> {
+  const argv = parseCommand(command);
+  const display = `model command "${command}"`;
+  const batchSize = opts.batchSize ?? 32;
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const startTimeoutMs = Math.max(timeoutMs, opts.startTimeoutMs ?? 120_000);
+  const serial = createLimiter(1);
+  const state: { session: ChildSession | null } = { session: null };
+
+  const current = (): ChildSession => {
+    if (state.session === null || state.session.exit !== null) {
+      state.session = new ChildSession(argv, display, opts);
+    }
+    return state.session;
+  };
+
+  /** A request that survives one crash: the process is restarted and the request sent again. */
+  async function requestWithRestart(message: unknown): Promise<Record<string, unknown> | unknown[]> {
+    try {
+      const session = current();
+      return await session.request(message, session.answered === 0 ? startTimeoutMs : timeoutMs);
+    } catch (err) {
+      if (!(err instanceof ChildExited)) throw err;
+      try {
+        return await current().request(message, startTimeoutMs);
+      } catch (again) {
+        if (again instanceof ChildExited) {
+          throw new ModelError(`${again.message} (after one restart)`);
+        }
+        throw again;
+      }
+    }
+  }
+
+  let labels: string[];
+  try {
+    if (opts.labels !== undefined) {
+      labels = checkLabelList(opts.labels, 'labels');
+    } else {
+      const answer = await serial(() => requestWithRestart({ labels: true }));
+      const list = Array.isArray(answer) ? answer : answer.labels;
+      labels = checkLabelList(list, `${display}: the answer to {"labels": true}`);
+    }
+  } catch (err) {
+    await state.session?.close(200);
+    if (err instanceof AnswerError) throw new ModelError(err.message);
+    throw err;
+  }
+  const index = labelIndex(labels);
+
+  const scriptHashes = argv.map((arg) => fileHash(resolve(opts.cwd ?? process.cwd(), arg)) ?? '');
+  const fingerprint = sha256(
+    'tailcheck/command@1',
+    JSON.stringify(argv),
+    JSON.stringify(scriptHashes),
+    JSON.stringify(labels),
+    opts.modelVersion ?? '',
+  );
+
+  async function classifyBatch(texts: readonly string[]): Promise<Prediction[]> {
+    const answer = await serial(() => requestWithRestart({ texts }));
+    const list = Array.isArray(answer) ? answer : answer.predictions;
+    if (!Array.isArray(list)) {
+      throw new ModelError(
+        `${display}: expected {"predictions": […]}, got ${JSON.stringify(answer).slice(0, 200)}`,
+      );
+    }
+    if (list.length !== texts.length) {
+      throw new ModelError(`${display}: returned ${list.length} predictions for ${texts.length} texts`);
+    }
+    return list.map((item, i) => {
+      try {
+        return toPrediction(item, labels, index);
+      } catch (err) {
+        if (err instanceof AnswerError) {
+          throw new ModelError(`${display}: prediction ${i + 1} of ${texts.length}: ${err.message}`);
+        }
+        throw err;
+      }
+    });
+  }
+
+  return {
+    labels,
+    fingerprint,
+    id: `cmd:${command}`,
+    async classify(texts: readonly string[]): Promise<Prediction[]> {
+      const out: Prediction[] = [];
+      for (const part of chunk(texts, batchSize)) out.push(...(await classifyBatch(part)));
+      return out;
+    },
+    async close(): Promise<void> {
+      await state.session?.close();
+      state.session = null;
+    },
+  };
+}

@@ -1,0 +1,293 @@
+/**
+ * HTTP backend (`--model https://host/predict`).
+ *
+ * Protocol (defaults; every name is configurable through `HttpMapping` / `--http-map '{…}'`):
+ *   request   POST <url>  Content-Type: application/json   {"inputs": ["text 1", "text 2", …]}
+ *             (`requestField` names the list; `requestExtra` adds fields, e.g. {"parameters": {"top_k": null}})
+ *   response  one answer per text, in order, as the body itself (`[…]`), or under "predictions"
+ *             (`{"predictions": […]}`), or under `responseField` (a dotted path such as "data.outputs").
+ *             Each answer is [{"label","score"}…] (all labels or the top k), {"label","scores":[…]},
+ *             {"label","score"} or {"label"} — see predictions.ts; `labelKey`, `scoreKey`, `scoresKey` rename them.
+ *             A single-text request may also be answered by the bare list [{"label","score"}…].
+ *   labels    from the `labels` option; else GET `labelsUrl` (default: "labels" beside the URL, e.g.
+ *             https://host/labels) answering ["a","b",…] or {"labels": […]}; else one probe request whose
+ *             answer lists every label (sorted by name). Otherwise: ModelError asking for --labels.
+ * Reliability: at most `concurrency` requests in flight, a timeout per request (AbortController),
+ * retries with exponential backoff and seeded jitter on network errors, timeouts, malformed JSON,
+ * HTTP 408, 429 and 5xx; on 429/503 a Retry-After (seconds or HTTP date) is waited instead. Other 4xx,
+ * a wrong number of answers and unknown labels fail at once with a ModelError.
+ */
+import { ModelError } from '../errors.ts';
+import type { Classifier, Prediction } from '../types.ts';
+import { createRng, rngKey } from '../util/rng.ts';
+import { chunk, createLimiter, sleep } from './limit.ts';
+import {
+  AnswerError,
+  checkLabelList,
+  DEFAULT_ITEM_KEYS,
+  type ItemKeys,
+  labelIndex,
+  labelsFromAnswer,
+  sha256,
+  toPrediction,
+} from './predictions.ts';
+
+export interface HttpMapping extends ItemKeys {
+  /** field of the request body that holds the texts (dotted path), default "inputs" */
+  requestField: string;
+  /** where the answers are in the response (dotted path); null = the body if it is an array, else "predictions" */
+  responseField: string | null;
+  /** extra fields merged into every request body */
+  requestExtra: Record<string, unknown>;
+  /** GET endpoint listing the labels; default "labels" resolved against the URL; null = do not ask */
+  labelsUrl?: string | null;
+}
+
+export interface HttpClassifierOptions {
+  labels?: readonly string[];
+  map?: Partial<HttpMapping>;
+  /** texts per request, default 32 */
+  batchSize?: number;
+  /** requests in flight, default 4 */
+  concurrency?: number;
+  /** per attempt, default 30 000 ms */
+  timeoutMs?: number;
+  /** extra attempts after the first, default 4 */
+  retries?: number;
+  /** first backoff delay, doubled per attempt (× a jitter factor in [0.5, 1.5)), default 500 ms */
+  backoffMs?: number;
+  /** longest wait between attempts, default 30 000 ms (a longer Retry-After fails) */
+  maxWaitMs?: number;
+  /** seeds the jitter */
+  seed?: number;
+  /** extra request headers (e.g. Authorization); not part of the fingerprint */
+  headers?: Record<string, string>;
+  /** user-declared model version, part of the fingerprint (the URL alone cannot tell a redeploy) */
+  modelVersion?: string;
+}
+
+const DEFAULT_MAPPING: HttpMapping = {
+  ...DEFAULT_ITEM_KEYS,
+  requestField: 'inputs',
+  responseField: null,
+  requestExtra: {},
+};
+
+const PROBE_TEXT = 'tailcheck label probe';
+
+function getPath(body: unknown, path: string): unknown {
+  let value = body;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 197)}…` : flat;
+}
+
+interface Failure {
+  message: string;
+  retryAfterMs?: number;
+}
+
+function checkMapping(map: Partial<HttpMapping> | undefined): HttpMapping {
+  const merged = { ...DEFAULT_MAPPING, ...map };
+  for (const key of ['requestField', 'labelKey', 'scoreKey', 'scoresKey'] as const) {
+    if (typeof merged[key] !== 'string' || merged[key] === '') {
+      throw new ModelError(`http mapping: "${key}" must be a non-empty string`);
+    }
+  }
+  if (merged.responseField !== null && typeof merged.responseField !== 'string') {
+    throw new ModelError('http mapping: "responseField" must be a string or null');
+  }
+  const extra = merged.requestExtra;
+  if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) {
+    throw new ModelError('http mapping: "requestExtra" must be an object');
+  }
+  return merged;
+}
+
+export async function createHttpClassifier(
+  url: string,
+  opts: HttpClassifierOptions = {},
+): Promise<Classifier> {
+  const endpoint = new URL(url).href;
+  const map = checkMapping(opts.map);
+  const batchSize = opts.batchSize ?? 32;
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const retries = opts.retries ?? 4;
+  const backoffMs = opts.backoffMs ?? 500;
+  const maxWaitMs = opts.maxWaitMs ?? 30_000;
+  const limit = createLimiter(opts.concurrency ?? 4);
+  const rng = createRng(rngKey('tailcheck/http-backoff', opts.seed ?? 0, endpoint));
+  const headers = { 'content-type': 'application/json', accept: 'application/json', ...opts.headers };
+
+  /** One attempt; returns the parsed body or a retryable failure; throws ModelError when retrying is pointless. */
+  async function attempt(target: string, init: RequestInit): Promise<{ body: unknown } | Failure> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await fetch(target, { ...init, signal: controller.signal });
+      const text = await response.text();
+      if (response.ok) {
+        try {
+          return { body: JSON.parse(text) };
+        } catch {
+          return { message: `malformed JSON in the response: ${snippet(text) || '(empty body)'}` };
+        }
+      }
+      const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+      if (response.status === 429 || response.status === 503) {
+        return { message: status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) };
+      }
+      if (response.status >= 500 || response.status === 408)
+        return { message: `${status}: ${snippet(text)}` };
+      throw new ModelError(`${target} answered ${status}: ${snippet(text)}`);
+    } catch (err) {
+      if (err instanceof ModelError) throw err;
+      if (controller.signal.aborted) return { message: `no answer within ${timeoutMs} ms` };
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      return { message: `network error: ${cause?.code ?? cause?.message ?? (err as Error).message}` };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function withRetries(target: string, init: RequestInit, maxRetries: number): Promise<unknown> {
+    for (let n = 0; ; n++) {
+      const outcome = await attempt(target, init);
+      if ('body' in outcome) return outcome.body;
+      if (n >= maxRetries) {
+        throw new ModelError(`${target}: ${outcome.message} (gave up after ${n + 1} attempt${n ? 's' : ''})`);
+      }
+      let wait = Math.min(maxWaitMs, backoffMs * 2 ** n * (0.5 + rng.next()));
+      if (outcome.retryAfterMs !== undefined) {
+        if (outcome.retryAfterMs > maxWaitMs) {
+          throw new ModelError(
+            `${target}: ${outcome.message}, and the server asks to wait ${Math.ceil(outcome.retryAfterMs / 1000)} s (longer than ${maxWaitMs / 1000} s); try again later`,
+          );
+        }
+        wait = outcome.retryAfterMs;
+      }
+      await sleep(wait);
+    }
+  }
+
+  function post(texts: readonly string[], maxRetries = retries): Promise<unknown> {
+    const body: Record<string, unknown> = structuredClone(map.requestExtra);
+    setPath(body, map.requestField, texts);
+    return withRetries(endpoint, { method: 'POST', headers, body: JSON.stringify(body) }, maxRetries);
+  }
+
+  function answers(body: unknown, count: number): unknown[] {
+    let list =
+      map.responseField !== null
+        ? getPath(body, map.responseField)
+        : Array.isArray(body)
+          ? body
+          : getPath(body, 'predictions');
+    // A single text may be answered by its bare [{label, score}…] list.
+    if (count === 1 && Array.isArray(list) && list.length > 1 && list.every((x) => !Array.isArray(x))) {
+      if (labelsFromAnswer(list, map) !== undefined) list = [list];
+    }
+    if (!Array.isArray(list)) {
+      const where = map.responseField ?? 'the body or its "predictions" field';
+      throw new ModelError(
+        `${endpoint}: expected a list of answers in ${where}, got ${snippet(JSON.stringify(body) ?? '')}`,
+      );
+    }
+    if (list.length !== count) {
+      throw new ModelError(`${endpoint}: returned ${list.length} answers for ${count} texts`);
+    }
+    return list;
+  }
+
+  async function discoverLabels(): Promise<string[]> {
+    if (opts.labels !== undefined) return checkLabelList(opts.labels, 'labels');
+    if (map.labelsUrl !== null) {
+      const target = new URL(map.labelsUrl ?? 'labels', endpoint).href;
+      try {
+        const body = await withRetries(target, { method: 'GET', headers }, 0);
+        const list = Array.isArray(body) ? body : getPath(body, 'labels');
+        if (Array.isArray(list)) return checkLabelList(list, `${target} labels`);
+      } catch (err) {
+        if (err instanceof AnswerError) throw new ModelError(`${target}: ${err.message}`);
+        // No labels endpoint: fall through to the probe.
+      }
+    }
+    const [answer] = answers(await post([PROBE_TEXT]), 1);
+    const found = labelsFromAnswer(answer, map);
+    if (found === undefined) {
+      throw new ModelError(
+        `${endpoint}: cannot tell the model's labels (no labels endpoint, and answers do not list every label). ` +
+          'Pass them with --labels a,b,c (or a file).',
+      );
+    }
+    return found.sort();
+  }
+
+  let labels: string[];
+  try {
+    labels = await discoverLabels();
+  } catch (err) {
+    if (err instanceof AnswerError) throw new ModelError(`${endpoint}: ${err.message}`);
+    throw err;
+  }
+  const index = labelIndex(labels);
+  const fingerprint = sha256(
+    'tailcheck/http@1',
+    endpoint,
+    JSON.stringify({ ...map, labelsUrl: undefined }),
+    JSON.stringify(labels),
+    opts.modelVersion ?? '',
+  );
+
+  async function classifyBatch(texts: readonly string[]): Promise<Prediction[]> {
+    const list = answers(await limit(() => post(texts)), texts.length);
+    return list.map((item, i) => {
+      try {
+        return toPrediction(item, labels, index, map);
+      } catch (err) {
+        if (err instanceof AnswerError) {
+          throw new ModelError(`${endpoint}: answer ${i + 1} of ${texts.length}: ${err.message}`);
+        }
+        throw err;
+      }
+    });
+  }
+
+  return {
+    labels,
+    fingerprint,
+    id: endpoint,
+    async classify(texts: readonly string[]): Promise<Prediction[]> {
+      if (texts.length === 0) return [];
+      const parts = await Promise.all(chunk(texts, batchSize).map(classifyBatch));
+      return parts.flat();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Module backend (`--model ./my-model.ts`): a JS/TS module exporting
+ *   export const labels: string[];
+ *   export async function classify(texts: string[]): Promise<{ label: string; scores?: number[] }[]>;
+ *   export async function close(): Promise<void>;   // optional
+ * (or the same as properties of the default export). `scores` are in `labels` order; without them the
+ * label gets probability 1. `.ts` modules load when running under tsx (the CLI) or vitest.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InputError, ModelError } from '../errors.ts';
+import type { Classifier, Prediction } from '../types.ts';
+import { chunk } from './limit.ts';
+import { AnswerError, checkLabelList, fileHash, labelIndex, sha256, toPrediction } from './predictions.ts';
+
+export interface ModuleClassifierOptions {
+  /** overrides (or replaces a missing) `labels` export */
+  labels?: readonly string[];
+  /** texts per classify() call of the module, default 32 */
+  batchSize?: number;
+  modelVersion?: string;
+}
+
+interface ModelModule {
+  labels?: unknown;
+  classify?: unknown;
+  close?: unknown;
+}
+
+export async function createModuleClassifier(
+  path: string,
+  opts: ModuleClassifierOptions = {},
+): Promise<Classifier> {
+  const file = resolve(path);
+  let loaded: ModelModule & { default?: ModelModule };
+  try {
+    loaded = (await import(pathToFileURL(file).href)) as ModelModule & { default?: ModelModule };
+  } catch (err) {
+    throw new ModelError(`cannot load the model module ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  const source: ModelModule =
+    typeof loaded.classify === 'function' ? loaded : loaded.default !== undefined ? loaded.default : loaded;
+  if (typeof source.classify !== 'function') {
+    throw new InputError('the model module must export `classify(texts) → Promise<{label, scores?}[]>`', {
+      file: path,
+    });
+  }
+  const classifyFn = source.classify as (texts: string[]) => unknown;
+  let labels: string[];
+  try {
+    labels = checkLabelList(opts.labels ?? source.labels, 'the `labels` export');
+  } catch (err) {
+    throw new InputError(`${(err as Error).message} (or pass --labels)`, { file: path });
+  }
+  const index = labelIndex(labels);
+  const batchSize = opts.batchSize ?? 32;
+  const display = `model module ${path}`;
+
+  async function classifyBatch(texts: string[]): Promise<Prediction[]> {
+    let answer: unknown;
+    try {
+      answer = await classifyFn(texts);
+    } catch (err) {
+      throw new ModelError(`${display}: classify() threw: ${(err as Error).message}`, { cause: err });
+    }
+    if (!Array.isArray(answer) || answer.length !== texts.length) {
+      const got = Array.isArray(answer) ? `${answer.length} predictions` : typeof answer;
+      throw new ModelError(`${display}: classify() returned ${got} for ${texts.length} texts`);
+    }
+    return answer.map((item, i) => {
+      try {
+        return toPrediction(item, labels, index);
+      } catch (err) {
+        if (err instanceof AnswerError)
+          throw new ModelError(`${display}: prediction ${i + 1}: ${err.message}`);
+        throw err;
+      }
+    });
+  }
+
+  return {
+    labels,
+    fingerprint: sha256(
+      'tailcheck/module@1',
+      file,
+      fileHash(file) ?? '',
+      JSON.stringify(labels),
+      opts.modelVersion ?? '',
+    ),
+    id: path,
+    async classify(texts: readonly string[]): Promise<Prediction[]> {
+      const out: Prediction[] = [];
+      for (const part of chunk(texts, batchSize)) out.push(...(await classifyBatch(part)));
+      return out;
+    },
+    async close(): Promise<void> {
+      if (typeof source.close === 'function') await (source.close as () => unknown)();
+    },
+  };
+}

@@ -1,0 +1,281 @@
+/**
+ * Throughput and the prediction cache around any Classifier.
+ *
+ * predict(texts): identical texts are classified once; texts already known (from the on-disk cache or
+ * an earlier call) are not classified again; the rest are sorted by length (a cheap proxy for token
+ * count, so padded batches waste little) and sent in batches, up to `concurrency` at a time.
+ *
+ * Cache: `<cacheDir>/predictions/<sha256(fingerprint)[:32]>.jsonl`, append-only. Every finished batch is
+ * appended with ONE write to a file opened with O_APPEND, so a crash (even kill -9) loses at most the
+ * batches in flight, and a re-run classifies nothing twice. A torn last line is ignored on reading and
+ * the next write starts on a fresh line; the file is never rewritten. Lines:
+ *   {"tailcheck":"predictions@1","fingerprint":…,"model":…,"labels":N}   (header, informational)
+ *   {"h":"<base64url sha256 of the text>","l":<label index>,"f":"<base64 float32 LE scores>"}
+ * ("d" instead of "f" holds float64 scores when a backend's numbers are not all float32-exact), so
+ * predictions read back bit-identical to the ones computed.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { type FileHandle, mkdir, open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ModelError, UsageError } from '../errors.ts';
+import type { Classifier, Prediction } from '../types.ts';
+import { chunk, createLimiter } from './limit.ts';
+
+export const DEFAULT_CACHE_DIR = '.tailcheck-cache';
+
+export interface PredictionRunnerOptions {
+  /** null = no disk cache; default '.tailcheck-cache' (relative to the working directory) */
+  cacheDir?: string | null;
+  /** texts per classify() call, default 32 */
+  batchSize?: number;
+  /** classify() calls in flight, default 1 */
+  concurrency?: number;
+  /** per predict() call, in distinct texts: `done` of `total` are known */
+  onProgress?(done: number, total: number): void;
+}
+
+export interface RunnerStats {
+  /** texts passed to predict() */
+  requested: number;
+  /** distinct texts per predict() call, summed */
+  unique: number;
+  /** distinct texts already known (disk cache or an earlier call) */
+  cacheHits: number;
+  /** texts sent to the classifier */
+  classified: number;
+  /** classify() calls */
+  backendCalls: number;
+}
+
+export interface PredictionRunner {
+  predict(texts: readonly string[]): Promise<Prediction[]>;
+  readonly stats: RunnerStats;
+  /** the cache file, or null without a disk cache */
+  readonly cacheFile: string | null;
+  /** flushes and closes the cache file (the classifier stays open: its owner closes it) */
+  close(): Promise<void>;
+}
+
+export function textHash(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+export function cacheFileFor(cacheDir: string, fingerprint: string): string {
+  const name = createHash('sha256').update(fingerprint).digest('hex').slice(0, 32);
+  return join(cacheDir, 'predictions', `${name}.jsonl`);
+}
+
+function encodeScores(scores: readonly number[]): { f: string } | { d: string } {
+  if (scores.every((x) => Math.fround(x) === x || Number.isNaN(x))) {
+    const buf = Buffer.allocUnsafe(scores.length * 4);
+    for (let i = 0; i < scores.length; i++) buf.writeFloatLE(scores[i]!, i * 4);
+    return { f: buf.toString('base64') };
+  }
+  const buf = Buffer.allocUnsafe(scores.length * 8);
+  for (let i = 0; i < scores.length; i++) buf.writeDoubleLE(scores[i]!, i * 8);
+  return { d: buf.toString('base64') };
+}
+
+function decodeScores(entry: { f?: unknown; d?: unknown }, size: number): number[] | undefined {
+  const width = typeof entry.f === 'string' ? 4 : typeof entry.d === 'string' ? 8 : 0;
+  if (width === 0) return undefined;
+  const buf = Buffer.from((width === 4 ? entry.f : entry.d) as string, 'base64');
+  if (buf.length !== size * width) return undefined;
+  const scores = new Array<number>(size);
+  for (let i = 0; i < size; i++) scores[i] = width === 4 ? buf.readFloatLE(i * 4) : buf.readDoubleLE(i * 8);
+  return scores;
+}
+
+/** Reads a cache file into `into`; unreadable lines (a torn last write) are skipped. */
+async function readCache(
+  file: string,
+  labels: readonly string[],
+  into: Map<string, Prediction>,
+): Promise<void> {
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const line of lines) {
+      if (!line.startsWith('{"h":')) continue;
+      let entry: { h?: unknown; l?: unknown; f?: unknown; d?: unknown };
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      const l = entry.l;
+      if (
+        typeof entry.h !== 'string' ||
+        typeof l !== 'number' ||
+        !Number.isInteger(l) ||
+        l < 0 ||
+        l >= labels.length
+      ) {
+        continue;
+      }
+      const scores = decodeScores(entry, labels.length);
+      if (scores !== undefined) into.set(entry.h, { label: labels[l]!, scores });
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  } finally {
+    stream.destroy();
+  }
+}
+
+export function createPredictionRunner(
+  classifier: Classifier,
+  opts: PredictionRunnerOptions = {},
+): PredictionRunner {
+  const cacheDir = opts.cacheDir === undefined ? DEFAULT_CACHE_DIR : opts.cacheDir;
+  const batchSize = opts.batchSize ?? 32;
+  const concurrency = opts.concurrency ?? 1;
+  if (!(Number.isInteger(batchSize) && batchSize >= 1))
+    throw new RangeError(`batchSize must be ≥ 1, got ${batchSize}`);
+  if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
+    throw new RangeError(`concurrency must be ≥ 1, got ${concurrency}`);
+  }
+  const labels = classifier.labels;
+  const labelIndex = new Map(labels.map((label, i) => [label, i]));
+  const cacheFile = cacheDir === null ? null : cacheFileFor(cacheDir, classifier.fingerprint);
+  const known = new Map<string, Prediction>();
+  const stats: RunnerStats = { requested: 0, unique: 0, cacheHits: 0, classified: 0, backendCalls: 0 };
+  const oneCallAtATime = createLimiter(1);
+
+  let ready: Promise<void> | null = null;
+  let handle: FileHandle | null = null;
+  let needsNewline = false;
+  let writes: Promise<void> = Promise.resolve();
+
+  async function load(): Promise<void> {
+    try {
+      await openCache();
+    } catch (err) {
+      throw new UsageError(
+        `cannot use the prediction cache ${cacheFile}: ${(err as Error).message} (choose another --cache-dir, or run without a cache)`,
+      );
+    }
+  }
+
+  async function openCache(): Promise<void> {
+    if (cacheFile === null || cacheDir === null) return;
+    await mkdir(join(cacheDir, 'predictions'), { recursive: true });
+    await readCache(cacheFile, labels, known);
+    handle = await open(cacheFile, 'a');
+    const { size } = await stat(cacheFile);
+    if (size === 0) {
+      const header = {
+        tailcheck: 'predictions@1',
+        fingerprint: classifier.fingerprint,
+        model: classifier.id,
+      };
+      await handle.write(`${JSON.stringify({ ...header, labels: labels.length })}\n`);
+    } else {
+      const last = Buffer.alloc(1);
+      const reader = await open(cacheFile, 'r');
+      try {
+        await reader.read(last, 0, 1, size - 1);
+      } finally {
+        await reader.close();
+      }
+      needsNewline = last[0] !== 0x0a;
+    }
+  }
+
+  /** Appends one batch with a single write; writes are chained so lines never interleave. */
+  function append(hashes: readonly string[], predictions: readonly Prediction[]): Promise<void> {
+    if (handle === null) return Promise.resolve();
+    let text = needsNewline ? '\n' : '';
+    needsNewline = false;
+    predictions.forEach((p, i) => {
+      text += `${JSON.stringify({ h: hashes[i], l: labelIndex.get(p.label), ...encodeScores(p.scores) })}\n`;
+    });
+    const fh = handle;
+    writes = writes.then(async () => {
+      const bytes = Buffer.from(text);
+      let offset = 0;
+      while (offset < bytes.length) offset += (await fh.write(bytes, offset)).bytesWritten;
+    });
+    return writes;
+  }
+
+  function checkBatch(texts: readonly string[], predictions: unknown): Prediction[] {
+    if (!Array.isArray(predictions) || predictions.length !== texts.length) {
+      const got = Array.isArray(predictions) ? predictions.length : typeof predictions;
+      throw new ModelError(
+        `${classifier.id}: classify() returned ${got} predictions for ${texts.length} texts`,
+      );
+    }
+    for (const p of predictions as Prediction[]) {
+      if (!labelIndex.has(p?.label) || !Array.isArray(p.scores) || p.scores.length !== labels.length) {
+        throw new ModelError(
+          `${classifier.id}: classify() returned a prediction that is not {label ∈ labels, scores[${labels.length}]}`,
+        );
+      }
+    }
+    return predictions as Prediction[];
+  }
+
+  async function run(texts: readonly string[]): Promise<Prediction[]> {
+    ready ??= load();
+    await ready;
+    stats.requested += texts.length;
+    const hashes = texts.map(textHash);
+    const missing = new Map<string, string>(); // hash → text, in first-seen order
+    const distinct = new Set<string>();
+    let hits = 0;
+    hashes.forEach((h, i) => {
+      if (distinct.has(h)) return;
+      distinct.add(h);
+      if (known.has(h)) hits++;
+      else missing.set(h, texts[i]!);
+    });
+    stats.unique += distinct.size;
+    stats.cacheHits += hits;
+    const total = distinct.size;
+    let done = hits;
+    opts.onProgress?.(done, total);
+
+    // Stable sort by length: similar lengths share a batch, so padding is small.
+    const order = [...missing.keys()].sort((a, b) => missing.get(a)!.length - missing.get(b)!.length);
+    const batches = chunk(order, batchSize);
+    let next = 0;
+    let failure: unknown;
+    const worker = async (): Promise<void> => {
+      while (failure === undefined && next < batches.length) {
+        const batchHashes = batches[next++]!;
+        const batchTexts = batchHashes.map((h) => missing.get(h)!);
+        try {
+          stats.backendCalls++;
+          const predictions = checkBatch(batchTexts, await classifier.classify(batchTexts));
+          stats.classified += batchTexts.length;
+          for (let i = 0; i < batchHashes.length; i++) known.set(batchHashes[i]!, predictions[i]!);
+          await append(batchHashes, predictions);
+          done += batchTexts.length;
+          opts.onProgress?.(done, total);
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+    if (failure !== undefined) throw failure;
+    return hashes.map((h) => known.get(h)!);
+  }
+
+  return {
+    stats,
+    cacheFile,
+    predict: (texts) => oneCallAtATime(() => run(texts)),
+    async close(): Promise<void> {
+      await oneCallAtATime(async () => {
+        await ready?.catch(() => undefined);
+        await writes;
+        await handle?.close();
+        handle = null;
+      });
+    },
+  };
+}

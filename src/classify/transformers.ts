@@ -1,0 +1,190 @@
+/**
+ * transformers.js (v4) backend: a text-classification pipeline over a local model folder (loaded
+ * offline) or a Hugging Face Hub id. This is the only file that touches the library's global `env`.
+ *
+ * dtype defaults to 'fp32' (onnx/model.onnx): 'q8' (onnx/model_quantized.onnx) is ~30 % faster, but its
+ * dynamic quantization scales activations per padded BATCH, so a text's scores change slightly with its
+ * batch companions — which breaks "same text, same prediction" for deduplication, caching and sharding.
+ * Fingerprint: sha256 of the dtype, config.json, the ONNX file used and the tokenizer files (a hub model:
+ * its cached files when they can be found, else its id, config and `modelVersion`).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InputError, ModelError } from '../errors.ts';
+import type { Classifier, Prediction } from '../types.ts';
+import { chunk } from './limit.ts';
+import { sha256 } from './predictions.ts';
+
+export type TransformersDtype = 'fp32' | 'q8';
+
+export interface TransformersClassifierOptions {
+  /** default 'fp32' (see the module comment) */
+  dtype?: TransformersDtype;
+  /** texts per ONNX run, default 32 */
+  batchSize?: number;
+  /**
+   * ONNX Runtime intra-op threads, default 1: a model this small gains nothing from splitting each op
+   * across cores (measured 2× slower with the runtime's default on a busy 2-core box, same outputs);
+   * run batches in parallel with the runner's `concurrency` instead.
+   */
+  threads?: number;
+  /** part of the fingerprint for hub models, whose files are not hashed */
+  modelVersion?: string;
+}
+
+const ONNX_FILE: Record<TransformersDtype, string> = { fp32: 'model.onnx', q8: 'model_quantized.onnx' };
+
+interface LabelScore {
+  label: string;
+  score: number;
+}
+type TextClassifier = ((texts: string[], opts: { top_k: null }) => Promise<LabelScore[][]>) & {
+  model: { config: { id2label?: Record<string, string> } };
+  dispose(): Promise<void>;
+};
+
+// env is global: loads that set it up differently must not interleave.
+let loadQueue: Promise<unknown> = Promise.resolve();
+function serialized<T>(task: () => Promise<T>): Promise<T> {
+  const run = loadQueue.then(task, task);
+  loadQueue = run.catch(() => undefined);
+  return run;
+}
+
+function labelsFromConfig(id2label: Record<string, string> | undefined, where: string): string[] {
+  if (id2label === undefined || Object.keys(id2label).length === 0) {
+    throw new ModelError(`${where}: config.json has no id2label, so the labels are unknown`);
+  }
+  const ids = Object.keys(id2label)
+    .map(Number)
+    .sort((a, b) => a - b);
+  if (!ids.every((id, i) => id === i))
+    throw new ModelError(`${where}: id2label ids are not 0…${ids.length - 1}`);
+  const labels = ids.map((id) => String(id2label[String(id)]));
+  if (new Set(labels).size !== labels.length) throw new ModelError(`${where}: id2label has duplicate labels`);
+  return labels;
+}
+
+function checkDtype(dtype: string): TransformersDtype {
+  if (dtype !== 'fp32' && dtype !== 'q8') throw new InputError(`unknown dtype "${dtype}" (use fp32 or q8)`);
+  return dtype;
+}
+
+/** A hub model's files as cached by transformers.js, when they can be found. */
+function cachedHubFiles(cacheDir: string | null, id: string, onnx: string): string[] | undefined {
+  if (cacheDir === null) return undefined;
+  for (const dir of [join(cacheDir, id), join(cacheDir, id, 'resolve', 'main')]) {
+    const files = [join(dir, 'config.json'), join(dir, 'onnx', onnx)];
+    if (files.every((f) => existsSync(f))) return files;
+  }
+  return undefined;
+}
+
+export async function createTransformersClassifier(
+  model: string,
+  opts: TransformersClassifierOptions = {},
+): Promise<Classifier> {
+  const dtype = checkDtype(opts.dtype ?? 'fp32');
+  const batchSize = opts.batchSize ?? 32;
+  const folder = resolve(model);
+  const local = existsSync(folder) && statSync(folder).isDirectory();
+  const onnx = ONNX_FILE[dtype];
+  let hashedFiles: string[] | undefined;
+
+  if (local) {
+    const config = join(folder, 'config.json');
+    if (!existsSync(config)) {
+      throw new InputError('not a transformers.js model folder (no config.json)', { file: model });
+    }
+    const weights = join(folder, 'onnx', onnx);
+    if (!existsSync(weights)) {
+      const dir = join(folder, 'onnx');
+      const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.onnx')) : [];
+      throw new InputError(
+        `dtype ${dtype} needs onnx/${onnx}, which is missing (present: ${present.join(', ') || 'none'})`,
+        { file: model },
+      );
+    }
+    // The tokenizer decides the model's input as much as the weights do.
+    const tokenizer = ['tokenizer.json', 'tokenizer_config.json'].map((f) => join(folder, f)).filter(existsSync);
+    hashedFiles = [config, weights, ...tokenizer];
+  }
+
+  const pipe = await serialized(async () => {
+    const { env, pipeline } = await import('@huggingface/transformers');
+    if (local) {
+      env.allowRemoteModels = false;
+      env.allowLocalModels = true;
+      env.localModelPath = `${dirname(folder)}/`;
+    } else {
+      env.allowRemoteModels = true;
+      env.allowLocalModels = false;
+    }
+    try {
+      return (await pipeline('text-classification', local ? basename(folder) : model, {
+        dtype,
+        device: 'cpu',
+        session_options: { intraOpNumThreads: opts.threads ?? 1 },
+      })) as unknown as TextClassifier;
+    } catch (err) {
+      throw new ModelError(
+        `cannot load the model ${local ? `folder ${model}` : `"${model}" from the Hugging Face Hub`} (${dtype}): ${(err as Error).message}`,
+        { cause: err },
+      );
+    } finally {
+      if (!local) hashedFiles = cachedHubFiles(env.cacheDir, model, onnx);
+    }
+  });
+
+  const labels = labelsFromConfig(pipe.model.config.id2label, model);
+  const index = new Map(labels.map((label, i) => [label, i]));
+  const fingerprint = sha256(
+    'tailcheck/transformers@1',
+    dtype,
+    ...(hashedFiles !== undefined
+      ? hashedFiles.map((f) => readFileSync(f))
+      : [`hub:${model}`, JSON.stringify(pipe.model.config), opts.modelVersion ?? '']),
+  );
+
+  async function classifyBatch(texts: string[]): Promise<Prediction[]> {
+    const output = await pipe(texts, { top_k: null });
+    if (output.length !== texts.length) {
+      throw new ModelError(
+        `${model}: the pipeline returned ${output.length} results for ${texts.length} texts`,
+      );
+    }
+    return output.map((all) => {
+      const scores = new Array<number>(labels.length).fill(Number.NaN);
+      let best = 0;
+      let bestScore = Number.NEGATIVE_INFINITY;
+      for (const { label, score } of all) {
+        const i = index.get(label);
+        if (i === undefined)
+          throw new ModelError(`${model}: the pipeline returned an unknown label "${label}"`);
+        scores[i] = score;
+        if (score > bestScore || (score === bestScore && i < best)) {
+          bestScore = score;
+          best = i;
+        }
+      }
+      if (all.length !== labels.length) {
+        throw new ModelError(`${model}: the pipeline scored ${all.length} of ${labels.length} labels`);
+      }
+      return { label: labels[best]!, scores };
+    });
+  }
+
+  return {
+    labels,
+    fingerprint,
+    id: local ? folder : model,
+    async classify(texts: readonly string[]): Promise<Prediction[]> {
+      const out: Prediction[] = [];
+      for (const part of chunk(texts, batchSize)) out.push(...(await classifyBatch(part)));
+      return out;
+    },
+    async close(): Promise<void> {
+      await pipe.dispose();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { InputError } from '../../errors.ts';
+import { mergeReports } from '../../merge.ts';
+import { renderHtml } from '../../report/html.ts';
+import { renderJson } from '../../report/json.ts';
+import { renderMarkdown } from '../../report/markdown.ts';
+import { renderTerminal } from '../../report/terminal.ts';
+import type { Report } from '../../types.ts';
+
+type MergeArgs = ArgumentsCamelCase<{
+  reports: string[];
+  json?: string;
+  md?: string;
+  html?: string;
+  allowPartial: boolean;
+  quiet: boolean;
+}>;
+
+export function readReportFile(path: string): Report {
+  if (!existsSync(path)) throw new InputError('file not found', { file: path });
+  let report: Report;
+  try {
+    report = JSON.parse(readFileSync(path, 'utf8')) as Report;
+  } catch (err) {
+    throw new InputError(`not valid JSON: ${(err as Error).message}`, { file: path });
+  }
+  // An examples file is written relative to where the audit ran; fall back to the report's folder.
+  if (report.examplesFile && !isAbsolute(report.examplesFile) && !existsSync(report.examplesFile)) {
+    const beside = join(dirname(path), report.examplesFile);
+    if (existsSync(beside)) report.examplesFile = beside;
+  }
+  return report;
+}
+
+const command: CommandModule<object, MergeArgs> = {
+  command: 'merge <reports..>',
+  describe: 'Combine shard reports (audit --shard i/n) into the report of the unsharded run',
+  builder: (yargs: Argv) =>
+    yargs
+      .positional('reports', { type: 'string', array: true, describe: 'JSON reports of the shards' })
+      .options({
+        json: { type: 'string', describe: 'Write the merged JSON report to a file, or - for stdout' },
+        md: { type: 'string', describe: 'Write a Markdown report' },
+        html: { type: 'string', describe: 'Write a self-contained HTML report' },
+        'allow-partial': {
+          type: 'boolean',
+          default: false,
+          describe: 'Merge even when shards are missing (flagged in the report)',
+        },
+        quiet: { type: 'boolean', default: false, describe: 'No terminal summary' },
+      })
+      .example(
+        '$0 merge shard-*.json --json all.json --html all.html',
+        'after a CI matrix of `audit --shard i/n`',
+      ) as unknown as Argv<MergeArgs>,
+  handler: (argv) => {
+    const merged = mergeReports(argv.reports.map(readReportFile), { allowPartial: argv.allowPartial });
+    if (argv.json === '-') process.stdout.write(renderJson(merged));
+    else if (argv.json) writeFileSync(argv.json, renderJson(merged));
+    if (argv.md) writeFileSync(argv.md, renderMarkdown(merged));
+    if (argv.html) writeFileSync(argv.html, renderHtml(merged));
+    if (!argv.quiet) {
+      const out = argv.json === '-' ? process.stderr : process.stdout;
+      out.write(
+        renderTerminal(merged, { color: Boolean(out.isTTY) && !process.env.NO_COLOR, width: out.columns }),
+      );
+    }
+  },
+};
+
+export default command;

@@ -1,0 +1,215 @@
+import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { setField } from '../../data/fields.ts';
+import { type DataFormat, readExamples } from '../../data/load.ts';
+import { DEFAULT_PERTURB, DEFAULT_SEED, DEFAULT_VARIANTS } from '../../defaults.ts';
+import { UsageError } from '../../errors.ts';
+import { initPerturbations, perturbText } from '../../perturb/engine.ts';
+import { findProtectedSpans } from '../../perturb/protect.ts';
+import { loadRegistry } from '../../perturb/registry.ts';
+import { SEVERITIES, type Severity } from '../../types.ts';
+
+type PerturbArgs = ArgumentsCamelCase<{
+  data: string;
+  textField: string;
+  labelField: string;
+  format?: DataFormat;
+  perturb: string[];
+  severity: string;
+  variants: number;
+  seed: number;
+  out?: string;
+  protect?: string[];
+  option?: string[];
+}>;
+
+/** `--severity 2`, `--severity 1,3`, `--severity all`. */
+export function parseSeverities(spec: string): Severity[] {
+  const parts = String(spec)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (parts.includes('all')) return [...SEVERITIES];
+  const out = new Set<Severity>();
+  for (const p of parts) {
+    const n = Number(p);
+    if (!SEVERITIES.includes(n as Severity))
+      throw new UsageError(`--severity must be 1, 2, 3 or all, got "${p}"`);
+    out.add(n as Severity);
+  }
+  if (out.size === 0) throw new UsageError('--severity must be 1, 2, 3 or all');
+  return [...out].sort();
+}
+
+/** `--protect REGEX`: compiled with the Unicode flag when the pattern allows it. */
+export function parseProtect(patterns: readonly string[] = []): RegExp[] {
+  return patterns.map((p) => {
+    for (const flags of ['gu', 'g']) {
+      try {
+        return new RegExp(p, flags);
+      } catch {
+        // try the next flag set
+      }
+    }
+    throw new UsageError(`--protect: invalid regular expression ${JSON.stringify(p)}`);
+  });
+}
+
+/** `--option key=value` (repeatable); values are parsed as JSON when they are valid JSON. */
+export function parseOptions(pairs: readonly string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--option must look like key=value, got "${pair}"`);
+    const value = pair.slice(eq + 1);
+    let parsed: unknown = value;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      // a plain string
+    }
+    Object.defineProperty(out, pair.slice(0, eq), { value: parsed, enumerable: true, writable: true });
+  }
+  return out;
+}
+
+const OUTPUT_KEYS = new Set(['id', 'text', 'perturbation', 'severity', 'variant', 'changed', 'edits']);
+
+/** Buffered, back-pressure-aware line writer. */
+class LineWriter {
+  private buffer = '';
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+  async write(line: string): Promise<void> {
+    this.buffer += `${line}\n`;
+    if (this.buffer.length >= 1 << 16) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.buffer === '') return;
+    const chunk = this.buffer;
+    this.buffer = '';
+    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+  }
+}
+
+const command: CommandModule<object, PerturbArgs> = {
+  command: 'perturb',
+  describe: 'Write perturbed variants of a data file as JSONL (no model needed)',
+  builder: (yargs: Argv) =>
+    yargs
+      .options({
+        data: { type: 'string', demandOption: true, describe: 'Input file (JSONL, CSV or TSV)' },
+        'text-field': { type: 'string', default: 'text', describe: 'Field holding the text' },
+        'label-field': {
+          type: 'string',
+          default: 'label',
+          describe: 'Field holding the label (optional, passed through)',
+        },
+        format: {
+          type: 'string',
+          choices: ['jsonl', 'csv', 'tsv'],
+          describe: 'Input format (default: from the extension)',
+        },
+        perturb: {
+          type: 'string',
+          array: true,
+          default: [...DEFAULT_PERTURB],
+          describe: 'Perturbations: names, families or all, comma-separated (see `tailcheck perturbations`)',
+        },
+        severity: { type: 'string', default: '2', describe: 'Severity 1, 2, 3, a comma list, or all' },
+        variants: {
+          type: 'number',
+          default: DEFAULT_VARIANTS,
+          describe: 'Variants per text, perturbation and severity',
+        },
+        seed: { type: 'number', default: DEFAULT_SEED, describe: 'Random seed (same seed, same output)' },
+        out: { type: 'string', describe: 'Output file (default: stdout)' },
+        protect: {
+          type: 'string',
+          array: true,
+          describe: 'Extra regex of text no perturbation may touch (repeatable)',
+        },
+        option: { type: 'string', array: true, describe: 'Perturbation option key=value (repeatable)' },
+      })
+      .example('$0 perturb --data queries.jsonl --perturb typo,synonym --severity all --variants 3', '')
+      .example(
+        '$0 perturb --data queries.jsonl --perturb typo.keyboard --protect "[A-Z]{2}\\d{6}"',
+        '',
+      ) as unknown as Argv<PerturbArgs>,
+  handler: async (argv) => {
+    if (!Number.isInteger(argv.variants) || argv.variants < 1)
+      throw new UsageError('--variants must be an integer ≥ 1');
+    if (!Number.isSafeInteger(argv.seed)) throw new UsageError('--seed must be an integer');
+    const severities = parseSeverities(argv.severity);
+    const protect = parseProtect(argv.protect);
+    const options = parseOptions(argv.option);
+    const defs = (await loadRegistry()).resolve(argv.perturb);
+    await initPerturbations(defs, options);
+
+    let file: WriteStream | undefined;
+    const tmp = argv.out ? `${argv.out}.tmp-${process.pid}` : undefined;
+    if (tmp) file = createWriteStream(tmp);
+    else {
+      // `tailcheck perturb … | head`: the reader left; stop quietly instead of crashing on EPIPE.
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+        process.exit(0);
+      });
+    }
+    const writer = new LineWriter(file ?? process.stdout);
+    try {
+      const examples = readExamples(argv.data, {
+        textField: argv.textField,
+        labelField: argv.labelField,
+        format: argv.format,
+        requireLabel: false,
+        onSkip: (_reason, _line, message) => process.stderr.write(`tailcheck: ${message}\n`),
+      });
+      for await (const ex of examples) {
+        const protectedSpans = findProtectedSpans(ex.text, protect);
+        // The input's other fields follow ours; ours win on a name clash.
+        const passThrough: [string, unknown][] = Object.entries(ex.extra);
+        if (ex.label !== undefined) passThrough.unshift([argv.labelField, ex.label]);
+        const extras = passThrough.filter(([key]) => !OUTPUT_KEYS.has(key));
+        for (const def of defs) {
+          for (const severity of severities) {
+            for (let variant = 0; variant < argv.variants; variant++) {
+              const v = await perturbText(ex.text, def, {
+                seed: argv.seed,
+                severity,
+                variant,
+                options,
+                protectedSpans,
+              });
+              const record: Record<string, unknown> = {
+                id: ex.id,
+                text: v.text,
+                perturbation: v.perturbation,
+                severity: v.severity,
+                variant: v.variant,
+                changed: v.changed,
+                edits: v.edits,
+              };
+              for (const [key, value] of extras) setField(record, key, value);
+              await writer.write(JSON.stringify(record));
+            }
+          }
+        }
+      }
+      await writer.flush();
+      if (file && tmp) {
+        await new Promise<void>((resolve, reject) =>
+          file!.end((err?: Error | null) => (err ? reject(err) : resolve())),
+        );
+        renameSync(tmp, argv.out!);
+      }
+    } catch (err) {
+      if (file && tmp) {
+        file.destroy();
+        rmSync(tmp, { force: true });
+      }
+      throw err;
+    }
+  },
+};
+
+export default command;

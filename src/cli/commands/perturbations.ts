@@ -1,0 +1,51 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { loadRegistry } from '../../perturb/registry.ts';
+import { SEVERITIES } from '../../types.ts';
+
+type ListArgs = ArgumentsCamelCase<{ json: boolean }>;
+
+const command: CommandModule<object, ListArgs> = {
+  command: 'perturbations',
+  describe: 'List the available perturbations and what each severity means',
+  builder: (yargs: Argv) =>
+    yargs.options({
+      json: { type: 'boolean', default: false, describe: 'Print the catalogue as a JSON array' },
+    }) as unknown as Argv<ListArgs>,
+  handler: async (argv) => {
+    const defs = (await loadRegistry()).list();
+    if (argv.json) {
+      const rows = defs.map((d) => ({
+        name: d.name,
+        family: d.family,
+        description: d.description,
+        severities: d.severities,
+        heavy: d.heavy === true,
+        needsModel: d.needsModel === true,
+      }));
+      process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      return;
+    }
+    const width = Math.max(...defs.map((d) => d.name.length), 4);
+    const lines: string[] = [];
+    let family = '';
+    for (const d of defs) {
+      if (d.family !== family) {
+        family = d.family;
+        lines.push('', `${family}`);
+      }
+      const flags = [d.heavy ? 'heavy' : '', d.needsModel ? 'needs a model (name it explicitly)' : '']
+        .filter(Boolean)
+        .join(', ');
+      lines.push(`  ${d.name.padEnd(width)}  ${d.description}${flags ? ` [${flags}]` : ''}`);
+      for (const s of SEVERITIES) lines.push(`  ${''.padEnd(width)}    ${s}: ${d.severities[s]}`);
+    }
+    lines.push(
+      '',
+      'Select with --perturb: exact names, family names (typo) or all, comma-separated.',
+      'Perturbations that need a model are left out of family and "all" selections.',
+    );
+    process.stdout.write(`${lines.join('\n').replace(/^\n/, '')}\n`);
+  },
+};
+
+export default command;

@@ -1,0 +1,100 @@
+import { writeFileSync } from 'node:fs';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { EXIT_GATE_FAILED, EXIT_OK, UsageError } from '../../errors.ts';
+import { formatTest, formatTotals } from '../../suite/format.ts';
+import { suiteJunit } from '../../suite/junit.ts';
+import { loadSuite } from '../../suite/load.ts';
+import { runSuite } from '../../suite/run.ts';
+
+type SuiteArgs = ArgumentsCamelCase<{
+  file: string;
+  model?: string;
+  data?: string;
+  train?: string;
+  classCounts?: string;
+  junit?: string;
+  json?: string;
+  cacheDir: string;
+  cache: boolean;
+  limit?: number;
+  batchSize: number;
+  concurrency: number;
+  dtype?: 'fp32' | 'q8';
+  quiet: boolean;
+}>;
+
+const command: CommandModule<object, SuiteArgs> = {
+  command: 'suite <file>',
+  describe:
+    'Run a declarative test suite (YAML): audit gates, invariance, expected labels, directional tests',
+  builder: (yargs) =>
+    (yargs as Argv)
+      .positional('file', { type: 'string', demandOption: true, describe: 'Suite file (.yaml)' })
+      .options({
+        model: {
+          type: 'string',
+          describe: "Override the suite's model (folder, hub id, URL, cmd:…, module)",
+        },
+        data: { type: 'string', describe: "Override the suite's evaluation data file" },
+        train: {
+          type: 'string',
+          describe: "Override the suite's training file (class frequencies for buckets)",
+        },
+        'class-counts': { type: 'string', describe: "Override the suite's class counts JSON {label: count}" },
+        junit: { type: 'string', describe: 'Write JUnit XML: one testcase per suite test' },
+        json: { type: 'string', describe: 'Write the outcome as JSON (- for stdout)' },
+        'cache-dir': { type: 'string', default: '.tailcheck-cache', describe: 'Prediction cache folder' },
+        cache: {
+          type: 'boolean',
+          default: true,
+          describe: 'Use the prediction cache (--no-cache to disable)',
+        },
+        limit: { type: 'number', describe: 'Audit tests use only the first N examples (quick runs)' },
+        'batch-size': { type: 'number', default: 32, describe: 'Texts per model call' },
+        concurrency: { type: 'number', default: 1, describe: 'Model calls in flight at once' },
+        dtype: { choices: ['fp32', 'q8'] as const, describe: 'Weights for transformers.js models' },
+        quiet: { type: 'boolean', default: false, describe: 'Print only failures and the totals' },
+      })
+      .example('$0 suite suites/default.yaml --junit suite.xml', 'run the generic robustness suite')
+      .example(
+        '$0 suite suites/default.yaml --model ./my-model --data eval.jsonl',
+        'the same gates on your model',
+      )
+      .epilog(
+        'Exit codes: 0 all tests pass, 1 a test failed, 2 the suite file is missing or invalid.',
+      ) as unknown as Argv<SuiteArgs>,
+  handler: async (argv) => {
+    if (argv.limit !== undefined && !(Number.isInteger(argv.limit) && argv.limit > 0)) {
+      throw new UsageError(`--limit must be a positive integer; got ${argv.limit}`);
+    }
+    const loaded = loadSuite(argv.file);
+    // With --json - the JSON owns stdout; the human summary moves to stderr.
+    const stream = argv.json === '-' ? process.stderr : process.stdout;
+    const out = (s: string) => stream.write(`${s}\n`);
+    if (!argv.quiet) out(`suite "${loaded.suite.name}" (${loaded.displayName})`);
+    const outcome = await runSuite(loaded, {
+      model: argv.model,
+      data: argv.data,
+      train: argv.train,
+      classCounts: argv.classCounts,
+      cacheDir: argv.cache ? argv.cacheDir : null,
+      limit: argv.limit,
+      batchSize: argv.batchSize,
+      concurrency: argv.concurrency,
+      dtype: argv.dtype,
+      onTestEnd: (o) => {
+        if (!argv.quiet || o.status !== 'passed') out(formatTest(o));
+      },
+    });
+    out(`${formatTotals(outcome)} — model ${outcome.model}`);
+    if (argv.junit) writeFileSync(argv.junit, suiteJunit(outcome));
+    if (argv.json) {
+      const json = `${JSON.stringify(outcome, null, 2)}\n`;
+      if (argv.json === '-') process.stdout.write(json);
+      else writeFileSync(argv.json, json);
+    }
+    process.exitCode = outcome.passed ? EXIT_OK : EXIT_GATE_FAILED;
+  },
+};
+
+export default command;

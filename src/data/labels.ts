@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../errors.ts';
+
+/** Dataset label → model label (`--label-map file.json`). Labels not in the map are used as they are. */
+export type LabelMap = Readonly<Record<string, string>>;
+
+/** Reads a label map: a JSON object of strings, e.g. {"card lost": "lost_or_stolen_card"}. */
+export async function readLabelMap(path: string): Promise<LabelMap> {
+  let source: string;
+  try {
+    source = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'file not found' : `cannot read (${(err as Error).message})`, {
+      file: path,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(source.charCodeAt(0) === 0xfeff ? source.slice(1) : source);
+  } catch (err) {
+    throw new InputError(`malformed JSON: ${(err as Error).message}`, { file: path });
+  }
+  return validateLabelMap(value, path);
+}
+
+/** Checks an in-memory label map (e.g. from a suite file); `source` names it in errors. */
+export function validateLabelMap(value: unknown, source = 'label map'): LabelMap {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError('a label map must be a JSON object like {"dataset label": "model label"}', {
+      file: source,
+    });
+  }
+  const map: Record<string, string> = Object.create(null);
+  for (const [from, to] of Object.entries(value)) {
+    if (typeof to !== 'string' || to === '') {
+      throw new InputError(`must map to a non-empty string (a model label), got ${JSON.stringify(to)}`, {
+        file: source,
+        field: from,
+      });
+    }
+    map[from] = to;
+  }
+  return map;
+}
+
+export function applyLabelMap(label: string, map?: LabelMap): string {
+  return map !== undefined && Object.hasOwn(map, label) ? map[label]! : label;
+}
+
+function normalized(label: string): string {
+  return label
+    .toLowerCase()
+    .replace(/[\s_\-.:/]+/g, ' ')
+    .trim();
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** The closest model label when it is plausibly the intended one. */
+function closest(label: string, modelLabels: readonly string[]): string | undefined {
+  const want = normalized(label);
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of modelLabels) {
+    const d = editDistance(want, normalized(candidate));
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  return bestDistance <= Math.max(1, Math.floor(want.length / 4)) ? best : undefined;
+}
+
+/**
+ * Throws an InputError listing every dataset label (after `labelMap`) that the model cannot predict,
+ * with a close model label where there is one, and how to fix it with `--label-map`.
+ */
+export function checkLabels(
+  datasetLabels: Iterable<string>,
+  modelLabels: readonly string[],
+  labelMap?: LabelMap,
+): void {
+  const known = new Set(modelLabels);
+  const unknown = new Map<string, string>(); // dataset label → mapped label
+  for (const label of datasetLabels) {
+    const mapped = applyLabelMap(label, labelMap);
+    if (!known.has(mapped) && !unknown.has(label)) unknown.set(label, mapped);
+  }
+  if (unknown.size === 0) return;
+  const lines = [...unknown].map(([label, mapped]) => {
+    const via = mapped !== label ? ` (mapped to ${JSON.stringify(mapped)} by the label map)` : '';
+    const near = closest(mapped, modelLabels);
+    return `  ${JSON.stringify(label)}${via}${near !== undefined ? ` — did you mean ${JSON.stringify(near)}?` : ''}`;
+  });
+  const shown = modelLabels.slice(0, 12).map((l) => JSON.stringify(l));
+  const more = modelLabels.length > 12 ? `, … (${modelLabels.length} in all)` : '';
+  throw new InputError(
+    `${unknown.size} data label(s) are not labels of the model:\n${lines.join('\n')}\n` +
+      `The model's labels: ${shown.join(', ')}${more}.\n` +
+      'Map data labels to model labels with --label-map file.json ({"data label": "model label", …}).',
+  );
+}

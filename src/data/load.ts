@@ -1,0 +1,208 @@
+/**
+ * Loading evaluation and training data (JSONL, CSV, TSV) as a stream of `Example`s.
+ *
+ * Rules, applied to every format:
+ * - strict UTF-8 (invalid bytes → InputError with the line); a leading BOM is stripped; CRLF is fine;
+ * - blank lines are not records; a missing, null or empty `id` becomes the 0-based row number
+ *   (JSONL: line − 1; CSV/TSV: data-record index, header excluded);
+ * - CSV/TSV: a header row names the columns; fields may be quoted RFC 4180-style ("…", "" for a quote),
+ *   which is how delimiters and line breaks go inside a field; a quote inside an unquoted field is kept;
+ * - text: missing, null or not a string → InputError; empty or whitespace-only → SKIPPED and reported
+ *   through `onSkip` (so one stray empty row does not abort a 10k-row audit);
+ * - label: missing, null or empty → InputError when `requireLabel` (default), else left undefined;
+ *   numbers and booleans become strings;
+ * - duplicate ids → InputError naming both lines (ids key the per-example records);
+ * - a file with no examples → InputError.
+ * Text is passed through unchanged (no trimming, no Unicode normalisation).
+ */
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../errors.ts';
+import type { Example } from '../types.ts';
+import { setField } from './fields.ts';
+import { type DataFormat, detectFormat, type RawRecord, readRecords } from './records.ts';
+
+export { applyLabelMap, checkLabels, type LabelMap, readLabelMap, validateLabelMap } from './labels.ts';
+export { type DataFormat, detectFormat, type RawRecord, readRecords } from './records.ts';
+
+export type SkipReason = 'empty-text';
+
+export interface ReadExamplesOptions {
+  /** default 'text' */
+  textField?: string;
+  /** default 'label' */
+  labelField?: string;
+  /** default from the extension: .jsonl/.json/.ndjson → jsonl, .csv → csv, .tsv/.tab → tsv */
+  format?: DataFormat;
+  /** default true */
+  requireLabel?: boolean;
+  /** default 'id' */
+  idField?: string;
+  /** called for every skipped row (empty or whitespace-only text) */
+  onSkip?(reason: SkipReason, line: number, message: string): void;
+}
+
+function labelOf(value: unknown, path: string, line: number, field: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  throw new InputError(
+    `label must be a string or a number, got ${Array.isArray(value) ? 'an array' : 'an object'}`,
+    {
+      file: path,
+      line,
+      field,
+    },
+  );
+}
+
+function idOf(value: unknown, record: RawRecord, path: string, field: string): string {
+  if (value === undefined || value === null || value === '') return String(record.row);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new InputError('id must be a string or a number', { file: path, line: record.line, field });
+}
+
+/** Streams the examples of a data file; see the module comment for the rules. */
+export async function* readExamples(path: string, opts: ReadExamplesOptions = {}): AsyncGenerator<Example> {
+  const textField = opts.textField ?? 'text';
+  const labelField = opts.labelField ?? 'label';
+  const idField = opts.idField ?? 'id';
+  const requireLabel = opts.requireLabel ?? true;
+  const format = detectFormat(path, opts.format);
+  const firstLineOfId = new Map<string, number>();
+  let yielded = 0;
+  let skipped = 0;
+  let checkedColumns = false;
+
+  for await (const record of readRecords(path, format)) {
+    const { fields, line } = record;
+    if (format !== 'jsonl' && !checkedColumns) {
+      // CSV/TSV: a missing column is a header problem, reported once on the header line.
+      checkedColumns = true;
+      const columns = Object.keys(fields);
+      const wanted = requireLabel ? [textField, labelField] : [textField];
+      for (const name of wanted) {
+        if (!Object.hasOwn(fields, name)) {
+          throw new InputError(`no column "${name}" in the header (columns: ${columns.join(', ')})`, {
+            file: path,
+            line: 1,
+            field: name,
+          });
+        }
+      }
+    }
+
+    const text = fields[textField];
+    if (text === undefined) {
+      const keys = Object.keys(fields);
+      throw new InputError(`missing text field (fields present: ${keys.length ? keys.join(', ') : 'none'})`, {
+        file: path,
+        line,
+        field: textField,
+      });
+    }
+    if (text === null) throw new InputError('text is null', { file: path, line, field: textField });
+    if (typeof text !== 'string') {
+      throw new InputError(`text must be a string, got ${Array.isArray(text) ? 'an array' : typeof text}`, {
+        file: path,
+        line,
+        field: textField,
+      });
+    }
+    if (text.trim() === '') {
+      skipped++;
+      opts.onSkip?.('empty-text', line, `${path}:line ${line}: empty text, row skipped`);
+      continue;
+    }
+
+    const label = labelOf(fields[labelField], path, line, labelField);
+    if (label === undefined && requireLabel) {
+      const what = fields[labelField] === undefined ? 'missing label' : 'label is null or empty';
+      throw new InputError(what, { file: path, line, field: labelField });
+    }
+
+    const id = idOf(fields[idField], record, path, idField);
+    const seenAt = firstLineOfId.get(id);
+    if (seenAt !== undefined) {
+      throw new InputError(`duplicate id "${id}" (first used on line ${seenAt}); ids must be unique`, {
+        file: path,
+        line,
+        field: idField,
+      });
+    }
+    firstLineOfId.set(id, line);
+
+    const extra: Record<string, unknown> = {};
+    for (const key of Object.keys(fields)) {
+      if (key !== textField && key !== labelField && key !== idField) setField(extra, key, fields[key]);
+    }
+    const example: Example = { id, text, line, extra };
+    if (label !== undefined) example.label = label;
+    yielded++;
+    yield example;
+  }
+
+  if (yielded === 0) {
+    const why = skipped > 0 ? ` (all ${skipped} rows had empty text)` : ' (the file is empty)';
+    throw new InputError(`no examples${why}`, { file: path });
+  }
+}
+
+/** Training-label counts of a data file, for `--train <file>` (texts are not read). */
+export async function countLabels(
+  path: string,
+  labelField = 'label',
+  format?: DataFormat,
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = Object.create(null);
+  let rows = 0;
+  for await (const record of readRecords(path, detectFormat(path, format))) {
+    const label = labelOf(record.fields[labelField], path, record.line, labelField);
+    if (label === undefined) {
+      throw new InputError('missing label', { file: path, line: record.line, field: labelField });
+    }
+    counts[label] = (counts[label] ?? 0) + 1;
+    rows++;
+  }
+  if (rows === 0) throw new InputError('no rows (the file is empty)', { file: path });
+  return counts;
+}
+
+/** Reads `--class-counts`: a JSON object mapping each label to its training count. */
+export async function readClassCounts(jsonPath: string): Promise<Record<string, number>> {
+  let source: string;
+  try {
+    source = await readFile(jsonPath, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'file not found' : `cannot read (${(err as Error).message})`, {
+      file: jsonPath,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(source.charCodeAt(0) === 0xfeff ? source.slice(1) : source);
+  } catch (err) {
+    throw new InputError(`malformed JSON: ${(err as Error).message}`, { file: jsonPath });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError(
+      `class counts must be a JSON object like {"label": 120, …}, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+      { file: jsonPath },
+    );
+  }
+  const counts: Record<string, number> = Object.create(null);
+  const entries = Object.entries(value);
+  if (entries.length === 0) throw new InputError('class counts are empty', { file: jsonPath });
+  for (const [label, count] of entries) {
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+      throw new InputError(`count must be a non-negative integer, got ${JSON.stringify(count)}`, {
+        file: jsonPath,
+        field: label,
+      });
+    }
+    counts[label] = count;
+  }
+  return counts;
+}

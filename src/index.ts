@@ -1,0 +1,24 @@
+/**
+ * tailcheck's library API: the same audit as the CLI, as functions returning the
+ * report object (the JSON report's shape, schema tailcheck/report@1).
+ */
+export { type AuditOptions, assembleReport, audit, reportExamples } from './audit.ts';
+export { loadClassifier } from './classify/load.ts';
+export { createPredictionRunner } from './classify/runner.ts';
+export { readExamples } from './data/load.ts';
+export { EXIT_GATE_FAILED, EXIT_OK, EXIT_USAGE, InputError, ModelError, UsageError } from './errors.ts';
+export { assignBuckets } from './measure/buckets.ts';
+export { evaluateGates } from './measure/gates.ts';
+export { adjustPrediction, logPriors } from './measure/logit-adjust.ts';
+export { computeResults } from './measure/metrics.ts';
+export { mergeReports } from './merge.ts';
+export { BUNDLED_EVAL_DATA, BUNDLED_MODEL_DIR } from './paths.ts';
+export { perturbText } from './perturb/engine.ts';
+export { loadRegistry } from './perturb/registry.ts';
+export { renderHtml } from './report/html.ts';
+export { renderJson } from './report/json.ts';
+export { renderJunit } from './report/junit.ts';
+export { renderMarkdown } from './report/markdown.ts';
+export { renderTerminal } from './report/terminal.ts';
+export type * from './types.ts';
+export { VERSION } from './version.ts';

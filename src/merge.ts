@@ -1,0 +1,89 @@
+/**
+ * Merging shard reports (`tailcheck audit --shard i/n`) into the report of the
+ * unsharded run. Every number is recomputed from the union of the per-example
+ * records; the bootstrap resamples within each class in id order, so it depends
+ * only on the set of examples, not on how they were split.
+ */
+import { assembleReport, dataWarnings, reportExamples } from './audit.ts';
+import { UsageError } from './errors.ts';
+import type { ExampleRecord, Report } from './types.ts';
+
+/** Config fields that must agree for shards to be parts of one run. */
+function runIdentity(report: Report): string {
+  const { config } = report;
+  return JSON.stringify({
+    model: config.model,
+    data: { path: config.data.path, textField: config.data.textField, labelField: config.data.labelField },
+    perturbations: config.perturbations,
+    severities: config.severities,
+    variants: config.variants,
+    seed: config.seed,
+    bootstrap: config.bootstrap,
+    buckets: config.buckets,
+    frequencySource: config.frequencySource,
+    logitAdjust: config.logitAdjust,
+    classes: report.classes,
+    shardCount: config.shard?.count ?? 1,
+  });
+}
+
+export function mergeReports(reports: readonly Report[], opts: { allowPartial?: boolean } = {}): Report {
+  if (reports.length === 0) throw new UsageError('merge needs at least one report');
+  for (const [i, r] of reports.entries()) {
+    if (r.schema !== 'tailcheck/report@1') {
+      throw new UsageError(
+        `report ${i + 1} is not a tailcheck/report@1 JSON report (schema: ${String(r.schema)})`,
+      );
+    }
+  }
+  const first = reports[0] as Report;
+  const identity = runIdentity(first);
+  for (const [i, r] of reports.entries()) {
+    if (runIdentity(r) !== identity) {
+      throw new UsageError(
+        `report ${i + 1} comes from a different run than report 1 (model, data, perturbations, severities, variants, seed, buckets, class counts and shard count must all agree)`,
+      );
+    }
+  }
+  const count = first.config.shard?.count ?? 1;
+  const indices = reports.map((r) => r.config.shard?.index ?? 0);
+  const dup = indices.find((x, i) => indices.indexOf(x) !== i);
+  if (dup !== undefined) throw new UsageError(`shard ${dup}/${count} is given twice`);
+  const missing = [...Array(count).keys()].filter((i) => !indices.includes(i));
+  if (missing.length > 0 && !opts.allowPartial) {
+    throw new UsageError(
+      `missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}: a partial merge would under-report; pass --allow-partial to merge anyway`,
+    );
+  }
+
+  const records: ExampleRecord[] = [];
+  const seen = new Map<string, number>();
+  for (const [i, r] of reports.entries()) {
+    for (const rec of reportExamples(r)) {
+      const prev = seen.get(rec.id);
+      if (prev !== undefined)
+        throw new UsageError(`example id "${rec.id}" appears in reports ${prev + 1} and ${i + 1}`);
+      seen.set(rec.id, i);
+      records.push(rec);
+    }
+  }
+  // Source order, as the unsharded run writes them.
+  records.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  const ownDataWarnings = new Set(dataWarnings(reportExamples(first)));
+  const baseWarnings = first.warnings.filter((w) => !ownDataWarnings.has(w));
+  if (missing.length > 0) {
+    baseWarnings.push(`partial merge: shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing`);
+  }
+  return assembleReport({
+    config: {
+      ...first.config,
+      data: { ...first.config.data, n: records.length },
+      shard: missing.length > 0 ? first.config.shard : null,
+    },
+    classes: first.classes,
+    buckets: first.buckets,
+    records,
+    baseWarnings,
+  });
+}

@@ -1,0 +1,255 @@
+/**
+ * The perturbation engine: builds each variant's context (seeded rng, protected spans),
+ * asks the perturbation for edit proposals, checks them and applies them. A variant
+ * depends only on (seed, perturbation, severity, variant index, text), never on what was
+ * processed before, so results are identical across batch orders, shards and runs.
+ */
+import type {
+  Edit,
+  EditProposal,
+  PerturbationContext,
+  PerturbationDefinition,
+  Severity,
+  Span,
+  Variant,
+} from '../types.ts';
+import { createRng, rngKey } from '../util/rng.ts';
+import { countNegations, findProtectedSpans, isFreeOf } from './protect.ts';
+import { isGraphemeBoundary } from './text.ts';
+
+export interface PerturbTextOptions {
+  seed: number;
+  severity: Severity;
+  /** 0-based variant index */
+  variant: number;
+  /** extra patterns to protect, on top of the built-in ones */
+  protect?: readonly RegExp[];
+  /** perturbation-specific options (passed to `apply` as ctx.options) */
+  options?: Readonly<Record<string, unknown>>;
+  /** precomputed `findProtectedSpans(text, protect)`, to share across variants of one text */
+  protectedSpans?: readonly Span[];
+}
+
+const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** Thrown when a perturbation proposes an invalid edit: always a bug in that perturbation. */
+export class PerturbationBugError extends Error {
+  constructor(perturbation: string, text: string, problem: string) {
+    super(
+      `perturbation ${perturbation} proposed an invalid edit (${problem}) for text ${JSON.stringify(text)}`,
+    );
+    this.name = 'PerturbationBugError';
+  }
+}
+
+export function makeContext(
+  text: string,
+  def: PerturbationDefinition,
+  opts: PerturbTextOptions,
+): PerturbationContext {
+  const protectedSpans = opts.protectedSpans ?? findProtectedSpans(text, opts.protect);
+  // Computed only when a perturbation asks: most never rewrite negations.
+  let withoutNegations: Span[] | undefined;
+  return {
+    rng: createRng(rngKey(opts.seed, def.name, opts.severity, opts.variant, text)),
+    severity: opts.severity,
+    protectedSpans,
+    isFree: (start, end) => isFreeOf(protectedSpans, start, end),
+    isFreeExceptNegations: (start, end) => {
+      withoutNegations ??= findProtectedSpans(text, opts.protect, { negations: false });
+      return isFreeOf(withoutNegations, start, end);
+    },
+    options: opts.options ?? NO_OPTIONS,
+  };
+}
+
+/**
+ * Checks proposals against the original text and applies them. Throws
+ * PerturbationBugError on anything out of range, overlapping, touching a protected span
+ * or splitting a grapheme; no-op proposals are dropped from `edits`.
+ */
+export function applyProposals(
+  text: string,
+  def: PerturbationDefinition,
+  ctx: PerturbationContext,
+  proposals: readonly EditProposal[],
+  severity: Severity,
+  variant: number,
+): Variant {
+  if (!Array.isArray(proposals))
+    throw new PerturbationBugError(def.name, text, 'apply did not return an array');
+  const sorted =
+    proposals.length < 2 ? proposals : proposals.slice().sort((a, b) => a.start - b.start || a.end - b.end);
+  const edits: Edit[] = [];
+  let out = '';
+  let cursor = 0;
+  let prev: EditProposal | undefined;
+  for (const p of sorted) {
+    const { start, end, replacement } = p;
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > text.length || start > end) {
+      throw new PerturbationBugError(def.name, text, `range [${start}, ${end}) outside [0, ${text.length}]`);
+    }
+    if (typeof replacement !== 'string') {
+      throw new PerturbationBugError(def.name, text, `replacement at [${start}, ${end}) is not a string`);
+    }
+    if (prev && (start < prev.end || (start === end && prev.start === prev.end && prev.start === start))) {
+      throw new PerturbationBugError(
+        def.name,
+        text,
+        `[${start}, ${end}) overlaps [${prev.start}, ${prev.end})`,
+      );
+    }
+    if (p.rewritesNegation) {
+      if (!ctx.isFreeExceptNegations(start, end)) {
+        throw new PerturbationBugError(def.name, text, `[${start}, ${end}) touches a protected span`);
+      }
+      const negations = countNegations(text.slice(start, end));
+      if (negations === 0 || countNegations(replacement) !== negations) {
+        throw new PerturbationBugError(
+          def.name,
+          text,
+          `negation rewrite [${start}, ${end}) → ${JSON.stringify(replacement)} does not keep the negation`,
+        );
+      }
+    } else if (!ctx.isFree(start, end)) {
+      throw new PerturbationBugError(def.name, text, `[${start}, ${end}) touches a protected span`);
+    }
+    if (!isGraphemeBoundary(text, start) || !isGraphemeBoundary(text, end)) {
+      throw new PerturbationBugError(def.name, text, `[${start}, ${end}) is not on grapheme boundaries`);
+    }
+    prev = p;
+    const before = text.slice(start, end);
+    if (before === replacement) continue;
+    out += text.slice(cursor, start);
+    const toStart = out.length;
+    out += replacement;
+    edits.push({ from: [start, end], to: [toStart, out.length], before, after: replacement });
+    cursor = end;
+  }
+  const newText = edits.length === 0 ? text : out + text.slice(cursor);
+  return {
+    text: newText,
+    perturbation: def.name,
+    severity,
+    variant,
+    changed: newText !== text,
+    edits,
+  };
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/**
+ * One variant of `text`. Synchronous when the perturbation's `apply` is (the typo hot
+ * path); a Promise when `apply` is async. The perturbation must have been initialised
+ * (`initPerturbations`) when it has an `init`.
+ */
+export function perturbText(
+  text: string,
+  def: PerturbationDefinition,
+  opts: PerturbTextOptions,
+): Variant | Promise<Variant> {
+  const ctx = makeContext(text, def, opts);
+  const proposals = def.apply(text, ctx);
+  if (isPromise(proposals)) {
+    return proposals.then((p) => applyProposals(text, def, ctx, p, opts.severity, opts.variant));
+  }
+  return applyProposals(text, def, ctx, proposals, opts.severity, opts.variant);
+}
+
+/** Like perturbText, but throws when the perturbation is asynchronous. */
+export function perturbTextSync(
+  text: string,
+  def: PerturbationDefinition,
+  opts: PerturbTextOptions,
+): Variant {
+  const result = perturbText(text, def, opts);
+  if (isPromise(result)) {
+    // Swallow the pending result's rejection: the caller gets this error instead.
+    result.catch(() => undefined);
+    throw new Error(`perturbation ${def.name} is asynchronous; use perturbText or perturbAll`);
+  }
+  return result;
+}
+
+/** Runs every `init` once (idempotent per definition) with the given options. */
+export async function initPerturbations(
+  defs: readonly PerturbationDefinition[],
+  options: Readonly<Record<string, unknown>> = NO_OPTIONS,
+): Promise<void> {
+  for (const def of defs) if (def.init) await def.init(options);
+}
+
+export interface PerturbAllOptions {
+  seed: number;
+  severities: readonly Severity[];
+  /** variants per (text, perturbation, severity) */
+  variants: number;
+  protect?: readonly RegExp[];
+  options?: Readonly<Record<string, unknown>>;
+  /** in-flight async `apply` calls (model-backed perturbations); default 4 */
+  concurrency?: number;
+  /** skip `init` (already done by the caller) */
+  skipInit?: boolean;
+  /** progress callback, called once per finished text */
+  onText?(index: number): void;
+}
+
+/**
+ * Every variant of every text: result[i] lists text i's variants ordered by perturbation
+ * (as given), severity (as given), then variant index.
+ */
+export async function perturbAll(
+  texts: readonly string[],
+  defs: readonly PerturbationDefinition[],
+  opts: PerturbAllOptions,
+): Promise<Variant[][]> {
+  if (!opts.skipInit) await initPerturbations(defs, opts.options);
+  const perText = defs.length * opts.severities.length * opts.variants;
+  const results: Variant[][] = texts.map(() => new Array<Variant>(perText));
+  const remaining = texts.map(() => perText);
+  const done = (i: number): void => {
+    if (--remaining[i]! === 0) opts.onText?.(i);
+  };
+  const concurrency = Math.max(1, opts.concurrency ?? 4);
+  const inFlight = new Set<Promise<void>>();
+
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i]!;
+    const protectedSpans = findProtectedSpans(text, opts.protect);
+    let slot = 0;
+    for (const def of defs) {
+      for (const severity of opts.severities) {
+        for (let variant = 0; variant < opts.variants; variant++) {
+          const at = slot++;
+          const ctx = makeContext(text, def, {
+            seed: opts.seed,
+            severity,
+            variant,
+            options: opts.options,
+            protectedSpans,
+          });
+          const proposals = def.apply(text, ctx);
+          if (!isPromise(proposals)) {
+            results[i]![at] = applyProposals(text, def, ctx, proposals, severity, variant);
+            done(i);
+            continue;
+          }
+          const task = proposals.then((p) => {
+            results[i]![at] = applyProposals(text, def, ctx, p, severity, variant);
+            done(i);
+          });
+          const tracked: Promise<void> = task.finally(() => inFlight.delete(tracked));
+          tracked.catch(() => undefined); // rejections surface through race/all below
+          inFlight.add(tracked);
+          // Bounded in-flight async calls: wait for one to finish before starting more.
+          if (inFlight.size >= concurrency) await Promise.race(inFlight);
+        }
+      }
+    }
+  }
+  await Promise.all(inFlight);
+  return results;
+}

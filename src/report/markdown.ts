@@ -1,0 +1,217 @@
+/**
+ * GitHub-flavoured Markdown report (for PR comments, job summaries, READMEs).
+ * Dataset strings are escaped with `escapeMarkdown`, which neutralises inline HTML,
+ * table pipes, emphasis, links, code spans, math, block starters and @mentions.
+ */
+import type { Metrics, Report, Result } from '../types.ts';
+import {
+  confidenceLabel,
+  countRange,
+  diffVariant,
+  dropWithCI,
+  hasData,
+  MISSING,
+  POOLED,
+  pct,
+  perturbationLabel,
+  pooledFor,
+  pp,
+  ppCI,
+  rowsForSeverity,
+  severitiesOf,
+  stripControls,
+  worstClasses,
+  worstFlips,
+} from './common.ts';
+
+export interface MarkdownOptions {
+  /** worst classes listed per severity (default 5) */
+  worstClasses?: number;
+  /** worst flipped examples listed (default 10) */
+  worstExamples?: number;
+}
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * Escapes an untrusted string for inline Markdown (a table cell or after a prefix on
+ * a line): one line, no control characters, `& < >` as entities (GitHub renders
+ * inline HTML), Markdown punctuation (`\ \` * _ [ ] | ~ $`) backslash-escaped, block starters at the
+ * beginning (`#`, `-`, `+`, `=`, `1.`) escaped, and `@` followed by a zero-width
+ * space so names are not turned into GitHub mentions.
+ */
+export function escapeMarkdown(value: unknown): string {
+  let text = stripControls(value).replace(/[&<>]/g, (ch) => HTML_ENTITIES[ch]);
+  // Links and images need `[`, autolinks `<`: escaping those makes `(`, `)` and `!` harmless.
+  text = text.replace(/[\\`*[\]|~$]/g, '\\$&');
+  // GFM never treats an underscore between two alphanumerics as emphasis: keep snake_case labels readable.
+  text = text.replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_');
+  text = text.replace(/@/g, '@&#8203;');
+  // Block syntax only matters at the start of a line.
+  text = text.replace(/^(\s*)([#+=-])/, '$1\\$2').replace(/^(\s*\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
+  return text;
+}
+
+/** Dataset text with the changed words in bold (boundaries fall on whitespace, so emphasis always closes). */
+function highlightVariant(original: string, variant: string): string {
+  return diffVariant(stripControls(original), stripControls(variant))
+    .map((seg) => (seg.changed ? `**${escapeMarkdown(seg.text)}**` : escapeMarkdown(seg.text)))
+    .join('');
+}
+
+export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): string {
+  const worstK = opts.worstClasses ?? 5;
+  const exampleK = opts.worstExamples ?? 10;
+  const ci = confidenceLabel(report);
+  const c = report.config;
+  const out: string[] = [];
+
+  out.push('# tailcheck robustness report', '');
+  out.push(`**Verdict:** ${escapeMarkdown(report.verdict)}`, '');
+
+  out.push('| | |', '|---|---|');
+  out.push(`| Model | ${escapeMarkdown(c.model.id)} (${escapeMarkdown(c.model.fingerprint)}) |`);
+  out.push(
+    `| Data | ${escapeMarkdown(c.data.path)}: ${c.data.n} examples (text field ${escapeMarkdown(c.data.textField)}, label field ${escapeMarkdown(c.data.labelField)}) |`,
+  );
+  out.push(`| Perturbations | ${c.perturbations.map(escapeMarkdown).join(', ')} |`);
+  out.push(`| Severities · variants · seed | ${c.severities.join(', ')} · ${c.variants} · ${c.seed} |`);
+  out.push(
+    `| Class frequencies | source ${escapeMarkdown(c.frequencySource)}; buckets ${escapeMarkdown(c.buckets.mode)} (spec ${escapeMarkdown(c.buckets.spec)}): ${report.buckets
+      .map(
+        (b) => `${escapeMarkdown(b.name)} ${countRange(b.minCount, b.maxCount)} (${b.labels.length} classes)`,
+      )
+      .join(', ')} |`,
+  );
+  out.push(`| Bootstrap | ${c.bootstrap.resamples} resamples, ${ci}, examples resampled within each class |`);
+  if (c.logitAdjust) out.push(`| Logit adjustment | τ = ${c.logitAdjust.tau} |`);
+  if (c.shard) out.push(`| Shard | ${c.shard.index + 1} of ${c.shard.count} |`);
+  out.push(`| Tool | ${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)} |`);
+  out.push('');
+  out.push(
+    `Drop = clean accuracy − perturbed accuracy over changed variants, in percentage points, with the ${ci}. Buckets run from head (most training examples) to tail.`,
+  );
+
+  for (const severity of severitiesOf(report)) {
+    out.push('', `## Severity ${severity}`, '');
+    const bucketHeads = report.buckets.map((b) => `${escapeMarkdown(b.name)} drop (n)`);
+    out.push(
+      `| Perturbation | n | Clean | Perturbed | Drop [${ci}] | Flip rate | ${bucketHeads.join(' | ')}${bucketHeads.length ? ' |' : ''}`,
+    );
+    out.push(`|---|---:|---:|---:|---|---:|${report.buckets.map(() => '---|').join('')}`);
+    for (const r of rowsForSeverity(report, severity)) out.push(resultRow(report, r));
+
+    const pooled = pooledFor(report, severity);
+    if (pooled) {
+      out.push('');
+      out.push(`- ${tailSummary(report, pooled)}`);
+      const worst = worstClasses(pooled, report.classes, worstK);
+      if (worst.length > 0) {
+        out.push('', `### Worst classes at severity ${severity}`, '');
+        out.push(`| Class | Bucket | Train count | n | Drop [${ci}] |`, '|---|---|---:|---:|---|');
+        for (const { info, metrics } of worst) {
+          out.push(
+            `| ${escapeMarkdown(info.label)} | ${escapeMarkdown(info.bucket)} | ${info.trainCount} | ${metrics.n} | ${dropWithCI(metrics)} |`,
+          );
+        }
+      }
+    }
+  }
+
+  if (report.logitAdjusted) out.push('', ...logitAdjustedSection(report));
+  out.push('', ...flipsSection(report, exampleK));
+
+  if (report.warnings.length > 0) {
+    out.push('', '## Warnings', '');
+    for (const w of report.warnings) out.push(`- ${escapeMarkdown(w)}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function resultRow(report: Report, r: Result): string {
+  const name = escapeMarkdown(perturbationLabel(r.perturbation));
+  const m = r.overall;
+  const cells = hasData(m)
+    ? [String(m.n), pct(m.cleanAccuracy), pct(m.perturbedAccuracy), dropWithCI(m), pct(m.flipRate)]
+    : ['0', MISSING, MISSING, MISSING, MISSING];
+  const buckets = report.buckets.map((b) => bucketCell(r.buckets[b.name]));
+  const row = `| ${r.perturbation === POOLED ? `**${name}**` : name} | ${[...cells, ...buckets].join(' | ')} |`;
+  return row;
+}
+
+function bucketCell(m: Metrics | undefined): string {
+  return hasData(m) ? `${pp(m.drop)} ${ppCI(m.dropCI)} (${m.n})` : MISSING;
+}
+
+function tailSummary(report: Report, pooled: Result): string {
+  const head = report.buckets[0];
+  const tail = report.buckets[report.buckets.length - 1];
+  const gap =
+    pooled.headTailGap && head && tail
+      ? `Head–tail gap (${escapeMarkdown(tail.name)} − ${escapeMarkdown(head.name)} drop): **${pp(pooled.headTailGap.value)} pp** ${ppCI(pooled.headTailGap.ci)}`
+      : 'Head–tail gap: n/a (fewer than two buckets with data)';
+  const slope = pooled.tailSlope
+    ? `tail slope: ${pp(pooled.tailSlope.value)} pp per ln(train count) ${ppCI(pooled.tailSlope.ci)} (negative = rarer classes drop more)`
+    : 'tail slope: n/a (fewer than three classes with data)';
+  return `${gap}; ${slope}.`;
+}
+
+function logitAdjustedSection(report: Report): string[] {
+  const adjusted = report.logitAdjusted;
+  if (!adjusted) return [];
+  const ci = confidenceLabel(report);
+  const head = report.buckets[0];
+  const tail = report.buckets[report.buckets.length - 1];
+  const tau = report.config.logitAdjust?.tau;
+  const out = [
+    `## Logit adjustment${tau === undefined ? '' : ` (τ = ${tau})`}`,
+    '',
+    'All perturbations pooled; plain predictions vs post-hoc logit-adjusted predictions.',
+    '',
+    `| Severity | Predictions | Clean | Perturbed | Drop [${ci}] | ${head ? escapeMarkdown(head.name) : 'head'} drop | ${tail ? escapeMarkdown(tail.name) : 'tail'} drop | Head–tail gap |`,
+    '|---:|---|---:|---:|---|---|---|---|',
+  ];
+  for (const severity of severitiesOf(report)) {
+    for (const [name, r] of [
+      ['plain', pooledFor(report, severity)],
+      ['adjusted', pooledFor(adjusted, severity)],
+    ] as const) {
+      if (!r) continue;
+      const m = r.overall;
+      const gap = r.headTailGap ? `${pp(r.headTailGap.value)} ${ppCI(r.headTailGap.ci)}` : MISSING;
+      out.push(
+        `| ${severity} | ${name} | ${hasData(m) ? pct(m.cleanAccuracy) : MISSING} | ${hasData(m) ? pct(m.perturbedAccuracy) : MISSING} | ${hasData(m) ? dropWithCI(m) : MISSING} | ${head ? bucketCell(r.buckets[head.name]) : MISSING} | ${tail ? bucketCell(r.buckets[tail.name]) : MISSING} | ${gap} |`,
+      );
+    }
+  }
+  return out;
+}
+
+function flipsSection(report: Report, k: number): string[] {
+  const out = ['## Worst flipped examples', ''];
+  if (!report.examples) {
+    out.push(
+      report.examplesFile
+        ? `Per-example records were written to ${escapeMarkdown(report.examplesFile)}.`
+        : 'No per-example records in this report.',
+    );
+    return out;
+  }
+  const flips = worstFlips(report.examples, k);
+  if (flips.length === 0) {
+    out.push('No correctly classified example was flipped to a wrong label by a changed variant.');
+    return out;
+  }
+  out.push(
+    'Originals the model got right whose variant it gets wrong, most confident first; changed words in bold.',
+    '',
+    '| # | Id | Perturbation | Gold | Predicted (confidence) | Original | Variant |',
+    '|---:|---|---|---|---|---|---|',
+  );
+  flips.forEach(({ example, variant }, i) => {
+    out.push(
+      `| ${i + 1} | ${escapeMarkdown(example.id)} | ${escapeMarkdown(variant.perturbation)} s${variant.severity} | ${escapeMarkdown(example.label)} | ${escapeMarkdown(variant.prediction)} (${pct(variant.confidence, 0)}) | ${escapeMarkdown(example.text)} | ${highlightVariant(example.text, variant.text)} |`,
+    );
+  });
+  return out;
+}

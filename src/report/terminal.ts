@@ -1,0 +1,387 @@
+/**
+ * Plain-text report for the terminal. Every dataset string (labels, ids, paths, model
+ * id, perturbation names, warnings) goes through `stripControls`, so a label cannot
+ * smuggle ANSI escapes or cursor movement into the user's terminal; colour codes are
+ * only ever added by this module, and only when asked.
+ */
+import type { BucketInfo, Metrics, Report, Result, Severity } from '../types.ts';
+import {
+  confidenceLabel,
+  countRange,
+  dropWithCI,
+  hasData,
+  MISSING,
+  POOLED,
+  pct,
+  perturbationLabel,
+  pooledFor,
+  pp,
+  ppCI,
+  rowsForSeverity,
+  severitiesOf,
+  significantDrop,
+  significantGain,
+  stripControls,
+  worstClasses,
+} from './common.ts';
+
+export interface TerminalOptions {
+  /** ANSI colours (the CLI passes `process.stdout.isTTY && !NO_COLOR`) */
+  color?: boolean;
+  /** target line width; wide tables are split and long text wrapped (default 100) */
+  width?: number;
+  /** worst classes listed per severity (default 5) */
+  worst?: number;
+}
+
+type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
+const ANSI: Record<Style, string> = {
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  red: '\u001b[31m',
+  green: '\u001b[32m',
+  yellow: '\u001b[33m',
+  cyan: '\u001b[36m',
+};
+const RESET = '\u001b[0m';
+
+interface Cell {
+  text: string;
+  style?: Style;
+}
+type Align = 'l' | 'r';
+
+const MAX_NAME_WIDTH = 32;
+
+export function renderTerminal(report: Report, opts: TerminalOptions = {}): string {
+  const width = Math.max(40, Math.floor(opts.width ?? 100));
+  const worst = Math.max(0, Math.floor(opts.worst ?? 5));
+  const paint = (text: string, style?: Style) =>
+    opts.color && style ? `${ANSI[style]}${text}${RESET}` : text;
+  const out: string[] = [];
+
+  out.push(...header(report, width, paint));
+
+  const ci = confidenceLabel(report);
+  for (const severity of severitiesOf(report)) {
+    out.push('');
+    out.push(
+      paint(`Severity ${severity}`, 'bold') + paint(`  drop = clean − perturbed accuracy, pp; ${ci}`, 'dim'),
+    );
+    out.push(...resultsTable(report, severity, width, paint));
+    const pooled = pooledFor(report, severity);
+    if (pooled) {
+      out.push(...tailLines(report, pooled, width, paint));
+      out.push(...worstClassLines(report, pooled, worst, width, paint));
+    }
+  }
+
+  if (report.logitAdjusted) out.push('', ...logitAdjustedLines(report, paint));
+
+  if (report.warnings.length > 0) {
+    out.push('');
+    for (const warning of report.warnings) {
+      const lines = wrap(stripControls(warning), width - 9);
+      lines.forEach((line, i) => {
+        out.push(i === 0 ? `${paint('warning:', 'yellow')} ${line}` : `         ${line}`);
+      });
+    }
+  }
+
+  out.push('', paint(`verdict: ${stripControls(report.verdict)}`, 'bold'));
+  return `${out.join('\n')}\n`;
+}
+
+// ───────────────────────────── sections ─────────────────────────────
+
+function header(report: Report, width: number, paint: (t: string, s?: Style) => string): string[] {
+  const c = report.config;
+  const rows: [string, string][] = [
+    ['model', `${stripControls(c.model.id)} (${stripControls(c.model.fingerprint)})`],
+    [
+      'data',
+      `${stripControls(c.data.path)} · ${c.data.n} examples · text field "${stripControls(c.data.textField)}", label field "${stripControls(c.data.labelField)}"`,
+    ],
+    [
+      'perturbations',
+      `${c.perturbations.map(stripControls).join(', ')} · severities ${c.severities.join(', ')} · ${c.variants} variant(s) each · seed ${c.seed}`,
+    ],
+    ['frequencies', `source: ${stripControls(c.frequencySource)} · buckets: ${bucketSummary(report)}`],
+    [
+      'bootstrap',
+      `${c.bootstrap.resamples} resamples, ${confidenceLabel(report)} (examples resampled within each class)`,
+    ],
+  ];
+  if (c.logitAdjust) rows.push(['logit adjust', `τ = ${c.logitAdjust.tau}`]);
+  if (c.shard) rows.push(['shard', `${c.shard.index + 1} of ${c.shard.count}`]);
+  if (report.examplesFile) rows.push(['examples', `written to ${stripControls(report.examplesFile)}`]);
+
+  const labelWidth = Math.max(...rows.map(([k]) => k.length)) + 2;
+  const lines = [
+    paint(`${report.tool.name} ${stripControls(report.tool.version)} · robustness report`, 'bold'),
+  ];
+  for (const [key, value] of rows) {
+    wrap(value, width - labelWidth - 2).forEach((line, i) => {
+      lines.push(`  ${i === 0 ? paint(key.padEnd(labelWidth), 'cyan') : ' '.repeat(labelWidth)}${line}`);
+    });
+  }
+  return lines;
+}
+
+function bucketSummary(report: Report): string {
+  const mode = `${stripControls(report.config.buckets.mode)} (spec ${stripControls(report.config.buckets.spec)})`;
+  const parts = report.buckets.map(
+    (b) => `${stripControls(b.name)} ${countRange(b.minCount, b.maxCount)} (${b.labels.length} classes)`,
+  );
+  return [mode, ...parts].join(' · ');
+}
+
+function resultsTable(
+  report: Report,
+  severity: Severity,
+  width: number,
+  paint: (t: string, s?: Style) => string,
+): string[] {
+  const rows = rowsForSeverity(report, severity);
+  const nameCell = (r: Result): Cell => ({
+    text: truncate(stripControls(perturbationLabel(r.perturbation)), MAX_NAME_WIDTH),
+    style: r.perturbation === POOLED ? 'bold' : undefined,
+  });
+  const mainHeader = ['perturbation', 'n', 'clean', 'perturbed', `drop [${confidenceLabel(report)}]`, 'flip'];
+  const mainAlign: Align[] = ['l', 'r', 'r', 'r', 'l', 'r'];
+  const mainRows = rows.map((r) => [nameCell(r), ...mainCells(r.overall)]);
+  const bucketHeader = report.buckets.map((b) => `${stripControls(b.name)} (n)`);
+  const bucketAlign: Align[] = report.buckets.map(() => 'l');
+  const bucketRows = rows.map((r) => report.buckets.map((b) => bucketCell(r.buckets[b.name])));
+
+  const combined = table(
+    [...mainHeader, ...bucketHeader],
+    mainRows.map((row, i) => [...row, ...bucketRows[i]]),
+    [...mainAlign, ...bucketAlign],
+    paint,
+  );
+  if (report.buckets.length === 0 || combined.plainWidth <= width) return combined.lines;
+  // Too wide for the terminal: drops per bucket go into their own table.
+  const main = table(mainHeader, mainRows, mainAlign, paint);
+  const perBucket = table(
+    ['drop by bucket', ...bucketHeader],
+    rows.map((r, i) => [nameCell(r), ...bucketRows[i]]),
+    ['l', ...bucketAlign],
+    paint,
+  );
+  return [...main.lines, '', ...perBucket.lines];
+}
+
+function mainCells(m: Metrics): Cell[] {
+  if (!hasData(m)) return [{ text: '0', style: 'dim' }, ...Array.from({ length: 4 }, () => missing())];
+  return [
+    { text: String(m.n) },
+    { text: pct(m.cleanAccuracy) },
+    { text: pct(m.perturbedAccuracy) },
+    { text: dropWithCI(m), style: dropStyle(m) },
+    { text: pct(m.flipRate) },
+  ];
+}
+
+function bucketCell(m: Metrics | undefined): Cell {
+  if (!hasData(m)) return missing();
+  return { text: `${pp(m.drop)} (${m.n})`, style: dropStyle(m) };
+}
+
+function missing(): Cell {
+  return { text: MISSING, style: 'dim' };
+}
+
+function dropStyle(m: Metrics): Style | undefined {
+  if (significantDrop(m.dropCI)) return 'red';
+  if (significantGain(m.dropCI)) return 'green';
+  return undefined;
+}
+
+function tailLines(report: Report, pooled: Result, width: number, paint: (t: string, s?: Style) => string) {
+  const head = report.buckets[0];
+  const tail = report.buckets[report.buckets.length - 1];
+  const parts: string[] = [];
+  if (pooled.headTailGap && head && tail) {
+    const g = pooled.headTailGap;
+    const text = `head–tail gap (${stripControls(tail.name)} − ${stripControls(head.name)} drop): ${pp(g.value)} pp ${ppCI(g.ci)}`;
+    parts.push(significantDrop(g.ci) ? paint(text, 'red') : text);
+  } else {
+    parts.push(paint('head–tail gap: n/a (fewer than two buckets with data)', 'dim'));
+  }
+  if (pooled.tailSlope) {
+    const s = pooled.tailSlope;
+    parts.push(
+      `tail slope: ${pp(s.value)} pp per ln(train count) ${ppCI(s.ci)} (negative = rarer classes drop more)`,
+    );
+  } else {
+    parts.push(paint('tail slope: n/a (fewer than three classes with data)', 'dim'));
+  }
+  return parts.flatMap((p) => wrapStyled(p, width - 2).map((line) => `  ${line}`));
+}
+
+function worstClassLines(
+  report: Report,
+  pooled: Result,
+  k: number,
+  width: number,
+  paint: (t: string, s?: Style) => string,
+): string[] {
+  const rows = worstClasses(pooled, report.classes, k);
+  if (rows.length === 0) return [];
+  const t = table(
+    ['worst classes', 'bucket', 'train', 'n', `drop [${confidenceLabel(report)}]`],
+    rows.map(({ info, metrics }) => [
+      { text: truncate(stripControls(info.label), Math.min(MAX_NAME_WIDTH, width - 40)) },
+      { text: truncate(stripControls(info.bucket), 16) },
+      { text: String(info.trainCount) },
+      { text: String(metrics.n) },
+      { text: dropWithCI(metrics), style: dropStyle(metrics) },
+    ]),
+    ['l', 'l', 'r', 'r', 'l'],
+    paint,
+  );
+  return t.lines.map((line) => `  ${line}`);
+}
+
+function logitAdjustedLines(report: Report, paint: (t: string, s?: Style) => string): string[] {
+  const adjusted = report.logitAdjusted;
+  if (!adjusted) return [];
+  const tau = report.config.logitAdjust?.tau;
+  const head: BucketInfo | undefined = report.buckets[0];
+  const tail: BucketInfo | undefined = report.buckets[report.buckets.length - 1];
+  const rows: Cell[][] = [];
+  for (const severity of severitiesOf(report)) {
+    const plain = pooledFor(report, severity);
+    const adj = pooledFor(adjusted, severity);
+    for (const [name, r] of [
+      ['plain', plain],
+      ['adjusted', adj],
+    ] as const) {
+      if (!r) continue;
+      const m = r.overall;
+      rows.push([
+        { text: name === 'plain' ? String(severity) : '' },
+        { text: name, style: name === 'adjusted' ? 'cyan' : undefined },
+        { text: hasData(m) ? pct(m.cleanAccuracy) : MISSING },
+        { text: hasData(m) ? pct(m.perturbedAccuracy) : MISSING },
+        hasData(m) ? { text: dropWithCI(m), style: dropStyle(m) } : missing(),
+        head ? bucketCell(r.buckets[head.name]) : missing(),
+        tail && tail !== head ? bucketCell(r.buckets[tail.name]) : missing(),
+      ]);
+    }
+  }
+  const title = `Logit adjustment${tau === undefined ? '' : ` (τ = ${tau})`}: plain vs adjusted, all perturbations pooled`;
+  const t = table(
+    [
+      'severity',
+      'predictions',
+      'clean',
+      'perturbed',
+      `drop [${confidenceLabel(report)}]`,
+      head ? `${stripControls(head.name)} drop (n)` : 'head drop',
+      tail && tail !== head ? `${stripControls(tail.name)} drop (n)` : 'tail drop',
+    ],
+    rows,
+    ['r', 'l', 'r', 'r', 'l', 'l', 'l'],
+    paint,
+  );
+  return [paint(title, 'bold'), ...t.lines];
+}
+
+// ───────────────────────────── layout ─────────────────────────────
+
+function table(
+  headers: string[],
+  rows: Cell[][],
+  align: Align[],
+  paint: (t: string, s?: Style) => string,
+): { lines: string[]; plainWidth: number } {
+  const widths = headers.map((h, c) =>
+    Math.max(displayWidth(h), ...rows.map((row) => displayWidth(row[c]?.text ?? ''))),
+  );
+  const last = widths.length - 1;
+  const pad = (text: string, c: number) => {
+    const fill = ' '.repeat(Math.max(0, widths[c] - displayWidth(text)));
+    if (align[c] === 'r') return fill + text;
+    // No trailing padding after the last cell, inside or outside colour codes.
+    return c === last ? text : text + fill;
+  };
+  const gap = '  ';
+  const plainWidth = widths.reduce((s, w) => s + w, 0) + gap.length * (widths.length - 1);
+  const lines = [
+    paint(headers.map((h, c) => pad(h, c)).join(gap), 'bold'),
+    paint('─'.repeat(plainWidth), 'dim'),
+    ...rows.map((row) => row.map((cell, c) => paint(pad(cell.text, c), cell.style)).join(gap)),
+  ];
+  return { lines, plainWidth };
+}
+
+/** Columns a string occupies in a terminal: wide East Asian characters and emoji take two, marks none. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (/\p{M}/u.test(ch) || cp === 0x200b || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) continue;
+    width += isWide(cp) ? 2 : 1;
+  }
+  return width;
+}
+
+function isWide(cp: number): boolean {
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  );
+}
+
+function truncate(text: string, max: number): string {
+  if (displayWidth(text) <= max) return text;
+  let out = '';
+  for (const ch of text) {
+    if (displayWidth(`${out}${ch}`) > max - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+/** Greedy word wrap; words longer than a line are cut. */
+function wrap(text: string, max: number): string[] {
+  max = Math.max(10, max);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    let w = word;
+    while (displayWidth(w) > max) {
+      if (line) {
+        lines.push(line);
+        line = '';
+      }
+      const head = truncate(w, max + 1).slice(0, -1);
+      lines.push(head);
+      w = w.slice(head.length);
+    }
+    if (!line) line = w;
+    else if (displayWidth(`${line} ${w}`) <= max) line += ` ${w}`;
+    else {
+      lines.push(line);
+      line = w;
+    }
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/** Wraps text that may already carry our own colour codes around the whole string. */
+function wrapStyled(text: string, max: number): string[] {
+  const m = /^(\u001b\[\d+m)(.*)\u001b\[0m$/s.exec(text);
+  if (!m) return wrap(text, max);
+  return wrap(m[2], max).map((line) => `${m[1]}${line}${RESET}`);
+}

@@ -1,0 +1,110 @@
+/**
+ * Invariance check shared by `toBeInvariantTo` and suite `invariance` tests: perturb
+ * each text, classify originals and variants, count prediction changes. Variants the
+ * perturbation could not change are left out (they would count as free passes).
+ */
+import { perturbText } from '../perturb/engine.ts';
+import { loadRegistry } from '../perturb/registry.ts';
+import type { Classifier, Prediction, Severity } from '../types.ts';
+import type { InvarianceFlip, InvarianceOutcome } from '../vitest/matchers.ts';
+
+export interface InvarianceOptions {
+  severity?: Severity;
+  /** variants per text and perturbation (default 1) */
+  variants?: number;
+  seed?: number;
+  /** allowed share of changed variants whose prediction changes (default 0) */
+  maxFlipRate?: number;
+  protect?: readonly RegExp[];
+  perturbationOptions?: Record<string, unknown>;
+  /** classify through this (e.g. a caching prediction runner) instead of `classifier.classify` */
+  predict?: (texts: string[]) => Promise<Prediction[]>;
+}
+
+/** Classify in bounded batches: a backend sees at most `size` texts per call. */
+export async function classifyInBatches(
+  classifier: Classifier,
+  texts: readonly string[],
+  size = 32,
+): Promise<Prediction[]> {
+  const out: Prediction[] = [];
+  for (let i = 0; i < texts.length; i += size)
+    out.push(...(await classifier.classify(texts.slice(i, i + size))));
+  return out;
+}
+
+export async function checkInvariance(
+  classifier: Classifier,
+  texts: readonly string[],
+  perturbation: string | readonly string[],
+  options: InvarianceOptions = {},
+): Promise<InvarianceOutcome> {
+  const severity = options.severity ?? 2;
+  const variants = options.variants ?? 1;
+  const seed = options.seed ?? 0;
+  const maxFlipRate = options.maxFlipRate ?? 0;
+  const perturbationOptions = options.perturbationOptions ?? {};
+  if (texts.length === 0) throw new Error('invariance check needs at least one text');
+
+  const registry = await loadRegistry();
+  const defs = registry.resolve(typeof perturbation === 'string' ? perturbation : [...perturbation]);
+  await Promise.all(defs.map((d) => d.init?.(perturbationOptions)));
+
+  const pairs: Array<{ text: string; variant: string; perturbation: string }> = [];
+  let unchanged = 0;
+  for (const text of texts) {
+    for (const def of defs) {
+      for (let variant = 0; variant < variants; variant++) {
+        const v = await perturbText(text, def, {
+          seed,
+          severity,
+          variant,
+          protect: options.protect ? [...options.protect] : undefined,
+          options: perturbationOptions,
+        });
+        if (v.changed && v.text !== text) pairs.push({ text, variant: v.text, perturbation: def.name });
+        else unchanged++;
+      }
+    }
+  }
+  if (pairs.length === 0) {
+    throw new Error(
+      `invariance check: ${defs.map((d) => d.name).join(', ')} could not change any of the ${texts.length} texts at severity ${severity} (no eligible site)`,
+    );
+  }
+
+  const predict = options.predict ?? ((batch: string[]) => classifyInBatches(classifier, batch));
+  const unique = [...new Set([...texts, ...pairs.map((p) => p.variant)])];
+  const predictions = await predict(unique);
+  const byText = new Map(unique.map((t, i) => [t, predictions[i]!]));
+  const top = (p: Prediction): number =>
+    p.scores[classifier.labels.indexOf(p.label)] ?? Math.max(...p.scores);
+
+  const flips: InvarianceFlip[] = [];
+  for (const pair of pairs) {
+    const before = byText.get(pair.text)!;
+    const after = byText.get(pair.variant)!;
+    if (before.label !== after.label) {
+      flips.push({
+        original: pair.text,
+        variant: pair.variant,
+        perturbation: pair.perturbation,
+        before: before.label,
+        after: after.label,
+        confidence: top(after),
+      });
+    }
+  }
+  const flipRate = flips.length / pairs.length;
+  return {
+    perturbations: defs.map((d) => d.name),
+    severity,
+    nTexts: texts.length,
+    n: pairs.length,
+    unchanged,
+    flips,
+    flipRate,
+    maxFlipRate,
+    pass: flipRate <= maxFlipRate,
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * The declarative suite format (YAML), validated with zod. Test types follow CheckList
+ * (Ribeiro et al. 2020): minimum-functionality (`expect`), invariance and directional
+ * tests, plus `audit` for the perturbation robustness gates.
+ */
+import { z } from 'zod';
+
+const rate = z.number().min(0).max(1);
+const severity = z.literal([1, 2, 3]);
+const nonEmpty = z.string().min(1);
+
+/** Gates on one slice of the audit (overall, one bucket, one class…). */
+export const gateSchema = z.strictObject({
+  /** clean accuracy − perturbed accuracy must not exceed this */
+  maxDrop: rate.optional(),
+  /** drop in the tail bucket (fewest training examples) must not exceed this */
+  maxTailDrop: rate.optional(),
+  /** fraction of examples right on the original AND every changed variant */
+  minRobustAccuracy: rate.optional(),
+  /** tail-bucket drop − head-bucket drop (pooled summary) must not exceed this */
+  maxTailGap: z.number().min(-1).max(1).optional(),
+});
+
+export const thresholdsSchema = gateSchema.extend({
+  /** keyed by perturbation (`typo.keyboard`) or family (`typo`) */
+  perPerturbation: z.record(nonEmpty, gateSchema).optional(),
+  /** keyed by bucket name (`many`, `medium`, `few`) */
+  perBucket: z.record(nonEmpty, gateSchema.omit({ maxTailDrop: true, maxTailGap: true })).optional(),
+  /** keyed by class label */
+  perClass: z.record(nonEmpty, gateSchema.omit({ maxTailDrop: true, maxTailGap: true })).optional(),
+});
+
+const perturbationList = z.union([nonEmpty, z.array(nonEmpty).min(1)]);
+const severityList = z.union([severity, z.array(severity).min(1), z.literal('all')]);
+
+/** Where a test's input texts come from; at least one source is required. */
+const fromDataSchema = z.union([
+  z.literal(true),
+  z.strictObject({
+    labels: z.array(nonEmpty).min(1).optional(),
+    limit: z.int().positive().optional(),
+  }),
+]);
+
+const inputFields = {
+  texts: z.array(nonEmpty).min(1).optional(),
+  templates: z.array(nonEmpty).min(1).optional(),
+  fromData: fromDataSchema.optional(),
+  /** test-local lexicons, merged over the suite's */
+  lexicons: z.record(nonEmpty, z.array(nonEmpty).min(1)).optional(),
+  /** cap on generated cases; a seeded sample is drawn when there are more */
+  maxCases: z.int().positive().optional(),
+};
+
+const common = {
+  name: nonEmpty.optional(),
+  description: z.string().optional(),
+  seed: z.int().min(0).optional(),
+  /** a documented weakness: the test is expected to fail (and fails the suite once it passes) */
+  knownFailure: nonEmpty.optional(),
+};
+
+export const auditTestSchema = z.strictObject({
+  type: z.literal(['audit', 'robustness']),
+  ...common,
+  data: nonEmpty.optional(),
+  perturbations: perturbationList.optional(),
+  severities: severityList.optional(),
+  variants: z.int().positive().optional(),
+  limit: z.int().positive().optional(),
+  thresholds: thresholdsSchema.optional(),
+});
+
+export const invarianceTestSchema = z.strictObject({
+  type: z.literal('invariance'),
+  ...common,
+  ...inputFields,
+  perturbation: nonEmpty,
+  severity: severity.optional(),
+  variants: z.int().positive().optional(),
+  maxFlipRate: rate.optional(),
+});
+
+export const expectTestSchema = z.strictObject({
+  type: z.literal('expect'),
+  ...common,
+  ...inputFields,
+  label: nonEmpty,
+  minAccuracy: rate.optional(),
+});
+
+export const directionalTestSchema = z.strictObject({
+  type: z.literal('directional'),
+  ...common,
+  ...inputFields,
+  prefix: nonEmpty.optional(),
+  suffix: nonEmpty.optional(),
+  /** inserted at a seeded word boundary inside the text */
+  insert: nonEmpty.optional(),
+  label: nonEmpty,
+  direction: z.enum(['up', 'down']),
+  minDelta: z.number().min(0).max(1).optional(),
+  maxFailRate: rate.optional(),
+});
+
+export const testSchema = z.discriminatedUnion('type', [
+  auditTestSchema,
+  invarianceTestSchema,
+  expectTestSchema,
+  directionalTestSchema,
+]);
+
+export const suiteSchema = z.strictObject({
+  name: nonEmpty,
+  description: z.string().optional(),
+  /** model spec; `bundled` or absent = the bundled BANKING77-LT model */
+  model: nonEmpty.optional(),
+  /** evaluation data file (JSONL/CSV/TSV); absent = the bundled bank queries */
+  data: nonEmpty.optional(),
+  textField: nonEmpty.optional(),
+  labelField: nonEmpty.optional(),
+  train: nonEmpty.optional(),
+  classCounts: nonEmpty.optional(),
+  buckets: nonEmpty.optional(),
+  seed: z.int().min(0).optional(),
+  perturbations: perturbationList.optional(),
+  severities: severityList.optional(),
+  variants: z.int().positive().optional(),
+  limit: z.int().positive().optional(),
+  thresholds: thresholdsSchema.optional(),
+  lexicons: z.record(nonEmpty, z.array(nonEmpty).min(1)).optional(),
+  tests: z.array(testSchema).min(1),
+});
+
+export type Gate = z.infer<typeof gateSchema>;
+export type Thresholds = z.infer<typeof thresholdsSchema>;
+export type AuditTest = z.infer<typeof auditTestSchema>;
+export type InvarianceTest = z.infer<typeof invarianceTestSchema>;
+export type ExpectTest = z.infer<typeof expectTestSchema>;
+export type DirectionalTest = z.infer<typeof directionalTestSchema>;
+export type SuiteTest = z.infer<typeof testSchema>;
+export type Suite = z.infer<typeof suiteSchema>;

@@ -1,0 +1,146 @@
+/**
+ * `import 'tailcheck/vitest'` registers robustness matchers on vitest's `expect`:
+ *
+ *   expect(report).toHaveMaxDrop(0.05, { bucket: 'few' })
+ *   expect(report).toHaveMaxTailGap(0.1)
+ *   expect(report).toHaveMinRobustAccuracy(0.7, { perturbation: 'typo' })
+ *   await expect(classifier).toBeInvariantTo('typo.keyboard', texts, { maxFlipRate: 0.1 })
+ *   await expect('tailcheck.yaml').toPassSuite()
+ */
+import { expect } from 'vitest';
+import { loadClassifier } from '../classify/load.ts';
+import { formatFailures } from '../suite/format.ts';
+import { checkInvariance } from '../suite/invariance.ts';
+import { loadSuite } from '../suite/load.ts';
+import { type RunSuiteOptions, runSuite, type SuiteOutcome } from '../suite/run.ts';
+import type { Classifier, Report, Severity } from '../types.ts';
+import {
+  invarianceMessage,
+  maxDropGate,
+  maxTailGapGate,
+  minRobustAccuracyGate,
+  type SliceFilter,
+  type TailGapFilter,
+} from './matchers.ts';
+
+export type { SliceFilter, TailGapFilter } from './matchers.ts';
+
+export interface InvariantToOptions {
+  severity?: Severity;
+  /** allowed share of changed variants whose prediction changes (default 0) */
+  maxFlipRate?: number;
+  /** variants per text (default 1) */
+  variants?: number;
+  seed?: number;
+  protect?: readonly RegExp[];
+  perturbationOptions?: Record<string, unknown>;
+}
+
+export interface TailcheckMatchers {
+  /** every selected slice's accuracy drop ≤ max (default: each result's overall drop and the pooled summary) */
+  toHaveMaxDrop(max: number, filter?: SliceFilter): void;
+  /** head–tail gap ≤ max, on the pooled summary (or per perturbation with `filter.perturbation`) */
+  toHaveMaxTailGap(max: number, filter?: TailGapFilter): void;
+  /** every selected slice's robust accuracy ≥ min */
+  toHaveMinRobustAccuracy(min: number, filter?: SliceFilter): void;
+  /** async: `await expect(classifierOrSpec).toBeInvariantTo('typo.keyboard', texts)` */
+  toBeInvariantTo(
+    perturbation: string | readonly string[],
+    texts: readonly string[],
+    options?: InvariantToOptions,
+  ): Promise<void>;
+  /** async: runs a suite file (or checks a finished outcome); fails with each failing test's evidence */
+  toPassSuite(options?: RunSuiteOptions): Promise<void>;
+}
+
+declare module 'vitest' {
+  // biome-ignore lint/suspicious/noExplicitAny: must match vitest's own declaration to merge
+  interface Matchers<T = any> extends TailcheckMatchers {}
+}
+
+function asReport(received: unknown, matcher: string): Report {
+  const r = received as Partial<Report> | null;
+  if (!r || typeof r !== 'object' || r.schema !== 'tailcheck/report@1' || !Array.isArray(r.results)) {
+    throw new TypeError(
+      `${matcher}: expected a tailcheck report (schema tailcheck/report@1), got ${typeof received}`,
+    );
+  }
+  return r as Report;
+}
+
+function asBound(value: unknown, matcher: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new TypeError(`${matcher}: the bound must be a finite number, got ${String(value)}`);
+  }
+  return value;
+}
+
+const classifiers = new Map<string, Promise<Classifier>>();
+
+/** Specs are loaded once per test file: model sessions are expensive to open. */
+function classifierFor(received: unknown): Promise<Classifier> {
+  if (typeof received === 'string') {
+    let pending = classifiers.get(received);
+    if (!pending) {
+      pending = loadClassifier(received === 'bundled' ? undefined : received, {});
+      classifiers.set(received, pending);
+    }
+    return pending;
+  }
+  const c = received as Partial<Classifier> | null;
+  if (!c || typeof c.classify !== 'function' || !Array.isArray(c.labels)) {
+    throw new TypeError('toBeInvariantTo: expected a Classifier or a model spec string');
+  }
+  return Promise.resolve(c as Classifier);
+}
+
+export const tailcheckMatchers = {
+  toHaveMaxDrop(received: unknown, max: number, filter?: SliceFilter) {
+    const gate = maxDropGate(asReport(received, 'toHaveMaxDrop'), asBound(max, 'toHaveMaxDrop'), filter);
+    return { pass: gate.pass, message: () => gate.message, actual: gate.worstValue, expected: max };
+  },
+  toHaveMaxTailGap(received: unknown, max: number, filter?: TailGapFilter) {
+    const gate = maxTailGapGate(
+      asReport(received, 'toHaveMaxTailGap'),
+      asBound(max, 'toHaveMaxTailGap'),
+      filter,
+    );
+    return { pass: gate.pass, message: () => gate.message, actual: gate.worstValue, expected: max };
+  },
+  toHaveMinRobustAccuracy(received: unknown, min: number, filter?: SliceFilter) {
+    const report = asReport(received, 'toHaveMinRobustAccuracy');
+    const gate = minRobustAccuracyGate(report, asBound(min, 'toHaveMinRobustAccuracy'), filter);
+    return { pass: gate.pass, message: () => gate.message, actual: gate.worstValue, expected: min };
+  },
+  async toBeInvariantTo(
+    received: unknown,
+    perturbation: string | readonly string[],
+    texts: readonly string[],
+    options: InvariantToOptions = {},
+  ) {
+    const classifier = await classifierFor(received);
+    const outcome = await checkInvariance(classifier, texts, perturbation, options);
+    return {
+      pass: outcome.pass,
+      message: () => invarianceMessage(outcome),
+      actual: outcome.flipRate,
+      expected: outcome.maxFlipRate,
+    };
+  },
+  async toPassSuite(received: unknown, options: RunSuiteOptions = {}) {
+    let outcome: SuiteOutcome;
+    if (typeof received === 'string') outcome = await runSuite(loadSuite(received), options);
+    else if (received && typeof received === 'object' && Array.isArray((received as SuiteOutcome).tests)) {
+      outcome = received as SuiteOutcome;
+    } else throw new TypeError('toPassSuite: expected a suite file path or a suite outcome');
+    return {
+      pass: outcome.passed,
+      message: () =>
+        outcome.passed
+          ? `expected suite "${outcome.name}" to fail, but all ${outcome.tests.length} tests pass`
+          : `expected suite "${outcome.name}" to pass\n${formatFailures(outcome)}`,
+    };
+  },
+};
+
+expect.extend(tailcheckMatchers);

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../src/errors.ts';
+import { assignBuckets } from '../src/measure/buckets.ts';
+import { evaluateGates } from '../src/measure/gates.ts';
+import { computeResults } from '../src/measure/metrics.ts';
+import { verdict } from '../src/measure/verdict.ts';
+import type { ExampleRecord } from '../src/types.ts';
+import { block, record } from './measure-helpers.ts';
+
+const OPTS = { seed: 3, resamples: 1000, confidence: 0.95 };
+const counts = { head: 400, tail: 6 };
+
+function reportOf(recs: ExampleRecord[], spec = 'shots') {
+  const { classes, buckets } = assignBuckets(counts, Object.keys(counts), spec);
+  return { classes, buckets, ...computeResults(recs, classes, buckets, OPTS) };
+}
+
+// head drop 2 / 100, tail drop 20 / 50: a clear, significant gap
+const skewed = reportOf([...block('head', 100, 2), ...block('tail', 50, 20)]);
+
+describe('evaluateGates', () => {
+  it('checks the overall drop of every result and the pooled summary', () => {
+    // overall drop = 22 / 150
+    const g = evaluateGates(skewed, { maxDrop: 0.15 });
+    expect(g.passed).toBe(true);
+    expect(g.checks.map((c) => [c.name, c.perturbation, c.severity])).toEqual([
+      ['maxDrop', '*', 1],
+      ['maxDrop', 'p', 1],
+    ]);
+    expect(g.checks[0]).toMatchObject({ value: 22 / 150, limit: 0.15, passed: true });
+    expect(g.checks[0].ci).toEqual(skewed.summary[0].overall.dropCI);
+    expect(evaluateGates(skewed, { maxDrop: 0.1 }).passed).toBe(false);
+  });
+
+  it('checks the tail (last) bucket with maxTailDrop', () => {
+    const g = evaluateGates(skewed, { maxTailDrop: 0.3 });
+    expect(g.passed).toBe(false);
+    expect(g.checks).toHaveLength(2);
+    expect(g.checks[1]).toMatchObject({
+      name: 'maxTailDrop',
+      bucket: 'few',
+      value: 0.4,
+      limit: 0.3,
+      passed: false,
+    });
+    expect(evaluateGates(skewed, { maxDrop: 0.2, maxTailDrop: 0.4 }).passed).toBe(true);
+  });
+
+  it('a drop exactly at the limit passes; no gates → passed with no checks', () => {
+    const exact = reportOf(block('head', 20, 1)); // 1 / 20
+    expect(evaluateGates(exact, { maxDrop: 0.05 }).passed).toBe(true);
+    expect(evaluateGates(exact, {})).toEqual({ passed: true, checks: [] });
+  });
+
+  it('skips results with nothing measured, rejects non-numeric limits', () => {
+    const nothing = reportOf([record('x', 'head', 'head', 0.9, [['p', 1, 'tail', 0.1, false]])]);
+    expect(evaluateGates(nothing, { maxDrop: 0, maxTailDrop: 0 })).toEqual({ passed: true, checks: [] });
+    expect(() => evaluateGates(skewed, { maxDrop: Number.NaN })).toThrow(UsageError);
+  });
+});
+
+describe('verdict', () => {
+  it('states the overall drop, the bucket drops and a significant gap', () => {
+    const v = verdict(skewed);
+    const gap = skewed.summary[0].headTailGap!;
+    expect(gap.ci[0]).toBeGreaterThan(0);
+    expect(v).toMatch(
+      /^Robustness drop 14\.7 % \[[\d.]+, [\d.]+\] overall at severity 1; few-shot classes drop 40\.0 % vs 2\.0 % for many-shot classes \(gap 38\.0 % \[[\d.]+, [\d.]+\]\): tail classes are markedly less robust\.$/,
+    );
+  });
+
+  it('says a gap whose CI includes 0 is not significant', () => {
+    const even = reportOf([...block('head', 40, 4), ...block('tail', 10, 1)]);
+    const gap = even.summary[0].headTailGap!;
+    expect(gap.ci[0]).toBeLessThan(0);
+    expect(gap.ci[1]).toBeGreaterThan(0);
+    expect(verdict(even)).toMatch(/gap 0\.0 % .*: the head–tail difference is not significant at 95 %\.$/);
+  });
+
+  it('handles one bucket, nothing measured, and flags a drop not different from 0', () => {
+    const one = reportOf(block('head', 30, 0));
+    expect(verdict(one)).toBe(
+      'Robustness drop 0.0 % [0.0, 0.0] overall at severity 1 (not significantly different from 0); ' +
+        'no head/tail comparison (fewer than two frequency buckets have data).',
+    );
+    const nothing = reportOf([record('x', 'head', 'head', 0.9, [['p', 1, 'tail', 0.1, false]])]);
+    expect(verdict(nothing)).toBe('No perturbation changed any text: nothing was measured.');
+  });
+
+  it('reads the highest severity with data', () => {
+    const recs = [
+      record('a', 'head', 'head', 0.9, [
+        ['p', 1, 'head', 0.9],
+        ['p', 3, 'tail', 0.1],
+      ]),
+    ];
+    expect(verdict(reportOf(recs))).toMatch(
+      /^Robustness drop 100\.0 % \[100\.0, 100\.0\] overall at severity 3/,
+    );
+  });
+
+  it('names quantile buckets', () => {
+    const q = reportOf([...block('head', 100, 2), ...block('tail', 50, 20)], 'quantile:2');
+    expect(verdict(q)).toMatch(/classes in q2 drop 40\.0 % vs 2\.0 % for classes in q1/);
+  });
+});

@@ -1,0 +1,355 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { assignBuckets } from '../src/measure/buckets.ts';
+import { computeResults, leastSquaresSlope, POOLED } from '../src/measure/metrics.ts';
+import type { ExampleRecord, Metrics, Severity } from '../src/types.ts';
+import { block, nonFinitePaths, record } from './measure-helpers.ts';
+
+const OPTS = { seed: 7, resamples: 1000, confidence: 0.95 };
+const COUNTS = { A: 200, B: 50, C: 5 };
+const { classes, buckets } = assignBuckets(COUNTS, ['A', 'B', 'C'], 'shots');
+
+/**
+ * Six examples, one perturbation at severity 1, two variants each; `false` marks an unchanged variant.
+ * e5 has no changed variant and is out of scope.
+ */
+const HAND: ExampleRecord[] = [
+  record('e1', 'A', 'A', 0.9, [
+    ['typo.keyboard', 1, 'A', 0.8],
+    ['typo.keyboard', 1, 'B', 0.3],
+  ]),
+  record('e2', 'A', 'A', 0.7, [
+    ['typo.keyboard', 1, 'A', 0.6],
+    ['typo.keyboard', 1, 'C', 0.1, false],
+  ]),
+  record('e3', 'B', 'B', 0.6, [
+    ['typo.keyboard', 1, 'A', 0.2],
+    ['typo.keyboard', 1, 'A', 0.3],
+  ]),
+  record('e4', 'B', 'A', 0.4, [
+    ['typo.keyboard', 1, 'B', 0.5],
+    ['typo.keyboard', 1, 'A', 0.3],
+  ]),
+  record('e5', 'C', 'C', 0.5, [
+    ['typo.keyboard', 1, 'A', 0.1, false],
+    ['typo.keyboard', 1, 'B', 0.1, false],
+  ]),
+  record('e6', 'C', 'B', 0.2, [
+    ['typo.keyboard', 1, 'C', 0.6],
+    ['typo.keyboard', 1, 'B', 0.1],
+  ]),
+];
+
+/** Metrics without the CI, for comparison with hand-computed values. */
+function point(m: Metrics): Omit<Metrics, 'dropCI'> {
+  const { dropCI: _ci, ...rest } = m;
+  return rest;
+}
+
+function closeTo(expected: Omit<Metrics, 'dropCI'>) {
+  return Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, expect.closeTo(v, 12)]));
+}
+
+describe('computeResults on a hand-computed case', () => {
+  const { summary, results } = computeResults(HAND, classes, buckets, OPTS);
+  const r = results[0];
+
+  it('has one result and one pooled summary', () => {
+    expect(results.map((x) => [x.perturbation, x.severity])).toEqual([['typo.keyboard', 1]]);
+    expect(summary.map((x) => [x.perturbation, x.severity])).toEqual([[POOLED, 1]]);
+    expect(point(summary[0].overall)).toEqual(point(r.overall));
+  });
+
+  it('overall metrics', () => {
+    // In scope: e1 e2 e3 e4 e6 (e5 only has unchanged variants); changed variants 2+1+2+2+2 = 9.
+    // Originals correct: e1 e2 e3 → clean 3/5. Variants correct: e1 1, e2 1, e3 0, e4 1, e6 1 → 4/9.
+    // Paired drop: e1 (0+1) + e2 0 + e3 (1+1) + e4 (−1+0) + e6 (−1+0) = 1 → 1/9.
+    // Flips vs the original prediction: e1 1, e3 2, e4 1, e6 1 → 5/9.
+    // Break: originally-correct e1 e2 e3 have 5 changed variants, 3 of them wrong → 3/5.
+    // Robust: only e2 (its unchanged variant is ignored) → 1/5.
+    // Confidence drop: e1 0.1+0.6, e2 0.1, e3 0.4+0.3, e4 −0.1+0.1, e6 −0.4+0.1 → 1.2/9.
+    // Clean F1: A 2·2/(2+3) = 0.8, B 2·1/(2+2) = 0.5, C 0 → 1.3/3; recall 1, 0.5, 0 → 0.5.
+    // Perturbed F1: A 2·2/(3+5) = 0.5, B 2·1/(4+3) = 2/7, C 2·1/(2+1) = 2/3; recall 2/3, 1/4, 1/2.
+    expect(point(r.overall)).toEqual(
+      closeTo({
+        n: 9,
+        nExamples: 5,
+        cleanAccuracy: 3 / 5,
+        perturbedAccuracy: 4 / 9,
+        drop: 1 / 9,
+        flipRate: 5 / 9,
+        breakRate: 3 / 5,
+        robustAccuracy: 1 / 5,
+        confidenceDrop: 1.2 / 9,
+        macroF1Clean: 1.3 / 3,
+        macroF1Perturbed: (0.5 + 2 / 7 + 2 / 3) / 3,
+        balancedAccuracyClean: 0.5,
+        balancedAccuracyPerturbed: (2 / 3 + 1 / 4 + 1 / 2) / 3,
+      }),
+    );
+  });
+
+  it('per-class metrics (F1 and recall of the class itself)', () => {
+    expect(point(r.perClass.A)).toEqual(
+      closeTo({
+        n: 3,
+        nExamples: 2,
+        cleanAccuracy: 1,
+        perturbedAccuracy: 2 / 3,
+        drop: 1 / 3,
+        flipRate: 1 / 3,
+        breakRate: 1 / 3,
+        robustAccuracy: 1 / 2,
+        confidenceDrop: 0.8 / 3,
+        macroF1Clean: 0.8,
+        macroF1Perturbed: 0.5,
+        balancedAccuracyClean: 1,
+        balancedAccuracyPerturbed: 2 / 3,
+      }),
+    );
+    expect(point(r.perClass.B)).toEqual(
+      closeTo({
+        n: 4,
+        nExamples: 2,
+        cleanAccuracy: 0.5,
+        perturbedAccuracy: 1 / 4,
+        drop: 1 / 4,
+        flipRate: 3 / 4,
+        breakRate: 1,
+        robustAccuracy: 0,
+        confidenceDrop: 0.7 / 4,
+        macroF1Clean: 0.5,
+        macroF1Perturbed: 2 / 7,
+        balancedAccuracyClean: 0.5,
+        balancedAccuracyPerturbed: 1 / 4,
+      }),
+    );
+    // e6 alone: originally wrong, so nothing can break; its repaired variant makes the drop negative.
+    expect(point(r.perClass.C)).toEqual(
+      closeTo({
+        n: 2,
+        nExamples: 1,
+        cleanAccuracy: 0,
+        perturbedAccuracy: 1 / 2,
+        drop: -1 / 2,
+        flipRate: 1 / 2,
+        breakRate: 0,
+        robustAccuracy: 0,
+        confidenceDrop: -0.3 / 2,
+        macroF1Clean: 0,
+        macroF1Perturbed: 2 / 3,
+        balancedAccuracyClean: 0,
+        balancedAccuracyPerturbed: 1 / 2,
+      }),
+    );
+    // A single example gives a degenerate interval at its point value.
+    expect(r.perClass.C.dropCI).toEqual([-0.5, -0.5]);
+  });
+
+  it('buckets, head-tail gap and tail slope', () => {
+    expect(Object.keys(r.buckets)).toEqual(['many', 'medium', 'few']);
+    expect(point(r.buckets.many)).toEqual(point(r.perClass.A));
+    expect(point(r.buckets.few)).toEqual(point(r.perClass.C));
+    // few − many = −1/2 − 1/3
+    expect(r.headTailGap?.value).toBeCloseTo(-5 / 6, 12);
+    // OLS of (1/3, 1/4, −1/2) on (ln 200, ln 50, ln 5), worked out separately: 0.2360137147…
+    expect(r.tailSlope?.value).toBeCloseTo(0.2360137147035691, 10);
+  });
+
+  it('never produces NaN', () => {
+    expect(nonFinitePaths({ summary, results })).toEqual([]);
+  });
+});
+
+describe('unchanged variants', () => {
+  it('never count: rewriting their predictions changes nothing', () => {
+    const rewritten = HAND.map((e) => ({
+      ...e,
+      variants: e.variants.map((v) => (v.changed ? v : { ...v, prediction: e.label, goldProb: 0.99 })),
+    }));
+    expect(computeResults(rewritten, classes, buckets, OPTS)).toEqual(
+      computeResults(HAND, classes, buckets, OPTS),
+    );
+  });
+
+  it('a perturbation that changed nothing still gets a result with n = 0 and zeros', () => {
+    const recs = [record('x', 'A', 'A', 0.9, [['typo.none', 2, 'B', 0.1, false]])];
+    const { results, summary } = computeResults(recs, classes, buckets, OPTS);
+    expect(results).toHaveLength(1);
+    expect(results[0].overall).toMatchObject({
+      n: 0,
+      nExamples: 0,
+      drop: 0,
+      dropCI: [0, 0],
+      cleanAccuracy: 0,
+    });
+    expect(results[0].headTailGap).toBeNull();
+    expect(results[0].tailSlope).toBeNull();
+    expect(summary[0].overall.n).toBe(0);
+  });
+});
+
+describe('pooling and ordering', () => {
+  const recs = [
+    record('a1', 'A', 'A', 0.9, [
+      ['typo.b', 2, 'B', 0.2],
+      ['syn.a', 1, 'A', 0.9],
+      ['syn.a', 2, 'B', 0.1],
+      ['typo.b', 1, 'A', 0.8],
+    ]),
+    record('b1', 'B', 'B', 0.9, [
+      ['typo.b', 2, 'B', 0.9],
+      ['syn.a', 2, 'B', 0.9, false],
+    ]),
+  ];
+  const { summary, results } = computeResults(recs, classes, buckets, OPTS);
+
+  it('sorts results by perturbation then severity, summary by severity', () => {
+    expect(results.map((r) => `${r.perturbation}@${r.severity}`)).toEqual([
+      'syn.a@1',
+      'syn.a@2',
+      'typo.b@1',
+      'typo.b@2',
+    ]);
+    expect(summary.map((r) => `${r.perturbation}@${r.severity}`)).toEqual(['*@1', '*@2']);
+  });
+
+  it('pools every perturbation of a severity in the summary', () => {
+    // Severity 2 changed variants: a1 typo.b wrong, a1 syn.a wrong, b1 typo.b right → drop 2/3.
+    expect(summary[1].overall).toMatchObject({ n: 3, nExamples: 2, drop: 2 / 3, robustAccuracy: 1 / 2 });
+    expect(summary[0].overall).toMatchObject({ n: 2, nExamples: 1, drop: 0 });
+  });
+});
+
+describe('logit-adjusted measurement', () => {
+  it('reads adjustedPrediction / adjustedGoldProb when asked', () => {
+    const e = record('a', 'C', 'A', 0.2, [['p', 1, 'A', 0.1]]);
+    e.adjustedPrediction = 'C';
+    e.adjustedGoldProb = 0.6;
+    e.variants[0].adjustedPrediction = 'B';
+    e.variants[0].adjustedGoldProb = 0.3;
+    const raw = computeResults([e], classes, buckets, OPTS).results[0].overall;
+    const adj = computeResults([e], classes, buckets, { ...OPTS, adjusted: true }).results[0].overall;
+    expect(raw).toMatchObject({ cleanAccuracy: 0, drop: 0, flipRate: 0 });
+    expect(adj).toMatchObject({ cleanAccuracy: 1, drop: 1, flipRate: 1, breakRate: 1 });
+    expect(adj.confidenceDrop).toBeCloseTo(0.3, 12);
+  });
+
+  it('refuses records without adjusted predictions', () => {
+    expect(() => computeResults(HAND, classes, buckets, { ...OPTS, adjusted: true })).toThrow(
+      /adjustedPrediction/,
+    );
+  });
+});
+
+describe('options', () => {
+  it('rejects fewer than 1000 resamples and a confidence outside (0, 1)', () => {
+    expect(() => computeResults(HAND, classes, buckets, { ...OPTS, resamples: 200 })).toThrow(/>= 1000/);
+    expect(() => computeResults(HAND, classes, buckets, { ...OPTS, confidence: 95 })).toThrow(/confidence/);
+  });
+});
+
+describe('head-tail gap and tail slope on constructed data', () => {
+  // Class with 10^k training examples has drop 0.5 − 0.1k exactly: slope −0.1 per ln(10).
+  const counts = { k1: 10, k2: 100, k3: 1000, k4: 10000 };
+  const labels = Object.keys(counts);
+  const assigned = assignBuckets(counts, labels, 'shots');
+  const recs = [
+    ...block('k1', 50, 20),
+    ...block('k2', 50, 15),
+    ...block('k3', 50, 10),
+    ...block('k4', 50, 5),
+  ];
+  const r = computeResults(recs, assigned.classes, assigned.buckets, OPTS).results[0];
+
+  it('recovers the slope against ln(training count)', () => {
+    expect(r.tailSlope?.value).toBeCloseTo(-0.1 / Math.log(10), 12);
+    const [lo, hi] = r.tailSlope!.ci;
+    expect(lo).toBeLessThan(r.tailSlope!.value);
+    expect(hi).toBeGreaterThan(r.tailSlope!.value);
+    expect(hi).toBeLessThan(0);
+  });
+
+  it('gap = few-shot drop − many-shot drop, significantly positive here', () => {
+    expect(assigned.buckets.map((b) => b.name)).toEqual(['many', 'medium', 'few']);
+    // many = k3 + k4: (10 + 5) / 100; few = k1: 20 / 50
+    expect(r.buckets.many.drop).toBeCloseTo(0.15, 12);
+    expect(r.buckets.few.drop).toBeCloseTo(0.4, 12);
+    expect(r.headTailGap?.value).toBeCloseTo(0.25, 12);
+    expect(r.headTailGap!.ci[0]).toBeGreaterThan(0);
+    expect(r.headTailGap!.ci[1]).toBeGreaterThan(0.25);
+  });
+
+  it('is null with fewer than two buckets / three classes with data', () => {
+    const two = computeResults(
+      [...block('k1', 5, 1), ...block('k2', 5, 2)],
+      assigned.classes,
+      assigned.buckets,
+      OPTS,
+    );
+    expect(two.results[0].headTailGap).not.toBeNull();
+    expect(two.results[0].tailSlope).toBeNull();
+    const one = computeResults(block('k4', 5, 1), assigned.classes, assigned.buckets, OPTS);
+    expect(one.results[0].headTailGap).toBeNull();
+  });
+
+  it('leastSquaresSlope', () => {
+    expect(leastSquaresSlope([0, 1, 2], [1, 3, 5])).toBeCloseTo(2, 12);
+    expect(leastSquaresSlope([1, 1, 1], [1, 2, 3])).toBeNull();
+  });
+});
+
+describe('properties', () => {
+  const labelArb = fc.constantFrom('A', 'B', 'C');
+  const variantArb = fc.record({
+    perturbation: fc.constantFrom('p.one', 'p.two'),
+    severity: fc.constantFrom<Severity>(1, 2),
+    prediction: labelArb,
+    goldProb: fc.double({ min: 0, max: 1, noNaN: true }),
+    changed: fc.boolean(),
+  });
+  const exampleArb = fc.record({
+    label: labelArb,
+    prediction: labelArb,
+    goldProb: fc.double({ min: 0, max: 1, noNaN: true }),
+    variants: fc.array(variantArb, { maxLength: 4 }),
+  });
+  const recordsArb = fc.array(exampleArb, { maxLength: 8 }).map((xs) =>
+    xs.map(
+      (x, i): ExampleRecord => ({
+        id: `id${i}`,
+        text: `t${i}`,
+        confidence: 0.5,
+        ...x,
+        variants: x.variants.map((v, j) => ({ ...v, variant: j, text: `v${j}`, confidence: 0.5 })),
+      }),
+    ),
+  );
+
+  it('drop = (original correctness averaged over changed variants) − perturbedAccuracy; no NaN', () => {
+    fc.assert(
+      fc.property(recordsArb, (recs) => {
+        const { summary, results } = computeResults(recs, classes, buckets, OPTS);
+        for (const r of [...summary, ...results]) {
+          const changed = recs.flatMap((e) =>
+            e.variants
+              .filter((v) => v.changed && v.severity === r.severity)
+              .filter((v) => r.perturbation === POOLED || v.perturbation === r.perturbation)
+              .map(() => (e.prediction === e.label ? 1 : 0)),
+          );
+          expect(r.overall.n).toBe(changed.length);
+          const origMean =
+            changed.length > 0 ? changed.reduce((s: number, c) => s + c, 0) / changed.length : 0;
+          expect(r.overall.drop).toBeCloseTo(origMean - r.overall.perturbedAccuracy, 12);
+          expect(nonFinitePaths(r)).toEqual([]);
+          for (const m of [r.overall, ...Object.values(r.buckets), ...Object.values(r.perClass)]) {
+            expect(m.dropCI[0]).toBeLessThanOrEqual(m.dropCI[1]);
+            expect(m.breakRate).toBeGreaterThanOrEqual(0);
+            expect(m.breakRate).toBeLessThanOrEqual(1);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

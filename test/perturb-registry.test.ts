@@ -1,0 +1,151 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../src/errors.ts';
+import {
+  createRegistry,
+  loadRegistry,
+  loadRegistryFrom,
+  validateDefinition,
+} from '../src/perturb/registry.ts';
+import type { PerturbationDefinition } from '../src/types.ts';
+
+const SEV = { 1: 'a', 2: 'b', 3: 'c' };
+
+function def(name: string, extra: Partial<PerturbationDefinition> = {}): PerturbationDefinition {
+  return {
+    name,
+    family: name.split('.')[0] as PerturbationDefinition['family'],
+    description: `${name} fixture`,
+    severities: SEV,
+    apply: () => [],
+    ...extra,
+  };
+}
+
+describe('the bundled registry', () => {
+  it('discovers every typo perturbation, sorted by name, and caches itself', async () => {
+    const registry = await loadRegistry();
+    const names = registry.list().map((d) => d.name);
+    expect(names).toEqual([...names].sort());
+    for (const kind of [
+      'keyboard',
+      'swap',
+      'delete',
+      'insert',
+      'repeat',
+      'split',
+      'merge',
+      'ocr',
+      'homoglyph',
+      'misspelling',
+    ]) {
+      expect(names).toContain(`typo.${kind}`);
+    }
+    expect(await loadRegistry()).toBe(registry);
+    expect(registry.get('typo.keyboard')?.family).toBe('typo');
+    expect(registry.get('typo.nope')).toBeUndefined();
+  });
+
+  it('documents every severity of every perturbation', async () => {
+    for (const d of (await loadRegistry()).list()) {
+      expect(Object.keys(d.severities).sort()).toEqual(['1', '2', '3']);
+    }
+  });
+});
+
+describe('resolve', () => {
+  const registry = createRegistry([
+    def('typo.b'),
+    def('typo.a'),
+    def('synonym.wordnet', { heavy: true }),
+    def('paraphrase.model', { needsModel: true }),
+    def('paraphrase.rules'),
+  ]);
+  const names = (spec: string | string[], includeNeedsModel?: boolean) =>
+    registry.resolve(spec, { includeNeedsModel }).map((d) => d.name);
+
+  it('accepts exact names, families, family.*, all and comma lists, deduplicated and sorted', () => {
+    expect(names('typo.b')).toEqual(['typo.b']);
+    expect(names('typo')).toEqual(['typo.a', 'typo.b']);
+    expect(names('typo.*')).toEqual(['typo.a', 'typo.b']);
+    expect(names('typo.b, synonym ,typo.b')).toEqual(['synonym.wordnet', 'typo.b']);
+    expect(names(['typo.a', 'synonym.wordnet,typo'])).toEqual(['synonym.wordnet', 'typo.a', 'typo.b']);
+    expect(names('TYPO.A')).toEqual(['typo.a']);
+  });
+
+  it('leaves needsModel perturbations out of family and all selections unless named', () => {
+    expect(names('all')).toEqual(['paraphrase.rules', 'synonym.wordnet', 'typo.a', 'typo.b']);
+    expect(names('paraphrase')).toEqual(['paraphrase.rules']);
+    expect(names('paraphrase.model')).toEqual(['paraphrase.model']);
+    expect(names('all', true)).toContain('paraphrase.model');
+  });
+
+  it('rejects unknown names with a UsageError that lists the valid ones', () => {
+    expect(() => registry.resolve('typo.nope')).toThrow(UsageError);
+    expect(() => registry.resolve('typo.nope')).toThrow(
+      /Valid: all, paraphrase, synonym, typo, paraphrase\.model/,
+    );
+    expect(() => registry.resolve(' , ')).toThrow(UsageError);
+  });
+
+  it('says so when a family has only model-backed members', () => {
+    const onlyModel = createRegistry([def('paraphrase.model', { needsModel: true })]);
+    expect(() => onlyModel.resolve('paraphrase')).toThrow(/needs a model.*paraphrase\.model/);
+  });
+});
+
+describe('validateDefinition', () => {
+  it('accepts a well-formed definition', () => {
+    expect(validateDefinition(def('typo.x'), 'typo', 'x', 'x.ts').name).toBe('typo.x');
+  });
+
+  it.each([
+    ['no export', undefined, /no default-exported/],
+    ['name not matching the file', def('typo.y'), /does not match its file/],
+    ['family not matching the folder', { ...def('typo.x'), family: 'synonym' }, /does not match its folder/],
+    ['a missing severity', { ...def('typo.x'), severities: { 1: 'a', 2: 'b' } }, /severity 3/],
+    ['an empty description', { ...def('typo.x'), description: ' ' }, /description/],
+    ['no apply', { ...def('typo.x'), apply: undefined }, /apply/],
+  ])('rejects %s', (_why, value, message) => {
+    expect(() => validateDefinition(value, 'typo', 'x', 'perturbations/typo/x.ts')).toThrow(message);
+  });
+});
+
+describe('loadRegistryFrom (discovery)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'tailcheck-registry-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const moduleSource = (name: string, family: string) =>
+    `export default { name: '${name}', family: '${family}', description: 'd', severities: { 1: 'a', 2: 'b', 3: 'c' }, apply: () => [] };\n`;
+
+  function tree(name: string, files: Record<string, string>): string {
+    const dir = join(root, name);
+    for (const [path, source] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), source);
+    }
+    return dir;
+  }
+
+  it('loads modules from family folders and skips tests, helpers, declarations and goldens', async () => {
+    const dir = tree('ok', {
+      'typo/a.js': moduleSource('typo.a', 'typo'),
+      'typo/b.mjs': moduleSource('typo.b', 'typo'),
+      'typo/a.test.js': 'throw new Error("a test file must not be imported")',
+      'typo/_helpers.js': 'throw new Error("a helper must not be imported")',
+      'typo/a.d.ts': 'export {};',
+      'typo/a.golden.json': '{}',
+      'synonym/w.js': moduleSource('synonym.w', 'synonym'),
+      'README.md': '# not a folder',
+    });
+    const registry = await loadRegistryFrom(dir);
+    expect(registry.list().map((d) => d.name)).toEqual(['synonym.w', 'typo.a', 'typo.b']);
+  });
+
+  it('fails loudly, naming the file, on a malformed module', async () => {
+    const dir = tree('bad', { 'typo/x.js': moduleSource('typo.y', 'typo') });
+    await expect(loadRegistryFrom(dir)).rejects.toThrow(/typo\/x\.js.*expected "typo\.x"/);
+  });
+});

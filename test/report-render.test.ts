@@ -1,0 +1,473 @@
+import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateGates } from '../src/measure/gates.ts';
+import { diffVariant, stripControls, worstFlips } from '../src/report/common.ts';
+import { escapeHtml, renderHtml } from '../src/report/html.ts';
+import { renderJson } from '../src/report/json.ts';
+import { renderJunit } from '../src/report/junit.ts';
+import { escapeXml, junitXml } from '../src/report/junit-xml.ts';
+import { escapeMarkdown, renderMarkdown } from '../src/report/markdown.ts';
+import { displayWidth, renderTerminal } from '../src/report/terminal.ts';
+import type { Report, Result } from '../src/types.ts';
+import { HOSTILE, makeReport } from './fixtures/make-report.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// The few browser APIs the page.evaluate callbacks use (the project compiles without the DOM lib).
+interface XmlElement {
+  nodeName: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+interface XmlDocument {
+  documentElement: XmlElement;
+  getElementsByTagName(name: string): ArrayLike<XmlElement> & Iterable<XmlElement>;
+}
+declare const DOMParser: new () => { parseFromString(source: string, type: string): XmlDocument };
+
+/** Independent formatting for expectations: signed percentage points, one decimal. */
+function signedPp(x: number): string {
+  const text = Math.abs(x * 100).toFixed(1);
+  return Number(text) === 0 ? text : `${x < 0 ? '-' : '+'}${text}`;
+}
+const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+const pooled = (report: Report, severity: number): Result => {
+  const r = report.summary.find((s) => s.severity === severity);
+  if (!r) throw new Error(`fixture has no pooled result at severity ${severity}`);
+  return r;
+};
+
+/** Cells of a Markdown table row, split on pipes not escaped by an odd run of backslashes. */
+function markdownCells(row: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let backslashes = 0;
+  for (const ch of row) {
+    if (ch === '|' && backslashes % 2 === 0) {
+      cells.push(cell);
+      cell = '';
+    } else {
+      cell += ch;
+    }
+    backslashes = ch === '\\' ? backslashes + 1 : 0;
+  }
+  cells.push(cell);
+  return cells.slice(1, -1);
+}
+
+/** Every table (consecutive lines starting with `|`) keeps the header's column count on every row. */
+function expectWellFormedTables(markdown: string): number {
+  let tables = 0;
+  let width = -1;
+  for (const line of markdown.split('\n')) {
+    if (!line.startsWith('|')) {
+      width = -1;
+      continue;
+    }
+    expect(line.endsWith('|'), line).toBe(true);
+    const n = markdownCells(line).length;
+    if (width === -1) {
+      width = n;
+      tables++;
+    } else {
+      expect(n, line).toBe(width);
+    }
+  }
+  return tables;
+}
+
+describe('stripControls', () => {
+  it('removes ANSI sequences, control characters and bidi overrides, and flattens line breaks', () => {
+    expect(stripControls('a\u001b[31mred\u001b[0m b')).toBe('ared b');
+    expect(stripControls('title\u001b]0;pwned\u0007 ok')).toBe('title ok');
+    expect(stripControls('x\u009b2Jy')).toBe('xy');
+    expect(stripControls('one\ntwo\r\nthree\tfour')).toBe('one two three four');
+    expect(stripControls('nul\u0000bell\u0007del\u007f')).toBe('nulbelldel');
+    expect(stripControls('abc\u202edcba\u2066x')).toBe('abcdcbax');
+    expect(stripControls('lone \ud800 surrogate')).toBe('lone \ufffd surrogate');
+    expect(stripControls('émoji 👍 中文')).toBe('émoji 👍 中文');
+  });
+});
+
+describe('diffVariant', () => {
+  it('marks only the changed words of the variant', () => {
+    expect(diffVariant('my card has not arrived', 'my crad has not arrived')).toEqual([
+      { text: 'my ', changed: false },
+      { text: 'crad', changed: true },
+      { text: ' has not arrived', changed: false },
+    ]);
+  });
+
+  it('joins adjacent changed words and handles insertions', () => {
+    const segments = diffVariant('I lost my card', 'I misplaced the card today');
+    expect(segments.filter((s) => s.changed).map((s) => s.text)).toEqual(['misplaced the', 'today']);
+    expect(segments.map((s) => s.text).join('')).toBe('I misplaced the card today');
+  });
+
+  it('reports nothing changed for identical texts', () => {
+    expect(diffVariant('same text', 'same text')).toEqual([{ text: 'same text', changed: false }]);
+  });
+});
+
+describe('worstFlips', () => {
+  it('keeps only correct originals whose changed variant is wrong, most confident first', () => {
+    const report = makeReport();
+    const flips = worstFlips(report.examples, 10);
+    expect(flips.map((f) => f.example.id)).toEqual(['ex-1', 'ex-4', 'ex-0', 'ex-5', 'ex-3']);
+    expect(flips.every((f) => f.variant.changed)).toBe(true);
+    expect(worstFlips(report.examples, 2)).toHaveLength(2);
+    expect(worstFlips(undefined, 5)).toEqual([]);
+  });
+});
+
+describe('renderTerminal', () => {
+  const report = makeReport();
+  const text = renderTerminal(report, { width: 140 });
+
+  it('shows the header, every severity table and the pooled rows', () => {
+    expect(text).toContain('models/banking77-lt');
+    expect(text).toContain('data/bank-queries.jsonl');
+    expect(text).toContain(`${report.config.data.n} examples`);
+    expect(text).toContain('source: train');
+    expect(text).toContain('buckets: shots');
+    expect(text).toContain('Severity 1');
+    expect(text).toContain('Severity 2');
+    expect(text.match(/^all \(pooled\)/gm)).toHaveLength(2);
+  });
+
+  it('prints the key numbers: accuracies, drop with CI, flip rate, bucket drops, gap and slope', () => {
+    for (const r of [...report.results, ...report.summary]) {
+      const m = r.overall;
+      const drop = `${signedPp(m.drop)} [${signedPp(m.dropCI[0])}, ${signedPp(m.dropCI[1])}]`;
+      const row = text
+        .split('\n')
+        .find(
+          (line) =>
+            line.startsWith(r.perturbation === '*' ? 'all (pooled)' : r.perturbation) && line.includes(drop),
+        );
+      expect(row, `${r.perturbation} s${r.severity}`).toBeDefined();
+      expect(row).toContain(percent(m.cleanAccuracy));
+      expect(row).toContain(percent(m.perturbedAccuracy));
+      expect(row).toContain(percent(m.flipRate));
+      for (const b of report.buckets)
+        expect(row).toContain(`${signedPp(r.buckets[b.name].drop)} (${r.buckets[b.name].n})`);
+    }
+    const p2 = pooled(report, 2);
+    expect(text).toContain(`head–tail gap (few − many drop): ${signedPp(p2.headTailGap!.value)} pp`);
+    expect(text).toContain(`tail slope: ${signedPp(p2.tailSlope!.value)} pp per ln(train count)`);
+  });
+
+  it('lists the worst classes, largest drop first, limited by `worst`', () => {
+    const lines = renderTerminal(report, { width: 140, worst: 2 }).split('\n');
+    const header = lines.findIndex((l) => l.includes('worst classes'));
+    expect(lines[header + 2]).toMatch(/^\s+virtual_card_not_working\s+few\s+4\s/);
+    expect(lines[header + 3]).toMatch(/^\s+top_up_failed\s+few\s+12\s/);
+    expect(lines[header + 4]).not.toMatch(/exchange_rate/);
+  });
+
+  it('compares plain and logit-adjusted numbers', () => {
+    const adjusted = report.logitAdjusted!.summary[1].overall;
+    expect(text).toContain('Logit adjustment (τ = 1)');
+    const row = text
+      .split('\n')
+      .find((l) => /^\s+adjusted\s/.test(l) && l.includes(percent(adjusted.perturbedAccuracy)));
+    expect(row).toContain(percent(adjusted.cleanAccuracy));
+    expect(row).toContain(signedPp(adjusted.drop));
+    expect(renderTerminal(makeReport({ logitAdjusted: false }))).not.toContain('Logit adjustment');
+  });
+
+  it('ends with the verdict and shows warnings', () => {
+    const lines = text.trimEnd().split('\n');
+    expect(lines[lines.length - 1]).toBe(`verdict: ${report.verdict}`);
+    expect(text).toContain(`warning: ${report.warnings[0]}`);
+  });
+
+  it('colours only when asked, and colour codes are the only difference', () => {
+    expect(text).not.toContain('\u001b');
+    const coloured = renderTerminal(report, { width: 140, color: true });
+    expect(coloured).toContain('\u001b[31m');
+    expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(text);
+  });
+
+  it('splits the bucket columns into their own table when the terminal is narrow', () => {
+    const narrow = renderTerminal(report, { width: 80 });
+    expect(narrow).toContain('drop by bucket');
+    expect(text).not.toContain('drop by bucket');
+    const p1 = pooled(report, 1);
+    expect(narrow).toContain(`${signedPp(p1.buckets.few.drop)} (${p1.buckets.few.n})`);
+  });
+
+  it('strips control characters and escape sequences from dataset strings', () => {
+    const hostile = renderTerminal(makeReport({ hostile: true }), { width: 120, color: false });
+    expect(hostile).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(hostile).toContain('virtualRED_card');
+    expect(hostile).toContain(`models/${HOSTILE.script}`);
+    const coloured = renderTerminal(makeReport({ hostile: true }), { width: 120, color: true });
+    // Our own SGR colour codes are the only escape sequences left.
+    expect(coloured.replace(/\u001b\[\d+m/g, '')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it('measures display width of wide characters', () => {
+    expect(displayWidth('abc')).toBe(3);
+    expect(displayWidth('中文')).toBe(4);
+    expect(displayWidth('e\u0301')).toBe(1);
+  });
+});
+
+describe('escapeMarkdown', () => {
+  it.each([
+    ['a|b', 'a\\|b'],
+    ['run `rm -rf`', 'run \\`rm -rf\\`'],
+    ['<b>x</b> & y', '&lt;b&gt;x&lt;/b&gt; &amp; y'],
+    ['line1\nline2\r\nline3', 'line1 line2 line3'],
+    ['# title', '\\# title'],
+    ['- item', '\\- item'],
+    ['+ item', '\\+ item'],
+    ['* item', '\\* item'],
+    ['1. first', '1\\. first'],
+    ['2) second', '2\\) second'],
+    ['2024.5 euros', '2024.5 euros'],
+    ['[x](javascript:alert(1))', '\\[x\\](javascript:alert(1))'],
+    ['![img](x.png)', '!\\[img\\](x.png)'],
+    ['**bold** _em_ ~~gone~~', '\\*\\*bold\\*\\* \\_em\\_ \\~\\~gone\\~\\~'],
+    ['card_arrival', 'card_arrival'],
+    ['__init__', '\\_\\_init\\_\\_'],
+    ['$x^2$', '\\$x^2\\$'],
+    ['ping @octocat', 'ping @&#8203;octocat'],
+    ['back\\slash', 'back\\\\slash'],
+    ['\u001b[31mred\u001b[0m', 'red'],
+  ])('%j', (input, expected) => {
+    expect(escapeMarkdown(input)).toBe(expected);
+  });
+});
+
+describe('renderMarkdown', () => {
+  const report = makeReport();
+  const md = renderMarkdown(report);
+
+  it('renders well-formed GFM tables with the key numbers', () => {
+    expect(expectWellFormedTables(md)).toBeGreaterThanOrEqual(6);
+    expect(md).toContain('## Severity 1');
+    expect(md).toContain('## Severity 2');
+    for (const r of report.results) {
+      const m = r.overall;
+      expect(md).toContain(
+        `| ${r.perturbation} | ${m.n} | ${percent(m.cleanAccuracy)} | ${percent(m.perturbedAccuracy)} | ${signedPp(m.drop)} [${signedPp(m.dropCI[0])}, ${signedPp(m.dropCI[1])}] | ${percent(m.flipRate)} |`,
+      );
+    }
+    expect(md).toContain(`**Verdict:** ${escapeMarkdown(report.verdict)}`);
+    expect(md).toContain(`**${signedPp(pooled(report, 2).headTailGap!.value)} pp**`);
+    expect(md).toContain('## Logit adjustment (τ = 1)');
+    expect(md).toContain('| virtual_card_not_working | few | 4 | 8 |');
+  });
+
+  it('lists the worst flipped examples with the changed words in bold', () => {
+    const section = md.slice(md.indexOf('## Worst flipped examples'));
+    const ids = [...section.matchAll(/^\| \d+ \| (ex-\d) \|/gm)].map((m) => m[1]);
+    expect(ids).toEqual(['ex-1', 'ex-4', 'ex-0', 'ex-5', 'ex-3']);
+    expect(section).toContain('I think I **lots** my card on the train yesterday');
+    expect(section).toContain('| lost_or_stolen_card | card_arrival (91%) |');
+  });
+
+  it('says where examples are when they were written separately', () => {
+    const r = { ...makeReport({ examples: false }), examplesFile: 'out/examples.jsonl' };
+    expect(renderMarkdown(r)).toContain('Per-example records were written to out/examples.jsonl.');
+  });
+
+  it('escapes hostile dataset strings and keeps every table row intact', () => {
+    const hostile = renderMarkdown(makeReport({ hostile: true }));
+    expectWellFormedTables(hostile);
+    expect(hostile).not.toMatch(/<(script|img|svg|iframe|a|b|style)\b/i);
+    expect(hostile).not.toMatch(/(?<!\\)\]\(javascript:/);
+    expect(hostile).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(hostile).toContain('&lt;script&gt;window.\\_\\_xss=1&lt;/script&gt;');
+    expect(hostile).toContain('@&#8203;someone');
+  });
+});
+
+describe('renderHtml', () => {
+  const report = makeReport();
+  const html = renderHtml(report);
+
+  it('is one self-contained document with a strict CSP and no script or external reference', () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:;`,
+    );
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|\ssrc=|\shref=|@import|url\(/i);
+    expect(html.match(/https?:\/\/[^"]*/g) ?? []).toEqual(
+      Array(4).fill('http://www.w3.org/2000/svg'), // SVG namespace only, never fetched
+    );
+  });
+
+  it('contains the summary, charts, tables, comparison and worst flips', () => {
+    const p2 = pooled(report, 2);
+    expect(html).toContain(escapeHtml(report.verdict));
+    expect(html).toContain(`${signedPp(p2.overall.drop)} pp`);
+    expect(html.match(/<rect class="bar"/g)).toHaveLength(report.buckets.length * 2);
+    expect(html.match(/<g class="point">/g)).toHaveLength(report.classes.length * 2);
+    expect(html).toContain('Logit adjustment (τ = 1)');
+    expect(html).toContain('my new <mark>cadr</mark> still has not arrived after two weeks');
+    expect(html.indexOf('I think I lost my card')).toBeLessThan(html.indexOf('my top up failed again'));
+    for (const r of report.results) expect(html).toContain(`${signedPp(r.overall.drop)} <span class="ci">`);
+  });
+
+  it('escapeHtml escapes the five special characters and strips controls', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
+    expect(escapeHtml('a\u0000b\u001b[31mc')).toBe('abc');
+  });
+});
+
+describe('renderJson', () => {
+  it('round-trips with object key order, 2-space indent and a trailing newline', () => {
+    const report = makeReport();
+    const json = renderJson(report);
+    expect(json.endsWith('}\n')).toBe(true);
+    expect(json.split('\n')[1]).toBe('  "schema": "tailcheck/report@1",');
+    const parsed = JSON.parse(json);
+    expect(parsed).toEqual(report);
+    expect(Object.keys(parsed)).toEqual(Object.keys(report));
+  });
+});
+
+describe('junitXml', () => {
+  it('escapes special characters in attributes and text and counts outcomes', () => {
+    const xml = junitXml([
+      {
+        name: 'suite <1> & "quotes"',
+        tests: [
+          { name: "it's <ok>", timeMs: 1500 },
+          {
+            name: 'fails',
+            classname: 'a.b',
+            failure: { message: 'x < y & "z"', details: 'line1\nline2 ]]> end' },
+          },
+          { name: 'skipped', skipped: 'no model' },
+        ],
+      },
+    ]);
+    expect(xml).toContain(
+      '<testsuite name="suite &lt;1&gt; &amp; &quot;quotes&quot;" tests="3" failures="1"',
+    );
+    expect(xml).toContain('skipped="1" time="1.500"');
+    expect(xml).toContain(
+      '<testcase name="it&apos;s &lt;ok&gt;" classname="suite &lt;1&gt; &amp; &quot;quotes&quot;" time="1.500"/>',
+    );
+    expect(xml).toContain(
+      '<failure message="x &lt; y &amp; &quot;z&quot;" type="AssertionError">line1\nline2 ]]&gt; end</failure>',
+    );
+    expect(xml).toContain('<skipped message="no model"/>');
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites tests="3" failures="1" errors="0" skipped="1"/,
+    );
+  });
+
+  it('strips characters that are illegal in XML 1.0 and keeps valid surrogate pairs', () => {
+    expect(escapeXml('a\u0000b\u0008c\u000bd\u000ce\u001ff\ufffeg\uffffh')).toBe('abcdefgh');
+    expect(escapeXml('lone \ud800 high, lone \udc00 low, pair 😀')).toBe('lone  high, lone  low, pair 😀');
+    expect(escapeXml('tab\tnl\ncr\r')).toBe('tab\tnl\ncr\r');
+  });
+});
+
+describe('renderJunit', () => {
+  const report = makeReport();
+  const gates = evaluateGates(report, { maxDrop: 0.05, maxTailDrop: 0.15 });
+  const xml = renderJunit(report, gates);
+
+  it('writes one testcase per gate check with the value and CI on failures', () => {
+    expect(xml.match(/<testcase /g)).toHaveLength(gates.checks.length);
+    const failed = gates.checks.filter((c) => !c.passed);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.length).toBeLessThan(gates.checks.length);
+    expect(xml).toContain(`failures="${failed.length}"`);
+    expect(xml).toContain(
+      'name="drop typo.keyboard s1 ≤ 0.05" classname="tailcheck.typo.keyboard" time="0.000"/>',
+    );
+    const r = report.results.find((x) => x.perturbation === 'typo.keyboard' && x.severity === 2)!.overall;
+    expect(xml).toContain(
+      `<failure message="drop ${r.drop.toFixed(3)} [${r.dropCI[0].toFixed(3)}, ${r.dropCI[1].toFixed(3)}] exceeds the limit 0.05 (typo.keyboard, severity 2)"`,
+    );
+    expect(xml).toContain('name="few drop all s2 ≤ 0.15"');
+  });
+});
+
+describe('XML well-formedness in a real parser (Chromium DOMParser)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}. The report tests parse and render output in a real browser: install it (apt-get install chromium) or set CHROMIUM_PATH.`,
+      );
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('parses the JUnit output for hostile inputs and preserves the escaped strings', async () => {
+    const hostile = makeReport({ hostile: true });
+    const nasty = `${HOSTILE.script} ${HOSTILE.img} & 'apos' \u0000\u0007\ud800\uffff tab\tnewline\n end`;
+    const xmls = [
+      renderJunit(hostile, evaluateGates(hostile, { maxDrop: 0.05, maxTailDrop: 0.15 })),
+      junitXml([
+        {
+          name: nasty,
+          tests: [
+            { name: nasty, classname: nasty, failure: { message: nasty, details: nasty }, skipped: nasty },
+          ],
+        },
+      ]),
+    ];
+    const page = await browser.newPage();
+    try {
+      await page.setContent('<!doctype html><title>xml</title>');
+      for (const xml of xmls) {
+        expect(xml).not.toMatch(/<script|<img|<svg onload/);
+        const parsed = await page.evaluate((source) => {
+          const doc = new DOMParser().parseFromString(source, 'application/xml');
+          const error = doc.getElementsByTagName('parsererror')[0];
+          const cases = [...doc.getElementsByTagName('testcase')];
+          return {
+            error: error?.textContent ?? null,
+            root: doc.documentElement.nodeName,
+            names: cases.map((c) => c.getAttribute('name')),
+            failures: [...doc.getElementsByTagName('failure')].map((f) => ({
+              message: f.getAttribute('message'),
+              text: f.textContent,
+            })),
+          };
+        }, xml);
+        expect(parsed.error).toBeNull();
+        expect(parsed.root).toBe('testsuites');
+        expect(parsed.names.length).toBeGreaterThan(0);
+      }
+      const parsed = await page.evaluate((source) => {
+        const doc = new DOMParser().parseFromString(source, 'application/xml');
+        const failure = doc.getElementsByTagName('failure')[0];
+        return {
+          name: doc.getElementsByTagName('testcase')[0].getAttribute('name'),
+          text: failure.textContent,
+        };
+      }, xmls[1]);
+      const legal = `${HOSTILE.script} ${HOSTILE.img} & 'apos'  tab\tnewline\n end`;
+      expect(parsed.name).toBe(legal);
+      expect(parsed.text).toBe(legal);
+    } finally {
+      await page.close();
+    }
+  });
+});

@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findAll, parseXml } from './fixtures/suite-xml.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'tailcheck.js');
+const dir = mkdtempSync(join(tmpdir(), 'tailcheck-suite-cli-'));
+const cacheDir = join(dir, 'cache');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function tailcheck(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('tailcheck suite: invalid input exits 2', () => {
+  it('names the YAML path and line of a wrong value', () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      'name: bad\ntests:\n  - type: audit\n    thresholds:\n      maxDrop: high\n  - type: expect\n    label: x\n',
+    );
+    const r = tailcheck('suite', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}: tests[0].thresholds.maxDrop: Expected number, received string (line 5)`);
+    expect(r.stderr).toContain('tests[1]: needs inputs: texts, templates or fromData (line 6)');
+    expect(r.stdout).toBe('');
+  });
+
+  it('reports a missing suite file', () => {
+    const r = tailcheck('suite', join(dir, 'missing.yaml'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/suite file not found: .*missing\.yaml/);
+  });
+
+  it('reports an unknown label at its line once the model is loaded', () => {
+    const file = join(dir, 'label.yaml');
+    writeFileSync(file, "name: label\ntests:\n  - type: expect\n    texts: ['my card']\n    label: card_arival\n");
+    const r = tailcheck('suite', file, '--cache-dir', cacheDir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/tests\[0\]\.label: unknown label "card_arival" .*\(did you mean card_arrival\?\) \(line 5\)/);
+  });
+});
+
+describe('tailcheck suite suites/default.yaml', () => {
+  it('passes on the bundled model and writes valid JUnit XML', () => {
+    const junit = join(dir, 'default.xml');
+    const json = join(dir, 'default.json');
+    const r = tailcheck('suite', 'suites/default.yaml', '--junit', junit, '--json', json, '--cache-dir', cacheDir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^PASSED: \d+ passed, 0 failed of \d+ tests/m);
+    const xml = parseXml(readFileSync(junit, 'utf8'));
+    expect(xml.name).toBe('testsuites');
+    expect(xml.attributes.failures).toBe('0');
+    const cases = findAll(xml, 'testcase');
+    expect(cases.length).toBeGreaterThanOrEqual(3);
+    expect(Number(xml.attributes.tests)).toBe(cases.length);
+    const outcome = JSON.parse(readFileSync(json, 'utf8'));
+    expect(outcome.passed).toBe(true);
+    expect(outcome.tests.map((t: { name: string }) => t.name)).toEqual(cases.map((c) => c.attributes.name));
+  });
+
+  it('exits 1 with the failing gate when a threshold is tightened', () => {
+    const copy = join(dir, 'tight.yaml');
+    copyFileSync(join(ROOT, 'suites', 'default.yaml'), copy);
+    const yaml = readFileSync(copy, 'utf8');
+    // Every audit gate at zero drop: no real model passes that.
+    const tight = yaml.replace(/maxDrop: [\d.]+/g, 'maxDrop: 0');
+    expect(tight).not.toBe(yaml);
+    writeFileSync(copy, tight);
+    const junit = join(dir, 'tight.xml');
+    const r = tailcheck('suite', copy, '--junit', junit, '--cache-dir', cacheDir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL {2}audit: /m);
+    expect(r.stdout).toMatch(/maxDrop ≤ 0\.000 \(.*\): FAIL, worst 0\.\d{3}/);
+    expect(r.stdout).toMatch(/drop 0\.\d{3} \[-?0\.\d{3}, 0\.\d{3}\]/);
+    expect(r.stdout).toMatch(/^FAILED: /m);
+    expect(existsSync(junit)).toBe(true);
+    const xml = parseXml(readFileSync(junit, 'utf8'));
+    expect(Number(xml.attributes.failures)).toBeGreaterThanOrEqual(1);
+    const failure = findAll(xml, 'failure')[0]!;
+    expect(failure.attributes.message).toMatch(/^audit failed: /);
+    expect(failure.text).toContain('flipped examples (original → variant, gold, predicted)');
+  });
+});

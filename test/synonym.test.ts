@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import wordnetSynonym, {
+  analyse,
+  replacementCount,
+  synonymChoices,
+} from '../perturbations/synonym/wordnet.ts';
+import { initPerturbations, perturbTextSync } from '../src/perturb/engine.ts';
+import { getTagger, tokenize, wordnetPos } from '../src/perturb/pos.ts';
+import { loadRegistry } from '../src/perturb/registry.ts';
+import { getWordNet } from '../src/perturb/wordnet/index.ts';
+import type { Severity, Variant } from '../src/types.ts';
+
+await initPerturbations([wordnetSynonym]);
+const wn = getWordNet();
+const tagger = getTagger();
+
+function variant(text: string, severity: Severity, index = 0, seed = 3): Variant {
+  return perturbTextSync(text, wordnetSynonym, { seed, severity, variant: index });
+}
+
+/** Every variant for severities 1–3 and a few variant indexes. */
+function allVariants(text: string): Variant[] {
+  const out: Variant[] = [];
+  for (const severity of [1, 2, 3] as const) for (let i = 0; i < 6; i++) out.push(variant(text, severity, i));
+  return out;
+}
+
+// A conventional English stopword list, kept separate from the perturbation's own.
+const FUNCTION_WORDS = new Set(
+  `i me my myself we our ours you your yours he him his she her hers it its they them their what which who whom
+  this that these those am is are was were be been being have has had do does did a an the and but if or because
+  as until while of at by for with about against between into through during before after above below to from up
+  down in out on off over under again then once here there when where why how all any both each few more most other
+  some such no nor not only own same so than too very can will just should now get got make made go went take took`.split(
+    /\s+/,
+  ),
+);
+
+const TRICKY = [
+  "I don't think it's working and I can't log in, isn't that strange?",
+  'i don t know why i m so tired but i didn t sleep',
+  'im not sure if ive been charged or not',
+  "It's my card's PIN that doesn't work anymore.",
+  'They never told me how much it would cost to send 300 dollars to Spain.',
+  'We have been waiting for you since Monday and nobody answered our emails.',
+  'Why was my payment declined when I paid the bill yesterday?',
+  'She quickly answered all my questions about the exchange rate.',
+  'Can you help me get my money back from the shop?',
+  'You should check https://example.org/help or write to help@example.org before 5pm.',
+];
+
+describe('synonym.wordnet', () => {
+  it('is a registered, documented, heavy perturbation of the synonym family', async () => {
+    const registry = await loadRegistry();
+    const def = registry.get('synonym.wordnet');
+    expect(def).toBeDefined();
+    expect(def!.family).toBe('synonym');
+    expect(def!.heavy).toBe(true);
+    for (const s of [1, 2, 3] as const) expect(def!.severities[s].length).toBeGreaterThan(5);
+  });
+
+  it('replaces content words with same-POS WordNet synonyms in the same form', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      for (const e of variant('I bought a phone and the shop charged me twice.', 3, i).edits) {
+        seen.add(`${e.before}→${e.after}`);
+      }
+    }
+    expect(seen).toContain('bought→purchased');
+    expect([...seen].some((s) => s.startsWith('charged→'))).toBe(true);
+    for (const pair of seen) {
+      const [before, after] = pair.split('→') as [string, string];
+      if (before === 'bought' || before === 'charged') expect(after).toMatch(/ed$|ed |t$/);
+    }
+  });
+
+  it('never touches stopwords, pronouns, negations, contractions, numbers or links', () => {
+    for (const text of TRICKY) {
+      const contractionStarts = new Set(
+        tokenize(text)
+          .filter((t) => t.contraction)
+          .map((t) => t.start),
+      );
+      for (const v of allVariants(text)) {
+        for (const e of v.edits) {
+          const word = e.before.toLowerCase();
+          expect(FUNCTION_WORDS.has(word), `${word} in ${text}`).toBe(false);
+          expect(e.before).toMatch(/^[A-Za-z]{3,}$/);
+          expect(contractionStarts.has(e.from[0]), `${word} in ${text}`).toBe(false);
+        }
+        // contractions, negations and protected text survive verbatim
+        for (const kept of [
+          "don't",
+          "can't",
+          "isn't",
+          "doesn't",
+          'don t',
+          'i m',
+          'didn t',
+          'im not',
+          "card's",
+          '300',
+        ]) {
+          if (text.includes(kept)) expect(v.text).toContain(kept);
+        }
+        if (text.includes('https://')) expect(v.text).toContain('https://example.org/help');
+      }
+    }
+  });
+
+  it('keeps the part of speech: the replacement is a WordNet word of the original tag’s class', () => {
+    const texts = [...TRICKY, 'The new branch opened quickly and the staff were friendly.'];
+    let checked = 0;
+    for (const text of texts) {
+      const tags = new Map(tagger.tagText(text).map((t) => [t.start, t.tag]));
+      for (const v of allVariants(text)) {
+        for (const e of v.edits) {
+          const pos = wordnetPos(tags.get(e.from[0])!);
+          expect(pos).not.toBeNull();
+          const words = e.after.toLowerCase().split(' ');
+          const head = pos === 'v' ? words[0]! : words.at(-1)!;
+          const lemma =
+            pos === 'v'
+              ? [wn.baseForms(head, 'v')[0], ...words.slice(1)].join(' ')
+              : wn.baseForms(head, pos!)[0];
+          expect(lemma, `${e.before} → ${e.after}`).toBeDefined();
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it('keeps capitalisation', () => {
+    const edits = Array.from(
+      { length: 10 },
+      (_, i) => variant('Cancel the transfer please', 1, i).edits,
+    ).flat();
+    for (const e of edits) {
+      const upper = e.before[0] === e.before[0]!.toUpperCase();
+      expect(e.after[0] === e.after[0]!.toUpperCase(), `${e.before} → ${e.after}`).toBe(upper);
+    }
+    expect(edits.some((e) => e.before === 'Cancel')).toBe(true);
+    expect(synonymChoices(wn, 'Cancel', 'VB')[0]).toMatch(/^[A-Z][a-z]/);
+    expect(synonymChoices(wn, 'CANCEL', 'VB')[0]).toBe(synonymChoices(wn, 'cancel', 'VB')[0]!.toUpperCase());
+    const shouted = variant('MY ACCOUNT WAS BLOCKED WITHOUT ANY WARNING', 2, 0);
+    expect(shouted.changed).toBe(true);
+    expect(shouted.text).toBe(shouted.text.toUpperCase());
+  });
+
+  it('leaves acronyms and names alone', () => {
+    for (const text of ['My PIN and CVV are blocked', 'I paid Amazon with Visa on Monday']) {
+      for (const v of allVariants(text)) {
+        for (const e of v.edits) expect(['PIN', 'CVV', 'Amazon', 'Visa', 'Monday']).not.toContain(e.before);
+      }
+    }
+  });
+
+  it('replaces as many words as the severity asks', () => {
+    const text =
+      'The friendly cashier quickly answered my questions and explained the fees for sending money abroad';
+    const eligible = analyse(text).length;
+    expect(eligible).toBeGreaterThanOrEqual(4);
+    expect(replacementCount(3, eligible)).toBeGreaterThan(replacementCount(1, eligible));
+    for (const severity of [1, 2, 3] as const) {
+      for (let i = 0; i < 5; i++) {
+        expect(variant(text, severity, i).edits).toHaveLength(replacementCount(severity, eligible));
+      }
+    }
+    expect(replacementCount(1, 10)).toBe(1);
+    expect(replacementCount(2, 10)).toBe(2);
+    expect(replacementCount(3, 10)).toBe(4);
+    expect(replacementCount(2, 2)).toBe(1);
+    expect(replacementCount(3, 0)).toBe(0);
+  });
+
+  it('is deterministic in (seed, severity, variant, text) and varies across variants', () => {
+    const text = 'I bought a phone online and the shop charged me twice for the delivery';
+    const outputs = new Set<string>();
+    for (let i = 0; i < 8; i++) {
+      const a = variant(text, 2, i, 11);
+      expect(variant(text, 2, i, 11)).toEqual(a);
+      outputs.add(a.text);
+    }
+    expect(outputs.size).toBeGreaterThan(1);
+  });
+
+  it('reports no change when no word is eligible', () => {
+    for (const text of ['ok thanks', 'I am not.', 'Is it?', '']) {
+      expect(variant(text, 3).changed).toBe(false);
+    }
+  });
+
+  it('respects extra protected patterns', () => {
+    const text = 'I bought a phone and the shop charged me twice.';
+    for (let i = 0; i < 10; i++) {
+      const v = perturbTextSync(text, wordnetSynonym, {
+        seed: 1,
+        severity: 3,
+        variant: i,
+        protect: [/shop|bought/g],
+      });
+      for (const e of v.edits) expect(['shop', 'bought']).not.toContain(e.before);
+    }
+  });
+});
+
+describe('tokeniser and tagger', () => {
+  it('marks contraction pieces, with or without the apostrophe', () => {
+    const flagged = (text: string) =>
+      tokenize(text)
+        .filter((t) => t.contraction)
+        .map((t) => t.text);
+    expect(flagged("I don't know, it's my card's PIN")).toEqual(["don't", "it's", "card's"]);
+    expect(flagged('i don t know why i m here')).toEqual(['don', 't', 'i', 'm']);
+    expect(flagged('i don ’ t care')).toEqual(['don', 't']);
+    expect(flagged('the card arrived')).toEqual([]);
+  });
+
+  it('tags verbs after to, modals and subjects, nouns after determiners', () => {
+    const tags = (text: string) => tagger.tagText(text).map((t) => `${t.text}/${t.tag}`);
+    expect(tags('I want to transfer money')).toEqual([
+      'I/PRP',
+      'want/VBP',
+      'to/TO',
+      'transfer/VB',
+      'money/NN',
+    ]);
+    expect(tags('The transfer is pending')).toContain('transfer/NN');
+    expect(tags('How do I change my PIN')).toContain('change/VB');
+    expect(tags('I lost my card and need a new one')).toContain('need/VBP');
+    expect(tags('i left early')).toContain('left/VBD');
+    expect(tags('Help me please')[0]).toBe('Help/VB');
+  });
+});
