@@ -19,6 +19,7 @@ const env = { ...process.env, CI: '1', NO_COLOR: '1' };
 function cli(args: string[], extraEnv: Record<string, string> = {}) {
   return spawnSync(process.execPath, [bin, ...args], {
     encoding: 'utf8',
+    maxBuffer: 1 << 28,
     cwd: work,
     env: { ...env, ...extraEnv },
   });

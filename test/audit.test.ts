@@ -14,6 +14,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'bin/tailcheck.js'), ...args], {
     encoding: 'utf8',
+    maxBuffer: 1 << 28,
     cwd: work,
     env: { ...process.env, CI: '1', NO_COLOR: '1' },
   });

@@ -281,7 +281,9 @@ describe('prediction runner', () => {
     const blocker = join(dir, 'a-file');
     writeFileSync(blocker, 'not a folder');
     const runner = createPredictionRunner(model, { cacheDir: join(blocker, 'cache') });
-    await expect(runner.predict(['x'])).rejects.toThrow(/cannot use the prediction cache .*run without a cache/);
+    await expect(runner.predict(['x'])).rejects.toThrow(
+      /cannot use the prediction cache .*run without a cache/,
+    );
     await runner.close();
   });
 

@@ -106,7 +106,9 @@ export async function createTransformersClassifier(
       );
     }
     // The tokenizer decides the model's input as much as the weights do.
-    const tokenizer = ['tokenizer.json', 'tokenizer_config.json'].map((f) => join(folder, f)).filter(existsSync);
+    const tokenizer = ['tokenizer.json', 'tokenizer_config.json']
+      .map((f) => join(folder, f))
+      .filter(existsSync);
     hashedFiles = [config, weights, ...tokenizer];
   }
 

@@ -407,7 +407,8 @@ async function inputTexts(ctx: Context, test: InputTest, index: number): Promise
   const texts: string[] = [...(test.texts ?? [])];
   if (test.templates) {
     const lexicons = { ...ctx.suite.lexicons, ...test.lexicons };
-    const key = test.name ?? `tests[${index}]`;
+    // Keyed by content, not name or position: renaming or reordering tests keeps their cases.
+    const key = JSON.stringify(test.templates);
     texts.push(...expandTemplates(test.templates, lexicons, { maxCases, seed, key }).map((c) => c.text));
   }
   if (test.fromData) {
@@ -431,7 +432,7 @@ async function inputTexts(ctx: Context, test: InputTest, index: number): Promise
   }
   const unique = [...new Set(texts)];
   if (unique.length <= maxCases) return unique;
-  const rng = createRng(rngKey('suite-cases', seed, test.name ?? `tests[${index}]`));
+  const rng = createRng(rngKey('suite-cases', seed, unique.length));
   const keep = new Set(rng.sample(unique, maxCases));
   return unique.filter((t) => keep.has(t));
 }

@@ -99,7 +99,7 @@ export const auditCliOptions = {
     type: 'string',
     describe: 'Model name (endpoint) or transformers.js id for paraphrase.model',
   },
-  json: { type: 'string', describe: 'Write the JSON report to a file, or - for stdout' },
+  json: { type: 'string', nargs: 1, describe: 'Write the JSON report to a file, or - for stdout' },
   md: { type: 'string', describe: 'Write a Markdown report' },
   html: { type: 'string', describe: 'Write a self-contained HTML report' },
   junit: { type: 'string', describe: 'Write the gate checks as JUnit XML' },
