@@ -11,7 +11,7 @@ import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'n
 import { join } from 'node:path';
 import { type ClassifierOptions, loadClassifier } from './classify/load.ts';
 import { createPredictionRunner } from './classify/runner.ts';
-import { countLabels, readClassCounts, readExamples, readLabelMap } from './data/load.ts';
+import { checkLabels, countLabels, readClassCounts, readExamples, readLabelMap } from './data/load.ts';
 import {
   DEFAULT_CACHE_DIR,
   DEFAULT_PERTURB,
@@ -243,26 +243,21 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
   try {
     // Pass 1: validate labels, count the eval set (for the eval fallback and the progress total).
     const evalCounts: Record<string, number> = {};
-    const unknown = new Map<string, number>();
+    const datasetLabels = new Set<string>();
     let total = 0;
     const skipped: number[] = [];
     for await (const ex of source.iterate((line) => skipped.push(line))) {
+      datasetLabels.add(ex.label as string);
       const label = mapLabel(ex, labelMap);
-      if (!labelIndex.has(label)) unknown.set(label, (unknown.get(label) ?? 0) + 1);
       evalCounts[label] = (evalCounts[label] ?? 0) + 1;
       if (inShard(ex.id, options.shard)) total++;
     }
-    if (total === 0 && Object.keys(evalCounts).length === 0) {
-      throw new InputError('no examples', { file: source.path });
-    }
-    if (unknown.size > 0) {
-      const list = [...unknown].map(([l, n]) => `"${l}" (${n})`).join(', ');
-      throw new InputError(
-        `${unknown.size} dataset label(s) unknown to the model: ${list}. ` +
-          `Model labels: ${classifier.labels.slice(0, 12).join(', ')}${classifier.labels.length > 12 ? ', …' : ''}. ` +
-          'Map them with --label-map file.json ({"dataset label": "model label"}).',
-        { file: source.path, field: options.labelField ?? 'label' },
-      );
+    if (datasetLabels.size === 0) throw new InputError('no examples', { file: source.path });
+    try {
+      checkLabels(datasetLabels, classifier.labels, labelMap);
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError(err.message, { file: source.path });
+      throw err;
     }
     if (options.limit !== undefined) total = Math.min(total, options.limit);
     if (skipped.length > 0) {

@@ -20,5 +20,17 @@ export { renderJson } from './report/json.ts';
 export { renderJunit } from './report/junit.ts';
 export { renderMarkdown } from './report/markdown.ts';
 export { renderTerminal } from './report/terminal.ts';
+export {
+  loadSuite,
+  parseSuite,
+  type RunSuiteOptions,
+  runSuite,
+  runSuiteFile,
+  type Suite,
+  SuiteError,
+  type SuiteOutcome,
+  suiteSchema,
+  type TestOutcome,
+} from './suite/index.ts';
 export type * from './types.ts';
 export { VERSION } from './version.ts';

@@ -19,10 +19,11 @@ function expectIdentical(actual: MeasuredResults, expected: MeasuredResults): vo
 
 // Gold and predicted labels include ones outside `classes` ('zz', 'a0').
 const labelArb = fc.constantFrom('A', 'B', 'C', 'D', 'E', 'zz', 'a0');
-const probArb = fc.double({ min: 0, max: 1, noNaN: true });
+// Inexact binary fractions, so float sums in a different order would come out different.
+const probArb = fc.nat(999_999).map((n) => (n + 0.3) / 1_000_000);
 const variantArb = fc.record({
-  perturbation: fc.constantFrom('p.one', 'p.two', 'q'),
-  severity: fc.constantFrom<Severity>(1, 2, 3),
+  perturbation: fc.constantFrom('p.one', 'q'),
+  severity: fc.constantFrom<Severity>(1, 2),
   variant: fc.nat(2),
   text: fc.constantFrom('x', 'y'),
   changed: fc.boolean(),
@@ -40,9 +41,12 @@ const exampleArb = fc.record({
   goldProb: probArb,
   adjustedPrediction: labelArb,
   adjustedGoldProb: probArb,
-  variants: fc.array(variantArb, { maxLength: 6, size: 'max' }),
+  variants: fc.array(variantArb, { maxLength: 8, size: 'max' }),
 });
-/** Records with unique ids (as an audit makes them), and the same records in another order. */
+/**
+ * Records with unique ids (as an audit makes them), and the same records and variants in another order.
+ * Few scopes, so slots gather several variants and a float sum in the wrong order would show.
+ */
 const recordsArb = fc
   .uniqueArray(fc.nat(500), { maxLength: 120, size: 'max' })
   .chain((ids) =>
@@ -69,7 +73,7 @@ describe('createResultsAccumulator', () => {
         expect(acc.size).toBe(records.length);
         expectIdentical(acc.finish(), computeResults(records, classes, buckets, opts));
       }),
-      { numRuns: 40 },
+      { numRuns: 25, endOnFailure: true },
     );
   });
 
@@ -86,7 +90,7 @@ describe('createResultsAccumulator', () => {
           expect(streamed).not.toEqual(computeResults(records, classes, buckets, OPTS));
         }
       }),
-      { numRuns: 30 },
+      { numRuns: 20, endOnFailure: true },
     );
   });
 
@@ -204,7 +208,7 @@ describe('createResultsAccumulator', () => {
       );
     });
     const acc = createResultsAccumulator(assigned.classes, assigned.buckets, OPTS);
-    for (const r of rng.shuffle(records)) acc.add(r);
+    for (const r of rng.shuffle(records)) acc.add({ ...r, variants: rng.shuffle(r.variants) });
     expectIdentical(acc.finish(), computeResults(records, assigned.classes, assigned.buckets, OPTS));
   });
 });

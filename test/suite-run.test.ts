@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { suiteJunit } from '../src/suite/junit.ts';
 import { parseSuite, SuiteError } from '../src/suite/load.ts';
-import { addPhrase, auditGates, knownFailure, resolveModelSpec, runSuite } from '../src/suite/run.ts';
+import {
+  addPhrase,
+  auditGates,
+  closestLabels,
+  knownFailure,
+  resolveModelSpec,
+  runSuite,
+} from '../src/suite/run.ts';
 import { makeReport } from './fixtures/make-report.ts';
 import { keywordClassifier } from './fixtures/suite-classifier.ts';
 import { findAll, parseXml } from './fixtures/suite-xml.ts';
@@ -266,7 +273,7 @@ tests:
     await expect(
       runSuite(parseSuite(yaml, join(dir, 'bad.yaml')), { model: keywordClassifier(), cacheDir: null }),
     ).rejects.toThrow(
-      /bad\.yaml: tests\[0\]\.label: unknown label "card_arival" for model keyword cues \(line 5\)/,
+      /bad\.yaml: tests\[0\]\.label: unknown label "card_arival" for model keyword cues \(did you mean card_arrival\?\) \(line 5\)/,
     );
   });
 
@@ -280,7 +287,12 @@ tests:
 });
 
 describe('knownFailure', () => {
-  const failedOutcome = { status: 'failed' as const, summary: 'accuracy 0.000 ≥ 0.800', gates: [], evidence: ['x'] };
+  const failedOutcome = {
+    status: 'failed' as const,
+    summary: 'accuracy 0.000 ≥ 0.800',
+    gates: [],
+    evidence: ['x'],
+  };
 
   it('turns an expected failure into a known failure that keeps the suite green', async () => {
     expect(knownFailure(failedOutcome, 'rare class')).toMatchObject({
@@ -296,18 +308,34 @@ tests:
     label: change_pin
     knownFailure: the keyword model has no wallet cue
 `;
-    const outcome = await runSuite(parseSuite(yaml, join(dir, 'x.yaml')), { model: keywordClassifier(), cacheDir: null });
+    const outcome = await runSuite(parseSuite(yaml, join(dir, 'x.yaml')), {
+      model: keywordClassifier(),
+      cacheDir: null,
+    });
     expect(outcome.passed).toBe(true);
     expect(outcome.tests[0]!.status).toBe('known-failure');
     const xml = parseXml(suiteJunit(outcome));
     expect(xml.attributes).toMatchObject({ failures: '0', skipped: '1' });
-    expect(findAll(xml, 'skipped')[0]!.attributes.message).toContain('known failure (the keyword model has no wallet cue)');
+    expect(findAll(xml, 'skipped')[0]!.attributes.message).toContain(
+      'known failure (the keyword model has no wallet cue)',
+    );
   });
 
   it('fails a known failure that passes now, so the note gets removed', () => {
     const passing = { ...failedOutcome, status: 'passed' as const };
     const o = knownFailure(passing, 'rare class');
     expect(o.status).toBe('failed');
-    expect(o.summary).toMatch(/^marked as a known failure \(rare class\) but passes now — remove knownFailure/);
+    expect(o.summary).toMatch(
+      /^marked as a known failure \(rare class\) but passes now — remove knownFailure/,
+    );
+  });
+});
+
+describe('closestLabels', () => {
+  it('suggests labels a few edits away, nearest first', () => {
+    const labels = ['card_arrival', 'card_linking', 'change_pin', 'Refund_not_showing_up'];
+    expect(closestLabels('card_arival', labels)).toEqual(['card_arrival']);
+    expect(closestLabels('refund_not_showing_up', labels)).toEqual(['Refund_not_showing_up']);
+    expect(closestLabels('exchange_rate', labels)).toEqual([]);
   });
 });

@@ -2,7 +2,9 @@
  * Robustness tests of this repository's intent classifier, run by `npx vitest run`
  * next to the model's other tests. In your repository, MODEL is your exported model
  * folder (e.g. `./model`); here it is tailcheck's bundled BANKING77-LT model.
+ * Thresholds: measured on that model, plus a margin ("measured" notes the value).
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { audit, type Report } from 'tailcheck';
 import 'tailcheck/vitest';
@@ -11,44 +13,43 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const MODEL = here('../../models/banking77-lt');
 const HOLDOUT = here('./data/holdout.jsonl');
+const holdoutTexts = readFileSync(HOLDOUT, 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => (JSON.parse(line) as { text: string }).text);
 
 describe('intent classifier robustness', () => {
   let report: Report;
 
   beforeAll(async () => {
-    // One audit feeds the report matchers below; the cache makes re-runs nearly free.
-    report = await audit({
-      model: MODEL,
-      data: HOLDOUT,
-      perturb: ['typo', 'paraphrase'],
-      severity: 2,
-      variants: 3,
+    // One audit feeds the report matchers; predictions are cached in .tailcheck-cache/.
+    report = await audit({ model: MODEL, data: HOLDOUT, perturb: ['typo', 'paraphrase'], severity: 2 });
+  });
+
+  it('loses little accuracy under typos and paraphrases', () => {
+    expect(report).toHaveMaxDrop(0.2); // measured 0.153 (typo.ocr)
+    expect(report).toHaveMaxDrop(0.12, { perturbation: 'paraphrase' }); // measured 0.100 (contraction)
+  });
+
+  it('stays right on originals and variants alike under typos', () => {
+    expect(report).toHaveMinRobustAccuracy(0.25, { perturbation: 'typo' }); // measured 0.313 (typo.split)
+  });
+
+  it('does not hurt rare intents more than common ones', () => {
+    expect(report).toHaveMaxTailGap(0.05); // measured −0.145
+  });
+
+  it('ignores letter case entirely', async () => {
+    await expect(MODEL).toBeInvariantTo('paraphrase.casing', holdoutTexts); // measured 0 of 48 flips
+  });
+
+  it('rarely changes its mind over a keyboard slip', async () => {
+    // measured 0.323 (31 of 96): this tiny model is typo-brittle; aim lower for a production model
+    await expect(MODEL).toBeInvariantTo('typo.keyboard', holdoutTexts, {
+      severity: 1,
+      variants: 2,
+      maxFlipRate: 0.4,
     });
-  });
-
-  it('loses at most MAXDROP accuracy under typos and paraphrases', () => {
-    expect(report).toHaveMaxDrop(MAXDROP);
-  });
-
-  it('keeps rare intents robust', () => {
-    expect(report).toHaveMinRobustAccuracy(MINRA, { bucket: 'few' });
-  });
-
-  it('does not hurt rare intents much more than common ones', () => {
-    expect(report).toHaveMaxTailGap(MAXGAP);
-  });
-
-  it('ignores keyboard slips in card questions', async () => {
-    await expect(MODEL).toBeInvariantTo(
-      'typo.keyboard',
-      [
-        'My new card still has not shown up in the post',
-        'How do I activate the card that just arrived?',
-        'The cash machine kept my card',
-        'I want to set a different PIN for my card',
-      ],
-      { severity: 1, variants: 2, maxFlipRate: MAXFLIP },
-    );
   });
 
   it('passes the declarative suite in tailcheck.yaml', async () => {

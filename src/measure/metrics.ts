@@ -367,7 +367,7 @@ function measure(
   const order = new Int32Array(N);
   for (let i = 0; i < N; i++) order[i] = i;
   order.sort(
-    (a, b) => 0,
+    (a, b) => compareStrings(ids[a], ids[b]) || compareStrings(labels[gold[a]], labels[gold[b]]) || a - b,
   );
 
   const classInfo = new Map(classes.map((c) => [c.label, c]));

@@ -284,7 +284,10 @@ function frequencyOptions(ctx: Context): Pick<AuditOptions, 'train' | 'classCoun
   const { options, suite, loaded } = ctx;
   if (options.train !== undefined) return { train: resolve(options.train) };
   if (options.classCounts !== undefined) return { classCounts: resolve(options.classCounts) };
-  return { train: resolvePath(suite.train, loaded.dir), classCounts: resolvePath(suite.classCounts, loaded.dir) };
+  return {
+    train: resolvePath(suite.train, loaded.dir),
+    classCounts: resolvePath(suite.classCounts, loaded.dir),
+  };
 }
 
 function modelLabelCounts(ctx: Context): string | undefined {
@@ -437,10 +440,33 @@ async function inputTexts(ctx: Context, test: InputTest, index: number): Promise
   return unique.filter((t) => keep.has(t));
 }
 
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** Labels within a few edits of a misspelt one (case-insensitive), nearest first. */
+export function closestLabels(label: string, labels: readonly string[], k = 3): string[] {
+  const limit = Math.max(2, Math.floor(label.length / 4));
+  return labels
+    .map((l) => ({ l, d: editDistance(label.toLowerCase(), l.toLowerCase()) }))
+    .filter(({ d }) => d <= limit)
+    .sort((a, b) => a.d - b.d || a.l.localeCompare(b.l))
+    .slice(0, k)
+    .map(({ l }) => l);
+}
+
 function labelIndex(ctx: Context, label: string, path: YamlPath): number {
   const i = ctx.classifier.labels.indexOf(label);
   if (i < 0) {
-    const close = ctx.classifier.labels.filter((l) => l.includes(label) || label.includes(l)).slice(0, 5);
+    const close = closestLabels(label, ctx.classifier.labels);
     throw ctx.loaded.problem(
       path,
       `unknown label "${label}" for model ${ctx.classifier.id}${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,

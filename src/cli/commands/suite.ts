@@ -42,7 +42,7 @@ const command: CommandModule<object, SuiteArgs> = {
         },
         'class-counts': { type: 'string', describe: "Override the suite's class counts JSON {label: count}" },
         junit: { type: 'string', describe: 'Write JUnit XML: one testcase per suite test' },
-        json: { type: 'string', describe: 'Write the outcome as JSON (- for stdout)' },
+        json: { type: 'string', requiresArg: true, describe: 'Write the outcome as JSON (- for stdout)' },
         'cache-dir': { type: 'string', default: '.tailcheck-cache', describe: 'Prediction cache folder' },
         cache: {
           type: 'boolean',
