@@ -114,6 +114,8 @@ describe('tailcheck perturb', { timeout: 180_000 }, () => {
       'typo.keyboard',
       '--severity',
       '3',
+      '--variants',
+      '1',
       '--protect',
       'ORDER-[A-Z]+',
       '--out',

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initPerturbations, perturbAll, perturbText } from '../src/perturb/engine.ts';
-import { findProtectedSpans } from '../src/perturb/protect.ts';
+import { countNegations, findProtectedSpans } from '../src/perturb/protect.ts';
 import { loadRegistry } from '../src/perturb/registry.ts';
 import { latinWords } from '../src/perturb/text.ts';
 import { typoSiteCount } from '../src/perturb/typo.ts';
@@ -113,6 +113,7 @@ function checkVariant(text: string, def: PerturbationDefinition, severity: Sever
   let cursor = 0;
   const bounds = boundaries(text);
   const spans = findProtectedSpans(text);
+  const spansButNegations = findProtectedSpans(text, undefined, { negations: false });
   for (const e of v.edits) {
     expect(e.from[0]).toBeGreaterThanOrEqual(cursor);
     expect(text.slice(e.from[0], e.from[1])).toBe(e.before);
@@ -121,7 +122,16 @@ function checkVariant(text: string, def: PerturbationDefinition, severity: Sever
       bounds.has(e.from[0]) && bounds.has(e.from[1]),
       `edit ${JSON.stringify(e)} splits a grapheme`,
     ).toBe(true);
-    expect(overlapsProtected(spans, e.from), `edit ${JSON.stringify(e)} touches protected text`).toBe(false);
+    if (overlapsProtected(spans, e.from)) {
+      // Only a negation rewritten into an equivalent one ("do not" → "don't") may touch protected text.
+      expect(
+        overlapsProtected(spansButNegations, e.from),
+        `edit ${JSON.stringify(e)} touches protected text`,
+      ).toBe(false);
+      const negations = countNegations(e.before);
+      expect(negations, `edit ${JSON.stringify(e)} touches protected text`).toBeGreaterThan(0);
+      expect(countNegations(e.after), `edit ${JSON.stringify(e)} changes a negation`).toBe(negations);
+    }
     rebuilt += text.slice(cursor, e.from[0]);
     expect(rebuilt.length).toBe(e.to[0]);
     rebuilt += e.after;

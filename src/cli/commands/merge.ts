@@ -41,7 +41,11 @@ const command: CommandModule<object, MergeArgs> = {
     yargs
       .positional('reports', { type: 'string', array: true, describe: 'JSON reports of the shards' })
       .options({
-        json: { type: 'string', nargs: 1, describe: 'Write the merged JSON report to a file, or - for stdout' },
+        json: {
+          type: 'string',
+          nargs: 1,
+          describe: 'Write the merged JSON report to a file, or - for stdout',
+        },
         md: { type: 'string', describe: 'Write a Markdown report' },
         html: { type: 'string', describe: 'Write a self-contained HTML report' },
         'allow-partial': {
