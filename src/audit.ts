@@ -7,8 +7,9 @@
  */
 
 import { once } from 'node:events';
-import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { type ClassifierOptions, loadClassifier } from './classify/load.ts';
 import { createPredictionRunner } from './classify/runner.ts';
 import { checkLabels, countLabels, readClassCounts, readExamples, readLabelMap } from './data/load.ts';
@@ -23,7 +24,7 @@ import {
 import { InputError, UsageError } from './errors.ts';
 import { assignBuckets } from './measure/buckets.ts';
 import { adjustPrediction, logPriors } from './measure/logit-adjust.ts';
-import { computeResults } from './measure/metrics.ts';
+import { createResultsAccumulator, type MeasuredResults } from './measure/metrics.ts';
 import { verdict } from './measure/verdict.ts';
 import { BUNDLED_EVAL_DATA, BUNDLED_MODEL_DIR } from './paths.ts';
 import { perturbText } from './perturb/engine.ts';
@@ -89,6 +90,9 @@ export interface AuditOptions {
   classifierOptions?: ClassifierOptions;
   onProgress?: (done: number, total: number) => void;
 }
+
+/** The level of every confidence interval. */
+const CONFIDENCE = 0.95;
 
 /** How many examples are perturbed and classified together (bounds memory; keeps batches length-sorted). */
 const CHUNK_SIZE = 512;
@@ -283,15 +287,25 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
     const { mode, classes, buckets } = assignBuckets(counts, classifier.labels, options.buckets ?? 'auto');
     const priors = tau === null ? null : logPriors(counts, classifier.labels);
 
+    const cacheDir = options.cacheDir === undefined ? DEFAULT_CACHE_DIR : options.cacheDir;
     const runner = createPredictionRunner(classifier, {
-      cacheDir: options.cacheDir === undefined ? DEFAULT_CACHE_DIR : options.cacheDir,
+      cacheDir,
       batchSize: options.batchSize,
       concurrency: options.concurrency,
+      // Without a cache, a chunk's predictions are dropped once its records are built: flat memory.
+      keepBetweenCalls: cacheDir !== null,
     });
     let examplesOut: WriteStream | undefined;
     if (options.examplesOut) examplesOut = createWriteStream(options.examplesOut, { encoding: 'utf8' });
 
     const protect = options.protect ? [...options.protect] : undefined;
+    // Every record is reduced into the accumulators as it arrives; records themselves are kept only
+    // when they go inside the JSON report (with --examples-out they stream to the file instead).
+    const measures = createMeasures(classes, buckets, {
+      seed,
+      bootstrap: { resamples, confidence: CONFIDENCE },
+      logitAdjust: tau === null ? null : { tau },
+    });
     const records: ExampleRecord[] = [];
     let done = 0;
     options.onProgress?.(0, total);
@@ -375,13 +389,10 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
 
     const keep = async (batch: ExampleRecord[]) => {
       for (const rec of batch) {
+        measures.add(rec);
         if (examplesOut) {
           if (!examplesOut.write(`${JSON.stringify(rec)}\n`)) await once(examplesOut, 'drain');
-          // Keep only what the metrics need: texts are the bulk of a record.
-          rec.text = '';
-          for (const v of rec.variants) v.text = '';
-        }
-        records.push(rec);
+        } else records.push(rec);
       }
       done += batch.length;
       options.onProgress?.(done, total);
@@ -418,7 +429,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
         model: { id: classifier.id, fingerprint: classifier.fingerprint, labels: [...classifier.labels] },
         data: {
           path: source.path,
-          n: records.length,
+          n: measures.size,
           textField: options.textField ?? 'text',
           labelField: options.labelField ?? 'label',
         },
@@ -426,7 +437,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
         severities,
         variants: variantsPerText,
         seed,
-        bootstrap: { resamples, confidence: 0.95 },
+        bootstrap: { resamples, confidence: CONFIDENCE },
         buckets: { mode, spec: options.buckets ?? 'auto' },
         frequencySource: freq.source,
         logitAdjust: tau === null ? null : { tau },
@@ -434,13 +445,10 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
       },
       classes,
       buckets,
-      records,
+      measures,
+      examples: options.examplesOut ? { file: options.examplesOut } : { records },
       baseWarnings: warnings,
     });
-    if (options.examplesOut) {
-      report.examplesFile = options.examplesOut;
-      delete report.examples;
-    }
     await runner.close();
     return report;
   } finally {
@@ -448,63 +456,87 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
   }
 }
 
+/** The accumulators of one run: plain results, and logit-adjusted ones when asked for. */
+export interface RunMeasures {
+  add(record: ExampleRecord): void;
+  readonly size: number;
+  finish(): { plain: MeasuredResults; adjusted: MeasuredResults | null; dataWarnings: string[] };
+}
+
+export function createMeasures(
+  classes: readonly ClassInfo[],
+  buckets: readonly BucketInfo[],
+  config: Pick<ReportConfig, 'seed' | 'bootstrap' | 'logitAdjust'>,
+): RunMeasures {
+  const opts = { seed: config.seed, ...config.bootstrap };
+  const plain = createResultsAccumulator(classes, buckets, opts);
+  const adjusted =
+    config.logitAdjust === null
+      ? null
+      : createResultsAccumulator(classes, buckets, { ...opts, adjusted: true });
+  return {
+    add(record) {
+      plain.add(record);
+      adjusted?.add(record);
+    },
+    get size() {
+      return plain.size;
+    },
+    finish() {
+      const warnings = unchangedWarnings(plain.variantTally());
+      return { plain: plain.finish(), adjusted: adjusted?.finish() ?? null, dataWarnings: warnings };
+    },
+  };
+}
+
 /**
- * Builds a report from its per-example records: used by the audit and by `merge`, so a
+ * Builds a report from its measured per-example records: used by the audit and by `merge`, so a
  * merged set of shard reports is, number for number, the report of the unsharded run.
  */
 export function assembleReport(parts: {
   config: ReportConfig;
   classes: ClassInfo[];
   buckets: BucketInfo[];
-  records: ExampleRecord[];
+  measures: RunMeasures;
+  /** the records inside the report, or the JSONL file they were written to */
+  examples: { records: ExampleRecord[] } | { file: string };
   /** warnings that do not depend on which examples were audited */
   baseWarnings: readonly string[];
 }): Report {
-  const { config, classes, buckets, records } = parts;
-  const measureOpts = {
-    seed: config.seed,
-    resamples: config.bootstrap.resamples,
-    confidence: config.bootstrap.confidence,
-  };
-  const plain = computeResults(records, classes, buckets, measureOpts);
-  const adjusted =
-    config.logitAdjust === null
-      ? null
-      : computeResults(records, classes, buckets, { ...measureOpts, adjusted: true });
+  const { plain, adjusted, dataWarnings } = parts.measures.finish();
   const report: Report = {
     schema: 'tailcheck/report@1',
     tool: { name: 'tailcheck', version: VERSION },
-    config,
-    classes,
-    buckets,
+    config: parts.config,
+    classes: parts.classes,
+    buckets: parts.buckets,
     summary: plain.summary,
     results: plain.results,
     logitAdjusted: adjusted,
     verdict: '',
-    warnings: [...parts.baseWarnings, ...dataWarnings(records)],
-    examples: records,
+    warnings: [...parts.baseWarnings, ...dataWarnings],
   };
   report.verdict = verdict(report);
+  if ('records' in parts.examples) report.examples = parts.examples.records;
+  else report.examplesFile = parts.examples.file;
   return report;
 }
 
-/** Warnings computed from the records themselves (recomputed on merge). */
-export function dataWarnings(records: readonly ExampleRecord[]): string[] {
-  const tally = new Map<string, [number, number]>();
-  for (const r of records) {
-    for (const v of r.variants) {
-      const t = tally.get(v.perturbation) ?? [0, 0];
-      t[0] += v.changed ? 0 : 1;
-      t[1] += 1;
-      tally.set(v.perturbation, t);
-    }
-  }
+const UNCHANGED_NOTE = 'of variants left the text unchanged (no eligible site); they are not counted';
+
+/** True for the warnings that `unchangedWarnings` derives from the records (recomputed on merge). */
+export function isDataWarning(warning: string): boolean {
+  return warning.endsWith(UNCHANGED_NOTE);
+}
+
+/** Perturbations that mostly found nothing to change: said in the report, since those variants don't count. */
+export function unchangedWarnings(
+  tally: ReadonlyMap<string, { unchanged: number; total: number }>,
+): string[] {
   const out: string[] = [];
-  for (const [name, [unchanged, n]] of [...tally].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (n > 0 && unchanged / n > 0.5) {
-      out.push(
-        `${name}: ${((unchanged / n) * 100).toFixed(0)} % of variants left the text unchanged (no eligible site); they are not counted`,
-      );
+  for (const [name, { unchanged, total }] of [...tally].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (total > 0 && unchanged / total > 0.5) {
+      out.push(`${name}: ${((unchanged / total) * 100).toFixed(0)} % ${UNCHANGED_NOTE}`);
     }
   }
   return out;
@@ -515,14 +547,27 @@ function mapLabel(ex: Example, labelMap: Readonly<Record<string, string>> | unde
   return labelMap?.[label] ?? label;
 }
 
-/** Reads the per-example records of a report, from `examples` or its `examplesFile`. */
-export function reportExamples(report: Report): ExampleRecord[] {
-  if (report.examples) return report.examples;
-  if (report.examplesFile) {
-    return readFileSync(report.examplesFile, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as ExampleRecord);
+/** Streams the per-example records of a report, from `examples` or from its `examplesFile`. */
+export async function* reportExamples(report: Report): AsyncGenerator<ExampleRecord> {
+  if (report.examples) {
+    yield* report.examples;
+    return;
   }
-  throw new UsageError('the report has neither examples[] nor examplesFile');
+  if (!report.examplesFile) throw new UsageError('the report has neither examples[] nor examplesFile');
+  let line = 0;
+  for await (const text of createInterface({
+    input: createReadStream(report.examplesFile, 'utf8'),
+    crlfDelay: Infinity,
+  })) {
+    line++;
+    if (text.trim() === '') continue;
+    try {
+      yield JSON.parse(text) as ExampleRecord;
+    } catch (err) {
+      throw new InputError(`not a JSON record: ${(err as Error).message}`, {
+        file: report.examplesFile,
+        line,
+      });
+    }
+  }
 }

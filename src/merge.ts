@@ -1,10 +1,13 @@
 /**
  * Merging shard reports (`tailcheck audit --shard i/n`) into the report of the
  * unsharded run. Every number is recomputed from the union of the per-example
- * records; the bootstrap resamples within each class in id order, so it depends
+ * records (streamed: shards written with --examples-out are never loaded whole); the bootstrap resamples within each class in id order, so it depends
  * only on the set of examples, not on how they were split.
  */
-import { assembleReport, dataWarnings, reportExamples } from './audit.ts';
+
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { assembleReport, createMeasures, isDataWarning, reportExamples } from './audit.ts';
 import { UsageError } from './errors.ts';
 import type { ExampleRecord, Report } from './types.ts';
 
@@ -27,7 +30,10 @@ function runIdentity(report: Report): string {
   });
 }
 
-export function mergeReports(reports: readonly Report[], opts: { allowPartial?: boolean } = {}): Report {
+export async function mergeReports(
+  reports: readonly Report[],
+  opts: { allowPartial?: boolean; examplesOut?: string } = {},
+): Promise<Report> {
   if (reports.length === 0) throw new UsageError('merge needs at least one report');
   for (const [i, r] of reports.entries()) {
     if (r.schema !== 'tailcheck/report@1') {
@@ -56,34 +62,43 @@ export function mergeReports(reports: readonly Report[], opts: { allowPartial?: 
     );
   }
 
+  const measures = createMeasures(first.classes, first.buckets, first.config);
   const records: ExampleRecord[] = [];
+  const out = opts.examplesOut ? createWriteStream(opts.examplesOut, { encoding: 'utf8' }) : undefined;
   const seen = new Map<string, number>();
   for (const [i, r] of reports.entries()) {
-    for (const rec of reportExamples(r)) {
+    for await (const rec of reportExamples(r)) {
       const prev = seen.get(rec.id);
       if (prev !== undefined)
         throw new UsageError(`example id "${rec.id}" appears in reports ${prev + 1} and ${i + 1}`);
       seen.set(rec.id, i);
-      records.push(rec);
+      measures.add(rec);
+      if (out) {
+        if (!out.write(`${JSON.stringify(rec)}\n`)) await once(out, 'drain');
+      } else records.push(rec);
     }
+  }
+  if (out) {
+    out.end();
+    await once(out, 'finish');
   }
   // Source order, as the unsharded run writes them.
   records.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-  const ownDataWarnings = new Set(dataWarnings(reportExamples(first)));
-  const baseWarnings = first.warnings.filter((w) => !ownDataWarnings.has(w));
+  const baseWarnings = first.warnings.filter((w) => !isDataWarning(w));
   if (missing.length > 0) {
     baseWarnings.push(`partial merge: shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing`);
   }
   return assembleReport({
     config: {
       ...first.config,
-      data: { ...first.config.data, n: records.length },
+      data: { ...first.config.data, n: measures.size },
       shard: missing.length > 0 ? first.config.shard : null,
     },
     classes: first.classes,
     buckets: first.buckets,
-    records,
+    measures,
+    examples: opts.examplesOut ? { file: opts.examplesOut } : { records },
     baseWarnings,
   });
 }

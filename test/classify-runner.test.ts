@@ -63,6 +63,21 @@ describe('prediction runner', () => {
     await runner.close();
   });
 
+  it('keeps nothing between calls when asked to (flat memory without a disk cache)', async () => {
+    const { classifier, batches } = recording(model);
+    const runner = createPredictionRunner(classifier, {
+      cacheDir: null,
+      batchSize: 3,
+      keepBetweenCalls: false,
+    });
+    const first = await runner.predict(['meh', 'meh', 'good day']);
+    expect(batches.flat().sort()).toEqual(['good day', 'meh']);
+    const second = await runner.predict(['meh']);
+    expect(second).toEqual([first[0]]);
+    expect(runner.stats).toMatchObject({ cacheHits: 0, classified: 3, backendCalls: 2 });
+    await runner.close();
+  });
+
   it('serves a second run entirely from the disk cache, bit-identical to no cache', async () => {
     const cacheDir = freshCacheDir();
     const input = texts(50);

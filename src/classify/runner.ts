@@ -34,6 +34,12 @@ export interface PredictionRunnerOptions {
   concurrency?: number;
   /** per predict() call, in distinct texts: `done` of `total` are known */
   onProgress?(done: number, total: number): void;
+  /**
+   * Keep predictions in memory between predict() calls, so a later call reuses them (default true).
+   * Without a disk cache, false keeps memory flat on huge runs: only texts repeated within one call
+   * are then classified once.
+   */
+  keepBetweenCalls?: boolean;
 }
 
 export interface RunnerStats {
@@ -262,7 +268,9 @@ export function createPredictionRunner(
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
     if (failure !== undefined) throw failure;
-    return hashes.map((h) => known.get(h)!);
+    const out = hashes.map((h) => known.get(h)!);
+    if (cacheFile === null && opts.keepBetweenCalls === false) known.clear();
+    return out;
   }
 
   return {

@@ -15,6 +15,7 @@ type MergeArgs = ArgumentsCamelCase<{
   md?: string;
   html?: string;
   allowPartial: boolean;
+  examplesOut?: string;
   quiet: boolean;
 }>;
 
@@ -48,6 +49,11 @@ const command: CommandModule<object, MergeArgs> = {
         },
         md: { type: 'string', describe: 'Write a Markdown report' },
         html: { type: 'string', describe: 'Write a self-contained HTML report' },
+        'examples-out': {
+          type: 'string',
+          describe:
+            'Write the merged per-example records to this JSONL file instead of inside the JSON report',
+        },
         'allow-partial': {
           type: 'boolean',
           default: false,
@@ -59,8 +65,11 @@ const command: CommandModule<object, MergeArgs> = {
         '$0 merge shard-*.json --json all.json --html all.html',
         'after a CI matrix of `audit --shard i/n`',
       ) as unknown as Argv<MergeArgs>,
-  handler: (argv) => {
-    const merged = mergeReports(argv.reports.map(readReportFile), { allowPartial: argv.allowPartial });
+  handler: async (argv) => {
+    const merged = await mergeReports(argv.reports.map(readReportFile), {
+      allowPartial: argv.allowPartial,
+      examplesOut: argv.examplesOut,
+    });
     if (argv.json === '-') process.stdout.write(renderJson(merged));
     else if (argv.json) writeFileSync(argv.json, renderJson(merged));
     if (argv.md) writeFileSync(argv.md, renderMarkdown(merged));
