@@ -28,6 +28,7 @@ import { createResultsAccumulator, type MeasuredResults } from './measure/metric
 import { verdict } from './measure/verdict.ts';
 import { BUNDLED_EVAL_DATA, BUNDLED_MODEL_DIR } from './paths.ts';
 import { perturbText } from './perturb/engine.ts';
+import { findProtectedSpans } from './perturb/protect.ts';
 import { loadRegistry } from './perturb/registry.ts';
 import type {
   BucketInfo,
@@ -349,18 +350,21 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
       const perturbed: Variant[][] = [];
       for (const ex of chunk) {
         const vs: Variant[] = [];
+        // Protected spans depend on the text alone: found once, shared by every variant of it.
+        const protectedSpans = findProtectedSpans(ex.text, protect);
         for (const def of perturbations) {
           for (const severity of severities) {
             for (let variant = 0; variant < variantsPerText; variant++) {
-              vs.push(
-                await perturbText(ex.text, def, {
-                  seed,
-                  severity,
-                  variant,
-                  protect,
-                  options: perturbationOptions,
-                }),
-              );
+              const v = perturbText(ex.text, def, {
+                seed,
+                severity,
+                variant,
+                protect,
+                protectedSpans,
+                options: perturbationOptions,
+              });
+              // Only model-backed perturbations are async; awaiting the others would cost a microtask each.
+              vs.push(v instanceof Promise ? await v : v);
             }
           }
         }
