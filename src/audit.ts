@@ -408,10 +408,12 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
     let inflight: Promise<ExampleRecord[]> | null = null;
     const submit = async (chunk: Example[]) => {
       const perturbed = await perturbChunk(chunk);
-      if (inflight) await keep(await inflight);
+      const previous = inflight ? await inflight : null;
+      // Start the model on this chunk first, then measure and write the previous one meanwhile.
       inflight = classifyChunk(chunk, perturbed);
       // Awaited on the next submit or at the end; this only stops an early rejection counting as unhandled.
       inflight.catch(() => undefined);
+      if (previous) await keep(previous);
     };
     let chunk: Example[] = [];
     let chunkSize = FIRST_CHUNK;
