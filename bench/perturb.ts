@@ -284,7 +284,7 @@ async function main(): Promise<void> {
     '',
     'On this shared box the same code measures up to 2× apart from run to run (even in CPU time: caches and ' +
       'SMT siblings are shared), so compare rows within one run. Under tsx every closure creation also pays for ' +
-      "esbuild's function-naming helper (`createRng` builds five closures per variant); the compiled run below avoids it.",
+      "esbuild's function-naming helper; the compiled run below avoids it.",
   ];
   if (qualityRows.length > 0) {
     lines.push(

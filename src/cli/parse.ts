@@ -1,4 +1,31 @@
+import { DEFAULT_PERTURB, DEFAULT_SEED, DEFAULT_VARIANTS } from '../defaults.ts';
 import { UsageError } from '../errors.ts';
+import { SEVERITIES, type Severity } from '../types.ts';
+
+/** Options every command that perturbs shares (audit, perturb): one definition, so they cannot drift. */
+export const perturbationCliOptions = {
+  perturb: {
+    type: 'string',
+    default: DEFAULT_PERTURB.join(','),
+    describe: 'Perturbations or families, comma-separated, or all (see `tailcheck perturbations`)',
+  },
+  severity: { type: 'string', default: '2', describe: 'Severity 1, 2, 3, a comma list like 1,3, or all' },
+  variants: {
+    type: 'number',
+    default: DEFAULT_VARIANTS,
+    describe: 'Variants per text, perturbation and severity',
+  },
+  seed: {
+    type: 'number',
+    default: DEFAULT_SEED,
+    describe: 'Seed for perturbations (and the bootstrap): same seed, same output',
+  },
+  protect: {
+    type: 'string',
+    array: true,
+    describe: 'Extra regex of text no perturbation may touch (repeatable)',
+  },
+} as const;
 
 /** `--shard i/n` → { index, count } with 0 ≤ i < n. */
 export function parseShard(value: string): { index: number; count: number } {
@@ -10,16 +37,34 @@ export function parseShard(value: string): { index: number; count: number } {
   return { index, count };
 }
 
-/** `--protect` patterns → RegExps (global, so every match is protected). */
-export function parseRegexList(values: readonly string[] | undefined): RegExp[] | undefined {
-  if (!values || values.length === 0) return undefined;
-  return values.map((source) => {
-    try {
-      return new RegExp(source, 'gu');
-    } catch (err) {
-      throw new UsageError(
-        `--protect "${source}" is not a valid regular expression: ${(err as Error).message}`,
-      );
+/** `--severity 2`, `--severity 1,3`, `--severity all`. */
+export function parseSeverities(spec: string): Severity[] {
+  const parts = String(spec)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (parts.includes('all')) return [...SEVERITIES];
+  const out = new Set<Severity>();
+  for (const p of parts) {
+    const n = Number(p);
+    if (!SEVERITIES.includes(n as Severity))
+      throw new UsageError(`--severity must be 1, 2, 3 or all, got "${p}"`);
+    out.add(n as Severity);
+  }
+  if (out.size === 0) throw new UsageError('--severity must be 1, 2, 3 or all');
+  return [...out].sort();
+}
+
+/** `--protect REGEX`: compiled with the Unicode flag when the pattern allows it. */
+export function parseProtect(patterns: readonly string[] = []): RegExp[] {
+  return patterns.map((p) => {
+    for (const flags of ['gu', 'g']) {
+      try {
+        return new RegExp(p, flags);
+      } catch {
+        // try the next flag set
+      }
     }
+    throw new UsageError(`--protect: invalid regular expression ${JSON.stringify(p)}`);
   });
 }

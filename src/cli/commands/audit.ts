@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { type AuditOptions, audit } from '../../audit.ts';
-import { DEFAULT_CACHE_DIR, DEFAULT_PERTURB, DEFAULT_SEED, DEFAULT_VARIANTS } from '../../defaults.ts';
+import { DEFAULT_CACHE_DIR } from '../../defaults.ts';
 import { EXIT_GATE_FAILED, UsageError } from '../../errors.ts';
 import { evaluateGates } from '../../measure/gates.ts';
 import { renderHtml } from '../../report/html.ts';
@@ -9,8 +9,7 @@ import { renderJson } from '../../report/json.ts';
 import { renderJunit } from '../../report/junit.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { renderTerminal } from '../../report/terminal.ts';
-import type { Severity } from '../../types.ts';
-import { parseRegexList, parseShard } from '../parse.ts';
+import { parseProtect, parseSeverities, parseShard, perturbationCliOptions } from '../parse.ts';
 import { createProgress } from '../progress.ts';
 
 /**
@@ -18,6 +17,7 @@ import { createProgress } from '../progress.ts';
  * maps the parsed values onto AuditOptions, so the CLI cannot drift from the API.
  */
 export const auditCliOptions = {
+  ...perturbationCliOptions,
   model: {
     type: 'string',
     describe:
@@ -50,18 +50,6 @@ export const auditCliOptions = {
   'text-field': { type: 'string', default: 'text', describe: 'Field holding the text' },
   'label-field': { type: 'string', default: 'label', describe: 'Field holding the gold label' },
   'label-map': { type: 'string', describe: 'JSON file mapping dataset labels to model labels' },
-  perturb: {
-    type: 'string',
-    default: DEFAULT_PERTURB.join(','),
-    describe: 'Perturbations or families, comma-separated (see `tailcheck perturbations`)',
-  },
-  severity: { type: 'string', default: '2', describe: 'Severity 1, 2, 3, a list like 1,3, or all' },
-  variants: {
-    type: 'number',
-    default: DEFAULT_VARIANTS,
-    describe: 'Variants per text, perturbation and severity',
-  },
-  seed: { type: 'number', default: DEFAULT_SEED, describe: 'Seed for perturbations and the bootstrap' },
   buckets: {
     type: 'string',
     default: 'auto',
@@ -85,7 +73,6 @@ export const auditCliOptions = {
   concurrency: { type: 'number', default: 1, describe: 'Model calls in flight at once' },
   dtype: { choices: ['fp32', 'q8'], describe: 'Weights for transformers.js models (default fp32)' },
   limit: { type: 'number', describe: 'Audit only the first N examples' },
-  protect: { type: 'string', array: true, describe: 'Extra regex(es) for spans never perturbed' },
   shard: {
     type: 'string',
     describe: 'Audit shard i/n: a deterministic 1/n of the examples (merge with `tailcheck merge`)',
@@ -150,15 +137,6 @@ type AuditArgs = ArgumentsCamelCase<{
   quiet: boolean;
 }>;
 
-export function parseSeverity(value: string): AuditOptions['severity'] {
-  if (value === 'all') return 'all';
-  const list = value.split(',').map((s) => Number(s.trim()));
-  if (list.some((n) => ![1, 2, 3].includes(n))) {
-    throw new UsageError(`--severity must be 1, 2, 3, a comma list of them, or all; got "${value}"`);
-  }
-  return list as Severity[];
-}
-
 export function parseTau(value: string | undefined): number | null {
   if (value === undefined) return null;
   if (value === '' || value === 'true') return 1;
@@ -215,7 +193,7 @@ export function toAuditOptions(argv: AuditArgs): AuditOptions {
     labelField: argv.labelField,
     labelMap: argv.labelMap,
     perturb: argv.perturb,
-    severity: parseSeverity(argv.severity),
+    severity: parseSeverities(argv.severity),
     variants: argv.variants,
     seed: argv.seed,
     buckets: argv.buckets,
@@ -228,7 +206,7 @@ export function toAuditOptions(argv: AuditArgs): AuditOptions {
     concurrency: argv.concurrency,
     dtype: argv.dtype,
     limit: argv.limit,
-    protect: parseRegexList(argv.protect),
+    protect: argv.protect ? parseProtect(argv.protect) : undefined,
     shard: argv.shard === undefined ? undefined : parseShard(argv.shard),
     examplesOut: argv.examplesOut,
     perturbationOptions: paraphraseModel ? { paraphraseModel } : undefined,

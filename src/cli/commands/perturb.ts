@@ -2,19 +2,18 @@ import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { setField } from '../../data/fields.ts';
 import { type DataFormat, readExamples } from '../../data/load.ts';
-import { DEFAULT_PERTURB, DEFAULT_SEED, DEFAULT_VARIANTS } from '../../defaults.ts';
 import { UsageError } from '../../errors.ts';
 import { initPerturbations, perturbText } from '../../perturb/engine.ts';
 import { findProtectedSpans } from '../../perturb/protect.ts';
 import { loadRegistry } from '../../perturb/registry.ts';
-import { SEVERITIES, type Severity } from '../../types.ts';
+import { parseProtect, parseSeverities, perturbationCliOptions } from '../parse.ts';
 
 type PerturbArgs = ArgumentsCamelCase<{
   data: string;
   textField: string;
   labelField: string;
   format?: DataFormat;
-  perturb: string[];
+  perturb: string;
   severity: string;
   variants: number;
   seed: number;
@@ -22,38 +21,6 @@ type PerturbArgs = ArgumentsCamelCase<{
   protect?: string[];
   option?: string[];
 }>;
-
-/** `--severity 2`, `--severity 1,3`, `--severity all`. */
-export function parseSeverities(spec: string): Severity[] {
-  const parts = String(spec)
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (parts.includes('all')) return [...SEVERITIES];
-  const out = new Set<Severity>();
-  for (const p of parts) {
-    const n = Number(p);
-    if (!SEVERITIES.includes(n as Severity))
-      throw new UsageError(`--severity must be 1, 2, 3 or all, got "${p}"`);
-    out.add(n as Severity);
-  }
-  if (out.size === 0) throw new UsageError('--severity must be 1, 2, 3 or all');
-  return [...out].sort();
-}
-
-/** `--protect REGEX`: compiled with the Unicode flag when the pattern allows it. */
-export function parseProtect(patterns: readonly string[] = []): RegExp[] {
-  return patterns.map((p) => {
-    for (const flags of ['gu', 'g']) {
-      try {
-        return new RegExp(p, flags);
-      } catch {
-        // try the next flag set
-      }
-    }
-    throw new UsageError(`--protect: invalid regular expression ${JSON.stringify(p)}`);
-  });
-}
 
 /** `--option key=value` (repeatable); values are parsed as JSON when they are valid JSON. */
 export function parseOptions(pairs: readonly string[] = []): Record<string, unknown> {
@@ -109,25 +76,8 @@ const command: CommandModule<object, PerturbArgs> = {
           choices: ['jsonl', 'csv', 'tsv'],
           describe: 'Input format (default: from the extension)',
         },
-        perturb: {
-          type: 'string',
-          array: true,
-          default: [...DEFAULT_PERTURB],
-          describe: 'Perturbations: names, families or all, comma-separated (see `tailcheck perturbations`)',
-        },
-        severity: { type: 'string', default: '2', describe: 'Severity 1, 2, 3, a comma list, or all' },
-        variants: {
-          type: 'number',
-          default: DEFAULT_VARIANTS,
-          describe: 'Variants per text, perturbation and severity',
-        },
-        seed: { type: 'number', default: DEFAULT_SEED, describe: 'Random seed (same seed, same output)' },
+        ...perturbationCliOptions,
         out: { type: 'string', describe: 'Output file (default: stdout)' },
-        protect: {
-          type: 'string',
-          array: true,
-          describe: 'Extra regex of text no perturbation may touch (repeatable)',
-        },
         option: { type: 'string', array: true, describe: 'Perturbation option key=value (repeatable)' },
       })
       .example('$0 perturb --data queries.jsonl --perturb typo,synonym --severity all --variants 3', '')
