@@ -6,8 +6,7 @@
  * file builds, so a report can always be recomputed from its `examples[]`.
  */
 
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type ClassifierOptions, loadClassifier } from './classify/load.ts';
@@ -46,6 +45,7 @@ import type {
   VariantRecord,
 } from './types.ts';
 import { SEVERITIES } from './types.ts';
+import { openJsonlWriter } from './util/jsonl-writer.ts';
 import { hash32, rngKey } from './util/rng.ts';
 import { VERSION } from './version.ts';
 
@@ -299,8 +299,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
       // Without a cache, a chunk's predictions are dropped once its records are built: flat memory.
       keepBetweenCalls: cacheDir !== null,
     });
-    let examplesOut: WriteStream | undefined;
-    if (options.examplesOut) examplesOut = createWriteStream(options.examplesOut, { encoding: 'utf8' });
+    const examplesOut = options.examplesOut ? openJsonlWriter(options.examplesOut) : undefined;
 
     const protect = options.protect ? [...options.protect] : undefined;
     // Every record is reduced into the accumulators as it arrives; records themselves are kept only
@@ -397,9 +396,8 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
     const keep = async (batch: ExampleRecord[]) => {
       for (const rec of batch) {
         measures.add(rec);
-        if (examplesOut) {
-          if (!examplesOut.write(`${JSON.stringify(rec)}\n`)) await once(examplesOut, 'drain');
-        } else records.push(rec);
+        if (examplesOut) await examplesOut.write(rec);
+        else records.push(rec);
       }
       done += batch.length;
       options.onProgress?.(done, total);
@@ -431,10 +429,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
     }
     if (chunk.length > 0) await submit(chunk);
     if (inflight) await keep(await inflight);
-    if (examplesOut) {
-      examplesOut.end();
-      await once(examplesOut, 'finish');
-    }
+    await examplesOut?.close();
     const report = assembleReport({
       config: {
         model: { id: classifier.id, fingerprint: classifier.fingerprint, labels: [...classifier.labels] },

@@ -5,11 +5,10 @@
  * only on the set of examples, not on how they were split.
  */
 
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { assembleReport, createMeasures, isDataWarning, reportExamples } from './audit.ts';
 import { UsageError } from './errors.ts';
 import type { ExampleRecord, Report } from './types.ts';
+import { openJsonlWriter } from './util/jsonl-writer.ts';
 
 /** Config fields that must agree for shards to be parts of one run. */
 function runIdentity(report: Report): string {
@@ -64,7 +63,7 @@ export async function mergeReports(
 
   const measures = createMeasures(first.classes, first.buckets, first.config);
   const records: ExampleRecord[] = [];
-  const out = opts.examplesOut ? createWriteStream(opts.examplesOut, { encoding: 'utf8' }) : undefined;
+  const out = opts.examplesOut ? openJsonlWriter(opts.examplesOut) : undefined;
   const seen = new Map<string, number>();
   for (const [i, r] of reports.entries()) {
     for await (const rec of reportExamples(r)) {
@@ -73,15 +72,11 @@ export async function mergeReports(
         throw new UsageError(`example id "${rec.id}" appears in reports ${prev + 1} and ${i + 1}`);
       seen.set(rec.id, i);
       measures.add(rec);
-      if (out) {
-        if (!out.write(`${JSON.stringify(rec)}\n`)) await once(out, 'drain');
-      } else records.push(rec);
+      if (out) await out.write(rec);
+      else records.push(rec);
     }
   }
-  if (out) {
-    out.end();
-    await once(out, 'finish');
-  }
+  await out?.close();
   // Source order, as the unsharded run writes them.
   records.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
