@@ -40,7 +40,7 @@ export interface Edit {
   after: string;
 }
 
-/** Deterministic random source (never Math.random). */
+/** Deterministic random source (never the global unseeded generator). */
 export interface Rng {
   /** uniform float in [0, 1) */
   next(): number;

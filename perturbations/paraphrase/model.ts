@@ -102,7 +102,7 @@ const INSTRUCTIONS: Record<Severity, string> = {
   3: 'Paraphrase this message freely, with different wording and sentence structure.',
 };
 /**
- * transformers.js samples with Math.random (no seed), so the local backend decodes greedily and gets
+ * transformers.js samples from the global unseeded generator, so the local backend decodes greedily and gets
  * its variety from an instruction picked by the request seed (i.e. per variant) instead.
  */
 const LOCAL_PROMPTS = [
