@@ -17,7 +17,6 @@ import { createProgress } from '../progress.ts';
  * maps the parsed values onto AuditOptions, so the CLI cannot drift from the API.
  */
 export const auditCliOptions = {
-  ...perturbationCliOptions,
   model: {
     type: 'string',
     describe:
@@ -50,6 +49,7 @@ export const auditCliOptions = {
   'text-field': { type: 'string', default: 'text', describe: 'Field holding the text' },
   'label-field': { type: 'string', default: 'label', describe: 'Field holding the gold label' },
   'label-map': { type: 'string', describe: 'JSON file mapping dataset labels to model labels' },
+  ...perturbationCliOptions,
   buckets: {
     type: 'string',
     default: 'auto',
