@@ -1,4 +1,4 @@
-import { DEFAULT_PERTURB, DEFAULT_SEED, DEFAULT_VARIANTS } from '../defaults.ts';
+import { DEFAULT_CACHE_DIR, DEFAULT_PERTURB, DEFAULT_SEED, DEFAULT_VARIANTS } from '../defaults.ts';
 import { UsageError } from '../errors.ts';
 import { SEVERITIES, type Severity } from '../types.ts';
 
@@ -26,6 +26,22 @@ export const perturbationCliOptions = {
     describe: 'Extra regex of text no perturbation may touch (repeatable)',
   },
 } as const;
+
+/** How predictions are made and cached: shared by every command that runs a model (audit, suite). */
+export const modelRunCliOptions = {
+  'cache-dir': { type: 'string', default: DEFAULT_CACHE_DIR, describe: 'Prediction cache folder' },
+  cache: { type: 'boolean', default: true, describe: 'Use the prediction cache (--no-cache to disable)' },
+  'batch-size': { type: 'number', default: 32, describe: 'Texts per model call' },
+  concurrency: { type: 'number', default: 1, describe: 'Model calls in flight at once' },
+  dtype: { choices: ['fp32', 'q8'], describe: 'Weights for transformers.js models (default fp32)' },
+} as const;
+
+/** A flag that must be a positive integer when given. */
+export function positiveInt(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
+    throw new UsageError(`--${name} must be a positive integer; got ${value}`);
+  }
+}
 
 /** `--shard i/n` → { index, count } with 0 ≤ i < n. */
 export function parseShard(value: string): { index: number; count: number } {

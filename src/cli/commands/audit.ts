@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { type AuditOptions, audit } from '../../audit.ts';
-import { DEFAULT_CACHE_DIR } from '../../defaults.ts';
 import { EXIT_GATE_FAILED, UsageError } from '../../errors.ts';
 import { evaluateGates } from '../../measure/gates.ts';
 import { renderHtml } from '../../report/html.ts';
@@ -9,7 +8,14 @@ import { renderJson } from '../../report/json.ts';
 import { renderJunit } from '../../report/junit.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { renderTerminal } from '../../report/terminal.ts';
-import { parseProtect, parseSeverities, parseShard, perturbationCliOptions } from '../parse.ts';
+import {
+  modelRunCliOptions,
+  parseProtect,
+  parseSeverities,
+  parseShard,
+  perturbationCliOptions,
+  positiveInt,
+} from '../parse.ts';
 import { createProgress } from '../progress.ts';
 
 /**
@@ -67,11 +73,7 @@ export const auditCliOptions = {
     default: 1000,
     describe: 'Bootstrap resamples for confidence intervals (≥ 1000)',
   },
-  'cache-dir': { type: 'string', default: DEFAULT_CACHE_DIR, describe: 'Prediction cache folder' },
-  cache: { type: 'boolean', default: true, describe: 'Use the prediction cache (--no-cache to disable)' },
-  'batch-size': { type: 'number', default: 32, describe: 'Texts per model call' },
-  concurrency: { type: 'number', default: 1, describe: 'Model calls in flight at once' },
-  dtype: { choices: ['fp32', 'q8'], describe: 'Weights for transformers.js models (default fp32)' },
+  ...modelRunCliOptions,
   limit: { type: 'number', describe: 'Audit only the first N examples' },
   shard: {
     type: 'string',
@@ -143,12 +145,6 @@ export function parseTau(value: string | undefined): number | null {
   const tau = Number(value);
   if (!Number.isFinite(tau) || tau < 0) throw new UsageError(`--logit-adjust takes a τ ≥ 0; got "${value}"`);
   return tau;
-}
-
-function positiveInt(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
-    throw new UsageError(`--${name} must be a positive integer; got ${value}`);
-  }
 }
 
 /** `--header "Name: value"` → { Name: value } */

@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { EXIT_GATE_FAILED, EXIT_OK, UsageError } from '../../errors.ts';
+import { EXIT_GATE_FAILED, EXIT_OK } from '../../errors.ts';
 import { formatTest, formatTotals } from '../../suite/format.ts';
 import { suiteJunit } from '../../suite/junit.ts';
 import { loadSuite } from '../../suite/load.ts';
 import { runSuite } from '../../suite/run.ts';
+import { modelRunCliOptions, positiveInt } from '../parse.ts';
 
 type SuiteArgs = ArgumentsCamelCase<{
   file: string;
@@ -43,16 +44,8 @@ const command: CommandModule<object, SuiteArgs> = {
         'class-counts': { type: 'string', describe: "Override the suite's class counts JSON {label: count}" },
         junit: { type: 'string', describe: 'Write JUnit XML: one testcase per suite test' },
         json: { type: 'string', requiresArg: true, describe: 'Write the outcome as JSON (- for stdout)' },
-        'cache-dir': { type: 'string', default: '.tailcheck-cache', describe: 'Prediction cache folder' },
-        cache: {
-          type: 'boolean',
-          default: true,
-          describe: 'Use the prediction cache (--no-cache to disable)',
-        },
+        ...modelRunCliOptions,
         limit: { type: 'number', describe: 'Audit tests use only the first N examples (quick runs)' },
-        'batch-size': { type: 'number', default: 32, describe: 'Texts per model call' },
-        concurrency: { type: 'number', default: 1, describe: 'Model calls in flight at once' },
-        dtype: { choices: ['fp32', 'q8'] as const, describe: 'Weights for transformers.js models' },
         quiet: { type: 'boolean', default: false, describe: 'Print only failures and the totals' },
       })
       .example('$0 suite suites/default.yaml --junit suite.xml', 'run the generic robustness suite')
@@ -64,9 +57,9 @@ const command: CommandModule<object, SuiteArgs> = {
         'Exit codes: 0 all tests pass, 1 a test failed, 2 the suite file is missing or invalid.',
       ) as unknown as Argv<SuiteArgs>,
   handler: async (argv) => {
-    if (argv.limit !== undefined && !(Number.isInteger(argv.limit) && argv.limit > 0)) {
-      throw new UsageError(`--limit must be a positive integer; got ${argv.limit}`);
-    }
+    positiveInt('limit', argv.limit);
+    positiveInt('batch-size', argv.batchSize);
+    positiveInt('concurrency', argv.concurrency);
     const loaded = loadSuite(argv.file);
     // With --json - the JSON owns stdout; the human summary moves to stderr.
     const stream = argv.json === '-' ? process.stderr : process.stdout;
