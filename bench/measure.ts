@@ -6,7 +6,7 @@
  *   npx tsx bench/measure.ts [--examples 3000] [--perturbations 8] [--resamples 1000] [--runs 3]
  */
 import { assignBuckets } from '../src/measure/buckets.ts';
-import { computeResults } from '../src/measure/metrics.ts';
+import { computeResults } from '../src/measure/results.ts';
 import type { ExampleRecord, Severity, VariantRecord } from '../src/types.ts';
 import { createRng } from '../src/util/rng.ts';
 

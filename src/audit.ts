@@ -23,7 +23,7 @@ import {
 import { InputError, UsageError } from './errors.ts';
 import { assignBuckets } from './measure/buckets.ts';
 import { adjustPrediction, logPriors } from './measure/logit-adjust.ts';
-import { createResultsAccumulator, type MeasuredResults } from './measure/metrics.ts';
+import { createResultsAccumulator, type MeasuredResults } from './measure/results.ts';
 import { verdict } from './measure/verdict.ts';
 import { BUNDLED_EVAL_DATA, BUNDLED_MODEL_DIR } from './paths.ts';
 import { perturbText } from './perturb/engine.ts';

@@ -10,7 +10,7 @@ export { EXIT_GATE_FAILED, EXIT_OK, EXIT_USAGE, InputError, ModelError, UsageErr
 export { assignBuckets } from './measure/buckets.ts';
 export { evaluateGates } from './measure/gates.ts';
 export { adjustPrediction, logPriors } from './measure/logit-adjust.ts';
-export { computeResults, createResultsAccumulator } from './measure/metrics.ts';
+export { computeResults, createResultsAccumulator } from './measure/results.ts';
 export { mergeReports } from './merge.ts';
 export { BUNDLED_EVAL_DATA, BUNDLED_MODEL_DIR } from './paths.ts';
 export { perturbText } from './perturb/engine.ts';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CountColumn, createExampleCollector } from '../src/measure/accumulator.ts';
 import { assignBuckets } from '../src/measure/buckets.ts';
-import { computeResults, createResultsAccumulator, type MeasuredResults } from '../src/measure/metrics.ts';
+import { computeResults, createResultsAccumulator, type MeasuredResults } from '../src/measure/results.ts';
 import type { ExampleRecord, Severity } from '../src/types.ts';
 import { createRng } from '../src/util/rng.ts';
 import { record } from './measure-helpers.ts';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { percentileInterval } from '../src/measure/bootstrap.ts';
 import { assignBuckets } from '../src/measure/buckets.ts';
-import { computeResults, percentileInterval } from '../src/measure/metrics.ts';
+import { computeResults } from '../src/measure/results.ts';
 import type { ExampleRecord } from '../src/types.ts';
 import { createRng } from '../src/util/rng.ts';
 import { block, record, type V } from './measure-helpers.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.ts';
 import { assignBuckets } from '../src/measure/buckets.ts';
 import { evaluateGates } from '../src/measure/gates.ts';
-import { computeResults } from '../src/measure/metrics.ts';
+import { computeResults } from '../src/measure/results.ts';
 import { verdict } from '../src/measure/verdict.ts';
 import type { ExampleRecord } from '../src/types.ts';
 import { block, record } from './measure-helpers.ts';

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { POOLED } from '../src/measure/accumulator.ts';
 import { assignBuckets } from '../src/measure/buckets.ts';
-import { computeResults, leastSquaresSlope, POOLED } from '../src/measure/metrics.ts';
+import { leastSquaresSlope } from '../src/measure/regression.ts';
+import { computeResults } from '../src/measure/results.ts';
 import type { ExampleRecord, Metrics, Severity } from '../src/types.ts';
 import { block, nonFinitePaths, record } from './measure-helpers.ts';
 

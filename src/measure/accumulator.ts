@@ -4,9 +4,9 @@
  * record. Per example: its id (for the order-independent bootstrap), gold and original-prediction label
  * indices. Per (perturbation, severity) scope and in-scope example: changed variants k, correct ones,
  * flips and Σ(original goldProb − variant goldProb) — about 15 bytes — plus perturbed confusion counts
- * per label. `finish()` in metrics.ts turns these columns into results.
+ * per label. `finish()` in results.ts turns these columns into results.
  *
- * Labels and examples are indexed in arrival order here; metrics.ts maps them to the canonical order
+ * Labels and examples are indexed in arrival order here; class-sums.ts maps them to the canonical order
  * (known classes then the other labels sorted; examples by id) so results never depend on arrival order.
  */
 import type { ClassInfo, ExampleRecord, Severity, VariantRecord } from '../types.ts';

@@ -1,0 +1,155 @@
+/**
+ * The last pass of the measurement: one scope's sums and bootstrap resamples (class-sums.ts,
+ * bootstrap.ts) turned into its Result — metrics of the whole scope, of each class and of each bucket,
+ * the head–tail gap and the tail slope, each with its CI. Definitions are in results.ts.
+ */
+import type { BucketInfo, ClassInfo, Estimate, Metrics, Result } from '../types.ts';
+import { resampledDrops, resampledInterval, type ScopeResamples, unpackResamples } from './bootstrap.ts';
+import { addSums, emptySums, type LabelSpace, type ScopeSums } from './class-sums.ts';
+import { leastSquaresSlope, resampledSlopes } from './regression.ts';
+
+/** What every scope's result needs besides its sums. */
+export interface ResultContext {
+  space: LabelSpace;
+  classInfo: ReadonlyMap<string, ClassInfo>;
+  /** ordered head → tail */
+  buckets: readonly BucketInfo[];
+  /** per bucket: the canonical indices of its labels */
+  bucketMembers: readonly (readonly number[])[];
+  resamples: number;
+  confidence: number;
+}
+
+const ratio = (num: number, den: number): number => (den > 0 ? num / den : 0);
+
+/** The scope's result; reads and then drops its packed bootstrap sums. */
+export function scopeResult(prep: ScopeSums, ctx: ResultContext): Result {
+  const { labels, nKnown } = ctx.space;
+  const L = labels.length;
+  const packedSums = prep.sums;
+  prep.sums = new Float64Array(0); // freed with this scope, not at the end
+  const r = unpackResamples(packedSums, ctx.resamples, ctx.confidence);
+
+  const allLabels = Array.from({ length: L }, (_, c) => c);
+  const overall = classSetMetrics(prep, r, allLabels).metrics;
+  const perClass: Record<string, Metrics> = {};
+  for (let c = 0; c < L; c++) {
+    if (c < nKnown || prep.perClass[c].nEx > 0) perClass[labels[c]] = classSetMetrics(prep, r, [c]).metrics;
+  }
+  const buckets: Record<string, Metrics> = {};
+  const withData: BucketDrops[] = [];
+  ctx.buckets.forEach((bucket, bi) => {
+    const { metrics, drops } = classSetMetrics(prep, r, ctx.bucketMembers[bi], true);
+    buckets[bucket.name] = metrics;
+    if (drops) withData.push({ point: metrics.drop, drops });
+  });
+
+  return {
+    perturbation: prep.perturbation,
+    severity: prep.severity,
+    overall,
+    buckets,
+    perClass,
+    headTailGap: headTailGap(withData, r),
+    tailSlope: tailSlope(prep, r, allLabels, ctx),
+  };
+}
+
+/**
+ * Metrics of a set of classes (the whole scope, one class or one bucket). Per-class F1 and recall are
+ * averaged over the members that occur as gold labels in scope. `keep` returns the bootstrap drops
+ * (for the head–tail gap); otherwise they live in the scratch buffer only until the CI is taken.
+ */
+function classSetMetrics(
+  prep: ScopeSums,
+  r: ScopeResamples,
+  members: readonly number[],
+  keep = false,
+): { metrics: Metrics; drops: Float64Array | null } {
+  const { perClass, cGold, cPred, cTp } = prep;
+  const t = emptySums();
+  for (const c of members) addSums(t, perClass[c]);
+  let present = 0;
+  let f1c = 0;
+  let f1p = 0;
+  let recallC = 0;
+  let recallP = 0;
+  for (const c of members) {
+    if (perClass[c].nEx === 0) continue;
+    present++;
+    f1c += ratio(2 * cTp[c], cGold[c] + cPred[c]);
+    f1p += ratio(2 * prep.pTp[c], prep.pGold[c] + prep.pPred[c]);
+    recallC += ratio(cTp[c], cGold[c]);
+    recallP += ratio(prep.pTp[c], prep.pGold[c]);
+  }
+  const drop = ratio(t.cleanW - t.correct, t.n);
+  const drops = t.n > 0 ? resampledDrops(r, members, keep ? new Float64Array(r.B) : r.scratch) : null;
+  return {
+    drops: keep ? drops : null,
+    metrics: {
+      n: t.n,
+      nExamples: t.nEx,
+      cleanAccuracy: ratio(t.clean, t.nEx),
+      perturbedAccuracy: ratio(t.correct, t.n),
+      drop,
+      dropCI: drops ? resampledInterval(r, drops, drop) : [0, 0],
+      flipRate: ratio(t.flips, t.n),
+      breakRate: ratio(t.broken, t.cleanW),
+      robustAccuracy: ratio(t.robust, t.nEx),
+      confidenceDrop: ratio(t.confDrop, t.n),
+      macroF1Clean: ratio(f1c, present),
+      macroF1Perturbed: ratio(f1p, present),
+      balancedAccuracyClean: ratio(recallC, present),
+      balancedAccuracyPerturbed: ratio(recallP, present),
+    },
+  };
+}
+
+/** A bucket with changed variants: its drop and bootstrap drops. */
+interface BucketDrops {
+  point: number;
+  drops: Float64Array;
+}
+
+/** Drop of the tail-most bucket with data − drop of the head-most one; null with fewer than two. */
+function headTailGap(withData: readonly BucketDrops[], r: ScopeResamples): Estimate | null {
+  if (withData.length < 2) return null;
+  const head = withData[0];
+  const tail = withData[withData.length - 1];
+  const value = tail.point - head.point;
+  for (let b = 0; b < r.B; b++) r.scratch[b] = tail.drops[b] - head.drops[b];
+  return { value, ci: resampledInterval(r, r.scratch, value) };
+}
+
+/**
+ * Least-squares slope of per-class drop against ln(trainCount), over classes with trainCount > 0 and
+ * ≥ 1 changed variant; null with fewer than 3 such classes (or all counts equal).
+ */
+function tailSlope(
+  prep: ScopeSums,
+  r: ScopeResamples,
+  allLabels: readonly number[],
+  ctx: ResultContext,
+): Estimate | null {
+  const { perClass } = prep;
+  const { labels } = ctx.space;
+  const trainCount = (c: number): number => ctx.classInfo.get(labels[c])?.trainCount ?? 0;
+  const sloped = allLabels.filter((c) => perClass[c].n > 0 && trainCount(c) > 0);
+  const value =
+    sloped.length >= 3
+      ? leastSquaresSlope(
+          sloped.map((c) => Math.log(trainCount(c))),
+          sloped.map((c) => ratio(perClass[c].cleanW - perClass[c].correct, perClass[c].n)),
+        )
+      : null;
+  if (value === null) return null;
+  resampledSlopes(
+    sloped,
+    sloped.map((c) => Math.log(trainCount(c))),
+    r.K,
+    r.D,
+    r.B,
+    r.scratch,
+  );
+  return { value, ci: resampledInterval(r, r.scratch, value) };
+}
