@@ -28,7 +28,7 @@ if (BUILT && !existsSync(join(DIST, 'src', 'perturb', 'engine.js'))) {
   console.error(`--built: no ${DIST}/src/perturb/engine.js; run \`npm run build\` first`);
   process.exit(2);
 }
-const { initPerturbations, perturbText } = (await import(
+const { initPerturbations, perturbExamples } = (await import(
   `${SRC}/perturb/engine.${BUILT ? 'js' : 'ts'}`
 )) as typeof import('../src/perturb/engine.ts');
 const { loadRegistry } = (await import(
@@ -54,14 +54,10 @@ function readTexts(path: string): string[] {
     .map((l) => (JSON.parse(l) as { text: string }).text);
 }
 
-/** One pass over `texts`; returns the variants (sync perturbations never touch the event loop). */
+/** One pass over `texts` through the engine's fan-out; returns one variant per text. */
 async function pass(def: PerturbationDefinition, texts: readonly string[]): Promise<Variant[]> {
-  const out = new Array<Variant>(texts.length);
-  for (let i = 0; i < texts.length; i++) {
-    const r = perturbText(texts[i]!, def, { seed: 7, severity: 2, variant: 0 });
-    out[i] = r instanceof Promise ? await r : r;
-  }
-  return out;
+  const perText = await perturbExamples(texts, [def], { seed: 7, severities: [2], variants: 1 });
+  return perText.map((vs) => vs[0]!);
 }
 
 interface Speed {

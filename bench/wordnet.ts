@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import wordnetSynonym from '../perturbations/synonym/wordnet.ts';
 import { perturbText } from '../src/perturb/engine.ts';
 import { inflect } from '../src/perturb/inflect.ts';
-import { PosTagger, tokenize, wordnetPos } from '../src/perturb/pos.ts';
+import { PosTagger, tagTokens, wordnetPos } from '../src/perturb/pos.ts';
 import { WN_POS, type WnPos, WordNetIndex, wordnetDbPath } from '../src/perturb/wordnet/index.ts';
 import type { Variant } from '../src/types.ts';
 
@@ -92,7 +92,7 @@ function assess(tagger: PosTagger, wn: WordNetIndex, original: string, variant: 
   const before = tagger.tagText(original);
   const after = tagger.tagText(variant.text);
   const contractionStarts = new Set(
-    tokenize(original)
+    tagTokens(original)
       .filter((t) => t.contraction)
       .map((t) => t.start),
   );

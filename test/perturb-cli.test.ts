@@ -133,6 +133,31 @@ describe('tailcheck perturb', { timeout: 180_000 }, () => {
     expect(lines.every((l) => l.changed)).toBe(true);
   });
 
+  it('honours --protect in negation rewrites, as audit does ("do not" stays, other sites change)', () => {
+    const input3 = writeJsonl('negations.jsonl', [
+      { id: 'n1', text: 'I do not want this card, it is not working.' },
+    ]);
+    const r = run([
+      'perturb',
+      '--data',
+      input3,
+      '--perturb',
+      'paraphrase.contraction',
+      '--severity',
+      '3',
+      '--variants',
+      '1',
+      '--protect',
+      'do not',
+    ]);
+    expect(r.code).toBe(0);
+    const [line] = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(line.text).toBe("I do not want this card, it's not working.");
+  });
+
   it.each([
     ['bad JSON', '{"text": "fine"}\n{"text": oops}\n', /bad\.jsonl:line 2.*JSON/],
     [

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { PerturbationBugError, perturbAll, perturbText, perturbTextSync } from '../src/perturb/engine.ts';
+import {
+  PerturbationBugError,
+  perturbExamples,
+  perturbText,
+  perturbTextSync,
+} from '../src/perturb/engine.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../src/types.ts';
 
 const SEVERITIES = { 1: 'one', 2: 'two', 3: 'three' };
@@ -111,6 +116,30 @@ describe('perturbText', () => {
     expect(seen!.severity).toBe(2);
   });
 
+  it('applies span constraints and user regexes to negation rewrites too', () => {
+    let seen: PerturbationContext | undefined;
+    const spy = fixed((_t, ctx) => {
+      seen = ctx;
+      return [];
+    });
+    const refs = {
+      name: 'refs',
+      spans: (t: string) => [{ start: t.indexOf('REF'), end: t.indexOf('REF') + 3 }],
+    };
+    perturbTextSync('do not pay REF now', spy, { ...opts, protect: [/do not/, refs] });
+    expect(seen!.protectedSpans).toEqual([
+      { start: 0, end: 6 },
+      { start: 11, end: 14 },
+    ]);
+    expect(seen!.isFreeExceptNegations(3, 6)).toBe(false);
+    expect(seen!.isFreeExceptNegations(12, 13)).toBe(false);
+    const rewrite = fixed([{ start: 0, end: 6, replacement: "don't", rewritesNegation: true }]);
+    expect(() => perturbTextSync('do not pay', rewrite, { ...opts, protect: [/do not/] })).toThrow(
+      /touches a protected span/,
+    );
+    expect(perturbTextSync('do not pay', rewrite, opts).text).toBe("don't pay");
+  });
+
   it('returns a promise for async perturbations, and perturbTextSync refuses them', async () => {
     const slow: PerturbationDefinition = {
       ...fixed([]),
@@ -123,28 +152,23 @@ describe('perturbText', () => {
   });
 });
 
-describe('perturbAll', () => {
-  it('orders variants by perturbation, severity, variant and runs init once per call', async () => {
-    let inits = 0;
+describe('perturbExamples', () => {
+  it('orders variants by perturbation, severity, variant', async () => {
     const a: PerturbationDefinition = {
       ...fixed((_text, ctx) => [{ start: 0, end: 0, replacement: `${ctx.severity}:` }]),
       name: 'typo.a',
-      init: async () => {
-        inits++;
-      },
     };
     const b: PerturbationDefinition = {
       ...fixed([]),
       name: 'typo.b',
       apply: async (text) => [{ start: text.length, end: text.length, replacement: '!' }],
     };
-    const out = await perturbAll(['x', 'y'], [a, b], {
+    const out = await perturbExamples(['x', 'y'], [a, b], {
       seed: 0,
       severities: [1, 3],
       variants: 2,
       concurrency: 2,
     });
-    expect(inits).toBe(1);
     expect(out.map((vs) => vs.map((v) => `${v.perturbation}/${v.severity}/${v.variant}=${v.text}`))).toEqual([
       [
         'typo.a/1/0=1:x',
@@ -183,7 +207,7 @@ describe('perturbAll', () => {
       },
     };
     const finished: number[] = [];
-    await perturbAll(['a', 'b', 'c', 'd', 'e'], [slow], {
+    await perturbExamples(['a', 'b', 'c', 'd', 'e'], [slow], {
       seed: 0,
       severities: [1, 2],
       variants: 1,
@@ -199,7 +223,7 @@ describe('perturbAll', () => {
       ...fixed([]),
       apply: async () => [{ start: 0, end: 9, replacement: '' }],
     };
-    await expect(perturbAll(['ab'], [bad], { seed: 0, severities: [1], variants: 1 })).rejects.toThrow(
+    await expect(perturbExamples(['ab'], [bad], { seed: 0, severities: [1], variants: 1 })).rejects.toThrow(
       PerturbationBugError,
     );
   });

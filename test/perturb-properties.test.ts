@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initPerturbations, perturbAll, perturbText } from '../src/perturb/engine.ts';
+import { initPerturbations, perturbExamples, perturbText } from '../src/perturb/engine.ts';
 import { countNegations, findProtectedSpans } from '../src/perturb/protect.ts';
 import { loadRegistry } from '../src/perturb/registry.ts';
 import { latinWords } from '../src/perturb/text.ts';
@@ -171,11 +171,10 @@ describe.each(defs.map((d) => [d.name, d] as const))('%s properties', (_name, de
           texts.map((t) => perturbText(t, def, { seed, severity: 2, variant: 1 })),
         );
         const reversed = [...texts].reverse();
-        const batch = await perturbAll(reversed, [def], {
+        const batch = await perturbExamples(reversed, [def], {
           seed,
           severities: [2],
           variants: 2,
-          skipInit: true,
         });
         reversed.forEach((t, i) => {
           expect(batch[i]![1]).toEqual(alone[texts.length - 1 - i]);

@@ -6,9 +6,11 @@ import {
   graphemeBoundaries,
   graphemes,
   isAscii,
+  isSentenceStart,
   latinWords,
   matchCase,
   minimalDiff,
+  tokenize,
   wordSegments,
 } from '../src/perturb/text.ts';
 
@@ -110,5 +112,55 @@ describe('misc', () => {
 
   it('wordSegments returns word-like segments only', () => {
     expect(wordSegments("Hi, it's 5 o'clock!").map((s) => s.text)).toEqual(['Hi', "it's", '5', "o'clock"]);
+  });
+});
+
+describe('tokenize', () => {
+  it('keeps inner apostrophes and combining marks in words; options add numbers, punctuation and hyphens', () => {
+    const texts = (t: string, opts?: Parameters<typeof tokenize>[1]) => tokenize(t, opts).map((x) => x.text);
+    expect(texts('I don’t see the e-mail for 3.5 cafe\u0301s')).toEqual([
+      'I',
+      'don’t',
+      'see',
+      'the',
+      'e',
+      'mail',
+      'for',
+      'cafe\u0301s',
+    ]);
+    expect(texts('e-mail 3.5, cafe\u0301', { all: true, hyphens: true, splitMarks: true })).toEqual([
+      'e-mail',
+      '3.5',
+      ',',
+      'cafe',
+      '\u0301',
+    ]);
+    expect(tokenize('Don’t')[0]).toMatchObject({ lower: "don't", word: true });
+    expect(tokenize('a 1', { all: true }).map((t) => t.word)).toEqual([true, false]);
+  });
+});
+
+describe('isSentenceStart', () => {
+  const at = (text: string, word: string, opts?: Parameters<typeof isSentenceStart>[2]) =>
+    isSentenceStart(text, text.indexOf(word), opts);
+  it('is true at the text start and after . ! ?, and on request after line breaks or at clause starts', () => {
+    expect(at('  Card lost', 'Card')).toBe(true);
+    expect(at('Lost it. Card gone', 'Card')).toBe(true);
+    expect(at('lost it\nCard gone', 'Card')).toBe(false);
+    expect(at('lost it\nCard gone', 'Card', { lineBreaks: true })).toBe(true);
+    expect(at('Hi, I need help', 'I')).toBe(false);
+    expect(at('Hi, I need help', 'I', { clauses: true })).toBe(true);
+    expect(at('Hello there I need help', 'I', { clauses: true })).toBe(true);
+    expect(at('it broke and I need help', 'I', { clauses: true })).toBe(true);
+    expect(at('the code I need', 'I', { clauses: true })).toBe(false);
+  });
+});
+
+describe('matchCase for phrases', () => {
+  it('follows only the first letter, unless the template is all caps', () => {
+    expect(matchCase('Do not', "don't", { initialOnly: true })).toBe("Don't");
+    expect(matchCase('do not', 'Can I', { initialOnly: true })).toBe('can I');
+    expect(matchCase('DO NOT', "don't", { initialOnly: true })).toBe("DON'T");
+    expect(matchCase('I', 'i am', { initialOnly: true })).toBe('I am');
   });
 });

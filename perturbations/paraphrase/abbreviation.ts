@@ -9,16 +9,10 @@
  * "at the moment" → "atm" (an ATM is a cash machine here), "are" → "r", "received" → "rcvd",
  * and expanding "ur" (your or you're?) or "min" (minute or minimum?).
  */
+
+import { admissible, type Candidate, choose, lexiconTags } from '../../src/perturb/paraphrase.ts';
+import { isAllCaps, tokenize, upperFirst } from '../../src/perturb/text.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition, Severity } from '../../src/types.ts';
-import {
-  admissible,
-  type Candidate,
-  choose,
-  isAllCaps,
-  lexiconTags,
-  tokenize,
-  upperFirst,
-} from './_shared.ts';
 
 interface Rule {
   /** the full form, lower case, one or more words separated by single spaces */

@@ -7,19 +7,10 @@
  * but a negation cannot ("DON'T" inside an all-caps message), so a whole-text
  * style that would have to recase a negation is not used for that text.
  */
+
+import { admissible, type Candidate, choose, editable, lexiconTags } from '../../src/perturb/paraphrase.ts';
+import { isAllCaps, sentenceSpans, type Token, tokenize, upperFirst } from '../../src/perturb/text.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
-import {
-  admissible,
-  type Candidate,
-  choose,
-  editable,
-  isAllCaps,
-  lexiconTags,
-  sentenceSpans,
-  type Token,
-  tokenize,
-  upperFirst,
-} from './_shared.ts';
 
 const NEGATION = /^(?:not|no|never|nor|none|nobody|nothing|neither|without|nowhere|cannot|\p{L}*n['’]?t)$/iu;
 /** Word classes worth shouting ("my card is BLOCKED"), not "the" or "to". */

@@ -14,7 +14,7 @@
  *   protected spans; these edits are marked `rewritesNegation`, which the engine allows only
  *   when the replacement keeps exactly the same negations.
  */
-import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
+
 import {
   admissible,
   apostropheOf,
@@ -22,11 +22,9 @@ import {
   type Candidate,
   choose,
   lexiconTags,
-  matchCase,
-  startsClause,
-  type Token,
-  tokenize,
-} from './_shared.ts';
+} from '../../src/perturb/paraphrase.ts';
+import { isSentenceStart, matchCase, type Token, tokenize } from '../../src/perturb/text.ts';
+import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
 
 const BE_CONTRACTIONS = new Map<string, string>(
   Object.entries({
@@ -214,9 +212,9 @@ function contractionSites(text: string): Candidate[] {
       // "who I am is …", "where you are now": an embedded clause whose verb cannot contract
       const embedded = WH_WORDS.has(tokens[i - 1]?.lower ?? '');
       const be = BE_CONTRACTIONS.get(pair);
-      if (be && !embedded) push(t.start, next.end, matchCase(original, be));
+      if (be && !embedded) push(t.start, next.end, matchCase(original, be, { initialOnly: true }));
       // "here"/"there" are subjects only opening a clause ("my balance here is …" stays)
-      const subject = !/^(?:here|there)$/.test(t.lower) || startsClause(text, t.start);
+      const subject = !/^(?:here|there)$/.test(t.lower) || isSentenceStart(text, t.start, { clauses: true });
       if (IS_SUBJECTS.includes(t.lower) && next.lower === 'is' && subject) {
         push(t.start, next.end, fuse(original, t.text, 's'));
       }
@@ -234,13 +232,14 @@ function contractionSites(text: string): Candidate[] {
 
     // negations, both ways: "do not" → "don't", "cannot" → "can't", "won't" → "will not"
     const negated = next?.lower === 'not' ? NEGATED_AUX.get(t.lower) : undefined;
-    if (negated && next) push(t.start, next.end, matchCase(original, negated), true);
-    if (t.lower === 'cannot') push(t.start, t.end, matchCase(t.text, "can't"), true);
+    if (negated && next) push(t.start, next.end, matchCase(original, negated, { initialOnly: true }), true);
+    if (t.lower === 'cannot') push(t.start, t.end, matchCase(t.text, "can't", { initialOnly: true }), true);
     const nt = /^([a-z]+)['’]t$/.exec(t.lower);
     const expansion = nt ? NT_EXPANSIONS.get(`${nt[1]}t`) : undefined;
     // "Why won't the app …", "Can't I …": an inverted question, where "will not the app" is wrong
     const inverted = next !== undefined && SUBJECT_STARTS.has(next.lower);
-    if (expansion && !inverted) push(t.start, t.end, matchCase(t.text, expansion), true);
+    if (expansion && !inverted)
+      push(t.start, t.end, matchCase(t.text, expansion, { initialOnly: true }), true);
 
     // expanding
     const m = /^([a-z]+)'([a-z]+)$/.exec(t.lower);

@@ -10,22 +10,19 @@
  * sentence, the filler takes the capital and the old first word is lowercased
  * unless it is "I", an acronym or a name ("Apple Pay").
  */
-import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
+
 import {
   admissible,
   type Candidate,
   canLowercase,
   choose,
-  isAllCaps,
   isQuestion,
   isRequest,
-  lowerFirst,
   requestStart,
-  sentenceSpans,
-  tokenize,
-  upperFirst,
   writesLowercase,
-} from './_shared.ts';
+} from '../../src/perturb/paraphrase.ts';
+import { isAllCaps, lowerFirst, sentenceSpans, tokenize, upperFirst } from '../../src/perturb/text.ts';
+import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
 
 const GREETINGS = ['hi, ', 'hello, ', 'hey, ', 'hi there, ', 'hello there, '];
 const QUESTION_OPENERS = ['quick question: ', 'just wondering, ', 'sorry to bother you, but ', 'so '];

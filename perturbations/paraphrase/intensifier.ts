@@ -11,9 +11,11 @@
  * and nothing within two words after a negation changes: "not very happy" and
  * "not happy" mean different things.
  */
+
+import { admissible, budget, type Candidate, choose } from '../../src/perturb/paraphrase.ts';
 import { type TaggedToken, tagText } from '../../src/perturb/pos.ts';
+import { isAllCaps, isSentenceStart } from '../../src/perturb/text.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
-import { admissible, budget, type Candidate, choose, isAllCaps, startsClause } from './_shared.ts';
 
 const STRONG = ['really', 'very', 'so', 'super', 'extremely'];
 const MILD = ['quite', 'pretty', 'rather'];
@@ -274,7 +276,7 @@ function intensifierSites(text: string): Candidate[] {
     }
     // "I need", "we just paid": only as a clause's subject, not "the card I used", "what do I need"
     if ((prev === 'i' || prev === 'we') && tokens[head].tag === 'PRP') {
-      if (!startsClause(text, tokens[head].start)) continue;
+      if (!isSentenceStart(text, tokens[head].start, { clauses: true })) continue;
       if (DESIRE_VERBS.has(w) && /^VB[PD]?$/.test(t.tag)) {
         // "I just think" reads as dismissive; opinions take really / actually
         sitesAt(c, i, /^(?:think|hope)$/.test(w) ? ['really', 'actually'] : VERB_ADVERBS, VERB_CLASSES, out);
@@ -286,7 +288,8 @@ function intensifierSites(text: string): Candidate[] {
     }
     // "I'm trying", "we're waiting"
     if (/^(?:i|we)['’](?:m|re)$/.test(prev) && PROGRESSIVE.has(w) && t.tag === 'VBG') {
-      if (startsClause(text, tokens[head].start)) sitesAt(c, i, VERB_ADVERBS, VERB_CLASSES, out);
+      if (isSentenceStart(text, tokens[head].start, { clauses: true }))
+        sitesAt(c, i, VERB_ADVERBS, VERB_CLASSES, out);
       continue;
     }
     // "it arrived late", "I need it quickly": after a verb, pronoun or noun, not "too late"

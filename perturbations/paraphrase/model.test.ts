@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { perturbAll, perturbText } from '../../src/perturb/engine.ts';
+import { perturbExamples, perturbText } from '../../src/perturb/engine.ts';
 import type { Variant } from '../../src/types.ts';
 import model, { clearMemoryCache, type RetryEvent } from './model.ts';
 
@@ -123,7 +123,7 @@ describe('paraphrase.model over chat completions', () => {
       'My card was swallowed by the machine.',
       'Where is my refund?',
     ];
-    const first = await perturbAll(texts, [model], {
+    const first = await perturbExamples(texts, [model], {
       seed: 5,
       severities: [1, 3],
       variants: 2,
@@ -138,7 +138,7 @@ describe('paraphrase.model over chat completions', () => {
 
     clearMemoryCache();
     seen = [];
-    const second = await perturbAll(texts, [model], {
+    const second = await perturbExamples(texts, [model], {
       seed: 5,
       severities: [1, 3],
       variants: 2,

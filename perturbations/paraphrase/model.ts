@@ -45,8 +45,8 @@ import { z } from 'zod';
 import { parseRetryAfter } from '../../src/classify/http.ts';
 import { sleep } from '../../src/classify/limit.ts';
 import { ModelError, UsageError } from '../../src/errors.ts';
+import { editable } from '../../src/perturb/paraphrase.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition, Severity } from '../../src/types.ts';
-import { editable } from './_shared.ts';
 
 export interface RetryEvent {
   attempt: number;

@@ -11,7 +11,7 @@
  * severities jump further and rewrite more sites. An imperative becomes a
  * question only when it is a single clause, and its end punctuation follows.
  */
-import type { EditProposal, PerturbationContext, PerturbationDefinition, Severity } from '../../src/types.ts';
+
 import {
   admissible,
   apostropheOf,
@@ -20,14 +20,17 @@ import {
   choose,
   GREETING_RE,
   IMPERATIVE_VERBS,
-  isAllCaps,
   isQuestion,
+} from '../../src/perturb/paraphrase.ts';
+import {
+  isAllCaps,
+  isSentenceStart,
   lowerFirst,
   matchCase,
   sentenceSpans,
-  startsClause,
   tokenize,
-} from './_shared.ts';
+} from '../../src/perturb/text.ts';
+import type { EditProposal, PerturbationContext, PerturbationDefinition, Severity } from '../../src/types.ts';
 
 interface FramingTable {
   framings: string[];
@@ -138,7 +141,7 @@ function sentenceStarts(text: string): number[] {
 function clauseStarts(text: string): number[] {
   return tokenize(text)
     .map((t) => t.start)
-    .filter((start) => startsClause(text, start));
+    .filter((start) => isSentenceStart(text, start, { clauses: true }));
 }
 
 /** A writer who types "can i" gets "could i", not "could I". */
@@ -173,7 +176,10 @@ function tableSites(text: string): Site[] {
           out.push({
             start: pos,
             end: pos + m[0].length,
-            replacement: chatI(text, matchCase(m[0], framing)).replace(/'/g, apostrophe),
+            replacement: chatI(text, matchCase(m[0], framing, { initialOnly: true })).replace(
+              /'/g,
+              apostrophe,
+            ),
             group: `at${pos}`,
             distance: Math.abs(i - j),
           });
@@ -203,7 +209,7 @@ function imperativeSites(text: string): Site[] {
     const verbEnd = start + verb.end;
     const verbText = verb.text;
     const style = (s: string) =>
-      allCaps ? s.toUpperCase() : matchCase(please ? tokens[0].text : verbText, s);
+      allCaps ? s.toUpperCase() : matchCase(please ? tokens[0].text : verbText, s, { initialOnly: true });
     const lowVerb = allCaps ? verbText : lowerFirst(verbText);
     const group = `imp${start}`;
     // a question needs one clause: "Cancel my card, it was stolen" stays a statement

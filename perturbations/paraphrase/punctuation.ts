@@ -10,7 +10,7 @@
  * "were", "I'll" → "Ill", "she'd" → "shed"), and negations ("don't") are
  * protected spans, so they keep theirs.
  */
-import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
+
 import {
   admissible,
   budget,
@@ -18,9 +18,9 @@ import {
   choose,
   isQuestion,
   isRequest,
-  sentenceSpans,
-  tokenize,
-} from './_shared.ts';
+} from '../../src/perturb/paraphrase.ts';
+import { sentenceSpans, tokenize } from '../../src/perturb/text.ts';
+import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
 
 /** Opening words after which a comma is optional ("Hi, can you" / "Hi can you"). */
 const INTRO_WORDS = new Set([

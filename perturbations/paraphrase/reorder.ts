@@ -15,7 +15,7 @@
  * other one stays where it is, so protected spans (negations, amounts) are never
  * edited — a sentence reorders when at least one of its clauses is free of them.
  */
-import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
+
 import {
   admissible,
   budget,
@@ -23,12 +23,9 @@ import {
   canLowercase,
   choose,
   editable,
-  lowerFirst,
-  sentenceSpans,
-  type Token,
-  tokenize,
-  upperFirst,
-} from './_shared.ts';
+} from '../../src/perturb/paraphrase.ts';
+import { lowerFirst, sentenceSpans, type Token, tokenize, upperFirst } from '../../src/perturb/text.ts';
+import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
 
 /** Subordinators, longest first; `minTail` = words the subordinate part needs. */
 const SUBORDINATORS: { words: string[]; minTail: number }[] = [

@@ -19,11 +19,11 @@
  * - for a verb followed by a preposition ("waiting for"), has a frame without a direct object.
  */
 import { inflect } from '../../src/perturb/inflect.ts';
-import { getTagger, isSentenceStart, wordnetPos } from '../../src/perturb/pos.ts';
-import { matchCase } from '../../src/perturb/text.ts';
+import { getTagger, wordnetPos } from '../../src/perturb/pos.ts';
+import { LINKING_VERBS, PARTICLES, STOPWORDS } from '../../src/perturb/synonym.ts';
+import { isSentenceStart, matchCase } from '../../src/perturb/text.ts';
 import { getWordNet, type WnPos, type WordNetIndex } from '../../src/perturb/wordnet/index.ts';
 import type { EditProposal, PerturbationDefinition, Severity } from '../../src/types.ts';
-import { LINKING_VERBS, PARTICLES, STOPWORDS } from './_stopwords.ts';
 
 /** Senses (most frequent first) that synonyms are drawn from. */
 const MAX_SENSES = 3;
@@ -199,7 +199,7 @@ export function analyse(text: string): Site[] {
     if (STOPWORDS.has(lower) || !ASCII_WORD.test(t.text)) continue;
     // acronyms ("PIN", "ATM") unless the whole text is shouted; names mid-sentence ("Visa")
     if (hasLower && t.text === t.text.toUpperCase()) continue;
-    if (hasLower && t.text[0] !== lower[0] && !isSentenceStart(text, tokens, i)) continue;
+    if (hasLower && t.text[0] !== lower[0] && !isSentenceStart(text, t.start, { lineBreaks: true })) continue;
     const next = tokens[i + 1];
     if (pos === 'v' && next && PARTICLES.has(next.text.toLowerCase())) continue;
     if (pos === 'v' && isLinkingVerb(wn, lower)) continue;

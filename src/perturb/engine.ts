@@ -1,6 +1,8 @@
 /**
  * The perturbation engine: builds each variant's context (seeded rng, protected spans),
- * asks the perturbation for edit proposals, checks them and applies them. A variant
+ * asks the perturbation for edit proposals, checks them against the protection
+ * constraints (protect.ts) and applies them. `perturbExamples` is the one fan-out from
+ * texts to variants; `perturbText` makes a single variant. A variant
  * depends only on (seed, perturbation, severity, variant index, text), never on what was
  * processed before, so results are identical across batch orders, shards and runs.
  */
@@ -10,24 +12,26 @@ import type {
   PerturbationContext,
   PerturbationDefinition,
   Severity,
-  Span,
   Variant,
 } from '../types.ts';
 import { createRng, rngKey } from '../util/rng.ts';
-import { countNegations, findProtectedSpans, isFreeOf } from './protect.ts';
-import { isGraphemeBoundary } from './text.ts';
+import {
+  type Constraints,
+  compileConstraints,
+  countNegations,
+  ProtectedText,
+  type Protection,
+} from './protect.ts';
 
 export interface PerturbTextOptions {
   seed: number;
   severity: Severity;
   /** 0-based variant index */
   variant: number;
-  /** extra patterns to protect, on top of the built-in ones */
-  protect?: readonly RegExp[];
+  /** constraints (or regexes) to protect, on top of the built-in ones */
+  protect?: readonly Protection[];
   /** perturbation-specific options (passed to `apply` as ctx.options) */
   options?: Readonly<Record<string, unknown>>;
-  /** precomputed `findProtectedSpans(text, protect)`, to share across variants of one text */
-  protectedSpans?: readonly Span[];
 }
 
 const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -42,36 +46,34 @@ export class PerturbationBugError extends Error {
   }
 }
 
-export function makeContext(
+function makeContext(
   text: string,
   def: PerturbationDefinition,
-  opts: PerturbTextOptions,
+  guard: ProtectedText,
+  seed: number,
+  severity: Severity,
+  variant: number,
+  options: Readonly<Record<string, unknown>>,
 ): PerturbationContext {
-  const protectedSpans = opts.protectedSpans ?? findProtectedSpans(text, opts.protect);
-  // Computed only when a perturbation asks: most never rewrite negations.
-  let withoutNegations: Span[] | undefined;
   return {
-    rng: createRng(rngKey(opts.seed, def.name, opts.severity, opts.variant, text)),
-    severity: opts.severity,
-    protectedSpans,
-    isFree: (start, end) => isFreeOf(protectedSpans, start, end),
-    isFreeExceptNegations: (start, end) => {
-      withoutNegations ??= findProtectedSpans(text, opts.protect, { negations: false });
-      return isFreeOf(withoutNegations, start, end);
-    },
-    options: opts.options ?? NO_OPTIONS,
+    rng: createRng(rngKey(seed, def.name, severity, variant, text)),
+    severity,
+    protectedSpans: guard.spans,
+    isFree: (start, end) => guard.isFree(start, end),
+    isFreeExceptNegations: (start, end) => guard.isFreeExceptNegations(start, end),
+    options,
   };
 }
 
 /**
  * Checks proposals against the original text and applies them. Throws
  * PerturbationBugError on anything out of range, overlapping, touching a protected span
- * or splitting a grapheme; no-op proposals are dropped from `edits`.
+ * or failing an edit constraint (grapheme boundaries); no-op proposals are dropped from `edits`.
  */
-export function applyProposals(
+function applyProposals(
   text: string,
   def: PerturbationDefinition,
-  ctx: PerturbationContext,
+  guard: ProtectedText,
   proposals: readonly EditProposal[],
   severity: Severity,
   variant: number,
@@ -100,7 +102,7 @@ export function applyProposals(
       );
     }
     if (p.rewritesNegation) {
-      if (!ctx.isFreeExceptNegations(start, end)) {
+      if (!guard.isFreeExceptNegations(start, end)) {
         throw new PerturbationBugError(def.name, text, `[${start}, ${end}) touches a protected span`);
       }
       const negations = countNegations(text.slice(start, end));
@@ -111,12 +113,11 @@ export function applyProposals(
           `negation rewrite [${start}, ${end}) → ${JSON.stringify(replacement)} does not keep the negation`,
         );
       }
-    } else if (!ctx.isFree(start, end)) {
+    } else if (!guard.isFree(start, end)) {
       throw new PerturbationBugError(def.name, text, `[${start}, ${end}) touches a protected span`);
     }
-    if (!isGraphemeBoundary(text, start) || !isGraphemeBoundary(text, end)) {
-      throw new PerturbationBugError(def.name, text, `[${start}, ${end}) is not on grapheme boundaries`);
-    }
+    const problem = guard.editProblem(p);
+    if (problem !== undefined) throw new PerturbationBugError(def.name, text, problem);
     prev = p;
     const before = text.slice(start, end);
     if (before === replacement) continue;
@@ -141,6 +142,24 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
+/** One variant, sharing `guard` (the text's protected spans) with the text's other variants. */
+function perturbOne(
+  text: string,
+  def: PerturbationDefinition,
+  guard: ProtectedText,
+  seed: number,
+  severity: Severity,
+  variant: number,
+  options: Readonly<Record<string, unknown>>,
+): Variant | Promise<Variant> {
+  const ctx = makeContext(text, def, guard, seed, severity, variant, options);
+  const proposals = def.apply(text, ctx);
+  if (isPromise(proposals)) {
+    return proposals.then((p) => applyProposals(text, def, guard, p, severity, variant));
+  }
+  return applyProposals(text, def, guard, proposals, severity, variant);
+}
+
 /**
  * One variant of `text`. Synchronous when the perturbation's `apply` is (the typo hot
  * path); a Promise when `apply` is async. The perturbation must have been initialised
@@ -151,12 +170,8 @@ export function perturbText(
   def: PerturbationDefinition,
   opts: PerturbTextOptions,
 ): Variant | Promise<Variant> {
-  const ctx = makeContext(text, def, opts);
-  const proposals = def.apply(text, ctx);
-  if (isPromise(proposals)) {
-    return proposals.then((p) => applyProposals(text, def, ctx, p, opts.severity, opts.variant));
-  }
-  return applyProposals(text, def, ctx, proposals, opts.severity, opts.variant);
+  const guard = new ProtectedText(text, compileConstraints(opts.protect));
+  return perturbOne(text, def, guard, opts.seed, opts.severity, opts.variant, opts.options ?? NO_OPTIONS);
 }
 
 /** Like perturbText, but throws when the perturbation is asynchronous. */
@@ -169,7 +184,7 @@ export function perturbTextSync(
   if (isPromise(result)) {
     // Swallow the pending result's rejection: the caller gets this error instead.
     result.catch(() => undefined);
-    throw new Error(`perturbation ${def.name} is asynchronous; use perturbText or perturbAll`);
+    throw new Error(`perturbation ${def.name} is asynchronous; use perturbText or perturbExamples`);
   }
   return result;
 }
@@ -182,31 +197,36 @@ export async function initPerturbations(
   for (const def of defs) if (def.init) await def.init(options);
 }
 
-export interface PerturbAllOptions {
+export interface PerturbExamplesOptions {
   seed: number;
   severities: readonly Severity[];
   /** variants per (text, perturbation, severity) */
   variants: number;
-  protect?: readonly RegExp[];
+  /** constraints (or regexes) to protect, on top of the built-in ones */
+  protect?: readonly Protection[];
+  /** perturbation-specific options (passed to `apply` as ctx.options) */
   options?: Readonly<Record<string, unknown>>;
   /** in-flight async `apply` calls (model-backed perturbations); default 4 */
   concurrency?: number;
-  /** skip `init` (already done by the caller) */
-  skipInit?: boolean;
   /** progress callback, called once per finished text */
-  onText?(index: number): void;
+  onText?(i: number): void;
 }
 
 /**
- * Every variant of every text: result[i] lists text i's variants ordered by perturbation
- * (as given), severity (as given), then variant index.
+ * The one fan-out from texts to variants, used by audit, perturb, suites and tests:
+ * result[i] lists text i's variants ordered by perturbation (as given), severity (as
+ * given), then variant index. Protected spans are found once per text and shared by its
+ * variants; synchronous perturbations run without an await per variant (the typo hot
+ * path), async ones (model-backed) with at most `concurrency` applies in flight. The
+ * perturbations must have been initialised (`initPerturbations`).
  */
-export async function perturbAll(
+export async function perturbExamples(
   texts: readonly string[],
   defs: readonly PerturbationDefinition[],
-  opts: PerturbAllOptions,
+  opts: PerturbExamplesOptions,
 ): Promise<Variant[][]> {
-  if (!opts.skipInit) await initPerturbations(defs, opts.options);
+  const constraints: Constraints = compileConstraints(opts.protect);
+  const options = opts.options ?? NO_OPTIONS;
   const perText = defs.length * opts.severities.length * opts.variants;
   const results: Variant[][] = texts.map(() => new Array<Variant>(perText));
   const remaining = texts.map(() => perText);
@@ -218,27 +238,21 @@ export async function perturbAll(
 
   for (let i = 0; i < texts.length; i++) {
     const text = texts[i]!;
-    const protectedSpans = findProtectedSpans(text, opts.protect);
+    if (perText === 0) opts.onText?.(i);
+    const guard = new ProtectedText(text, constraints);
     let slot = 0;
     for (const def of defs) {
       for (const severity of opts.severities) {
         for (let variant = 0; variant < opts.variants; variant++) {
           const at = slot++;
-          const ctx = makeContext(text, def, {
-            seed: opts.seed,
-            severity,
-            variant,
-            options: opts.options,
-            protectedSpans,
-          });
-          const proposals = def.apply(text, ctx);
-          if (!isPromise(proposals)) {
-            results[i]![at] = applyProposals(text, def, ctx, proposals, severity, variant);
+          const result = perturbOne(text, def, guard, opts.seed, severity, variant, options);
+          if (!isPromise(result)) {
+            results[i]![at] = result;
             done(i);
             continue;
           }
-          const task = proposals.then((p) => {
-            results[i]![at] = applyProposals(text, def, ctx, p, severity, variant);
+          const task = result.then((v) => {
+            results[i]![at] = v;
             done(i);
           });
           const tracked: Promise<void> = task.finally(() => inFlight.delete(tracked));

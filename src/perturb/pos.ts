@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { isAsciiLetter } from './text.ts';
+import { isSentenceStart, type Token, tokenize } from './text.ts';
 import type { WnPos } from './wordnet/index.ts';
 
 /**
@@ -37,13 +37,8 @@ interface LexEntry {
   fixed: boolean;
 }
 
-/** A token of the text with its character range; `contraction` marks pieces of "doesn't", "i m", "card's". */
-export interface WordToken {
-  text: string;
-  start: number;
-  end: number;
-  /** alphabetic word (letters, inner hyphens/apostrophes) rather than number or punctuation */
-  word: boolean;
+/** A token as the tagger sees it; `contraction` marks pieces of "doesn't", "i m", "card's". */
+export interface WordToken extends Token {
   contraction: boolean;
 }
 
@@ -52,28 +47,20 @@ export interface TaggedToken extends WordToken {
   tag: string;
 }
 
-const TOKEN_RE = /\p{L}+(?:['’-]\p{L}+)*|\p{N}+(?:[.,:]\p{N}+)*|\S/gu;
-// the same for ASCII text, without Unicode property classes (3× faster)
-const ASCII_TOKEN_RE = /[A-Za-z]+(?:['-][A-Za-z]+)*|[0-9]+(?:[.,:][0-9]+)*|\S/g;
-const NON_ASCII_RE = /[^\x00-\x7f]/;
 const APOSTROPHE_RE = /['’]/;
 /** Clitics left standing alone when chat text loses the apostrophe: "don t", "i m", "it s". */
 const LOOSE_CLITICS = new Set(['t', 's', 'm', 'd', 'll', 're', 've']);
 
-export function tokenize(text: string): WordToken[] {
-  const out: WordToken[] = [];
-  const ascii = !NON_ASCII_RE.test(text);
-  const re = ascii ? ASCII_TOKEN_RE : TOKEN_RE;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const t = m[0];
-    const start = m.index;
-    const word = ascii ? isAsciiLetter(t.charCodeAt(0)) : /^\p{L}/u.test(t);
-    out.push({ text: t, start, end: start + t.length, word, contraction: word && APOSTROPHE_RE.test(t) });
-  }
+/**
+ * The kit's tokens as the tagger needs them: every word (hyphenated ones whole), number and
+ * punctuation mark, with contraction pieces marked.
+ */
+export function tagTokens(text: string): WordToken[] {
+  const out = tokenize(text, { all: true, hyphens: true, splitMarks: true }) as WordToken[];
+  for (const t of out) t.contraction = t.word && APOSTROPHE_RE.test(t.text);
   for (let i = 1; i < out.length; i++) {
     const cur = out[i]!;
-    if (!LOOSE_CLITICS.has(cur.text.toLowerCase())) continue;
+    if (!LOOSE_CLITICS.has(cur.lower)) continue;
     const prev = out[i - 1]!;
     const between = text.slice(prev.end, cur.start);
     if (prev.word && (between === ' ' || APOSTROPHE_RE.test(between)) && between.length === 1) {
@@ -247,11 +234,11 @@ export class PosTagger {
 
   /** Tokenise and tag; contraction pieces are tagged as their expanded forms. */
   tagText(text: string): TaggedToken[] {
-    const tokens = tokenize(text) as TaggedToken[];
+    const tokens = tagTokens(text) as TaggedToken[];
     const words = tokens.map((t, i) => {
       if (t.contraction) return taggerForm(tokens, i);
       // "Assist me": a capitalised sentence opener is read as the common word when there is one
-      if (t.word && isSentenceStart(text, tokens, i) && t.text !== t.text.toLowerCase()) {
+      if (t.word && isSentenceStart(text, t.start, { lineBreaks: true }) && t.text !== t.text.toLowerCase()) {
         const lower = t.text.toLowerCase();
         if (this.lexicon.lexicon[lower] !== undefined && Array.isArray(this.lexicon.lexicon[lower]))
           return lower;
@@ -262,13 +249,6 @@ export class PosTagger {
     for (let i = 0; i < tokens.length; i++) tokens[i]!.tag = tags[i]!;
     return tokens;
   }
-}
-
-/** Is token i the first of a sentence (text start, after . ! ? or a line break)? */
-export function isSentenceStart(text: string, tokens: readonly WordToken[], i: number): boolean {
-  if (i === 0) return true;
-  const prev = tokens[i - 1]!;
-  return /^[.!?]$/.test(prev.text) || /[\n"“(]/.test(text.slice(prev.end, tokens[i]!.start));
 }
 
 /** What the tagger should see for token i: loose clitics and apostrophe forms expanded. */

@@ -2,9 +2,16 @@
  * Spans no perturbation may touch: changing them changes the meaning or the label rather
  * than the surface form (an amount, a date, a link, a negation). Patterns run only when a
  * cheap character test says they could match, because this is on every variant's hot path.
+ *
+ * Protection is a list of constraints, composed the way TextAttack composes them: span
+ * constraints (numbers, amounts, URLs, e-mails, mentions, hashtags, negations, user regexes)
+ * whose ranges no edit may touch, and edit constraints (grapheme boundaries) every edit must
+ * pass. The built-in ones always apply; callers add theirs through `protect`. Negation spans
+ * are the one exception: an edit marked `rewritesNegation` may rewrite them (the engine checks
+ * that the negation survives).
  */
-import type { Span } from '../types.ts';
-import { isAscii, latinWords } from './text.ts';
+import type { EditProposal, Span } from '../types.ts';
+import { isAscii, isGraphemeBoundary, latinWords } from './text.ts';
 
 // Word edges that understand Unicode letters (JS \b is ASCII-only).
 const B = '(?<![\\p{L}\\p{M}\\p{N}_])';
@@ -129,6 +136,42 @@ function collectUrls(text: string, out: Span[]): void {
   }
 }
 
+const NO_SPANS: readonly Span[] = Object.freeze([]);
+
+function matches(re: RegExp, text: string): readonly Span[] {
+  const out: Span[] = [];
+  collect(re, text, out);
+  return out.length === 0 ? NO_SPANS : out;
+}
+
+// ───────────────────────────── constraints ─────────────────────────────
+
+/**
+ * A rule marking ranges of a text that no edit may touch. Constraints compose like
+ * TextAttack's: the engine takes the union of every span constraint's ranges.
+ */
+export interface SpanConstraint {
+  readonly name: string;
+  /** ranges of `text` no edit may touch, in any order, overlaps allowed */
+  spans(text: string): readonly Span[];
+  /** the ranges are negations: an edit marked `rewritesNegation` may overlap them if it keeps the negation */
+  readonly negation?: boolean;
+}
+
+/** A rule each applied edit must satisfy: returns what is wrong with the edit, or undefined. */
+export interface EditConstraint {
+  readonly name: string;
+  check(text: string, edit: EditProposal): string | undefined;
+}
+
+export type Constraint = SpanConstraint | EditConstraint;
+
+/**
+ * What callers pass as `protect`, on top of the built-in constraints (which always apply):
+ * span constraints, or regexes as shorthand for "every match is protected".
+ */
+export type Protection = SpanConstraint | RegExp;
+
 const globalCache = new WeakMap<RegExp, RegExp>();
 
 function asGlobal(re: RegExp): RegExp {
@@ -139,6 +182,102 @@ function asGlobal(re: RegExp): RegExp {
     globalCache.set(re, g);
   }
   return g;
+}
+
+/** A user regex as a span constraint: every match is protected. */
+export function regexConstraint(re: RegExp): SpanConstraint {
+  const global = asGlobal(re);
+  return { name: String(re), spans: (text) => matches(global, text) };
+}
+
+/** Numbers with their glued units, dates and times. */
+export const numbers: SpanConstraint = {
+  name: 'numbers',
+  spans: (text) => (HAS_DIGIT.test(text) ? matches(NUMBER_RE, text) : NO_SPANS),
+};
+
+/** Currency amounts ("$5", "20 EUR", "£1.5k"). */
+export const amounts: SpanConstraint = {
+  name: 'amounts',
+  spans: (text) => (HAS_DIGIT.test(text) ? matches(CURRENCY_RE, text) : NO_SPANS),
+};
+
+export const urls: SpanConstraint = {
+  name: 'urls',
+  spans: (text) => {
+    if (!URL_HINT.test(text)) return NO_SPANS;
+    const out: Span[] = [];
+    collectUrls(text, out);
+    return out;
+  },
+};
+
+export const emails: SpanConstraint = {
+  name: 'emails',
+  spans: (text) => (text.includes('@') ? matches(EMAIL_RE, text) : NO_SPANS),
+};
+
+export const mentions: SpanConstraint = {
+  name: 'mentions',
+  spans: (text) => (text.includes('@') ? matches(MENTION_RE, text) : NO_SPANS),
+};
+
+export const hashtags: SpanConstraint = {
+  name: 'hashtags',
+  spans: (text) => (text.includes('#') ? matches(HASHTAG_RE, text) : NO_SPANS),
+};
+
+export const negations: SpanConstraint = {
+  name: 'negations',
+  negation: true,
+  spans: (text) => {
+    const out: Span[] = [];
+    if (isAscii(text)) collectNegationsAscii(text, out);
+    else collect(NEGATION_RE, text, out);
+    return out.length === 0 ? NO_SPANS : out;
+  },
+};
+
+/** Edits start and end between user-perceived characters, never inside an emoji or é. */
+export const graphemeBoundaries: EditConstraint = {
+  name: 'grapheme boundaries',
+  check: (text, { start, end }) =>
+    isGraphemeBoundary(text, start) && isGraphemeBoundary(text, end)
+      ? undefined
+      : `[${start}, ${end}) is not on grapheme boundaries`,
+};
+
+/** Every variant of every text obeys these, whatever the caller passes as `protect`. */
+export const BUILTIN_CONSTRAINTS: readonly Constraint[] = [
+  numbers,
+  amounts,
+  urls,
+  emails,
+  mentions,
+  hashtags,
+  negations,
+  graphemeBoundaries,
+];
+
+/** The built-in constraints plus the caller's, split by kind; compile once per run. */
+export interface Constraints {
+  readonly spanRules: readonly SpanConstraint[];
+  readonly editRules: readonly EditConstraint[];
+}
+
+function isSpanConstraint(c: Constraint): c is SpanConstraint {
+  return typeof (c as SpanConstraint).spans === 'function';
+}
+
+const BUILTIN: Constraints = {
+  spanRules: BUILTIN_CONSTRAINTS.filter(isSpanConstraint),
+  editRules: BUILTIN_CONSTRAINTS.filter((c): c is EditConstraint => !isSpanConstraint(c)),
+};
+
+export function compileConstraints(protect?: readonly Protection[]): Constraints {
+  if (!protect || protect.length === 0) return BUILTIN;
+  const user = protect.map((p) => (p instanceof RegExp ? regexConstraint(p) : p));
+  return { spanRules: [...BUILTIN.spanRules, ...user], editRules: BUILTIN.editRules };
 }
 
 /** Sort and merge overlapping or touching spans. */
@@ -155,33 +294,73 @@ export function mergeSpans(spans: Span[]): Span[] {
   return out;
 }
 
+function collectSpans(
+  text: string,
+  rules: readonly SpanConstraint[],
+  withNegations: boolean,
+): { spans: Span[]; negationFound: boolean } {
+  const out: Span[] = [];
+  let negationFound = false;
+  for (const rule of rules) {
+    if (rule.negation && !withNegations) continue;
+    const found = rule.spans(text);
+    if (found.length === 0) continue;
+    if (rule.negation) negationFound = true;
+    for (const s of found) out.push(s);
+  }
+  return { spans: mergeSpans(out), negationFound };
+}
+
+/**
+ * The span constraints evaluated on one text: found once and shared by all its variants.
+ * The spans without negations (for `rewritesNegation` edits) are found only when asked.
+ */
+export class ProtectedText {
+  readonly spans: readonly Span[];
+  private withoutNegations: readonly Span[] | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly constraints: Constraints,
+  ) {
+    const { spans, negationFound } = collectSpans(text, constraints.spanRules, true);
+    this.spans = spans;
+    // Most texts hold no negation: the spans without them are the same spans.
+    if (!negationFound) this.withoutNegations = spans;
+  }
+
+  /** True when [start, end) overlaps no protected span. */
+  isFree(start: number, end: number): boolean {
+    return isFreeOf(this.spans, start, end);
+  }
+
+  /** True when [start, end) overlaps no protected span other than negations. */
+  isFreeExceptNegations(start: number, end: number): boolean {
+    this.withoutNegations ??= collectSpans(this.text, this.constraints.spanRules, false).spans;
+    return isFreeOf(this.withoutNegations, start, end);
+  }
+
+  /** What is wrong with `edit` under the edit constraints (grapheme boundaries …), or undefined. */
+  editProblem(edit: EditProposal): string | undefined {
+    for (const rule of this.constraints.editRules) {
+      const problem = rule.check(this.text, edit);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  }
+}
+
 /**
  * Character ranges of `text` that must survive every perturbation unchanged: numbers
  * (incl. 1,000.50, 3rd, dates, times), URLs, e-mails, @mentions, #hashtags, currency
- * amounts, negation words, plus every match of the `extra` regexes. Sorted and merged.
+ * amounts, negation words, plus whatever `protect` adds. Sorted and merged.
  */
 export function findProtectedSpans(
   text: string,
-  extra?: readonly RegExp[],
+  protect?: readonly Protection[],
   opts: { negations?: boolean } = {},
 ): Span[] {
-  const out: Span[] = [];
-  if (HAS_DIGIT.test(text)) {
-    collect(NUMBER_RE, text, out);
-    collect(CURRENCY_RE, text, out);
-  }
-  if (URL_HINT.test(text)) collectUrls(text, out);
-  if (text.includes('@')) {
-    collect(EMAIL_RE, text, out);
-    collect(MENTION_RE, text, out);
-  }
-  if (text.includes('#')) collect(HASHTAG_RE, text, out);
-  if (opts.negations !== false) {
-    if (isAscii(text)) collectNegationsAscii(text, out);
-    else collect(NEGATION_RE, text, out);
-  }
-  if (extra) for (const re of extra) collect(asGlobal(re), text, out);
-  return mergeSpans(out);
+  return collectSpans(text, compileConstraints(protect).spanRules, opts.negations !== false).spans;
 }
 
 /** How many negation words `text` contains ("do not" 1, "don't" 1, "cannot" 1, "no, never" 2). */

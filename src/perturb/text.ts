@@ -1,8 +1,11 @@
 /**
- * Text helpers shared by the engine and the perturbations. Everything works on UTF-16
+ * The text kit shared by the engine and every perturbation family: graphemes, scripts,
+ * the tokenizer, case matching and sentence starts, one of each. Everything works on UTF-16
  * offsets into the original text. ASCII texts (the common case) take a fast path that
  * never builds an Intl.Segmenter result: in ASCII only CR LF forms a multi-unit grapheme.
  */
+
+import type { Span } from '../types.ts';
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
@@ -133,25 +136,85 @@ export function dominantScript(text: string): Script {
 
 // ───────────────────────────── words ─────────────────────────────
 
-export interface Token {
-  text: string;
-  start: number;
-  end: number;
+/** A token of `tokenize`. */
+export interface Token extends Segment {
+  /** lower case, curly apostrophes straightened: what rules match on */
+  lower: string;
+  /** letters (a word) rather than a number or a punctuation mark */
+  word: boolean;
+}
+
+export interface TokenizeOptions {
+  /** numbers ("1,000.50") and single punctuation marks become tokens too (`word: false`) */
+  all?: boolean;
+  /** hyphens join letters like inner apostrophes do ("e-mail", "don't") */
+  hyphens?: boolean;
+  /** combining marks stand alone instead of belonging to their word ("café" spelt with U+0301) */
+  splitMarks?: boolean;
+}
+
+const TOKEN_RES = new Map<string, { unicode: RegExp; ascii: RegExp }>();
+
+/** The token pattern for `opts`, in a Unicode and a faster ASCII-only form (same tokens on ASCII text). */
+function tokenRes(opts: TokenizeOptions): { unicode: RegExp; ascii: RegExp } {
+  const key = `${opts.all ? 1 : 0}${opts.hyphens ? 1 : 0}${opts.splitMarks ? 1 : 0}`;
+  let res = TOKEN_RES.get(key);
+  if (!res) {
+    const letter = opts.splitMarks ? '\\p{L}' : '[\\p{L}\\p{M}]';
+    const join = opts.hyphens ? "['’-]" : "['’]";
+    const asciiJoin = opts.hyphens ? "['-]" : "[']";
+    const rest = opts.all ? ['\\p{N}+(?:[.,:]\\p{N}+)*', '\\S'] : [];
+    const asciiRest = opts.all ? ['[0-9]+(?:[.,:][0-9]+)*', '\\S'] : [];
+    res = {
+      unicode: new RegExp([`${letter}+(?:${join}${letter}+)*`, ...rest].join('|'), 'gu'),
+      ascii: new RegExp([`[A-Za-z]+(?:${asciiJoin}[A-Za-z]+)*`, ...asciiRest].join('|'), 'g'),
+    };
+    TOKEN_RES.set(key, res);
+  }
+  return res;
+}
+
+/**
+ * Words of `text` with their offsets: letters with inner apostrophes kept together ("don't",
+ * "I'm", "customer's"), letters and combining marks of any script ("café", "Москва"). The
+ * options add numbers and punctuation (the POS tagger wants every token), join hyphenated
+ * words and split off combining marks.
+ */
+export function tokenize(text: string, opts: TokenizeOptions = {}): Token[] {
+  const out: Token[] = [];
+  const ascii = isAscii(text);
+  const res = tokenRes(opts);
+  const re = ascii ? res.ascii : res.unicode;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const t = m[0];
+    const start = m.index;
+    const lower = t.toLowerCase();
+    out.push({
+      text: t,
+      lower: ascii || !lower.includes('’') ? lower : lower.replace(/’/g, "'"),
+      start,
+      end: start + t.length,
+      word: !opts.all || (ascii ? isAsciiLetter(t.charCodeAt(0)) : /^\p{L}/u.test(t)),
+    });
+  }
+  return out;
 }
 
 let lastWordsText: string | undefined;
-let lastWords: Token[] | undefined;
+let lastWords: Segment[] | undefined;
 
 /**
- * Latin words of `text`: maximal runs of word characters (letters, marks, digits, `_`)
- * made only of single-unit Latin letters, every offset inside on a grapheme boundary.
- * Runs mixing digits, other scripts or combining marks are not words for typo purposes
- * ("abc123", "naïve" spelt with a combining diaeresis, "Москва"), so they stay untouched.
- * Memoised for the last text; callers must not mutate the result.
+ * The words a character-level edit may change (typo family, negation scan): maximal runs of
+ * word characters (letters, marks, digits, `_`) made only of single-unit Latin letters, every
+ * offset inside on a grapheme boundary. Not a tokenizer (`tokenize` is): runs mixing digits,
+ * other scripts or combining marks ("abc123", "naïve" spelt with a combining diaeresis,
+ * "Москва") are dropped whole rather than split, so they stay untouched. On the typo hot
+ * path, so memoised for the last text; callers must not mutate the result.
  */
-export function latinWords(text: string): readonly Token[] {
+export function latinWords(text: string): readonly Segment[] {
   if (text === lastWordsText && lastWords) return lastWords;
-  const out: Token[] = [];
+  const out: Segment[] = [];
   const n = text.length;
   if (isAscii(text)) {
     let i = 0;
@@ -212,11 +275,33 @@ export function caseShape(word: string): CaseShape {
   return 'mixed';
 }
 
+/** Two or more ASCII capitals and no lower case letter ("PIN", "ATM CARD"; not "I" or "A"). */
+export function isAllCaps(s: string): boolean {
+  return /[A-Z]/.test(s) && s === s.toUpperCase() && /[A-Z].*[A-Z]/.test(s);
+}
+
+export function upperFirst(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
 /**
- * `word` written in the case shape of `template`: UPPER, Title or lower. A mixed-case
- * template ("iPhone") keeps `word` as given.
+ * `word` written in the case of `template`. By default the whole shape: UPPER, Title or
+ * lower (a mixed-case template such as "iPhone" keeps `word` as given). With
+ * `{ initialOnly: true }`, for phrases: only the first letter follows the template, the
+ * rest stays as written ("Do not" → "Don't", "i" inside stays), unless the template is
+ * ALL CAPS, which upper-cases it all.
  */
-export function matchCase(template: string, word: string): string {
+export function matchCase(template: string, word: string, opts: { initialOnly?: boolean } = {}): string {
+  if (opts.initialOnly) {
+    if (isAllCaps(template)) return word.toUpperCase();
+    if (/^[A-Z]/.test(template)) return upperFirst(word);
+    if (/^[a-z]/.test(template)) return lowerFirst(word);
+    return word;
+  }
   switch (caseShape(template)) {
     case 'lower':
       return word.toLowerCase();
@@ -232,6 +317,62 @@ export function matchCase(template: string, word: string): string {
 /** `char` in the case of `template` (one letter each). */
 export function matchCharCase(template: string, char: string): string {
   return template !== template.toLowerCase() ? char.toUpperCase() : char.toLowerCase();
+}
+
+// ───────────────────────────── sentences ─────────────────────────────
+
+/** Sentences as spans without surrounding whitespace (end punctuation included). */
+export function sentenceSpans(text: string): Span[] {
+  const out: Span[] = [];
+  let start = 0;
+  // a terminator needs whitespace after it, so "3.5" or "example.com" do not split
+  for (const m of text.matchAll(/[.!?]+(?=\s|$)/g)) {
+    const end = (m.index ?? 0) + m[0].length;
+    pushTrimmed(text, start, end, out);
+    start = end;
+  }
+  pushTrimmed(text, start, text.length, out);
+  return out;
+}
+
+function pushTrimmed(text: string, start: number, end: number, out: Span[]): void {
+  while (start < end && /\s/.test(text[start]!)) start++;
+  while (end > start && /\s/.test(text[end - 1]!)) end--;
+  if (end > start) out.push({ start, end });
+}
+
+/** Words after which a new clause can begin ("…, and I need", "… but we want"). */
+const CLAUSE_OPENERS = new Set(['and', 'but', 'so', 'also', 'because', 'then', 'now', 'plus']);
+const GREETING_ONLY = /^(?:hi|hello|hey)(?: there)?$/i;
+
+export interface SentenceStartOptions {
+  /** a line break starts a sentence too (chat text often has no full stops) */
+  lineBreaks?: boolean;
+  /**
+   * clause starts count too: after a comma, semicolon or colon, a greeting ("Hi I need") or a
+   * conjunction ("and I need"); not mid-clause, where "I need" is a relative ("the code I
+   * need") or an inverted subject ("what do I need")
+   */
+  clauses?: boolean;
+}
+
+/**
+ * Does a sentence start at `offset` (the start of a word)? At the start of the text or after
+ * . ! ? — and, as `opts` ask, after a line break or at a clause start.
+ */
+export function isSentenceStart(text: string, offset: number, opts: SentenceStartOptions = {}): boolean {
+  let end = offset; // end of the text before `offset`, trailing whitespace dropped
+  while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+  if (end === 0) return true;
+  const last = text[end - 1]!;
+  if (last === '.' || last === '!' || last === '?') return true;
+  if (opts.lineBreaks && text.slice(end, offset).includes('\n')) return true;
+  if (!opts.clauses) return false;
+  if (last === ',' || last === ';' || last === ':') return true;
+  if (GREETING_ONLY.test(text.slice(0, end))) return true;
+  let wordStart = end;
+  while (wordStart > 0 && isAsciiLetter(text.charCodeAt(wordStart - 1))) wordStart--;
+  return wordStart < end && CLAUSE_OPENERS.has(text.slice(wordStart, end).toLowerCase());
 }
 
 /**

@@ -3,7 +3,7 @@
  * eligible, and the QWERTY layout. Each typo perturbation supplies only its word-level edit.
  */
 import type { EditProposal, PerturbationContext, Rng, Severity } from '../types.ts';
-import { latinWords, minimalDiff, type Token } from './text.ts';
+import { latinWords, minimalDiff, type Segment } from './text.ts';
 
 export const TYPO_SEVERITIES: Record<Severity, string> = {
   1: 'one edit in the text',
@@ -34,8 +34,8 @@ export function eligibleWords(
   ctx: PerturbationContext,
   minLength: number,
   canMutate?: (word: string) => boolean,
-): Token[] {
-  const out: Token[] = [];
+): Segment[] {
+  const out: Segment[] = [];
   for (const w of latinWords(text)) {
     if (w.end - w.start < minLength) continue;
     if (!ctx.isFree(w.start, w.end)) continue;

@@ -188,8 +188,8 @@ const MAX_DIFF_CELLS = 250_000;
  * in the variant column. Whitespace at the edges of a changed run stays unmarked.
  */
 export function diffVariant(original: string, variant: string): Segment[] {
-  const a = tokenize(original);
-  const b = tokenize(variant);
+  const a = splitOnWhitespace(original);
+  const b = splitOnWhitespace(variant);
   let prefix = 0;
   while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
   let suffix = 0;
@@ -218,7 +218,11 @@ export function diffVariant(original: string, variant: string): Segment[] {
   return segments;
 }
 
-function tokenize(text: string): string[] {
+/**
+ * Whitespace runs and the runs between them, covering every character: the diff rebuilds the
+ * variant from these pieces, so this is not the perturbations' word tokenizer (which skips text).
+ */
+function splitOnWhitespace(text: string): string[] {
   return text.match(/\s+|[^\s]+/g) ?? [];
 }
 

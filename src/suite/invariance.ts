@@ -3,7 +3,7 @@
  * each text, classify originals and variants, count prediction changes. Variants the
  * perturbation could not change are left out (they would count as free passes).
  */
-import { perturbText } from '../perturb/engine.ts';
+import { perturbExamples } from '../perturb/engine.ts';
 import { loadRegistry } from '../perturb/registry.ts';
 import type { Classifier, Prediction, Severity } from '../types.ts';
 import type { InvarianceFlip, InvarianceOutcome } from '../vitest/matchers.ts';
@@ -50,21 +50,19 @@ export async function checkInvariance(
   const defs = registry.resolve(typeof perturbation === 'string' ? perturbation : [...perturbation]);
   await Promise.all(defs.map((d) => d.init?.(perturbationOptions)));
 
+  const perturbed = await perturbExamples(texts, defs, {
+    seed,
+    severities: [severity],
+    variants,
+    protect: options.protect,
+    options: perturbationOptions,
+  });
   const pairs: Array<{ text: string; variant: string; perturbation: string }> = [];
   let unchanged = 0;
-  for (const text of texts) {
-    for (const def of defs) {
-      for (let variant = 0; variant < variants; variant++) {
-        const v = await perturbText(text, def, {
-          seed,
-          severity,
-          variant,
-          protect: options.protect ? [...options.protect] : undefined,
-          options: perturbationOptions,
-        });
-        if (v.changed && v.text !== text) pairs.push({ text, variant: v.text, perturbation: def.name });
-        else unchanged++;
-      }
+  for (const [i, text] of texts.entries()) {
+    for (const v of perturbed[i]!) {
+      if (v.changed && v.text !== text) pairs.push({ text, variant: v.text, perturbation: v.perturbation });
+      else unchanged++;
     }
   }
   if (pairs.length === 0) {

@@ -3,9 +3,9 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { setField } from '../../data/fields.ts';
 import { type DataFormat, readExamples } from '../../data/load.ts';
 import { UsageError } from '../../errors.ts';
-import { initPerturbations, perturbText } from '../../perturb/engine.ts';
-import { findProtectedSpans } from '../../perturb/protect.ts';
+import { initPerturbations, perturbExamples } from '../../perturb/engine.ts';
 import { loadRegistry } from '../../perturb/registry.ts';
+import type { Example } from '../../types.ts';
 import { parseProtect, parseSeverities, perturbationCliOptions } from '../parse.ts';
 
 type PerturbArgs = ArgumentsCamelCase<{
@@ -39,6 +39,9 @@ export function parseOptions(pairs: readonly string[] = []): Record<string, unkn
   }
   return out;
 }
+
+/** Examples perturbed per perturbExamples call: big enough to amortise the call, small enough to stream. */
+const CHUNK = 256;
 
 const OUTPUT_KEYS = new Set(['id', 'text', 'perturbation', 'severity', 'variant', 'changed', 'edits']);
 
@@ -114,37 +117,52 @@ const command: CommandModule<object, PerturbArgs> = {
         requireLabel: false,
         onSkip: (_reason, _line, message) => process.stderr.write(`tailcheck: ${message}\n`),
       });
-      for await (const ex of examples) {
-        const protectedSpans = findProtectedSpans(ex.text, protect);
-        // The input's other fields follow ours; ours win on a name clash.
-        const passThrough: [string, unknown][] = Object.entries(ex.extra);
-        if (ex.label !== undefined) passThrough.unshift([argv.labelField, ex.label]);
-        const extras = passThrough.filter(([key]) => !OUTPUT_KEYS.has(key));
-        for (const def of defs) {
-          for (const severity of severities) {
-            for (let variant = 0; variant < argv.variants; variant++) {
-              const v = await perturbText(ex.text, def, {
-                seed: argv.seed,
-                severity,
-                variant,
-                options,
-                protectedSpans,
-              });
-              const record: Record<string, unknown> = {
-                id: ex.id,
-                text: v.text,
-                perturbation: v.perturbation,
-                severity: v.severity,
-                variant: v.variant,
-                changed: v.changed,
-                edits: v.edits,
-              };
-              for (const [key, value] of extras) setField(record, key, value);
-              await writer.write(JSON.stringify(record));
-            }
+      const writeChunk = async (chunk: readonly Example[]): Promise<void> => {
+        const perturbed = await perturbExamples(
+          chunk.map((ex) => ex.text),
+          defs,
+          { seed: argv.seed, severities, variants: argv.variants, protect, options },
+        );
+        for (const [i, ex] of chunk.entries()) {
+          // The input's other fields follow ours; ours win on a name clash.
+          const passThrough: [string, unknown][] = Object.entries(ex.extra);
+          if (ex.label !== undefined) passThrough.unshift([argv.labelField, ex.label]);
+          const extras = passThrough.filter(([key]) => !OUTPUT_KEYS.has(key));
+          for (const v of perturbed[i]!) {
+            const record: Record<string, unknown> = {
+              id: ex.id,
+              text: v.text,
+              perturbation: v.perturbation,
+              severity: v.severity,
+              variant: v.variant,
+              changed: v.changed,
+              edits: v.edits,
+            };
+            for (const [key, value] of extras) setField(record, key, value);
+            await writer.write(JSON.stringify(record));
           }
         }
+      };
+      let chunk: Example[] = [];
+      const input = examples[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<Example>;
+        try {
+          next = await input.next();
+        } catch (err) {
+          // A bad input line: the examples before it still go through the writer, as they did
+          // when each example was written as soon as it was read.
+          await writeChunk(chunk);
+          throw err;
+        }
+        if (next.done) break;
+        chunk.push(next.value);
+        if (chunk.length >= CHUNK) {
+          await writeChunk(chunk);
+          chunk = [];
+        }
       }
+      await writeChunk(chunk);
       await writer.flush();
       if (file && tmp) {
         await new Promise<void>((resolve, reject) =>

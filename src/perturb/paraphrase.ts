@@ -1,6 +1,6 @@
 /**
- * Helpers shared by the rule-based paraphrase perturbations. The `_` prefix keeps
- * the registry from loading this file as a perturbation.
+ * Helpers shared by the rule-based paraphrase perturbations (perturbations/paraphrase/),
+ * kept in src/perturb/ beside typo.ts and synonym.ts: each family's helpers in one place.
  *
  * Protected spans (numbers, URLs, amounts, negations, user regexes) are never
  * edited: the engine rejects any proposal that overlaps one. That includes
@@ -9,30 +9,8 @@
  * that need no protected word changed.
  */
 import { createRequire } from 'node:module';
-import { isGraphemeBoundary } from '../../src/perturb/text.ts';
-import type { EditProposal, PerturbationContext, Rng, Severity, Span } from '../../src/types.ts';
-
-export interface Token {
-  text: string;
-  lower: string;
-  start: number;
-  end: number;
-}
-
-/**
- * Words with inner apostrophes kept together ("don't", "I'm", "customer's"); letters
- * of any script so "café" is one word. Rules match ASCII English words on `lower`.
- */
-const WORD_RE = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*/gu;
-
-export function tokenize(text: string): Token[] {
-  const out: Token[] = [];
-  for (const m of text.matchAll(WORD_RE)) {
-    const start = m.index ?? 0;
-    out.push({ text: m[0], lower: m[0].toLowerCase().replace(/’/g, "'"), start, end: start + m[0].length });
-  }
-  return out;
-}
+import type { EditProposal, PerturbationContext, Rng, Severity, Span } from '../types.ts';
+import { isGraphemeBoundary, sentenceSpans, tokenize } from './text.ts';
 
 export function overlaps(a: Span, b: Span): boolean {
   return a.start < b.end && b.start < a.end;
@@ -63,28 +41,6 @@ export function admissible<T extends Candidate>(
       parts.every((e) => editable(text, ctx, e.start, e.end, e.rewritesNegation))
     );
   });
-}
-
-// ───────────────────────────── case ─────────────────────────────
-
-export function isAllCaps(s: string): boolean {
-  return /[A-Z]/.test(s) && s === s.toUpperCase() && /[A-Z].*[A-Z]/.test(s);
-}
-
-export function upperFirst(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-export function lowerFirst(s: string): string {
-  return s.charAt(0).toLowerCase() + s.slice(1);
-}
-
-/** Give `replacement` the case pattern of `model`: ALL CAPS, Capitalised, or as written. */
-export function matchCase(model: string, replacement: string): string {
-  if (isAllCaps(model)) return replacement.toUpperCase();
-  if (/^[A-Z]/.test(model)) return upperFirst(replacement);
-  if (/^[a-z]/.test(model)) return lowerFirst(replacement);
-  return replacement;
 }
 
 let lexicon: Record<string, string[] | undefined> | null = null;
@@ -146,26 +102,6 @@ export function writesLowercase(text: string): boolean {
 }
 
 // ───────────────────────────── structure ─────────────────────────────
-
-/** Sentences as spans without surrounding whitespace (end punctuation included). */
-export function sentenceSpans(text: string): Span[] {
-  const out: Span[] = [];
-  let start = 0;
-  // a terminator needs whitespace after it, so "3.5" or "example.com" do not split
-  for (const m of text.matchAll(/[.!?]+(?=\s|$)/g)) {
-    const end = (m.index ?? 0) + m[0].length;
-    pushTrimmed(text, start, end, out);
-    start = end;
-  }
-  pushTrimmed(text, start, text.length, out);
-  return out;
-}
-
-function pushTrimmed(text: string, start: number, end: number, out: Span[]): void {
-  while (start < end && /\s/.test(text[start])) start++;
-  while (end > start && /\s/.test(text[end - 1])) end--;
-  if (end > start) out.push({ start, end });
-}
 
 /** The apostrophe this text already uses (curly or straight). */
 export function apostropheOf(text: string): string {
@@ -238,22 +174,6 @@ export function isRequest(sentence: string): boolean {
   const first = tokenize(rest)[0];
   if (first === undefined || first.start > 0) return false;
   return ASK_RE.test(rest) || IMPERATIVE_VERBS.has(first.lower) || first.lower === 'please';
-}
-
-/** Words after which a new clause can begin ("…, and I need", "… but we want"). */
-const CLAUSE_OPENERS = new Set(['and', 'but', 'so', 'also', 'because', 'then', 'now', 'plus']);
-
-/**
- * Does a clause start at `offset`? At a sentence start, after a greeting, a comma or semicolon,
- * or after a conjunction. Not mid-clause, where "I need" is a relative ("the code I need")
- * or an inverted subject ("what do I need").
- */
-export function startsClause(text: string, offset: number): boolean {
-  const before = text.slice(0, offset).trimEnd();
-  if (before === '' || /[.!?,;:]$/.test(before)) return true;
-  if (/^(?:hi|hello|hey)(?: there)?$/i.test(before)) return true;
-  const last = /([A-Za-z]+)$/.exec(before)?.[1].toLowerCase();
-  return last !== undefined && CLAUSE_OPENERS.has(last);
 }
 
 // ───────────────────────────── choosing edits ─────────────────────────────

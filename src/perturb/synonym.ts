@@ -1,5 +1,6 @@
 /**
- * Words the synonym perturbation never replaces: function words, auxiliaries, light verbs,
+ * Helpers shared by the synonym perturbations (perturbations/synonym/), beside typo.ts and
+ * paraphrase.ts. Words the synonym perturbation never replaces: function words, auxiliaries, light verbs,
  * discourse words and chat spellings. Their WordNet "synonyms" are either wrong
  * ("I" → "iodine", "it" → "information technology") or change the meaning ("not", "all").
  */

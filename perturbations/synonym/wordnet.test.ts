@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import wordnetSynonym, {
-  analyse,
-  replacementCount,
-  synonymChoices,
-} from '../perturbations/synonym/wordnet.ts';
-import { initPerturbations, perturbTextSync } from '../src/perturb/engine.ts';
-import { getTagger, tokenize, wordnetPos } from '../src/perturb/pos.ts';
-import { loadRegistry } from '../src/perturb/registry.ts';
-import { getWordNet } from '../src/perturb/wordnet/index.ts';
-import type { Severity, Variant } from '../src/types.ts';
+import { initPerturbations, perturbTextSync } from '../../src/perturb/engine.ts';
+import { getTagger, tagTokens, wordnetPos } from '../../src/perturb/pos.ts';
+import { loadRegistry } from '../../src/perturb/registry.ts';
+import { getWordNet } from '../../src/perturb/wordnet/index.ts';
+import type { Severity, Variant } from '../../src/types.ts';
+import wordnetSynonym, { analyse, replacementCount, synonymChoices } from './wordnet.ts';
 
 await initPerturbations([wordnetSynonym]);
 const wn = getWordNet();
@@ -77,7 +73,7 @@ describe('synonym.wordnet', () => {
   it('never touches stopwords, pronouns, negations, contractions, numbers or links', () => {
     for (const text of TRICKY) {
       const contractionStarts = new Set(
-        tokenize(text)
+        tagTokens(text)
           .filter((t) => t.contraction)
           .map((t) => t.start),
       );
@@ -208,7 +204,7 @@ describe('synonym.wordnet', () => {
 describe('tokeniser and tagger', () => {
   it('marks contraction pieces, with or without the apostrophe', () => {
     const flagged = (text: string) =>
-      tokenize(text)
+      tagTokens(text)
         .filter((t) => t.contraction)
         .map((t) => t.text);
     expect(flagged("I don't know, it's my card's PIN")).toEqual(["don't", "it's", "card's"]);
