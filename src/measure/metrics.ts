@@ -42,6 +42,7 @@
 import { UsageError } from '../errors.ts';
 import type { BucketInfo, ClassInfo, Estimate, ExampleRecord, Metrics, Result } from '../types.ts';
 import { createRng, rngKey } from '../util/rng.ts';
+import { compareStrings } from '../util/strings.ts';
 import { type CollectedExamples, createExampleCollector, POOLED, type ScopeColumns } from './accumulator.ts';
 
 export { POOLED };
@@ -108,10 +109,6 @@ function addSums(into: Sums, s: Sums): void {
 }
 
 const ratio = (num: number, den: number): number => (den > 0 ? num / den : 0);
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 // ───────────────────────────── bootstrap helpers ─────────────────────────────
 
