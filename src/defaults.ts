@@ -6,4 +6,10 @@ export const DEFAULT_SEVERITY: Severity = 2;
 export const DEFAULT_VARIANTS = 3;
 export const DEFAULT_SEED = 0;
 export const DEFAULT_RESAMPLES = 1000;
-export { DEFAULT_CACHE_DIR } from './classify/runner.ts';
+
+/** Prediction cache folder, relative to the working directory. */
+export const DEFAULT_CACHE_DIR = '.tailcheck-cache';
+/** Texts per model call: the prediction runner's batches and every backend's own requests. */
+export const DEFAULT_BATCH_SIZE = 32;
+/** Model calls the prediction runner keeps in flight at once. */
+export const DEFAULT_CONCURRENCY = 1;

@@ -2,9 +2,15 @@
  * tailcheck's library API: the same audit as the CLI, as functions returning the
  * report object (the JSON report's shape, schema tailcheck/report@1).
  */
-export { type AuditOptions, assembleReport, audit, reportExamples } from './audit.ts';
+export { type AuditOptions, audit } from './audit.ts';
 export { loadClassifier } from './classify/load.ts';
 export { createPredictionRunner } from './classify/runner.ts';
+export {
+  type ModelSession,
+  type ModelSessionOptions,
+  type ModelSpec,
+  openModelSession,
+} from './classify/session.ts';
 export { readExamples } from './data/load.ts';
 export { EXIT_GATE_FAILED, EXIT_OK, EXIT_USAGE, InputError, ModelError, UsageError } from './errors.ts';
 export { assignBuckets } from './measure/buckets.ts';
@@ -15,6 +21,14 @@ export { mergeReports } from './merge.ts';
 export { BUNDLED_EVAL_DATA, BUNDLED_MODEL_DIR } from './paths.ts';
 export { perturbText } from './perturb/engine.ts';
 export { loadRegistry } from './perturb/registry.ts';
+export {
+  assembleReport,
+  createMeasures,
+  type ReportWarning,
+  type RunMeasures,
+  reportExamples,
+  type WarningCode,
+} from './report/assemble.ts';
 export { renderHtml } from './report/html.ts';
 export { renderJson } from './report/json.ts';
 export { renderJunit } from './report/junit.ts';

@@ -1,14 +1,17 @@
 /**
  * Merging shard reports (`tailcheck audit --shard i/n`) into the report of the
  * unsharded run. Every number is recomputed from the union of the per-example
- * records (streamed: shards written with --examples-out are never loaded whole); the bootstrap resamples within each class in id order, so it depends
- * only on the set of examples, not on how they were split.
+ * records (streamed: shards written with --examples-out are never loaded whole); the bootstrap
+ * resamples within each class in id order, so it depends only on the set of examples, not on how
+ * they were split. Warnings: the run-level ones are carried over from the first shard; the ones
+ * derived from the records are recomputed on the union (see report/assemble.ts).
  */
 
-import { assembleReport, createMeasures, isDataWarning, reportExamples } from './audit.ts';
 import { UsageError } from './errors.ts';
+import { assembleReport, createMeasures, type ReportWarning, reportExamples } from './report/assemble.ts';
 import type { ExampleRecord, Report } from './types.ts';
-import { openJsonlWriter } from './util/jsonl-writer.ts';
+import { openJsonlWriter } from './util/jsonl.ts';
+import { compareStrings } from './util/strings.ts';
 
 /** Config fields that must agree for shards to be parts of one run. */
 function runIdentity(report: Report): string {
@@ -62,6 +65,8 @@ export async function mergeReports(
   }
 
   const measures = createMeasures(first.classes, first.buckets, first.config);
+  // The first shard's own records, measured apart only to recompute the data warnings it reported.
+  const firstShard = createMeasures(first.classes, first.buckets, { ...first.config, logitAdjust: null });
   const records: ExampleRecord[] = [];
   const out = opts.examplesOut ? openJsonlWriter(opts.examplesOut) : undefined;
   const seen = new Map<string, number>();
@@ -72,17 +77,24 @@ export async function mergeReports(
         throw new UsageError(`example id "${rec.id}" appears in reports ${prev + 1} and ${i + 1}`);
       seen.set(rec.id, i);
       measures.add(rec);
+      if (i === 0) firstShard.add(rec);
       if (out) await out.write(rec);
       else records.push(rec);
     }
   }
   await out?.close();
   // Source order, as the unsharded run writes them.
-  records.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  records.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || compareStrings(a.id, b.id));
 
-  const baseWarnings = first.warnings.filter((w) => !isDataWarning(w));
+  const firstShardData = new Set(firstShard.dataWarnings().map((w) => w.message));
+  const baseWarnings: ReportWarning[] = first.warnings
+    .filter((message) => !firstShardData.has(message))
+    .map((message) => ({ code: 'from-shard', message }));
   if (missing.length > 0) {
-    baseWarnings.push(`partial merge: shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing`);
+    baseWarnings.push({
+      code: 'partial-merge',
+      message: `partial merge: shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing`,
+    });
   }
   return assembleReport({
     config: {

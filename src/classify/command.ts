@@ -19,6 +19,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DEFAULT_BATCH_SIZE } from '../defaults.ts';
 import { ModelError, UsageError } from '../errors.ts';
 import type { Classifier, Prediction } from '../types.ts';
 import { chunk, createLimiter } from './limit.ts';
@@ -220,7 +221,7 @@ export async function createCommandClassifier(
 ): Promise<Classifier> {
   const argv = parseCommand(command);
   const display = `model command "${command}"`;
-  const batchSize = opts.batchSize ?? 32;
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const startTimeoutMs = Math.max(timeoutMs, opts.startTimeoutMs ?? 120_000);
   const serial = createLimiter(1);

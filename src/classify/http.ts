@@ -17,6 +17,7 @@
  * HTTP 408, 429 and 5xx; on 429/503 a Retry-After (seconds or HTTP date) is waited instead. Other 4xx,
  * a wrong number of answers and unknown labels fail at once with a ModelError.
  */
+import { DEFAULT_BATCH_SIZE } from '../defaults.ts';
 import { ModelError } from '../errors.ts';
 import type { Classifier, Prediction } from '../types.ts';
 import { createRng, rngKey } from '../util/rng.ts';
@@ -137,7 +138,7 @@ export async function createHttpClassifier(
 ): Promise<Classifier> {
   const endpoint = new URL(url).href;
   const map = checkMapping(opts.map);
-  const batchSize = opts.batchSize ?? 32;
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const retries = opts.retries ?? 4;
   const backoffMs = opts.backoffMs ?? 500;

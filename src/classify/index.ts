@@ -1,4 +1,5 @@
 /** Model backends behind the `Classifier` contract, and the caching prediction runner. */
+export { DEFAULT_CACHE_DIR } from '../defaults.ts';
 export { createCommandClassifier, parseCommand } from './command.ts';
 export {
   createHttpClassifier,
@@ -11,7 +12,6 @@ export { createModuleClassifier } from './module.ts';
 export {
   cacheFileFor,
   createPredictionRunner,
-  DEFAULT_CACHE_DIR,
   type PredictionRunner,
   type PredictionRunnerOptions,
   type RunnerStats,

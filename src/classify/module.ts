@@ -8,6 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DEFAULT_BATCH_SIZE } from '../defaults.ts';
 import { InputError, ModelError } from '../errors.ts';
 import type { Classifier, Prediction } from '../types.ts';
 import { chunk } from './limit.ts';
@@ -53,7 +54,7 @@ export async function createModuleClassifier(
     throw new InputError(`${(err as Error).message} (or pass --labels)`, { file: path });
   }
   const index = labelIndex(labels);
-  const batchSize = opts.batchSize ?? 32;
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const display = `model module ${path}`;
 
   async function classifyBatch(texts: string[]): Promise<Prediction[]> {

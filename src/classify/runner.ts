@@ -19,11 +19,10 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DEFAULT_BATCH_SIZE, DEFAULT_CACHE_DIR, DEFAULT_CONCURRENCY } from '../defaults.ts';
 import { ModelError, UsageError } from '../errors.ts';
 import type { Classifier, Prediction } from '../types.ts';
 import { chunk, createLimiter } from './limit.ts';
-
-export const DEFAULT_CACHE_DIR = '.tailcheck-cache';
 
 export interface PredictionRunnerOptions {
   /** null = no disk cache; default '.tailcheck-cache' (relative to the working directory) */
@@ -136,8 +135,8 @@ export function createPredictionRunner(
   opts: PredictionRunnerOptions = {},
 ): PredictionRunner {
   const cacheDir = opts.cacheDir === undefined ? DEFAULT_CACHE_DIR : opts.cacheDir;
-  const batchSize = opts.batchSize ?? 32;
-  const concurrency = opts.concurrency ?? 1;
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
   if (!(Number.isInteger(batchSize) && batchSize >= 1))
     throw new RangeError(`batchSize must be ≥ 1, got ${batchSize}`);
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) {

@@ -10,6 +10,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { DEFAULT_BATCH_SIZE } from '../defaults.ts';
 import { InputError, ModelError } from '../errors.ts';
 import type { Classifier, Prediction } from '../types.ts';
 import { chunk } from './limit.ts';
@@ -85,7 +86,7 @@ export async function createTransformersClassifier(
   opts: TransformersClassifierOptions = {},
 ): Promise<Classifier> {
   const dtype = checkDtype(opts.dtype ?? 'fp32');
-  const batchSize = opts.batchSize ?? 32;
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const folder = resolve(model);
   const local = existsSync(folder) && statSync(folder).isDirectory();
   const onnx = ONNX_FILE[dtype];

@@ -1,4 +1,11 @@
-import { DEFAULT_CACHE_DIR, DEFAULT_PERTURB, DEFAULT_SEED, DEFAULT_VARIANTS } from '../defaults.ts';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_CACHE_DIR,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_PERTURB,
+  DEFAULT_SEED,
+  DEFAULT_VARIANTS,
+} from '../defaults.ts';
 import { UsageError } from '../errors.ts';
 import { SEVERITIES, type Severity } from '../types.ts';
 
@@ -31,8 +38,8 @@ export const perturbationCliOptions = {
 export const modelRunCliOptions = {
   'cache-dir': { type: 'string', default: DEFAULT_CACHE_DIR, describe: 'Prediction cache folder' },
   cache: { type: 'boolean', default: true, describe: 'Use the prediction cache (--no-cache to disable)' },
-  'batch-size': { type: 'number', default: 32, describe: 'Texts per model call' },
-  concurrency: { type: 'number', default: 1, describe: 'Model calls in flight at once' },
+  'batch-size': { type: 'number', default: DEFAULT_BATCH_SIZE, describe: 'Texts per model call' },
+  concurrency: { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Model calls in flight at once' },
   dtype: { choices: ['fp32', 'q8'], describe: 'Weights for transformers.js models (default fp32)' },
 } as const;
 

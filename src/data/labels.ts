@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.ts';
+import { editDistance } from '../util/strings.ts';
 
 /** Dataset label → model label (`--label-map file.json`). Labels not in the map are used as they are. */
 export type LabelMap = Readonly<Record<string, string>>;
@@ -53,19 +54,6 @@ function normalized(label: string): string {
     .toLowerCase()
     .replace(/[\s_\-.:/]+/g, ' ')
     .trim();
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 /** The closest model label when it is plausibly the intended one. */

@@ -14,6 +14,7 @@
  * - duplicate ids → InputError naming both lines (ids key the per-example records);
  * - a file with no examples → InputError.
  * Text is passed through unchanged (no trimming, no Unicode normalisation).
+ * In-memory rows (the library API's `audit({ data: [...] })`) are read by `examplesFromRows`.
  */
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.ts';
@@ -146,6 +147,36 @@ export async function* readExamples(path: string, opts: ReadExamplesOptions = {}
   if (yielded === 0) {
     const why = skipped > 0 ? ` (all ${skipped} rows had empty text)` : ' (the file is empty)';
     throw new InputError(`no examples${why}`, { file: path });
+  }
+}
+
+/** One in-memory example as the library API takes it (`audit({ data: [...] })`); `id` defaults to the index. */
+export interface ExampleRow {
+  id?: string;
+  text: string;
+  label: string;
+}
+
+/** Where in-memory rows are said to come from, in reports and errors. */
+export const IN_MEMORY_SOURCE = '<memory>';
+
+/**
+ * The examples of in-memory rows, checked as they are read: unique ids (a missing id becomes the
+ * 0-based index), string text and label. Unlike files, an empty text is kept, not skipped, and no
+ * extra fields are carried; `line` is the 1-based index, which is what errors cite.
+ */
+export async function* examplesFromRows(rows: readonly ExampleRow[]): AsyncGenerator<Example> {
+  const seen = new Set<string>();
+  for (const [i, row] of rows.entries()) {
+    const id = row.id ?? String(i);
+    if (seen.has(id))
+      throw new InputError(`duplicate id "${id}"`, { file: IN_MEMORY_SOURCE, line: i + 1, field: 'id' });
+    seen.add(id);
+    if (typeof row.text !== 'string')
+      throw new InputError('text must be a string', { line: i + 1, field: 'text' });
+    if (typeof row.label !== 'string')
+      throw new InputError('label must be a string', { line: i + 1, field: 'label' });
+    yield { id, text: row.text, label: row.label, line: i + 1, extra: {} };
   }
 }
 

@@ -10,6 +10,7 @@
  * (known classes then the other labels sorted; examples by id) so results never depend on arrival order.
  */
 import type { ClassInfo, ExampleRecord, Severity, VariantRecord } from '../types.ts';
+import { compareStrings } from '../util/strings.ts';
 
 /** The perturbation name of the pooled summary results. */
 export const POOLED = '*';
@@ -108,10 +109,6 @@ export interface CollectedExamples {
   scopes: Map<string, ScopeColumns>;
   /** per perturbation: [unchanged variants, all variants] */
   variantTally: Map<string, [number, number]>;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Canonical variant order (the bootstrap and float sums must not depend on the order given). */

@@ -5,6 +5,7 @@
  * Pure functions; no I/O.
  */
 import type { ClassInfo, ExampleRecord, Metrics, Report, Result, Severity, VariantRecord } from '../types.ts';
+import { compareStrings } from '../util/strings.ts';
 
 /** The perturbation name of the pooled (all perturbations) summary rows. */
 export const POOLED = '*';
@@ -166,10 +167,6 @@ export function worstFlips(examples: readonly ExampleRecord[] | undefined, k: nu
       a.variant.variant - b.variant.variant,
   );
   return flips.slice(0, Math.max(0, k));
-}
-
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // ───────────────────────────── word diff ─────────────────────────────

@@ -1,0 +1,76 @@
+/**
+ * The audit's option checks and run settings: severities, variants, shard, with their defaults.
+ * Checked before anything is loaded, so a bad option is a usage error (exit 2) that costs nothing.
+ */
+import { DEFAULT_RESAMPLES, DEFAULT_SEED, DEFAULT_SEVERITY, DEFAULT_VARIANTS } from '../defaults.ts';
+import { UsageError } from '../errors.ts';
+import type { Severity } from '../types.ts';
+import { SEVERITIES } from '../types.ts';
+import { hash32, rngKey } from '../util/rng.ts';
+
+/** The level of every confidence interval. */
+export const CONFIDENCE = 0.95;
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** The settings of a run, checked and with defaults applied. */
+export interface RunSettings {
+  seed: number;
+  severities: Severity[];
+  variantsPerText: number;
+  resamples: number;
+  /** post-hoc logit adjustment strength τ; null = off */
+  tau: number | null;
+  shard: Shard | undefined;
+}
+
+export function runSettings(options: {
+  seed?: number;
+  severity?: Severity | readonly Severity[] | 'all';
+  variants?: number;
+  resamples?: number;
+  logitAdjust?: number | null;
+  shard?: Shard;
+}): RunSettings {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const severities = normaliseSeverities(options.severity);
+  const variantsPerText = options.variants ?? DEFAULT_VARIANTS;
+  if (!Number.isInteger(variantsPerText) || variantsPerText < 1) {
+    throw new UsageError(`variants must be a positive integer; got ${variantsPerText}`);
+  }
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
+  if (options.shard) {
+    const { index, count } = options.shard;
+    if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(index) && index >= 0 && index < count)) {
+      throw new UsageError(`shard must be i/n with 0 ≤ i < n; got ${index}/${count}`);
+    }
+  }
+  return {
+    seed,
+    severities,
+    variantsPerText,
+    resamples,
+    tau: options.logitAdjust ?? null,
+    shard: options.shard,
+  };
+}
+
+function normaliseSeverities(severity: Severity | readonly Severity[] | 'all' | undefined): Severity[] {
+  if (severity === undefined) return [DEFAULT_SEVERITY];
+  if (severity === 'all') return [...SEVERITIES];
+  const list = Array.isArray(severity) ? severity : [severity];
+  for (const s of list) {
+    if (!SEVERITIES.includes(s as Severity))
+      throw new UsageError(`severity must be 1, 2, 3 or all; got ${s}`);
+  }
+  return [...new Set(list as Severity[])].sort();
+}
+
+/** Deterministic shard membership: depends only on the example id. */
+export function inShard(id: string, shard: Shard | undefined): boolean {
+  if (!shard || shard.count <= 1) return true;
+  return hash32(rngKey('shard', id)) % shard.count === shard.index;
+}

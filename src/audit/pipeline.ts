@@ -1,0 +1,148 @@
+/**
+ * The audit pipeline: examples → perturbed variants → predictions → per-example records, in chunks
+ * that overlap: chunk k+1 is perturbed while chunk k is being classified (ONNX runs off the JS
+ * thread), and chunk k−1's records are measured and written meanwhile. Chunks start small and
+ * double: perturbing is several times faster than classifying, so from the second chunk on,
+ * perturbing the next chunk hides entirely behind classifying the current one. Chunks bound memory
+ * and give the runner enough texts to make length-sorted batches.
+ */
+
+import { argmax } from '../classify/predictions.ts';
+import type { PredictionRunner } from '../classify/runner.ts';
+import { adjustPrediction } from '../measure/logit-adjust.ts';
+import { perturbExamples } from '../perturb/engine.ts';
+import type {
+  Example,
+  ExampleRecord,
+  PerturbationDefinition,
+  Prediction,
+  Severity,
+  Variant,
+  VariantRecord,
+} from '../types.ts';
+
+const FIRST_CHUNK = 16;
+const MAX_CHUNK = 512;
+
+/** How every example is perturbed. */
+export interface PerturbPlan {
+  perturbations: readonly PerturbationDefinition[];
+  severities: readonly Severity[];
+  variantsPerText: number;
+  seed: number;
+  /** extra protected-span patterns */
+  protect: RegExp[] | undefined;
+  /** options for perturbations that need them */
+  options: Record<string, unknown>;
+}
+
+/** How predictions become a record's fields. */
+export interface RecordPlan {
+  /** the model's labels, in score order */
+  labels: readonly string[];
+  /** an example's gold label, in the model's terms (every one is a model label: checked beforehand) */
+  goldLabel(ex: Example): string;
+  /** log class priors and τ, when logit-adjusted predictions are recorded too */
+  logitAdjust: { priors: readonly number[]; tau: number } | null;
+}
+
+/**
+ * Runs the examples through the pipeline; `keep` receives each chunk's records, in source order, and
+ * is awaited before the next chunk's records are handed over.
+ */
+export async function runPipeline(
+  examples: AsyncIterable<Example>,
+  runner: PredictionRunner,
+  perturbPlan: PerturbPlan,
+  recordPlan: RecordPlan,
+  keep: (records: ExampleRecord[]) => Promise<void>,
+): Promise<void> {
+  const toRecord = recordBuilder(recordPlan);
+  const classifyChunk = async (chunk: Example[], perturbed: Variant[][]): Promise<ExampleRecord[]> => {
+    const texts: string[] = [];
+    for (const [i, ex] of chunk.entries()) {
+      texts.push(ex.text);
+      for (const v of perturbed[i] as Variant[]) texts.push(v.text);
+    }
+    const preds = await runner.predict(texts);
+    const out: ExampleRecord[] = [];
+    let k = 0;
+    for (const [i, ex] of chunk.entries()) {
+      const vs = perturbed[i] as Variant[];
+      const original = preds[k++] as Prediction;
+      const vp = preds.slice(k, k + vs.length);
+      k += vs.length;
+      out.push(toRecord(ex, vs, original, vp));
+    }
+    return out;
+  };
+
+  let inflight: Promise<ExampleRecord[]> | null = null;
+  const submit = async (chunk: Example[]) => {
+    const perturbed = await perturbChunk(chunk, perturbPlan);
+    const previous = inflight ? await inflight : null;
+    // Start the model on this chunk first, then measure and write the previous one meanwhile.
+    inflight = classifyChunk(chunk, perturbed);
+    // Awaited on the next submit or at the end; this only stops an early rejection counting as unhandled.
+    inflight.catch(() => undefined);
+    if (previous) await keep(previous);
+  };
+  let chunk: Example[] = [];
+  let chunkSize = FIRST_CHUNK;
+  for await (const ex of examples) {
+    chunk.push(ex);
+    if (chunk.length >= chunkSize) {
+      await submit(chunk);
+      chunk = [];
+      chunkSize = Math.min(MAX_CHUNK, chunkSize * 2);
+    }
+  }
+  if (chunk.length > 0) await submit(chunk);
+  if (inflight) await keep(await inflight);
+}
+
+/** Every variant of every example of a chunk, in (perturbation, severity, variant) order: the one fan-out. */
+function perturbChunk(chunk: readonly Example[], plan: PerturbPlan): Promise<Variant[][]> {
+  const { perturbations, severities, variantsPerText, seed, protect, options } = plan;
+  return perturbExamples(
+    chunk.map((ex) => ex.text),
+    perturbations,
+    { seed, severities, variants: variantsPerText, protect, options },
+  );
+}
+
+/** An example, its variants and their predictions → the example's record. */
+function recordBuilder(
+  plan: RecordPlan,
+): (ex: Example, variants: Variant[], original: Prediction, variantPreds: Prediction[]) => ExampleRecord {
+  const { labels, logitAdjust } = plan;
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  return (ex, variants, original, variantPreds) => {
+    const label = plan.goldLabel(ex);
+    const gold = labelIndex.get(label) as number;
+    const describe = (p: Prediction) => {
+      const top = argmax(p.scores);
+      const base = {
+        prediction: labels[top] as string,
+        confidence: p.scores[top] as number,
+        goldProb: p.scores[gold] as number,
+      };
+      if (!logitAdjust) return base;
+      const adj = adjustPrediction(p.scores, logitAdjust.priors, logitAdjust.tau);
+      return {
+        ...base,
+        adjustedPrediction: labels[adj.index] as string,
+        adjustedGoldProb: adj.probs[gold] as number,
+      };
+    };
+    const vrecs: VariantRecord[] = variants.map((v, k) => ({
+      perturbation: v.perturbation,
+      severity: v.severity,
+      variant: v.variant,
+      text: v.text,
+      changed: v.changed,
+      ...describe(variantPreds[k] as Prediction),
+    }));
+    return { id: ex.id, row: ex.line, text: ex.text, label, ...describe(original), variants: vrecs };
+  };
+}

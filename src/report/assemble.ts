@@ -1,0 +1,136 @@
+/**
+ * Report assembly: measured per-example records → the report object (the JSON report's shape).
+ * Shared by `audit` and `merge`, so a merged set of shard reports is, number for number and warning
+ * for warning, the report of the unsharded run; and the way back, `reportExamples`, streams a
+ * report's records from `examples[]` or from its `examplesFile`.
+ *
+ * Warnings are typed while a run builds them (`ReportWarning`): `merge` must tell the warnings that
+ * depend on which examples were audited (recomputed from the union of the records) from the ones
+ * that hold for the whole run (carried over). The JSON report (schema report@1) keeps them as plain
+ * strings, base warnings first, then the data warnings.
+ */
+
+import { UsageError } from '../errors.ts';
+import { createResultsAccumulator, type MeasuredResults } from '../measure/results.ts';
+import { verdict } from '../measure/verdict.ts';
+import type { BucketInfo, ClassInfo, ExampleRecord, Report, ReportConfig } from '../types.ts';
+import { readJsonl } from '../util/jsonl.ts';
+import { compareStrings } from '../util/strings.ts';
+import { VERSION } from '../version.ts';
+
+/** What a warning is about; `unchanged-variants` is the only one derived from the records. */
+export type WarningCode =
+  /** rows of the data file with empty text, skipped */
+  | 'skipped-rows'
+  /** no training frequencies: the buckets use the evaluation set's label counts */
+  | 'eval-frequencies'
+  /** model labels without a training count (counted as 0) */
+  | 'uncounted-labels'
+  /** class counts for labels the model does not have (ignored) */
+  | 'unknown-counted-labels'
+  /** a perturbation that mostly left the text unchanged (derived from the records) */
+  | 'unchanged-variants'
+  /** merge: shards were missing */
+  | 'partial-merge'
+  /** merge: a run-level warning read back from a shard's JSON report, where it is only a string */
+  | 'from-shard';
+
+export interface ReportWarning {
+  code: WarningCode;
+  /** the text the report shows */
+  message: string;
+}
+
+/** The accumulators of one run: plain results, and logit-adjusted ones when asked for. */
+export interface RunMeasures {
+  add(record: ExampleRecord): void;
+  readonly size: number;
+  /** the warnings derived from the records added so far */
+  dataWarnings(): ReportWarning[];
+  /** results over every record added; the measures cannot be used afterwards */
+  finish(): { plain: MeasuredResults; adjusted: MeasuredResults | null };
+}
+
+export function createMeasures(
+  classes: readonly ClassInfo[],
+  buckets: readonly BucketInfo[],
+  config: Pick<ReportConfig, 'seed' | 'bootstrap' | 'logitAdjust'>,
+): RunMeasures {
+  const opts = { seed: config.seed, ...config.bootstrap };
+  const plain = createResultsAccumulator(classes, buckets, opts);
+  const adjusted =
+    config.logitAdjust === null
+      ? null
+      : createResultsAccumulator(classes, buckets, { ...opts, adjusted: true });
+  return {
+    add(record) {
+      plain.add(record);
+      adjusted?.add(record);
+    },
+    get size() {
+      return plain.size;
+    },
+    dataWarnings: () => unchangedWarnings(plain.variantTally()),
+    finish: () => ({ plain: plain.finish(), adjusted: adjusted?.finish() ?? null }),
+  };
+}
+
+/**
+ * Builds a report from its measured per-example records: used by the audit and by `merge`, so a
+ * merged set of shard reports is, number for number, the report of the unsharded run.
+ */
+export function assembleReport(parts: {
+  config: ReportConfig;
+  classes: ClassInfo[];
+  buckets: BucketInfo[];
+  measures: RunMeasures;
+  /** the records inside the report, or the JSONL file they were written to */
+  examples: { records: ExampleRecord[] } | { file: string };
+  /** warnings that do not depend on which examples were audited (the data warnings are added here) */
+  baseWarnings: readonly ReportWarning[];
+}): Report {
+  const dataWarnings = parts.measures.dataWarnings();
+  const { plain, adjusted } = parts.measures.finish();
+  const report: Report = {
+    schema: 'tailcheck/report@1',
+    tool: { name: 'tailcheck', version: VERSION },
+    config: parts.config,
+    classes: parts.classes,
+    buckets: parts.buckets,
+    summary: plain.summary,
+    results: plain.results,
+    logitAdjusted: adjusted,
+    verdict: '',
+    warnings: [...parts.baseWarnings, ...dataWarnings].map((w) => w.message),
+  };
+  report.verdict = verdict(report);
+  if ('records' in parts.examples) report.examples = parts.examples.records;
+  else report.examplesFile = parts.examples.file;
+  return report;
+}
+
+/** Perturbations that mostly found nothing to change: said in the report, since those variants don't count. */
+function unchangedWarnings(
+  tally: ReadonlyMap<string, { unchanged: number; total: number }>,
+): ReportWarning[] {
+  const out: ReportWarning[] = [];
+  for (const [name, { unchanged, total }] of [...tally].sort(([a], [b]) => compareStrings(a, b))) {
+    if (total > 0 && unchanged / total > 0.5) {
+      out.push({
+        code: 'unchanged-variants',
+        message: `${name}: ${((unchanged / total) * 100).toFixed(0)} % of variants left the text unchanged (no eligible site); they are not counted`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Streams the per-example records of a report, from `examples` or from its `examplesFile`. */
+export async function* reportExamples(report: Report): AsyncGenerator<ExampleRecord> {
+  if (report.examples) {
+    yield* report.examples;
+    return;
+  }
+  if (!report.examplesFile) throw new UsageError('the report has neither examples[] nor examplesFile');
+  yield* readJsonl<ExampleRecord>(report.examplesFile);
+}
