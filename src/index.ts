@@ -14,9 +14,22 @@ export {
 export { readExamples } from './data/load.ts';
 export { EXIT_GATE_FAILED, EXIT_OK, EXIT_USAGE, InputError, ModelError, UsageError } from './errors.ts';
 export { assignBuckets } from './measure/buckets.ts';
-export { evaluateGates } from './measure/gates.ts';
+export {
+  evaluateGate,
+  evaluateGates,
+  type Gate,
+  type GateCheck,
+  type GateLimits,
+  type GateOutcome,
+  maxDropGate,
+  maxTailDropGate,
+  maxTailGapGate,
+  minRobustAccuracyGate,
+  type TailGapFilter,
+} from './measure/gates.ts';
 export { adjustPrediction, logPriors } from './measure/logit-adjust.ts';
 export { computeResults, createResultsAccumulator } from './measure/results.ts';
+export { type Slice, type SliceFilter, selectSlices, tailBucket } from './measure/slices.ts';
 export { mergeReports } from './merge.ts';
 export { BUNDLED_EVAL_DATA, BUNDLED_MODEL_DIR } from './paths.ts';
 export { perturbText } from './perturb/engine.ts';
@@ -29,6 +42,7 @@ export {
   reportExamples,
   type WarningCode,
 } from './report/assemble.ts';
+export { explainGate, type GateExplanation } from './report/explain.ts';
 export { renderHtml } from './report/html.ts';
 export { renderJson } from './report/json.ts';
 export { renderJunit } from './report/junit.ts';

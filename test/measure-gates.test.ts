@@ -1,10 +1,16 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.ts';
 import { assignBuckets } from '../src/measure/buckets.ts';
-import { evaluateGates } from '../src/measure/gates.ts';
+import { evaluateGates, GATE_EPSILON } from '../src/measure/gates.ts';
 import { computeResults } from '../src/measure/results.ts';
+import { tailBucket } from '../src/measure/slices.ts';
 import { verdict } from '../src/measure/verdict.ts';
-import type { ExampleRecord } from '../src/types.ts';
+import { describeSlice, fmt } from '../src/report/explain.ts';
+import { auditGates } from '../src/suite/tests/audit.ts';
+import '../src/vitest/index.ts';
+import type { ExampleRecord, Severity } from '../src/types.ts';
+import { makeReport } from './fixtures/make-report.ts';
 import { block, record } from './measure-helpers.ts';
 
 const OPTS = { seed: 3, resamples: 1000, confidence: 0.95 };
@@ -56,6 +62,78 @@ describe('evaluateGates', () => {
     const nothing = reportOf([record('x', 'head', 'head', 0.9, [['p', 1, 'tail', 0.1, false]])]);
     expect(evaluateGates(nothing, { maxDrop: 0, maxTailDrop: 0 })).toEqual({ passed: true, checks: [] });
     expect(() => evaluateGates(skewed, { maxDrop: Number.NaN })).toThrow(UsageError);
+  });
+});
+
+describe('one gate engine', () => {
+  const report = makeReport();
+  const noProblem = (path: readonly (string | number)[], message: string) =>
+    new Error(`unexpected problem at ${path.join('.')}: ${message}`);
+
+  it('the CLI gates and the suite gates agree: same limit, same pass/fail, same worst slice', () => {
+    const cli = evaluateGates(report, { maxDrop: 1, maxTailDrop: 1 }).checks;
+    const values = [...new Set(cli.map((c) => c.value)), 0, 1];
+    for (const name of ['maxDrop', 'maxTailDrop'] as const) {
+      const worst = cli.filter((c) => c.name === name).reduce((a, b) => (b.value > a.value ? b : a));
+      // Every value some slice takes is a limit exactly at the edge: it must pass in both.
+      for (const limit of values) {
+        const cliOutcome = evaluateGates(report, { [name]: limit });
+        const [suiteGate] = auditGates(report, { [name]: limit }, noProblem);
+        expect(suiteGate!.gate).toBe(name);
+        expect(suiteGate!.pass, `${name} ≤ ${limit}`).toBe(cliOutcome.passed);
+        expect(cliOutcome.passed).toBe(worst.value <= limit);
+        expect(suiteGate!.value).toBe(worst.value);
+        expect(suiteGate!.line).toContain(`worst ${fmt(worst.value)} — ${describeSlice(worst)}:`);
+      }
+    }
+  });
+
+  it('a value within rounding slack of the limit passes every gate', () => {
+    const worst = Math.max(...evaluateGates(report, { maxDrop: 1 }).checks.map((c) => c.value));
+    const limit = worst - GATE_EPSILON / 2;
+    expect(evaluateGates(report, { maxDrop: limit }).passed).toBe(true);
+    expect(auditGates(report, { maxDrop: limit }, noProblem)[0]!.pass).toBe(true);
+    expect(report).toHaveMaxDrop(limit);
+  });
+
+  it('the tail bucket is the last bucket and the one with the smallest training counts, in every mode', () => {
+    const specs = [
+      'auto',
+      'shots',
+      'quantile:2',
+      'quantile:3',
+      'quantile:5',
+      'thresholds:3,10',
+      'thresholds:50',
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat({ max: 300 }), { minLength: 1, maxLength: 30 }),
+        fc.constantFrom(...specs),
+        (counts, spec) => {
+          const labels = counts.map((_, i) => `c${i}`);
+          const { buckets } = assignBuckets(
+            Object.fromEntries(labels.map((l, i) => [l, counts[i]!])),
+            labels,
+            spec,
+          );
+          const rarest = [...buckets].sort((a, b) => a.maxCount - b.maxCount)[0]!;
+          expect(tailBucket({ buckets })).toBe(rarest.name);
+          for (let i = 1; i < buckets.length; i++) {
+            expect(buckets[i]!.maxCount).toBeLessThan(buckets[i - 1]!.maxCount);
+          }
+        },
+      ),
+    );
+  });
+
+  it('orders the CLI checks pooled summary first, then each result, maxDrop before maxTailDrop', () => {
+    const checks = evaluateGates(report, { maxDrop: 1, maxTailDrop: 1 }).checks;
+    const order = [...report.summary, ...report.results].flatMap((r) => [
+      ['maxDrop', r.perturbation, r.severity],
+      ['maxTailDrop', r.perturbation, r.severity],
+    ]);
+    expect(checks.map((c) => [c.name, c.perturbation, c.severity as Severity])).toEqual(order);
   });
 });
 

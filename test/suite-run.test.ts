@@ -2,16 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { resolveModelSpec } from '../src/suite/context.ts';
 import { suiteJunit } from '../src/suite/junit.ts';
 import { parseSuite, SuiteError } from '../src/suite/load.ts';
-import {
-  addPhrase,
-  auditGates,
-  closestLabels,
-  knownFailure,
-  resolveModelSpec,
-  runSuite,
-} from '../src/suite/run.ts';
+import { knownFailure, runSuite } from '../src/suite/run.ts';
+import { auditGates } from '../src/suite/tests/audit.ts';
+import { addPhrase } from '../src/suite/tests/directional.ts';
+import { closestLabels } from '../src/suite/tests/inputs.ts';
 import { makeReport } from './fixtures/make-report.ts';
 import { keywordClassifier } from './fixtures/suite-classifier.ts';
 import { findAll, parseXml } from './fixtures/suite-xml.ts';

@@ -3,14 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import '../src/vitest/index.ts';
+import { evaluateGate, maxDropGate } from '../src/measure/gates.ts';
+import { selectSlices, tailBucket } from '../src/measure/slices.ts';
+import { flippedExamples, NoSlicesError, nothingToCheck } from '../src/report/explain.ts';
 import type { Classifier, Prediction, Report } from '../src/types.ts';
-import {
-  flippedExamples,
-  maxDropGate,
-  NoSlicesError,
-  selectSlices,
-  tailBucket,
-} from '../src/vitest/matchers.ts';
 import { makeReport } from './fixtures/make-report.ts';
 
 /** Runs a synchronous assertion and returns its failure message ('' when it passed). */
@@ -77,8 +73,11 @@ describe('slice selection', () => {
   });
 
   it('a filter that matches nothing is an error, not a pass', () => {
-    expect(() => maxDropGate(report, 0.5, { perturbation: 'typo.missing' })).toThrow(NoSlicesError);
-    expect(() => maxDropGate(report, 0.5, { perturbation: 'typo.missing' })).toThrow(
+    const gate = maxDropGate(0.5, { perturbation: 'typo.missing' });
+    expect(evaluateGate(report, gate)).toEqual({ passed: true, checks: [] });
+    expect(nothingToCheck('toHaveMaxDrop', report, gate)).toBeInstanceOf(NoSlicesError);
+    expect(() => expect(report).toHaveMaxDrop(0.5, { perturbation: 'typo.missing' })).toThrow(NoSlicesError);
+    expect(() => expect(report).toHaveMaxDrop(0.5, { perturbation: 'typo.missing' })).toThrow(
       /perturbations: typo\.keyboard, synonym\.wordnet/,
     );
   });

@@ -7,6 +7,7 @@ import {
   DEFAULT_VARIANTS,
 } from '../defaults.ts';
 import { UsageError } from '../errors.ts';
+import type { GateLimits } from '../measure/gates.ts';
 import { SEVERITIES, type Severity } from '../types.ts';
 
 /** Options every command that perturbs shares (audit, perturb): one definition, so they cannot drift. */
@@ -42,6 +43,27 @@ export const modelRunCliOptions = {
   concurrency: { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Model calls in flight at once' },
   dtype: { choices: ['fp32', 'q8'], describe: 'Weights for transformers.js models (default fp32)' },
 } as const;
+
+/**
+ * The robustness gates of commands that end with a report (audit, merge): one definition, so a
+ * sharded CI can gate the merged report exactly as it would gate an unsharded audit.
+ */
+export const gateCliOptions = {
+  junit: { type: 'string', describe: 'Write the gate checks as JUnit XML' },
+  'max-drop': { type: 'number', describe: 'Exit 1 when any overall drop exceeds this (e.g. 0.05)' },
+  'max-tail-drop': { type: 'number', describe: 'Exit 1 when any tail-bucket drop exceeds this' },
+} as const;
+
+/** `--max-drop` / `--max-tail-drop` → the engine's limits; a non-number is a usage error. */
+export function parseGateLimits(argv: GateLimits): GateLimits {
+  for (const [name, v] of [
+    ['max-drop', argv.maxDrop],
+    ['max-tail-drop', argv.maxTailDrop],
+  ] as const) {
+    if (v !== undefined && !Number.isFinite(v)) throw new UsageError(`--${name} must be a number; got ${v}`);
+  }
+  return { maxDrop: argv.maxDrop, maxTailDrop: argv.maxTailDrop };
+}
 
 /** A flag that must be a positive integer when given. */
 export function positiveInt(name: string, value: number | undefined): void {

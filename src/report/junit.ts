@@ -1,14 +1,12 @@
 /**
  * Robustness gates as JUnit XML: one testcase per gate check, so CI systems show
  * "drop typo.keyboard s2 ≤ 0.05" as a passing or failing test with the measured
- * value and its confidence interval.
+ * value and its confidence interval. The checks come from the gate engine (src/measure/gates.ts).
  */
-import type { evaluateGates, GateCheck } from '../measure/gates.ts';
-import type { Metrics, Report } from '../types.ts';
+import type { GateCheck, GateOutcome } from '../measure/gates.ts';
+import type { Report } from '../types.ts';
 import { POOLED, perturbationLabel, stripControls } from './common.ts';
 import { type JunitTestCase, junitXml } from './junit-xml.ts';
-
-export type { GateCheck, GateOutcome } from '../measure/gates.ts';
 
 const fixed = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 
@@ -19,33 +17,22 @@ export function gateTestName(check: GateCheck): string {
   return `${metric} ${scope} s${check.severity} ≤ ${check.limit}`;
 }
 
-export function renderJunit(report: Report, gates: ReturnType<typeof evaluateGates>): string {
+export function renderJunit(report: Report, gates: GateOutcome): string {
   const confidence = `${Math.round(report.config.bootstrap.confidence * 100)}% CI`;
   const tests = gates.checks.map((check): JunitTestCase => {
     const name = gateTestName(check);
     const classname = `tailcheck.${check.perturbation === POOLED ? 'all' : stripControls(check.perturbation)}`;
     if (check.passed) return { name, classname };
-    const metrics = metricsFor(report, check);
+    const { metrics } = check;
     const message = `${check.bucket !== undefined ? `${stripControls(check.bucket)} bucket drop` : 'drop'} ${fixed(check.value)} [${fixed(check.ci[0])}, ${fixed(check.ci[1])}] exceeds the limit ${check.limit} (${stripControls(perturbationLabel(check.perturbation))}, severity ${check.severity})`;
     const details = [
       message,
       `${confidence}: [${fixed(check.ci[0])}, ${fixed(check.ci[1])}]`,
-      metrics
-        ? `clean accuracy ${fixed(metrics.cleanAccuracy)}, perturbed accuracy ${fixed(metrics.perturbedAccuracy)}, n = ${metrics.n} changed variants over ${metrics.nExamples} examples`
-        : undefined,
+      `clean accuracy ${fixed(metrics.cleanAccuracy)}, perturbed accuracy ${fixed(metrics.perturbedAccuracy)}, n = ${metrics.n} changed variants over ${metrics.nExamples} examples`,
       `model: ${stripControls(report.config.model.id)}`,
       `data: ${stripControls(report.config.data.path)}`,
-    ]
-      .filter((line): line is string => line !== undefined)
-      .join('\n');
+    ].join('\n');
     return { name, classname, failure: { message, details } };
   });
   return junitXml([{ name: 'tailcheck robustness gates', tests }]);
-}
-
-function metricsFor(report: Report, check: GateCheck): Metrics | undefined {
-  const pool = check.perturbation === POOLED ? report.summary : report.results;
-  const result = pool.find((r) => r.perturbation === check.perturbation && r.severity === check.severity);
-  if (!result) return undefined;
-  return check.bucket !== undefined ? result.buckets[check.bucket] : result.overall;
 }

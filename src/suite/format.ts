@@ -1,5 +1,5 @@
 /** Plain-text rendering of suite outcomes, shared by the CLI and the `toPassSuite` matcher. */
-import type { SuiteOutcome, TestOutcome } from './run.ts';
+import type { SuiteOutcome, TestOutcome } from './outcome.ts';
 
 const STATUS = { passed: 'PASS', failed: 'FAIL', error: 'ERROR', 'known-failure': 'XFAIL' } as const;
 

@@ -1,16 +1,14 @@
 /** Public API of declarative suites (re-exported by the package entry). */
-import { type LoadedSuite, loadSuite } from './load.ts';
-import { type RunSuiteOptions, runSuite, type SuiteOutcome } from './run.ts';
 
+import type { RunSuiteOptions } from './context.ts';
+import { type LoadedSuite, loadSuite } from './load.ts';
+import type { SuiteOutcome } from './outcome.ts';
+import { runSuite } from './run.ts';
+
+export type { RunSuiteOptions } from './context.ts';
 export { type LoadedSuite, loadSuite, parseSuite, SuiteError, type SuiteProblem } from './load.ts';
-export {
-  type GateResult,
-  type RunSuiteOptions,
-  runSuite,
-  type SuiteOutcome,
-  type TestOutcome,
-  type TestStatus,
-} from './run.ts';
+export type { GateResult, SuiteOutcome, TestOutcome, TestStatus } from './outcome.ts';
+export { runSuite } from './run.ts';
 export type { Suite, SuiteTest, Thresholds } from './schema.ts';
 export { suiteSchema } from './schema.ts';
 

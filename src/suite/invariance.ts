@@ -5,8 +5,8 @@
  */
 import { perturbExamples } from '../perturb/engine.ts';
 import { loadRegistry } from '../perturb/registry.ts';
+import type { InvarianceFlip, InvarianceOutcome } from '../report/explain.ts';
 import type { Classifier, Prediction, Severity } from '../types.ts';
-import type { InvarianceFlip, InvarianceOutcome } from '../vitest/matchers.ts';
 
 export interface InvarianceOptions {
   severity?: Severity;

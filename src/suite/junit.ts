@@ -1,6 +1,6 @@
 /** A suite outcome as JUnit XML: one testcase per suite test, gates and evidence in the failure body. */
 import { type JunitTestCase, junitXml } from '../report/junit-xml.ts';
-import type { SuiteOutcome } from './run.ts';
+import type { SuiteOutcome } from './outcome.ts';
 
 export function suiteJunit(outcome: SuiteOutcome): string {
   const tests = outcome.tests.map((t): JunitTestCase => {

@@ -9,21 +9,26 @@
  */
 import { expect } from 'vitest';
 import { loadClassifier } from '../classify/load.ts';
-import { formatFailures } from '../suite/format.ts';
-import { checkInvariance } from '../suite/invariance.ts';
-import { loadSuite } from '../suite/load.ts';
-import { type RunSuiteOptions, runSuite, type SuiteOutcome } from '../suite/run.ts';
-import type { Classifier, Report, Severity } from '../types.ts';
 import {
-  invarianceMessage,
+  evaluateGate,
+  type Gate,
   maxDropGate,
   maxTailGapGate,
   minRobustAccuracyGate,
-  type SliceFilter,
   type TailGapFilter,
-} from './matchers.ts';
+} from '../measure/gates.ts';
+import type { SliceFilter } from '../measure/slices.ts';
+import { explainGate, invarianceMessage, nothingToCheck } from '../report/explain.ts';
+import type { RunSuiteOptions } from '../suite/context.ts';
+import { formatFailures } from '../suite/format.ts';
+import { checkInvariance } from '../suite/invariance.ts';
+import { loadSuite } from '../suite/load.ts';
+import type { SuiteOutcome } from '../suite/outcome.ts';
+import { runSuite } from '../suite/run.ts';
+import type { Classifier, Report, Severity } from '../types.ts';
 
-export type { SliceFilter, TailGapFilter } from './matchers.ts';
+export type { TailGapFilter } from '../measure/gates.ts';
+export type { SliceFilter } from '../measure/slices.ts';
 
 export interface InvariantToOptions {
   severity?: Severity;
@@ -75,6 +80,19 @@ function asBound(value: unknown, matcher: string): number {
   return value;
 }
 
+/** A report matcher: the gate engine decides, the report layer explains; nothing to check is an error. */
+function gateMatcher(matcher: string, report: Report, gate: Gate) {
+  const outcome = evaluateGate(report, gate);
+  if (outcome.checks.length === 0) throw nothingToCheck(matcher, report, gate);
+  const explained = explainGate(report, gate, outcome);
+  return {
+    pass: outcome.passed,
+    message: () => explained.message,
+    actual: explained.worstValue,
+    expected: gate.bound,
+  };
+}
+
 const classifiers = new Map<string, Promise<Classifier>>();
 
 /** Specs are loaded once per test file: model sessions are expensive to open. */
@@ -96,21 +114,17 @@ function classifierFor(received: unknown): Promise<Classifier> {
 
 export const tailcheckMatchers = {
   toHaveMaxDrop(received: unknown, max: number, filter?: SliceFilter) {
-    const gate = maxDropGate(asReport(received, 'toHaveMaxDrop'), asBound(max, 'toHaveMaxDrop'), filter);
-    return { pass: gate.pass, message: () => gate.message, actual: gate.worstValue, expected: max };
+    const report = asReport(received, 'toHaveMaxDrop');
+    return gateMatcher('toHaveMaxDrop', report, maxDropGate(asBound(max, 'toHaveMaxDrop'), filter));
   },
   toHaveMaxTailGap(received: unknown, max: number, filter?: TailGapFilter) {
-    const gate = maxTailGapGate(
-      asReport(received, 'toHaveMaxTailGap'),
-      asBound(max, 'toHaveMaxTailGap'),
-      filter,
-    );
-    return { pass: gate.pass, message: () => gate.message, actual: gate.worstValue, expected: max };
+    const report = asReport(received, 'toHaveMaxTailGap');
+    return gateMatcher('toHaveMaxTailGap', report, maxTailGapGate(asBound(max, 'toHaveMaxTailGap'), filter));
   },
   toHaveMinRobustAccuracy(received: unknown, min: number, filter?: SliceFilter) {
     const report = asReport(received, 'toHaveMinRobustAccuracy');
-    const gate = minRobustAccuracyGate(report, asBound(min, 'toHaveMinRobustAccuracy'), filter);
-    return { pass: gate.pass, message: () => gate.message, actual: gate.worstValue, expected: min };
+    const bound = asBound(min, 'toHaveMinRobustAccuracy');
+    return gateMatcher('toHaveMinRobustAccuracy', report, minRobustAccuracyGate(bound, filter));
   },
   async toBeInvariantTo(
     received: unknown,

@@ -3,13 +3,16 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { type AuditOptions, audit } from '../../audit.ts';
 import { EXIT_GATE_FAILED, UsageError } from '../../errors.ts';
 import { evaluateGates } from '../../measure/gates.ts';
+import { gateFailureLines } from '../../report/explain.ts';
 import { renderHtml } from '../../report/html.ts';
 import { renderJson } from '../../report/json.ts';
 import { renderJunit } from '../../report/junit.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import {
+  gateCliOptions,
   modelRunCliOptions,
+  parseGateLimits,
   parseProtect,
   parseSeverities,
   parseShard,
@@ -91,9 +94,7 @@ export const auditCliOptions = {
   json: { type: 'string', nargs: 1, describe: 'Write the JSON report to a file, or - for stdout' },
   md: { type: 'string', describe: 'Write a Markdown report' },
   html: { type: 'string', describe: 'Write a self-contained HTML report' },
-  junit: { type: 'string', describe: 'Write the gate checks as JUnit XML' },
-  'max-drop': { type: 'number', describe: 'Exit 1 when any overall drop exceeds this (e.g. 0.05)' },
-  'max-tail-drop': { type: 'number', describe: 'Exit 1 when any tail-bucket drop exceeds this' },
+  ...gateCliOptions,
   quiet: { type: 'boolean', default: false, describe: 'No terminal summary and no progress bar' },
 } as const;
 
@@ -172,12 +173,7 @@ export function toAuditOptions(argv: AuditArgs): AuditOptions {
   if (!(Number.isInteger(argv.resamples) && argv.resamples >= 1000)) {
     throw new UsageError(`--resamples must be an integer ≥ 1000; got ${argv.resamples}`);
   }
-  for (const [name, v] of [
-    ['max-drop', argv.maxDrop],
-    ['max-tail-drop', argv.maxTailDrop],
-  ] as const) {
-    if (v !== undefined && !Number.isFinite(v)) throw new UsageError(`--${name} must be a number; got ${v}`);
-  }
+  parseGateLimits(argv);
   const paraphraseModel =
     argv.paraphraseUrl || argv.paraphraseModel
       ? { url: argv.paraphraseUrl, model: argv.paraphraseModel }
@@ -245,7 +241,7 @@ const command: CommandModule<object, AuditArgs> = {
     } finally {
       progress?.stop();
     }
-    const gates = evaluateGates(report, { maxDrop: argv.maxDrop, maxTailDrop: argv.maxTailDrop });
+    const gates = evaluateGates(report, parseGateLimits(argv));
     if (argv.json) {
       const json = renderJson(report);
       if (jsonToStdout) process.stdout.write(json);
@@ -259,9 +255,7 @@ const command: CommandModule<object, AuditArgs> = {
       const out = jsonToStdout ? process.stderr : process.stdout;
       const color = Boolean(out.isTTY) && !process.env.NO_COLOR;
       out.write(renderTerminal(report, { color, width: out.columns }));
-      for (const check of gates.checks.filter((c) => !c.passed)) {
-        out.write(`GATE FAILED: ${check.name}: ${check.value.toFixed(4)} > ${check.limit}\n`);
-      }
+      out.write(gateFailureLines(gates));
     }
     if (!gates.passed) process.exitCode = EXIT_GATE_FAILED;
   },

@@ -1,13 +1,17 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { InputError } from '../../errors.ts';
+import { EXIT_GATE_FAILED, InputError } from '../../errors.ts';
+import { evaluateGates } from '../../measure/gates.ts';
 import { mergeReports } from '../../merge.ts';
+import { gateFailureLines } from '../../report/explain.ts';
 import { renderHtml } from '../../report/html.ts';
 import { renderJson } from '../../report/json.ts';
+import { renderJunit } from '../../report/junit.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import type { Report } from '../../types.ts';
+import { gateCliOptions, parseGateLimits } from '../parse.ts';
 
 type MergeArgs = ArgumentsCamelCase<{
   reports: string[];
@@ -16,6 +20,9 @@ type MergeArgs = ArgumentsCamelCase<{
   html?: string;
   allowPartial: boolean;
   examplesOut?: string;
+  junit?: string;
+  maxDrop?: number;
+  maxTailDrop?: number;
   quiet: boolean;
 }>;
 
@@ -59,27 +66,37 @@ const command: CommandModule<object, MergeArgs> = {
           default: false,
           describe: 'Merge even when shards are missing (flagged in the report)',
         },
+        ...gateCliOptions,
         quiet: { type: 'boolean', default: false, describe: 'No terminal summary' },
       })
       .example(
         '$0 merge shard-*.json --json all.json --html all.html',
         'after a CI matrix of `audit --shard i/n`',
+      )
+      .example(
+        '$0 merge shard-*.json --max-drop 0.05 --junit gates.xml',
+        'gate the merged report as `audit` would gate an unsharded run',
       ) as unknown as Argv<MergeArgs>,
   handler: async (argv) => {
+    const limits = parseGateLimits(argv);
     const merged = await mergeReports(argv.reports.map(readReportFile), {
       allowPartial: argv.allowPartial,
       examplesOut: argv.examplesOut,
     });
+    const gates = evaluateGates(merged, limits);
     if (argv.json === '-') process.stdout.write(renderJson(merged));
     else if (argv.json) writeFileSync(argv.json, renderJson(merged));
     if (argv.md) writeFileSync(argv.md, renderMarkdown(merged));
     if (argv.html) writeFileSync(argv.html, renderHtml(merged));
+    if (argv.junit) writeFileSync(argv.junit, renderJunit(merged, gates));
     if (!argv.quiet) {
       const out = argv.json === '-' ? process.stderr : process.stdout;
       out.write(
         renderTerminal(merged, { color: Boolean(out.isTTY) && !process.env.NO_COLOR, width: out.columns }),
       );
+      out.write(gateFailureLines(gates));
     }
+    if (!gates.passed) process.exitCode = EXIT_GATE_FAILED;
   },
 };
 

@@ -1,0 +1,98 @@
+/**
+ * Slices of a report: the sets of metrics a gate is checked against. One selection rule for
+ * the CLI gates, `merge`, suites and the vitest matchers, so a limit means the same everywhere.
+ *
+ * - Without a perturbation filter a gate sees every result AND the pooled summary
+ *   (perturbation `'*'`); with one, only the matching results.
+ * - With bucket/class filters a slice holds that bucket's/class's metrics, else the overall ones.
+ * - Slices without a changed variant (n = 0) say nothing and are left out.
+ *
+ * The tail bucket is the last bucket of `report.buckets`. assignBuckets orders buckets head → tail
+ * in every mode with strictly decreasing `maxCount` (threshold ranges are disjoint, quantile ties
+ * never split), so this is also the bucket with the smallest training counts — and it is the
+ * bucket the renderers and the head–tail gap call the tail.
+ */
+import type { Metrics, Report, Result, Severity } from '../types.ts';
+
+export interface SliceFilter {
+  /** perturbation name (`typo.keyboard`) or family (`typo`); when set, the pooled summary is not checked */
+  perturbation?: string | readonly string[];
+  severity?: Severity | readonly Severity[];
+  /** check these buckets' metrics instead of the overall ones */
+  bucket?: string | readonly string[];
+  /** check these classes' metrics instead of the overall ones */
+  class?: string | readonly string[];
+}
+
+/** Where a gate looks beyond its filter: the report's tail bucket, or only the pooled summary. */
+export interface SliceScope {
+  /** the tail bucket's metrics instead of the overall ones */
+  tailBucket?: boolean;
+  /** without a perturbation filter, only the pooled summary (not each result) */
+  pooledOnly?: boolean;
+}
+
+/** One set of metrics a gate is checked against. */
+export interface Slice {
+  /** the result's perturbation; for pooled slices, whatever the summary calls itself (`'*'`) */
+  perturbation: string;
+  /** from `report.summary` (all perturbations pooled) */
+  pooled: boolean;
+  severity: Severity;
+  bucket?: string;
+  class?: string;
+  metrics: Metrics;
+  /** the result the slice was cut from (its head–tail gap, its other buckets) */
+  result: Result;
+}
+
+export const asList = <T>(v: T | readonly T[] | undefined): readonly T[] | undefined =>
+  v === undefined ? undefined : Array.isArray(v) ? (v as readonly T[]) : [v as T];
+
+/** `typo` matches `typo.keyboard`; `typo.keyboard` matches only itself. */
+export function matchesPerturbation(name: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => name === p || name.startsWith(`${p}.`));
+}
+
+/** The bucket holding the rarest classes (see the header): the last of `report.buckets`. */
+export function tailBucket(report: Pick<Report, 'buckets'>): string | undefined {
+  return report.buckets.at(-1)?.name;
+}
+
+/** The slices a gate applies to, in report order: results first, then the pooled summary. */
+export function selectSlices(
+  report: Pick<Report, 'summary' | 'results' | 'buckets'>,
+  filter: SliceFilter = {},
+  scope: SliceScope = {},
+): Slice[] {
+  const perturbations = asList(filter.perturbation);
+  const severities = asList(filter.severity);
+  const tail = scope.tailBucket ? tailBucket(report) : undefined;
+  if (scope.tailBucket && tail === undefined) return [];
+  const buckets = tail !== undefined ? [tail] : asList(filter.bucket);
+  const classes = asList(filter.class);
+  const sources: Array<{ result: Result; pooled: boolean }> = [];
+  if (!(scope.pooledOnly && !perturbations)) {
+    for (const result of report.results) {
+      if (perturbations && !matchesPerturbation(result.perturbation, perturbations)) continue;
+      sources.push({ result, pooled: false });
+    }
+  }
+  if (!perturbations) for (const result of report.summary) sources.push({ result, pooled: true });
+
+  const slices: Slice[] = [];
+  for (const { result, pooled } of sources) {
+    if (severities && !severities.includes(result.severity)) continue;
+    const base = { perturbation: result.perturbation, pooled, severity: result.severity };
+    if (!buckets && !classes) slices.push({ ...base, metrics: result.overall, result });
+    for (const bucket of buckets ?? []) {
+      const metrics = result.buckets[bucket];
+      if (metrics) slices.push({ ...base, bucket, metrics, result });
+    }
+    for (const cls of classes ?? []) {
+      const metrics = result.perClass[cls];
+      if (metrics) slices.push({ ...base, class: cls, metrics, result });
+    }
+  }
+  return slices.filter((s) => s.metrics.n > 0);
+}

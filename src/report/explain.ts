@@ -1,0 +1,323 @@
+/**
+ * Gate outcomes in words: which slice is worst and by how much, the other offenders, and a few
+ * flipped examples a reader can act on. The gate engine (src/measure/gates.ts) decides pass/fail;
+ * this module only explains, so the matchers, suites and the CLI say the same thing the same way.
+ */
+import {
+  type Gate,
+  type GateCheck,
+  type GateMetric,
+  type GateOutcome,
+  worstFirst,
+} from '../measure/gates.ts';
+import { type Slice, type SliceFilter, tailBucket } from '../measure/slices.ts';
+import type { ExampleRecord, Metrics, Report, Result, Severity, VariantRecord } from '../types.ts';
+
+export const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : String(x));
+
+export const quote = (s: string): string => JSON.stringify(s);
+
+/** The first `k` items formatted, then `… N more` when there were more: every evidence list's shape. */
+export function listEvidence<T>(items: readonly T[], format: (item: T) => string, k = 5): string[] {
+  const shown = items.slice(0, k).map(format);
+  if (items.length > k) shown.push(`… ${items.length - k} more`);
+  return shown;
+}
+
+// ───────────────────────────── nothing to check ─────────────────────────────
+
+function describeFilter(filter: object): string {
+  const parts = Object.entries(filter)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+  return parts.length ? `{ ${parts.join(', ')} }` : 'no filter';
+}
+
+/** Thrown (not failed) when a gate has nothing to check: a typo in a filter must not pass silently. */
+export class NothingToCheckError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NothingToCheckError';
+  }
+}
+
+export class NoSlicesError extends NothingToCheckError {
+  constructor(what: string, report: Report, filter: SliceFilter) {
+    const available = [
+      `perturbations: ${[...new Set(report.results.map((r) => r.perturbation))].join(', ') || '(none)'}`,
+      `severities: ${[...new Set(report.results.map((r) => r.severity))].join(', ') || '(none)'}`,
+      `buckets: ${report.buckets.map((b) => b.name).join(', ') || '(none)'}`,
+    ].join('; ');
+    super(
+      `${what}: no slice of the report with changed variants matches ${describeFilter(filter)} (${available})`,
+    );
+    this.name = 'NoSlicesError';
+  }
+}
+
+/** The error for a gate that selected nothing; `what` names the caller (e.g. the matcher). */
+export function nothingToCheck(what: string, report: Report, gate: Gate): NothingToCheckError {
+  if (gate.metric === 'headTailGap') {
+    return new NothingToCheckError(
+      `${what}: no head/tail gap to check for ${describeFilter(gate.filter)} — fewer than two buckets have data, or no result matches`,
+    );
+  }
+  return new NoSlicesError(what, report, gate.filter);
+}
+
+// ───────────────────────────── slices ─────────────────────────────
+
+export function describeSlice(
+  slice: Pick<Slice, 'pooled' | 'perturbation' | 'severity' | 'bucket' | 'class'>,
+): string {
+  const where = slice.pooled ? 'all perturbations pooled' : slice.perturbation;
+  const scope =
+    slice.bucket !== undefined
+      ? `, bucket "${slice.bucket}"`
+      : slice.class !== undefined
+        ? `, class "${slice.class}"`
+        : '';
+  return `${where}, severity ${slice.severity}${scope}`;
+}
+
+export function describeMetrics(m: Metrics, metric: 'drop' | 'robustAccuracy'): string {
+  const n = `n=${m.n} changed variants of ${m.nExamples} examples`;
+  if (metric === 'drop') {
+    return `drop ${fmt(m.drop)} [${fmt(m.dropCI[0])}, ${fmt(m.dropCI[1])}] (clean ${fmt(m.cleanAccuracy)} → perturbed ${fmt(m.perturbedAccuracy)}, ${n})`;
+  }
+  return `robust accuracy ${fmt(m.robustAccuracy)} (clean ${fmt(m.cleanAccuracy)}, perturbed ${fmt(m.perturbedAccuracy)}, ${n})`;
+}
+
+// ───────────────────────────── flipped examples ─────────────────────────────
+
+export interface FlipEvidence {
+  original: string;
+  variant: string;
+  gold: string;
+  /** prediction on the original */
+  before: string;
+  /** prediction on the variant */
+  predicted: string;
+  confidence: number;
+}
+
+type SliceWhere = Pick<Slice, 'pooled' | 'perturbation' | 'severity' | 'bucket' | 'class'>;
+
+/**
+ * Examples of the slice that went from right to wrong under a perturbation (those make
+ * up the drop); when there are fewer than `k`, other prediction changes fill in.
+ */
+export function flippedExamples(report: Report, slice: SliceWhere, k = 3): FlipEvidence[] {
+  const examples = report.examples ?? [];
+  const bucketLabels =
+    slice.bucket !== undefined ? new Set(report.buckets.find((b) => b.name === slice.bucket)?.labels) : null;
+  const inSlice = (e: ExampleRecord): boolean =>
+    (bucketLabels === null || bucketLabels.has(e.label)) &&
+    (slice.class === undefined || e.label === slice.class);
+  const variantInSlice = (v: VariantRecord): boolean =>
+    v.changed && v.severity === slice.severity && (slice.pooled || v.perturbation === slice.perturbation);
+  const breaks: FlipEvidence[] = [];
+  const flips: FlipEvidence[] = [];
+  for (const e of examples) {
+    if (!inSlice(e)) continue;
+    for (const v of e.variants) {
+      if (!variantInSlice(v) || v.prediction === e.prediction) continue;
+      const evidence = {
+        original: e.text,
+        variant: v.text,
+        gold: e.label,
+        before: e.prediction,
+        predicted: v.prediction,
+        confidence: v.confidence,
+      };
+      if (e.prediction === e.label && v.prediction !== e.label) breaks.push(evidence);
+      else flips.push(evidence);
+      break; // one variant per example keeps the evidence varied
+    }
+    if (breaks.length >= k) break;
+  }
+  return [...breaks, ...flips].slice(0, k);
+}
+
+export function formatFlips(flips: readonly FlipEvidence[], report?: Report): string {
+  if (flips.length === 0) {
+    if (report && !report.examples) {
+      return `  (no per-example records in the report${report.examplesFile ? `; see ${report.examplesFile}` : ''})`;
+    }
+    return '  (no flipped example in this slice)';
+  }
+  return flips
+    .map(
+      (f) =>
+        `  ${quote(f.original)} → ${quote(f.variant)}  gold ${f.gold}, predicted ${f.predicted} (${fmt(f.confidence)})` +
+        (f.before !== f.gold ? `, was ${f.before}` : ''),
+    )
+    .join('\n');
+}
+
+// ───────────────────────────── gate explanations ─────────────────────────────
+
+export interface GateExplanation {
+  /** failure explanation when the gate failed; the negated explanation otherwise */
+  message: string;
+  /** the number the bound was compared with, for machine-readable output */
+  worstValue: number;
+  /** the worst slice and its numbers, one line */
+  worst: string;
+  /** failures only: other offenders and flipped examples (the message minus its first two lines) */
+  evidence: string;
+}
+
+const FLIPPED_EXAMPLES = 'examples (original → variant, gold, predicted):\n';
+
+/** Words per metric: the pass message's wording and the failure headline's. */
+const WORDING: Record<GateMetric, { negated: string; worst: string; expected: string; failing: string }> = {
+  drop: {
+    negated: 'expected some slice to drop more than',
+    worst: 'are within it; largest',
+    expected: 'expected accuracy drop ≤',
+    failing: 'slices exceed it',
+  },
+  robustAccuracy: {
+    negated: 'expected some slice below robust accuracy',
+    worst: 'reach it; lowest',
+    expected: 'expected robust accuracy ≥',
+    failing: 'slices fall short',
+  },
+  headTailGap: {
+    negated: 'expected some head–tail gap above',
+    worst: 'are within it; largest',
+    expected: 'expected head–tail gap ≤',
+    failing: 'exceed it',
+  },
+};
+
+function others(offenders: readonly GateCheck[]): string {
+  const rest = offenders.slice(1);
+  if (rest.length === 0) return '';
+  const shown = rest
+    .slice(0, 5)
+    .map((c) => `${describeSlice(c)} (${fmt(c.value)})`)
+    .join('; ');
+  return `also out of bounds: ${shown}${rest.length > 5 ? `; … ${rest.length - 5} more` : ''}\n`;
+}
+
+function bucketDrops(report: Report, result: Result): string {
+  return report.buckets
+    .filter((b) => (result.buckets[b.name]?.n ?? 0) > 0)
+    .map((b) => `${b.name} ${fmt(result.buckets[b.name]!.drop)}`)
+    .join(', ');
+}
+
+function describeCheck(report: Report, check: GateCheck, metric: GateMetric): string {
+  if (metric !== 'headTailGap') return `${describeSlice(check)}: ${describeMetrics(check.metrics, metric)}`;
+  return (
+    `${describeSlice(check)}: head–tail gap ${fmt(check.value)} [${fmt(check.ci[0])}, ${fmt(check.ci[1])}]` +
+    ` (drop by bucket: ${bucketDrops(report, check.result)})`
+  );
+}
+
+function failureEvidence(report: Report, gate: Gate, offenders: readonly GateCheck[]): string {
+  const worst = offenders[0]!;
+  if (gate.metric !== 'headTailGap') {
+    return `${others(offenders)}flipped ${FLIPPED_EXAMPLES}${formatFlips(flippedExamples(report, worst), report)}`;
+  }
+  // A gap is about the tail: show flips of its rarest classes.
+  const tail = tailBucket(report);
+  const slice: SliceWhere = {
+    perturbation: worst.perturbation,
+    pooled: worst.pooled,
+    severity: worst.severity,
+    ...(tail !== undefined ? { bucket: tail } : {}),
+  };
+  return `flipped tail ${FLIPPED_EXAMPLES}${formatFlips(flippedExamples(report, slice), report)}`;
+}
+
+/** Explains a gate's outcome (which must have checked at least one slice). */
+export function explainGate(report: Report, gate: Gate, outcome: GateOutcome): GateExplanation {
+  const ordered = worstFirst(outcome.checks, gate.comparator);
+  const worst = ordered[0];
+  if (!worst) throw nothingToCheck(gate.name, report, gate);
+  const words = WORDING[gate.metric];
+  const head = describeCheck(report, worst, gate.metric);
+  const checked = outcome.checks.length;
+  if (outcome.passed) {
+    return {
+      worstValue: worst.value,
+      worst: head,
+      evidence: '',
+      message: `${words.negated} ${fmt(gate.bound)}, but all ${checked} ${words.worst}: ${head}`,
+    };
+  }
+  const offenders = ordered.filter((c) => !c.passed);
+  const headline = `${words.expected} ${fmt(gate.bound)}, but ${offenders.length} of ${checked} ${words.failing}`;
+  const evidence = failureEvidence(report, gate, offenders);
+  return {
+    worstValue: worst.value,
+    worst: head,
+    evidence,
+    message: `${headline}\nworst: ${head}\n${evidence}`,
+  };
+}
+
+/** The terminal lines of `audit`/`merge` for failed command-line gates. */
+export function gateFailureLines(outcome: GateOutcome): string {
+  return outcome.checks
+    .filter((c) => !c.passed)
+    .map((c) => `GATE FAILED: ${c.name}: ${c.value.toFixed(4)} > ${c.limit}\n`)
+    .join('');
+}
+
+// ───────────────────────────── invariance ─────────────────────────────
+
+export interface InvarianceFlip {
+  original: string;
+  variant: string;
+  perturbation: string;
+  /** prediction on the original */
+  before: string;
+  /** prediction on the variant */
+  after: string;
+  /** probability of `after` on the variant */
+  confidence: number;
+}
+
+export interface InvarianceOutcome {
+  perturbations: string[];
+  severity: Severity;
+  /** input texts */
+  nTexts: number;
+  /** changed variants that were classified */
+  n: number;
+  /** variants the perturbation could not change (no eligible site) — not counted */
+  unchanged: number;
+  flips: InvarianceFlip[];
+  flipRate: number;
+  maxFlipRate: number;
+  pass: boolean;
+}
+
+export function formatInvarianceFlips(flips: readonly InvarianceFlip[], k = 5): string {
+  if (flips.length === 0) return '  (none)';
+  return listEvidence(
+    flips,
+    (f) =>
+      `${quote(f.original)} → ${quote(f.variant)}  ${f.before} → ${f.after} (${fmt(f.confidence)})` +
+      ` [${f.perturbation}]`,
+    k,
+  )
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
+export function invarianceMessage(o: InvarianceOutcome): string {
+  const what = `${o.perturbations.join(', ')} at severity ${o.severity}`;
+  const counts = `${o.flips.length} of ${o.n} changed variants of ${o.nTexts} texts`;
+  if (o.pass) {
+    return `expected predictions to change under ${what}, but the flip rate ${fmt(o.flipRate)} (${counts}) is within ${fmt(o.maxFlipRate)}`;
+  }
+  return (
+    `expected flip rate ≤ ${fmt(o.maxFlipRate)} under ${what}, got ${fmt(o.flipRate)} (${counts} changed prediction)\n` +
+    `flipped (original → variant, before → after):\n${formatInvarianceFlips(o.flips)}`
+  );
+}

@@ -1,0 +1,51 @@
+/**
+ * What every test type gets from the suite runner: the loaded suite, one classifier and one
+ * caching prediction path for all tests, the run's overrides and the resolved data file.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { Classifier, Prediction } from '../types.ts';
+import type { LoadedSuite } from './load.ts';
+import type { TestOutcome } from './outcome.ts';
+import type { Suite } from './schema.ts';
+
+export interface RunSuiteOptions {
+  /** overrides the suite's `model` (spec or instance; an instance is not closed) */
+  model?: string | Classifier;
+  /** overrides the suite's `data` (resolved against the working directory) */
+  data?: string;
+  /** overrides the suite's `train` / `classCounts` (class frequencies for the buckets) */
+  train?: string;
+  classCounts?: string;
+  /** prediction cache; null disables (default `.tailcheck-cache`) */
+  cacheDir?: string | null;
+  /** caps the examples of every audit test (quick runs; thresholds were set on full data) */
+  limit?: number;
+  batchSize?: number;
+  concurrency?: number;
+  dtype?: 'fp32' | 'q8';
+  onTestStart?(name: string, index: number, total: number): void;
+  onTestEnd?(outcome: TestOutcome): void;
+}
+
+export interface SuiteContext {
+  loaded: LoadedSuite;
+  suite: Suite;
+  classifier: Classifier;
+  predict(texts: string[]): Promise<Prediction[]>;
+  options: RunSuiteOptions;
+  dataPath: string | undefined;
+}
+
+/** Paths in a suite resolve against its folder; `bundled`/absent = the bundled model. */
+export function resolveModelSpec(spec: string | undefined, dir: string): string | undefined {
+  if (spec === undefined || spec === 'bundled') return undefined;
+  if (/^(https?:|cmd:)/.test(spec)) return spec;
+  const local = resolve(dir, spec);
+  if (spec.startsWith('.') || isAbsolute(spec) || existsSync(local)) return local;
+  return spec; // a hub id like `org/model`
+}
+
+export function resolvePath(path: string | undefined, dir: string): string | undefined {
+  return path === undefined ? undefined : resolve(dir, path);
+}

@@ -1,0 +1,82 @@
+/**
+ * Inputs of the text-driven test types (invariance, expect, directional): literal texts, filled
+ * templates and data rows capped by maxCases, and the check that a test's label is the model's.
+ */
+import { readExamples } from '../../data/load.ts';
+import { BUNDLED_EVAL_DATA } from '../../paths.ts';
+import type { Prediction } from '../../types.ts';
+import { createRng, rngKey } from '../../util/rng.ts';
+import { editDistance } from '../../util/strings.ts';
+import type { SuiteContext } from '../context.ts';
+import type { YamlPath } from '../load.ts';
+import type { DirectionalTest, ExpectTest, InvarianceTest } from '../schema.ts';
+import { expandTemplates } from '../templates.ts';
+
+export const DEFAULT_MAX_CASES = 100;
+
+type InputTest = InvarianceTest | ExpectTest | DirectionalTest;
+
+/** The test's input texts: literal texts, filled templates and data rows, capped by maxCases. */
+export async function inputTexts(ctx: SuiteContext, test: InputTest, index: number): Promise<string[]> {
+  const seed = test.seed ?? ctx.suite.seed ?? 0;
+  const maxCases = test.maxCases ?? DEFAULT_MAX_CASES;
+  const texts: string[] = [...(test.texts ?? [])];
+  if (test.templates) {
+    const lexicons = { ...ctx.suite.lexicons, ...test.lexicons };
+    // Keyed by content, not name or position: renaming or reordering tests keeps their cases.
+    const key = JSON.stringify(test.templates);
+    texts.push(...expandTemplates(test.templates, lexicons, { maxCases, seed, key }).map((c) => c.text));
+  }
+  if (test.fromData) {
+    const spec = test.fromData === true ? {} : test.fromData;
+    const labels = spec.labels ? new Set(spec.labels) : undefined;
+    const rows: string[] = [];
+    const path = ctx.dataPath ?? BUNDLED_EVAL_DATA;
+    for await (const ex of readExamples(path, {
+      textField: ctx.suite.textField,
+      labelField: ctx.suite.labelField,
+      requireLabel: labels !== undefined,
+    })) {
+      if (labels && !labels.has(ex.label ?? '')) continue;
+      rows.push(ex.text);
+      if (spec.limit !== undefined && rows.length >= spec.limit) break;
+    }
+    if (rows.length === 0) {
+      throw ctx.loaded.problem(['tests', index, 'fromData'], `no rows of ${path} match`);
+    }
+    texts.push(...rows);
+  }
+  const unique = [...new Set(texts)];
+  if (unique.length <= maxCases) return unique;
+  const rng = createRng(rngKey('suite-cases', seed, unique.length));
+  const keep = new Set(rng.sample(unique, maxCases));
+  return unique.filter((t) => keep.has(t));
+}
+
+/** Labels within a few edits of a misspelt one (case-insensitive), nearest first. */
+export function closestLabels(label: string, labels: readonly string[], k = 3): string[] {
+  const limit = Math.max(2, Math.floor(label.length / 4));
+  return labels
+    .map((l) => ({ l, d: editDistance(label.toLowerCase(), l.toLowerCase()) }))
+    .filter(({ d }) => d <= limit)
+    .sort((a, b) => a.d - b.d || a.l.localeCompare(b.l))
+    .slice(0, k)
+    .map(({ l }) => l);
+}
+
+/** The label's score index; an unknown label is a suite problem (exit 2) with a did-you-mean. */
+export function labelIndex(ctx: SuiteContext, label: string, path: YamlPath): number {
+  const i = ctx.classifier.labels.indexOf(label);
+  if (i < 0) {
+    const close = closestLabels(label, ctx.classifier.labels);
+    throw ctx.loaded.problem(
+      path,
+      `unknown label "${label}" for model ${ctx.classifier.id}${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
+    );
+  }
+  return i;
+}
+
+/** The probability of the predicted label. */
+export const topScore = (p: Prediction, labels: readonly string[]): number =>
+  p.scores[labels.indexOf(p.label)] ?? 0;

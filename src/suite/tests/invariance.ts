@@ -1,0 +1,45 @@
+/** Suite `invariance` test: predictions should not change under a perturbation (CheckList's INV). */
+import { fmt, listEvidence, quote } from '../../report/explain.ts';
+import type { Severity } from '../../types.ts';
+import type { SuiteContext } from '../context.ts';
+import { checkInvariance } from '../invariance.ts';
+import type { PartialOutcome } from '../outcome.ts';
+import type { InvarianceTest } from '../schema.ts';
+import { inputTexts } from './inputs.ts';
+
+export async function runInvarianceTest(
+  ctx: SuiteContext,
+  test: InvarianceTest,
+  index: number,
+): Promise<PartialOutcome> {
+  const texts = await inputTexts(ctx, test, index);
+  const o = await checkInvariance(ctx.classifier, texts, test.perturbation, {
+    severity: test.severity as Severity | undefined,
+    variants: test.variants,
+    seed: test.seed ?? ctx.suite.seed,
+    maxFlipRate: test.maxFlipRate,
+    predict: ctx.predict,
+  });
+  const line = `flip rate ${fmt(o.flipRate)} ≤ ${fmt(o.maxFlipRate)}: ${o.flips.length} of ${o.n} changed variants of ${o.nTexts} texts changed prediction under ${o.perturbations.join(', ')} (severity ${o.severity})`;
+  return {
+    status: o.pass ? 'passed' : 'failed',
+    summary: line,
+    gates: [
+      {
+        gate: 'maxFlipRate',
+        scope: o.perturbations.join(', '),
+        bound: o.maxFlipRate,
+        value: o.flipRate,
+        pass: o.pass,
+        line,
+      },
+    ],
+    evidence: o.pass
+      ? []
+      : listEvidence(
+          o.flips,
+          (f) =>
+            `${quote(f.original)} → ${quote(f.variant)}: ${f.before} → ${f.after} (${fmt(f.confidence)})`,
+        ),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * `tailcheck merge` gates the merged report with the same engine and flags as `audit`: a sharded CI
+ * run fails, passes and writes JUnit exactly as the unsharded audit would.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUNDLED_EVAL_DATA, PACKAGE_ROOT } from '../src/paths.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'tailcheck-merge-gates-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const bin = join(PACKAGE_ROOT, 'bin/tailcheck.js');
+
+function cli(args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    cwd: work,
+    env: { ...process.env, CI: '1', NO_COLOR: '1' },
+  });
+}
+
+const gateLines = (out: string): string[] => out.split('\n').filter((l) => l.startsWith('GATE FAILED'));
+
+const data = join(work, 'data.jsonl');
+writeFileSync(
+  data,
+  `${readFileSync(BUNDLED_EVAL_DATA, 'utf8').split('\n').filter(Boolean).slice(0, 40).join('\n')}\n`,
+);
+
+describe('merge --max-drop / --max-tail-drop / --junit', () => {
+  it('gates the merged report exactly as audit gates the unsharded run', () => {
+    const common = [
+      'audit',
+      '--data',
+      data,
+      '--perturb',
+      'typo.keyboard,typo.split',
+      '--cache-dir',
+      join(work, 'cache'),
+    ];
+    const gates = ['--max-drop', '0.02', '--max-tail-drop', '0.05'];
+    const full = cli([...common, ...gates, '--junit', join(work, 'full.xml')]);
+    expect(full.status, full.stderr).toBe(1);
+    const shards = [0, 1].map((i) => {
+      const out = join(work, `s${i}.json`);
+      const r = cli([...common, '--shard', `${i}/2`, '--json', out, '--quiet']);
+      expect(r.status, r.stderr).toBe(0);
+      return out;
+    });
+
+    const merged = cli(['merge', ...shards, ...gates, '--junit', join(work, 'merged.xml')]);
+    expect(merged.status, merged.stderr).toBe(1);
+    expect(gateLines(merged.stdout).length).toBeGreaterThan(0);
+    expect(gateLines(merged.stdout)).toEqual(gateLines(full.stdout));
+    expect(readFileSync(join(work, 'merged.xml'), 'utf8')).toBe(readFileSync(join(work, 'full.xml'), 'utf8'));
+
+    const lenient = cli(['merge', ...shards, '--max-drop', '1', '--max-tail-drop', '1', '--quiet']);
+    expect(lenient.status, lenient.stderr).toBe(0);
+
+    const bad = cli(['merge', ...shards, '--max-drop', 'lots']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--max-drop must be a number');
+  }, 180_000); // five CLI runs, three of them load the model
+});
