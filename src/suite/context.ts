@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import type { ModelSession } from '../classify/session.ts';
 import type { Classifier, Prediction } from '../types.ts';
 import type { LoadedSuite } from './load.ts';
 import type { TestOutcome } from './outcome.ts';
@@ -17,7 +18,7 @@ export interface RunSuiteOptions {
   /** overrides the suite's `train` / `classCounts` (class frequencies for the buckets) */
   train?: string;
   classCounts?: string;
-  /** prediction cache; null disables (default `.tailcheck-cache`) */
+  /** prediction cache; null disables (default DEFAULT_CACHE_DIR, `.tailcheck-cache`) */
   cacheDir?: string | null;
   /** caps the examples of every audit test (quick runs; thresholds were set on full data) */
   limit?: number;
@@ -31,6 +32,8 @@ export interface RunSuiteOptions {
 export interface SuiteContext {
   loaded: LoadedSuite;
   suite: Suite;
+  /** the run's one model session: audit tests audit through it */
+  session: ModelSession;
   classifier: Classifier;
   predict(texts: string[]): Promise<Prediction[]>;
   options: RunSuiteOptions;

@@ -3,6 +3,7 @@
  * each text, classify originals and variants, count prediction changes. Variants the
  * perturbation could not change are left out (they would count as free passes).
  */
+import { DEFAULT_BATCH_SIZE } from '../defaults.ts';
 import { perturbExamples } from '../perturb/engine.ts';
 import { loadRegistry } from '../perturb/registry.ts';
 import type { InvarianceFlip, InvarianceOutcome } from '../report/explain.ts';
@@ -25,7 +26,7 @@ export interface InvarianceOptions {
 export async function classifyInBatches(
   classifier: Classifier,
   texts: readonly string[],
-  size = 32,
+  size = DEFAULT_BATCH_SIZE,
 ): Promise<Prediction[]> {
   const out: Prediction[] = [];
   for (let i = 0; i < texts.length; i += size)

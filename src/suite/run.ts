@@ -1,11 +1,10 @@
 /**
- * Runs a loaded suite: one classifier and one caching prediction runner for all tests, each
+ * Runs a loaded suite: one model session (classifier + caching prediction runner) for all tests, each
  * test run by its type's module (./tests/), its outcome adjusted by `knownFailure`. Problems in
  * the suite itself (unknown label, bucket or class) are SuiteErrors → exit 2, not failed tests.
  */
 import { resolve } from 'node:path';
-import { loadClassifier } from '../classify/load.ts';
-import { createPredictionRunner } from '../classify/runner.ts';
+import { openModelSession } from '../classify/session.ts';
 import { type RunSuiteOptions, resolveModelSpec, resolvePath, type SuiteContext } from './context.ts';
 import { defaultTestName, type LoadedSuite } from './load.ts';
 import type { PartialOutcome, SuiteOutcome, TestOutcome } from './outcome.ts';
@@ -14,24 +13,26 @@ import { runTest } from './tests/index.ts';
 export async function runSuite(loaded: LoadedSuite, options: RunSuiteOptions = {}): Promise<SuiteOutcome> {
   const started = Date.now();
   const { suite } = loaded;
-  const ownsClassifier = typeof options.model !== 'object';
-  const classifier =
+  // One session for every test: audit tests classify through its runner too, so one cache file,
+  // one in-memory memo, and class counts beside the model found in one place.
+  const session = await openModelSession(
     typeof options.model === 'object'
       ? options.model
-      : await loadClassifier(
-          options.model !== undefined
-            ? resolveModelSpec(options.model, process.cwd())
-            : resolveModelSpec(suite.model, loaded.dir),
-          { dtype: options.dtype, batchSize: options.batchSize, concurrency: options.concurrency },
-        );
-  const runner = createPredictionRunner(classifier, {
-    cacheDir: options.cacheDir === undefined ? '.tailcheck-cache' : options.cacheDir,
-    batchSize: options.batchSize,
-    concurrency: options.concurrency,
-  });
+      : options.model !== undefined
+        ? resolveModelSpec(options.model, process.cwd())
+        : resolveModelSpec(suite.model, loaded.dir),
+    {
+      cacheDir: options.cacheDir,
+      dtype: options.dtype,
+      batchSize: options.batchSize,
+      concurrency: options.concurrency,
+    },
+  );
+  const { classifier, runner } = session;
   const ctx: SuiteContext = {
     loaded,
     suite,
+    session,
     classifier,
     predict: (texts) => runner.predict(texts),
     options,
@@ -62,8 +63,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunSuiteOptions = {
       options.onTestEnd?.(full);
     }
   } finally {
-    await runner.close();
-    if (ownsClassifier) await classifier.close?.();
+    await session.close();
   }
   return {
     name: suite.name,

@@ -4,7 +4,6 @@
  * matchers. An audit test without thresholds, or a threshold naming an unknown bucket, class or
  * perturbation, is a suite problem (exit 2), not a failed test.
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type AuditOptions, audit } from '../../audit.ts';
 import {
@@ -16,10 +15,9 @@ import {
   minRobustAccuracyGate,
 } from '../../measure/gates.ts';
 import { type SliceFilter, tailBucket } from '../../measure/slices.ts';
-import { BUNDLED_MODEL_DIR } from '../../paths.ts';
 import { explainGate, fmt } from '../../report/explain.ts';
 import type { Report } from '../../types.ts';
-import { resolveModelSpec, resolvePath, type SuiteContext } from '../context.ts';
+import { resolvePath, type SuiteContext } from '../context.ts';
 import type { YamlPath } from '../load.ts';
 import type { GateResult, PartialOutcome } from '../outcome.ts';
 import type { AuditTest, Gate as ThresholdGate, Thresholds } from '../schema.ts';
@@ -34,7 +32,9 @@ export async function runAuditTest(
     ctx.options.data !== undefined ? ctx.dataPath : (resolvePath(test.data, loaded.dir) ?? ctx.dataPath);
   const limits = [test.limit, suite.limit, ctx.options.limit].filter((x): x is number => x !== undefined);
   const auditOptions: AuditOptions = {
-    model: ctx.classifier,
+    // The suite's session: same runner and cache as the other tests; class counts beside the model
+    // come from it when neither the command line nor the suite gives train / classCounts.
+    session: ctx.session,
     data,
     textField: suite.textField,
     labelField: suite.labelField,
@@ -44,16 +44,8 @@ export async function runAuditTest(
     severity: (test.severities ?? suite.severities) as AuditOptions['severity'],
     variants: test.variants ?? suite.variants,
     seed: test.seed ?? suite.seed,
-    cacheDir: ctx.options.cacheDir === undefined ? '.tailcheck-cache' : ctx.options.cacheDir,
-    batchSize: ctx.options.batchSize,
-    concurrency: ctx.options.concurrency,
     limit: limits.length ? Math.min(...limits) : undefined,
   };
-  // Train counts from the model folder are found by audit only from a spec, not an instance.
-  if (auditOptions.train === undefined && auditOptions.classCounts === undefined) {
-    const counts = modelLabelCounts(ctx);
-    if (counts) auditOptions.classCounts = counts;
-  }
   const report = await audit(auditOptions);
   const thresholds = mergeThresholds(suite.thresholds, test.thresholds);
   const at: YamlPath = test.thresholds ? ['tests', index, 'thresholds'] : ['thresholds'];
@@ -82,18 +74,6 @@ function frequencyOptions(ctx: SuiteContext): Pick<AuditOptions, 'train' | 'clas
     train: resolvePath(suite.train, loaded.dir),
     classCounts: resolvePath(suite.classCounts, loaded.dir),
   };
-}
-
-function modelLabelCounts(ctx: SuiteContext): string | undefined {
-  const spec =
-    ctx.options.model !== undefined
-      ? typeof ctx.options.model === 'string'
-        ? resolveModelSpec(ctx.options.model, process.cwd())
-        : undefined
-      : resolveModelSpec(ctx.suite.model, ctx.loaded.dir);
-  const dir = spec ?? (typeof ctx.options.model === 'object' ? undefined : BUNDLED_MODEL_DIR);
-  if (dir && existsSync(resolve(dir, 'label_counts.json'))) return resolve(dir, 'label_counts.json');
-  return undefined;
 }
 
 /** A test's thresholds over the suite's: per-perturbation/bucket/class entries merge key by key. */
