@@ -144,7 +144,12 @@ export async function runSuite(loaded: LoadedSuite, options: RunSuiteOptions = {
           options.model !== undefined
             ? resolveModelSpec(options.model, process.cwd())
             : resolveModelSpec(suite.model, loaded.dir),
-          { dtype: options.dtype, batchSize: options.batchSize, concurrency: options.concurrency },
+          {
+            ...suite.modelOptions,
+            dtype: options.dtype ?? suite.modelOptions?.dtype,
+            batchSize: options.batchSize,
+            concurrency: options.concurrency,
+          },
         );
   const runner = createPredictionRunner(classifier, {
     cacheDir: options.cacheDir === undefined ? '.tailcheck-cache' : options.cacheDir,

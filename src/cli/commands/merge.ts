@@ -1,23 +1,11 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { InputError } from '../../errors.ts';
 import { mergeReports } from '../../merge.ts';
-import { renderHtml } from '../../report/html.ts';
-import { renderJson } from '../../report/json.ts';
-import { renderMarkdown } from '../../report/markdown.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import type { Report } from '../../types.ts';
-
-type MergeArgs = ArgumentsCamelCase<{
-  reports: string[];
-  json?: string;
-  md?: string;
-  html?: string;
-  allowPartial: boolean;
-  examplesOut?: string;
-  quiet: boolean;
-}>;
+import { defineCommand } from '../define-command.ts';
+import { reportOutputOptions, reportToStdout, writeReports } from '../report-output.ts';
 
 export function readReportFile(path: string): Report {
   if (!existsSync(path)) throw new InputError('file not found', { file: path });
@@ -35,20 +23,19 @@ export function readReportFile(path: string): Report {
   return report;
 }
 
-const command: CommandModule<object, MergeArgs> = {
+export default defineCommand({
   command: 'merge <reports..>',
   describe: 'Combine shard reports (audit --shard i/n) into the report of the unsharded run',
-  builder: (yargs: Argv) =>
+  builder: (yargs) =>
     yargs
-      .positional('reports', { type: 'string', array: true, describe: 'JSON reports of the shards' })
+      .positional('reports', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'JSON reports of the shards',
+      })
       .options({
-        json: {
-          type: 'string',
-          nargs: 1,
-          describe: 'Write the merged JSON report to a file, or - for stdout',
-        },
-        md: { type: 'string', describe: 'Write a Markdown report' },
-        html: { type: 'string', describe: 'Write a self-contained HTML report' },
+        ...reportOutputOptions({ merged: true, gates: false }),
         'examples-out': {
           type: 'string',
           describe:
@@ -64,23 +51,18 @@ const command: CommandModule<object, MergeArgs> = {
       .example(
         '$0 merge shard-*.json --json all.json --html all.html',
         'after a CI matrix of `audit --shard i/n`',
-      ) as unknown as Argv<MergeArgs>,
+      ),
   handler: async (argv) => {
     const merged = await mergeReports(argv.reports.map(readReportFile), {
       allowPartial: argv.allowPartial,
       examplesOut: argv.examplesOut,
     });
-    if (argv.json === '-') process.stdout.write(renderJson(merged));
-    else if (argv.json) writeFileSync(argv.json, renderJson(merged));
-    if (argv.md) writeFileSync(argv.md, renderMarkdown(merged));
-    if (argv.html) writeFileSync(argv.html, renderHtml(merged));
+    writeReports(merged, argv, {});
     if (!argv.quiet) {
-      const out = argv.json === '-' ? process.stderr : process.stdout;
+      const out = reportToStdout(argv) ? process.stderr : process.stdout;
       out.write(
         renderTerminal(merged, { color: Boolean(out.isTTY) && !process.env.NO_COLOR, width: out.columns }),
       );
     }
   },
-};
-
-export default command;
+});
