@@ -9,10 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCommandClassifier } from '../src/classify/command.ts';
-import { createHttpClassifier } from '../src/classify/http.ts';
+import { createCommandClassifier } from '../src/classify/backends/command.ts';
+import { createHttpClassifier } from '../src/classify/backends/http.ts';
+import {
+  createTransformersClassifier,
+  type TransformersDtype,
+} from '../src/classify/backends/transformers.ts';
 import { createPredictionRunner } from '../src/classify/runner.ts';
-import { createTransformersClassifier, type TransformersDtype } from '../src/classify/transformers.ts';
 import { readExamples } from '../src/data/load.ts';
 import { BUNDLED_EVAL_DATA, BUNDLED_MODEL_DIR } from '../src/paths.ts';
 import { LABELS, scores } from '../test/fixtures/backends/_model.mjs';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCommandClassifier, parseCommand } from '../src/classify/command.ts';
+import { createCommandClassifier, parseCommand } from '../src/classify/backends/command.ts';
 import { loadClassifier } from '../src/classify/load.ts';
 import { ModelError, UsageError } from '../src/errors.ts';
 import type { Classifier } from '../src/types.ts';

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpClassifier, parseRetryAfter } from '../src/classify/http.ts';
+import { createHttpClassifier } from '../src/classify/backends/http.ts';
+import { parseRetryAfter } from '../src/classify/http-client.ts';
 import { loadClassifier } from '../src/classify/load.ts';
 import { ModelError } from '../src/errors.ts';
 import { LABELS, predict, scores } from './fixtures/backends/_model.mjs';

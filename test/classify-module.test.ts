@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadClassifier, resolveLabels } from '../src/classify/load.ts';
-import { createModuleClassifier } from '../src/classify/module.ts';
+import { resolveLabels } from '../src/classify/backends/common.ts';
+import { createModuleClassifier } from '../src/classify/backends/module.ts';
+import { loadClassifier } from '../src/classify/load.ts';
 import { InputError, ModelError } from '../src/errors.ts';
 import { LABELS, predict } from './fixtures/backends/_model.mjs';
 

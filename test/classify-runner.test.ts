@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModuleClassifier } from '../src/classify/module.ts';
+import { createModuleClassifier } from '../src/classify/backends/module.ts';
 import { createPredictionRunner } from '../src/classify/runner.ts';
 import { ModelError } from '../src/errors.ts';
 import type { Classifier, Prediction } from '../src/types.ts';

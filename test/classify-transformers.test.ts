@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTransformersClassifier } from '../src/classify/backends/transformers.ts';
 import { loadClassifier } from '../src/classify/load.ts';
 import { createPredictionRunner } from '../src/classify/runner.ts';
-import { createTransformersClassifier } from '../src/classify/transformers.ts';
 import { BUNDLED_MODEL_DIR } from '../src/paths.ts';
 import type { Classifier } from '../src/types.ts';
 

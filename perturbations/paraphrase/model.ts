@@ -17,16 +17,19 @@
  *     timeoutMs?: number       per attempt, default 30 000
  *     retries?: number         extra attempts after the first, default 3
  *     retryDelayMs?: number    first backoff, doubled per attempt, default 500
- *     maxRetryAfterMs?: number longest Retry-After honoured (longer ones are capped), default 60 000
+ *     maxRetryAfterMs?: number longest wait between attempts: a longer Retry-After (or backoff) is
+ *                              capped, default 60 000
  *     cacheDir?: string        default ".tailcheck-cache/paraphrase" (relative to the working directory)
  *     onRetry?: (event) => void   called before each retry wait (logging)
  *   }
  *
  * Determinism: the request carries a `seed` drawn from ctx.rng, which the engine seeds from (run
  * seed, perturbation, severity, variant index, text) — so the seed stands for the variant — and
- * every answer is appended to a JSON-lines cache keyed by a hash of (backend, model, system,
- * rendered prompt, temperature, seed, severity, text). Re-runs read the cache and are
- * byte-identical without calling the model.
+ * every answer is appended to a JSON-lines cache (src/classify/answer-cache.ts) keyed by a hash of
+ * (backend, model, system, rendered prompt, temperature, seed, severity, text). Re-runs read the
+ * cache and are byte-identical without calling the model. Requests go through the HTTP retry loop
+ * the http classification backend uses (src/classify/http-client.ts), without its jitter, so the
+ * waits are exactly retryDelayMs × 2^n.
  *
  * Protected spans (numbers, amounts, negations …) must come back verbatim and in order; the
  * rewrite is then proposed as edits between them (the whole text as one edit when nothing is
@@ -39,20 +42,20 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseRetryAfter } from '../../src/classify/http.ts';
-import { sleep } from '../../src/classify/limit.ts';
+import { AnswerCache } from '../../src/classify/answer-cache.ts';
+import {
+  type HttpFailure,
+  type RetryEvent,
+  requestWithRetries,
+  snippet,
+} from '../../src/classify/http-client.ts';
 import { ModelError, UsageError } from '../../src/errors.ts';
 import { editable } from '../../src/perturb/paraphrase.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition, Severity } from '../../src/types.ts';
 
-export interface RetryEvent {
-  attempt: number;
-  reason: string;
-  delayMs: number;
-}
+export type { RetryEvent };
 
 const OptionsSchema = z.strictObject({
   url: z.string().min(1).optional(),
@@ -216,69 +219,12 @@ export function cleanOutput(output: string, original: string): string {
 
 // ───────────────────────────── cache ─────────────────────────────
 
-interface CacheLine {
-  key: string;
-  backend: string;
-  model: string;
-  severity: number;
-  seed: number;
-  text: string;
-  output: string;
-}
+const caches = new Map<string, AnswerCache>();
 
-class JsonlCache {
-  private entries: Promise<Map<string, string>> | null = null;
-  private writes: Promise<void> = Promise.resolve();
-
-  constructor(readonly file: string) {}
-
-  private load(): Promise<Map<string, string>> {
-    this.entries ??= readFile(this.file, 'utf8').then(
-      (body) => {
-        const map = new Map<string, string>();
-        for (const line of body.split('\n')) {
-          if (line.trim() === '') continue;
-          try {
-            const entry = JSON.parse(line) as Partial<CacheLine>;
-            if (typeof entry.key === 'string' && typeof entry.output === 'string')
-              map.set(entry.key, entry.output);
-          } catch {
-            // a line cut short by an interrupted run: the answer is asked for again
-          }
-        }
-        return map;
-      },
-      (err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') return new Map<string, string>();
-        throw new ModelError(`paraphrase.model: cannot read the cache ${this.file}: ${err.message}`);
-      },
-    );
-    return this.entries;
-  }
-
-  async get(key: string): Promise<string | undefined> {
-    return (await this.load()).get(key);
-  }
-
-  /** Appended on arrival, one line per answer, so an interrupted run keeps what it paid for. */
-  async put(line: CacheLine): Promise<void> {
-    (await this.load()).set(line.key, line.output);
-    const write = this.writes.then(async () => {
-      await mkdir(dirname(this.file), { recursive: true });
-      await appendFile(this.file, `${JSON.stringify(line)}\n`, 'utf8');
-    });
-    this.writes = write.catch(() => undefined);
-    await write;
-  }
-}
-
-const caches = new Map<string, JsonlCache>();
-const inFlight = new Map<string, Promise<string>>();
-
-function cacheFor(file: string): JsonlCache {
+function cacheFor(file: string): AnswerCache {
   let cache = caches.get(file);
   if (!cache) {
-    cache = new JsonlCache(file);
+    cache = new AnswerCache(file, 'paraphrase.model');
     caches.set(file, cache);
   }
   return cache;
@@ -290,11 +236,6 @@ export function clearMemoryCache(): void {
 }
 
 // ───────────────────────────── backends ─────────────────────────────
-
-function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 197)}…` : flat;
-}
 
 /** choices[0].message.content of a chat-completions answer, or a ModelError saying what is wrong. */
 export function contentOf(raw: string, url: string): string {
@@ -317,13 +258,7 @@ export function contentOf(raw: string, url: string): string {
   return content;
 }
 
-interface Failure {
-  reason: string;
-  retryable: boolean;
-  retryAfterMs?: number;
-}
-
-async function askEndpoint(config: Config, prompt: string, seed: number): Promise<string> {
+function askEndpoint(config: Config, prompt: string, seed: number): Promise<string> {
   const body = JSON.stringify({
     model: config.model,
     messages: [
@@ -336,47 +271,35 @@ async function askEndpoint(config: Config, prompt: string, seed: number): Promis
   });
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (config.apiKey !== undefined) headers.authorization = `Bearer ${config.apiKey}`;
-  for (let attempt = 1; ; attempt++) {
-    let failure: Failure;
-    try {
-      const res = await fetch(config.url, {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.timeout(config.timeoutMs),
-      });
-      const raw = await res.text();
-      if (res.ok) return contentOf(raw, config.url);
-      failure = {
-        reason: `HTTP ${res.status}${raw.trim() ? `: ${snippet(raw)}` : ''}`,
-        retryable: res.status === 408 || res.status === 429 || res.status >= 500,
-        retryAfterMs:
-          res.status === 429 || res.status === 503
-            ? parseRetryAfter(res.headers.get('retry-after'))
-            : undefined,
-      };
-    } catch (err) {
-      if (err instanceof ModelError) throw err;
-      const e = err as Error;
-      failure =
-        e.name === 'TimeoutError' || e.name === 'AbortError'
-          ? { reason: `timed out after ${config.timeoutMs} ms`, retryable: true }
-          : {
-              reason: `network error: ${(e.cause as Error | undefined)?.message ?? e.message}`,
-              retryable: true,
-            };
-    }
-    if (!failure.retryable || attempt > config.retries) {
-      const tries = attempt === 1 ? '' : ` (${attempt} attempts)`;
-      throw new ModelError(`paraphrase.model: POST ${config.url} failed${tries}: ${failure.reason}`);
-    }
-    const delayMs =
-      failure.retryAfterMs !== undefined
-        ? Math.min(failure.retryAfterMs, config.maxRetryAfterMs)
-        : config.retryDelayMs * 2 ** (attempt - 1);
-    config.onRetry?.({ attempt, reason: failure.reason, delayMs });
-    await sleep(delayMs);
-  }
+  return requestWithRetries(
+    config.url,
+    { method: 'POST', headers, body },
+    {
+      timeoutMs: config.timeoutMs,
+      retries: config.retries,
+      backoffMs: config.retryDelayMs,
+      maxWaitMs: config.maxRetryAfterMs,
+      // an answer that is not a chat completion is not worth asking again: contentOf throws
+      read: (raw) => ({ value: contentOf(raw, config.url) }),
+      describe(failure: HttpFailure) {
+        switch (failure.kind) {
+          case 'status':
+            return `HTTP ${failure.status}${failure.body.trim() ? `: ${snippet(failure.body)}` : ''}`;
+          case 'timeout':
+            return `timed out after ${config.timeoutMs} ms`;
+          case 'network':
+            return `network error: ${(failure.error.cause as Error | undefined)?.message ?? failure.error.message}`;
+          case 'answer':
+            return failure.message;
+        }
+      },
+      giveUp(reason, _failure, attempts) {
+        const tries = attempts === 1 ? '' : ` (${attempts} attempts)`;
+        return new ModelError(`paraphrase.model: POST ${config.url} failed${tries}: ${reason}`);
+      },
+      onRetry: config.onRetry,
+    },
+  );
 }
 
 type Generate = (text: string, options: Record<string, unknown>) => Promise<{ generated_text: string }[]>;
@@ -472,35 +395,13 @@ async function paraphrase(text: string, ctx: PerturbationContext, config: Config
       ]),
     )
     .digest('hex');
-  const cache = cacheFor(config.cacheFile);
-  const cached = await cache.get(key);
-  if (cached !== undefined) return cached;
-  let pending = inFlight.get(key);
-  if (!pending) {
-    pending = (async () => {
-      const output =
-        config.backend === 'openai'
-          ? await askEndpoint(config, prompt, seed)
-          : await generateLocally(config, prompt);
-      const line = {
-        key,
-        backend: config.backend,
-        model: config.model,
-        severity: ctx.severity,
-        seed,
-        text,
-        output,
-      };
-      await cache.put(line);
-      return output;
-    })();
-    inFlight.set(key, pending);
-    pending.then(
-      () => inFlight.delete(key),
-      () => inFlight.delete(key),
-    );
-  }
-  return pending;
+  return cacheFor(config.cacheFile).answer(key, async () => {
+    const output =
+      config.backend === 'openai'
+        ? await askEndpoint(config, prompt, seed)
+        : await generateLocally(config, prompt);
+    return { key, backend: config.backend, model: config.model, severity: ctx.severity, seed, text, output };
+  });
 }
 
 const model: PerturbationDefinition = {

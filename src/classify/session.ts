@@ -31,9 +31,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLED_MODEL_DIR } from '../paths.ts';
 import type { Classifier } from '../types.ts';
+import type { TransformersDtype } from './backends/transformers.ts';
 import { type ClassifierOptions, loadClassifier } from './load.ts';
 import { createPredictionRunner, type PredictionRunner } from './runner.ts';
-import type { TransformersDtype } from './transformers.ts';
 
 /** A `--model` spec (see classify/load.ts), a Classifier instance, or undefined for the bundled model. */
 export type ModelSpec = string | Classifier | undefined;

@@ -1,3 +1,5 @@
+import type { BackendOption, OptionFlag } from '../classify/backend.ts';
+import { type AnyBackendOption, BACKEND_OPTIONS, type ClassifierOptions } from '../classify/load.ts';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_CACHE_DIR,
@@ -35,13 +37,45 @@ export const perturbationCliOptions = {
   },
 } as const;
 
+type FlagGroup = OptionFlag['group'];
+
+/** The yargs options of the backends' flags in one group, typed from their declarations. */
+export type BackendCliOptions<G extends FlagGroup> = {
+  [O in AnyBackendOption as O extends { cli: { flag: infer F extends string; group: G } }
+    ? F
+    : never]: O extends {
+    cli: infer C;
+    describe: infer D;
+  }
+    ? Omit<C, 'flag' | 'group' | 'integer' | 'fromCli'> & { describe: D }
+    : never;
+};
+
+const flagsIn = (group: FlagGroup) =>
+  (BACKEND_OPTIONS as readonly BackendOption[]).filter(
+    (o): o is BackendOption & { cli: OptionFlag } => o.cli?.group === group,
+  );
+
+/**
+ * The flags the backends declare (src/classify/backends/): 'model' — the model's own options (labels,
+ * HTTP mapping, timeouts …), 'run' — the ones every model-running command offers (dtype).
+ */
+export function backendCliOptions<G extends FlagGroup>(group: G): BackendCliOptions<G> {
+  const options: Record<string, object> = {};
+  for (const { cli, describe } of flagsIn(group)) {
+    const { flag, group: _group, integer: _integer, fromCli: _fromCli, ...yargsOptions } = cli;
+    options[flag] = { ...yargsOptions, describe };
+  }
+  return options as BackendCliOptions<G>;
+}
+
 /** How predictions are made and cached: shared by every command that runs a model (audit, suite). */
 export const modelRunCliOptions = {
   'cache-dir': { type: 'string', default: DEFAULT_CACHE_DIR, describe: 'Prediction cache folder' },
   cache: { type: 'boolean', default: true, describe: 'Use the prediction cache (--no-cache to disable)' },
   'batch-size': { type: 'number', default: DEFAULT_BATCH_SIZE, describe: 'Texts per model call' },
   concurrency: { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Model calls in flight at once' },
-  dtype: { choices: ['fp32', 'q8'], describe: 'Weights for transformers.js models (default fp32)' },
+  ...backendCliOptions('run'),
 } as const;
 
 /**
@@ -49,7 +83,6 @@ export const modelRunCliOptions = {
  * sharded CI can gate the merged report exactly as it would gate an unsharded audit.
  */
 export const gateCliOptions = {
-  junit: { type: 'string', describe: 'Write the gate checks as JUnit XML' },
   'max-drop': { type: 'number', describe: 'Exit 1 when any overall drop exceeds this (e.g. 0.05)' },
   'max-tail-drop': { type: 'number', describe: 'Exit 1 when any tail-bucket drop exceeds this' },
 } as const;
@@ -70,6 +103,35 @@ export function positiveInt(name: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
     throw new UsageError(`--${name} must be a positive integer; got ${value}`);
   }
+}
+
+/** A flag that must be an integer ≥ 0 when given. */
+export function nonNegativeInt(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
+    throw new UsageError(`--${name} must be a non-negative integer; got ${value}`);
+  }
+}
+
+/** Checks the integer flags of a group, in declaration order. */
+export function checkBackendFlags(argv: Readonly<Record<string, unknown>>, group: FlagGroup): void {
+  for (const { cli } of flagsIn(group)) {
+    const value = argv[cli.flag] as number | undefined;
+    if (cli.integer === 'positive') positiveInt(cli.flag, value);
+    else if (cli.integer === 'non-negative') nonNegativeInt(cli.flag, value);
+  }
+}
+
+/** The backends' flags of a group → ClassifierOptions (each flag converted as its option declares). */
+export function backendOptionsFromCli(
+  argv: Readonly<Record<string, unknown>>,
+  group: FlagGroup,
+): ClassifierOptions {
+  const options: Record<string, unknown> = {};
+  for (const { key, cli } of flagsIn(group)) {
+    const value = argv[cli.flag];
+    options[key] = cli.fromCli ? (cli.fromCli as (v: unknown) => unknown)(value) : value;
+  }
+  return options as ClassifierOptions;
 }
 
 /** `--shard i/n` → { index, count } with 0 ≤ i < n. */

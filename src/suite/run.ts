@@ -23,9 +23,14 @@ export async function runSuite(loaded: LoadedSuite, options: RunSuiteOptions = {
         : resolveModelSpec(suite.model, loaded.dir),
     {
       cacheDir: options.cacheDir,
-      dtype: options.dtype,
       batchSize: options.batchSize,
       concurrency: options.concurrency,
+      classifierOptions: {
+        ...suite.modelOptions,
+        dtype: options.dtype ?? suite.modelOptions?.dtype,
+        batchSize: options.batchSize,
+        concurrency: options.concurrency,
+      },
     },
   );
   const { classifier, runner } = session;

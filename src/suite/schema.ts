@@ -4,6 +4,7 @@
  * tests, plus `audit` for the perturbation robustness gates.
  */
 import { z } from 'zod';
+import { modelOptionsSchema } from '../classify/load.ts';
 
 const rate = z.number().min(0).max(1);
 const severity = z.literal([1, 2, 3]);
@@ -115,6 +116,11 @@ export const suiteSchema = z.strictObject({
   description: z.string().optional(),
   /** model spec; `bundled` or absent = the bundled BANKING77-LT model */
   model: nonEmpty.optional(),
+  /**
+   * the model backend's options (labels, httpMap, httpHeaders, timeoutMs, retries, modelVersion,
+   * threads, dtype), as the backends declare them; files they name are read from the working directory
+   */
+  modelOptions: modelOptionsSchema.optional(),
   /** evaluation data file (JSONL/CSV/TSV); absent = the bundled bank queries */
   data: nonEmpty.optional(),
   textField: nonEmpty.optional(),

@@ -1,15 +1,14 @@
-import { writeFileSync } from 'node:fs';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { ArgumentsCamelCase, InferredOptionTypes } from 'yargs';
 import { type AuditOptions, audit } from '../../audit.ts';
 import { EXIT_GATE_FAILED, UsageError } from '../../errors.ts';
 import { evaluateGates } from '../../measure/gates.ts';
 import { gateFailureLines } from '../../report/explain.ts';
-import { renderHtml } from '../../report/html.ts';
-import { renderJson } from '../../report/json.ts';
-import { renderJunit } from '../../report/junit.ts';
-import { renderMarkdown } from '../../report/markdown.ts';
 import { renderTerminal } from '../../report/terminal.ts';
+import { defineCommand } from '../define-command.ts';
 import {
+  backendCliOptions,
+  backendOptionsFromCli,
+  checkBackendFlags,
   gateCliOptions,
   modelRunCliOptions,
   parseGateLimits,
@@ -20,6 +19,7 @@ import {
   positiveInt,
 } from '../parse.ts';
 import { createProgress } from '../progress.ts';
+import { reportOutputOptions, reportToStdout, writeReports } from '../report-output.ts';
 
 /**
  * One table of options: yargs reads it for parsing and --help, and `toAuditOptions`
@@ -35,26 +35,7 @@ export const auditCliOptions = {
     type: 'string',
     describe: 'Labelled evaluation set (.jsonl, .csv, .tsv). Default: the bundled banking queries',
   },
-  labels: {
-    type: 'string',
-    describe: 'The model\'s labels in score order (http/cmd/module backends): "a,b,c", or a .json/.txt file',
-  },
-  'http-map': {
-    type: 'string',
-    describe:
-      'HTTP backend field mapping, JSON or a file: {"requestField":"inputs","responseField":"predictions","labelKey":"label","scoreKey":"score"}',
-  },
-  header: { type: 'string', array: true, describe: 'HTTP backend request header "Name: value" (repeatable)' },
-  timeout: {
-    type: 'number',
-    describe: 'Per-request timeout in ms for http/cmd backends (default 30000 / 60000)',
-  },
-  retries: { type: 'number', describe: 'HTTP retries after the first attempt (default 4)' },
-  'model-version': {
-    type: 'string',
-    describe: 'A version string folded into the model fingerprint (cache key)',
-  },
-  threads: { type: 'number', describe: 'ONNX Runtime intra-op threads for transformers.js models' },
+  ...backendCliOptions('model'),
   'text-field': { type: 'string', default: 'text', describe: 'Field holding the text' },
   'label-field': { type: 'string', default: 'label', describe: 'Field holding the gold label' },
   'label-map': { type: 'string', describe: 'JSON file mapping dataset labels to model labels' },
@@ -91,54 +72,12 @@ export const auditCliOptions = {
     type: 'string',
     describe: 'Model name (endpoint) or transformers.js id for paraphrase.model',
   },
-  json: { type: 'string', nargs: 1, describe: 'Write the JSON report to a file, or - for stdout' },
-  md: { type: 'string', describe: 'Write a Markdown report' },
-  html: { type: 'string', describe: 'Write a self-contained HTML report' },
+  ...reportOutputOptions({ merged: false, gates: true }),
   ...gateCliOptions,
   quiet: { type: 'boolean', default: false, describe: 'No terminal summary and no progress bar' },
 } as const;
 
-type AuditArgs = ArgumentsCamelCase<{
-  model?: string;
-  labels?: string;
-  httpMap?: string;
-  header?: string[];
-  timeout?: number;
-  retries?: number;
-  modelVersion?: string;
-  threads?: number;
-  data?: string;
-  textField: string;
-  labelField: string;
-  labelMap?: string;
-  perturb: string;
-  severity: string;
-  variants: number;
-  seed: number;
-  buckets: string;
-  train?: string;
-  classCounts?: string;
-  logitAdjust?: string;
-  resamples: number;
-  cacheDir: string;
-  cache: boolean;
-  batchSize: number;
-  concurrency: number;
-  dtype?: 'fp32' | 'q8';
-  limit?: number;
-  protect?: string[];
-  shard?: string;
-  examplesOut?: string;
-  paraphraseUrl?: string;
-  paraphraseModel?: string;
-  json?: string;
-  md?: string;
-  html?: string;
-  junit?: string;
-  maxDrop?: number;
-  maxTailDrop?: number;
-  quiet: boolean;
-}>;
+export type AuditArgs = ArgumentsCamelCase<InferredOptionTypes<typeof auditCliOptions>>;
 
 export function parseTau(value: string | undefined): number | null {
   if (value === undefined) return null;
@@ -148,28 +87,12 @@ export function parseTau(value: string | undefined): number | null {
   return tau;
 }
 
-/** `--header "Name: value"` → { Name: value } */
-export function parseHeaders(values: readonly string[] | undefined): Record<string, string> | undefined {
-  if (!values || values.length === 0) return undefined;
-  const headers: Record<string, string> = {};
-  for (const h of values) {
-    const colon = h.indexOf(':');
-    if (colon <= 0) throw new UsageError(`--header takes "Name: value"; got "${h}"`);
-    headers[h.slice(0, colon).trim()] = h.slice(colon + 1).trim();
-  }
-  return headers;
-}
-
 export function toAuditOptions(argv: AuditArgs): AuditOptions {
   positiveInt('variants', argv.variants);
   positiveInt('batch-size', argv.batchSize);
   positiveInt('concurrency', argv.concurrency);
   positiveInt('limit', argv.limit);
-  positiveInt('timeout', argv.timeout);
-  positiveInt('threads', argv.threads);
-  if (argv.retries !== undefined && !(Number.isInteger(argv.retries) && argv.retries >= 0)) {
-    throw new UsageError(`--retries must be a non-negative integer; got ${argv.retries}`);
-  }
+  checkBackendFlags(argv, 'model');
   if (!(Number.isInteger(argv.resamples) && argv.resamples >= 1000)) {
     throw new UsageError(`--resamples must be an integer ≥ 1000; got ${argv.resamples}`);
   }
@@ -202,23 +125,15 @@ export function toAuditOptions(argv: AuditArgs): AuditOptions {
     shard: argv.shard === undefined ? undefined : parseShard(argv.shard),
     examplesOut: argv.examplesOut,
     perturbationOptions: paraphraseModel ? { paraphraseModel } : undefined,
-    classifierOptions: {
-      labels: argv.labels,
-      httpMap: argv.httpMap,
-      httpHeaders: parseHeaders(argv.header),
-      timeoutMs: argv.timeout,
-      retries: argv.retries,
-      modelVersion: argv.modelVersion,
-      threads: argv.threads,
-    },
+    classifierOptions: backendOptionsFromCli(argv, 'model'),
   };
 }
 
-const command: CommandModule<object, AuditArgs> = {
+export default defineCommand({
   command: 'audit',
   describe:
     'Classify a labelled set and its perturbed variants; report the robustness drop by class frequency',
-  builder: (yargs: Argv) =>
+  builder: (yargs) =>
     yargs
       .options(auditCliOptions)
       .example('$0 audit', 'bundled model on the bundled banking queries, all three families')
@@ -230,10 +145,10 @@ const command: CommandModule<object, AuditArgs> = {
       .example(
         '$0 audit --shard 0/4 --json shard0.json',
         'one of four CI matrix jobs; then `tailcheck merge`',
-      ) as unknown as Argv<AuditArgs>,
+      ),
   handler: async (argv) => {
     const options = toAuditOptions(argv);
-    const jsonToStdout = argv.json === '-';
+    const jsonToStdout = reportToStdout(argv);
     const progress = argv.quiet ? undefined : createProgress('audit');
     let report: Awaited<ReturnType<typeof audit>>;
     try {
@@ -242,14 +157,7 @@ const command: CommandModule<object, AuditArgs> = {
       progress?.stop();
     }
     const gates = evaluateGates(report, parseGateLimits(argv));
-    if (argv.json) {
-      const json = renderJson(report);
-      if (jsonToStdout) process.stdout.write(json);
-      else writeFileSync(argv.json, json);
-    }
-    if (argv.md) writeFileSync(argv.md, renderMarkdown(report));
-    if (argv.html) writeFileSync(argv.html, renderHtml(report));
-    if (argv.junit) writeFileSync(argv.junit, renderJunit(report, gates));
+    writeReports(report, argv, { gates });
     if (!argv.quiet) {
       // The summary goes to stderr when stdout carries the JSON report.
       const out = jsonToStdout ? process.stderr : process.stdout;
@@ -259,6 +167,4 @@ const command: CommandModule<object, AuditArgs> = {
     }
     if (!gates.passed) process.exitCode = EXIT_GATE_FAILED;
   },
-};
-
-export default command;
+});

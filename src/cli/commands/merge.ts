@@ -1,30 +1,14 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { EXIT_GATE_FAILED, InputError } from '../../errors.ts';
 import { evaluateGates } from '../../measure/gates.ts';
 import { mergeReports } from '../../merge.ts';
 import { gateFailureLines } from '../../report/explain.ts';
-import { renderHtml } from '../../report/html.ts';
-import { renderJson } from '../../report/json.ts';
-import { renderJunit } from '../../report/junit.ts';
-import { renderMarkdown } from '../../report/markdown.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import type { Report } from '../../types.ts';
+import { defineCommand } from '../define-command.ts';
 import { gateCliOptions, parseGateLimits } from '../parse.ts';
-
-type MergeArgs = ArgumentsCamelCase<{
-  reports: string[];
-  json?: string;
-  md?: string;
-  html?: string;
-  allowPartial: boolean;
-  examplesOut?: string;
-  junit?: string;
-  maxDrop?: number;
-  maxTailDrop?: number;
-  quiet: boolean;
-}>;
+import { reportOutputOptions, reportToStdout, writeReports } from '../report-output.ts';
 
 export function readReportFile(path: string): Report {
   if (!existsSync(path)) throw new InputError('file not found', { file: path });
@@ -42,20 +26,19 @@ export function readReportFile(path: string): Report {
   return report;
 }
 
-const command: CommandModule<object, MergeArgs> = {
+export default defineCommand({
   command: 'merge <reports..>',
   describe: 'Combine shard reports (audit --shard i/n) into the report of the unsharded run',
-  builder: (yargs: Argv) =>
+  builder: (yargs) =>
     yargs
-      .positional('reports', { type: 'string', array: true, describe: 'JSON reports of the shards' })
+      .positional('reports', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'JSON reports of the shards',
+      })
       .options({
-        json: {
-          type: 'string',
-          nargs: 1,
-          describe: 'Write the merged JSON report to a file, or - for stdout',
-        },
-        md: { type: 'string', describe: 'Write a Markdown report' },
-        html: { type: 'string', describe: 'Write a self-contained HTML report' },
+        ...reportOutputOptions({ merged: true, gates: true }),
         'examples-out': {
           type: 'string',
           describe:
@@ -76,7 +59,7 @@ const command: CommandModule<object, MergeArgs> = {
       .example(
         '$0 merge shard-*.json --max-drop 0.05 --junit gates.xml',
         'gate the merged report as `audit` would gate an unsharded run',
-      ) as unknown as Argv<MergeArgs>,
+      ),
   handler: async (argv) => {
     const limits = parseGateLimits(argv);
     const merged = await mergeReports(argv.reports.map(readReportFile), {
@@ -84,13 +67,9 @@ const command: CommandModule<object, MergeArgs> = {
       examplesOut: argv.examplesOut,
     });
     const gates = evaluateGates(merged, limits);
-    if (argv.json === '-') process.stdout.write(renderJson(merged));
-    else if (argv.json) writeFileSync(argv.json, renderJson(merged));
-    if (argv.md) writeFileSync(argv.md, renderMarkdown(merged));
-    if (argv.html) writeFileSync(argv.html, renderHtml(merged));
-    if (argv.junit) writeFileSync(argv.junit, renderJunit(merged, gates));
+    writeReports(merged, argv, { gates });
     if (!argv.quiet) {
-      const out = argv.json === '-' ? process.stderr : process.stdout;
+      const out = reportToStdout(argv) ? process.stderr : process.stdout;
       out.write(
         renderTerminal(merged, { color: Boolean(out.isTTY) && !process.env.NO_COLOR, width: out.columns }),
       );
@@ -98,6 +77,4 @@ const command: CommandModule<object, MergeArgs> = {
     }
     if (!gates.passed) process.exitCode = EXIT_GATE_FAILED;
   },
-};
-
-export default command;
+});

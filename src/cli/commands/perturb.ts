@@ -1,26 +1,12 @@
 import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { setField } from '../../data/fields.ts';
-import { type DataFormat, readExamples } from '../../data/load.ts';
+import { readExamples } from '../../data/load.ts';
 import { UsageError } from '../../errors.ts';
 import { initPerturbations, perturbExamples } from '../../perturb/engine.ts';
 import { loadRegistry } from '../../perturb/registry.ts';
 import type { Example } from '../../types.ts';
+import { defineCommand } from '../define-command.ts';
 import { parseProtect, parseSeverities, perturbationCliOptions } from '../parse.ts';
-
-type PerturbArgs = ArgumentsCamelCase<{
-  data: string;
-  textField: string;
-  labelField: string;
-  format?: DataFormat;
-  perturb: string;
-  severity: string;
-  variants: number;
-  seed: number;
-  out?: string;
-  protect?: string[];
-  option?: string[];
-}>;
 
 /** `--option key=value` (repeatable); values are parsed as JSON when they are valid JSON. */
 export function parseOptions(pairs: readonly string[] = []): Record<string, unknown> {
@@ -61,10 +47,10 @@ class LineWriter {
   }
 }
 
-const command: CommandModule<object, PerturbArgs> = {
+export default defineCommand({
   command: 'perturb',
   describe: 'Write perturbed variants of a data file as JSONL (no model needed)',
-  builder: (yargs: Argv) =>
+  builder: (yargs) =>
     yargs
       .options({
         data: { type: 'string', demandOption: true, describe: 'Input file (JSONL, CSV or TSV)' },
@@ -76,7 +62,7 @@ const command: CommandModule<object, PerturbArgs> = {
         },
         format: {
           type: 'string',
-          choices: ['jsonl', 'csv', 'tsv'],
+          choices: ['jsonl', 'csv', 'tsv'] as const,
           describe: 'Input format (default: from the extension)',
         },
         ...perturbationCliOptions,
@@ -84,10 +70,7 @@ const command: CommandModule<object, PerturbArgs> = {
         option: { type: 'string', array: true, describe: 'Perturbation option key=value (repeatable)' },
       })
       .example('$0 perturb --data queries.jsonl --perturb typo,synonym --severity all --variants 3', '')
-      .example(
-        '$0 perturb --data queries.jsonl --perturb typo.keyboard --protect "[A-Z]{2}\\d{6}"',
-        '',
-      ) as unknown as Argv<PerturbArgs>,
+      .example('$0 perturb --data queries.jsonl --perturb typo.keyboard --protect "[A-Z]{2}\\d{6}"', ''),
   handler: async (argv) => {
     if (!Number.isInteger(argv.variants) || argv.variants < 1)
       throw new UsageError('--variants must be an integer ≥ 1');
@@ -178,6 +161,4 @@ const command: CommandModule<object, PerturbArgs> = {
       throw err;
     }
   },
-};
-
-export default command;
+});

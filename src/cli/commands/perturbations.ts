@@ -1,16 +1,14 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadRegistry } from '../../perturb/registry.ts';
 import { SEVERITIES } from '../../types.ts';
+import { defineCommand } from '../define-command.ts';
 
-type ListArgs = ArgumentsCamelCase<{ json: boolean }>;
-
-const command: CommandModule<object, ListArgs> = {
+export default defineCommand({
   command: 'perturbations',
   describe: 'List the available perturbations and what each severity means',
-  builder: (yargs: Argv) =>
+  builder: (yargs) =>
     yargs.options({
       json: { type: 'boolean', default: false, describe: 'Print the catalogue as a JSON array' },
-    }) as unknown as Argv<ListArgs>,
+    }),
   handler: async (argv) => {
     const defs = (await loadRegistry()).list();
     if (argv.json) {
@@ -46,6 +44,4 @@ const command: CommandModule<object, ListArgs> = {
     );
     process.stdout.write(`${lines.join('\n').replace(/^\n/, '')}\n`);
   },
-};
-
-export default command;
+});

@@ -1,35 +1,18 @@
 import { writeFileSync } from 'node:fs';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../../errors.ts';
 import { formatTest, formatTotals } from '../../suite/format.ts';
 import { suiteJunit } from '../../suite/junit.ts';
 import { loadSuite } from '../../suite/load.ts';
 import { runSuite } from '../../suite/run.ts';
+import { defineCommand } from '../define-command.ts';
 import { modelRunCliOptions, positiveInt } from '../parse.ts';
 
-type SuiteArgs = ArgumentsCamelCase<{
-  file: string;
-  model?: string;
-  data?: string;
-  train?: string;
-  classCounts?: string;
-  junit?: string;
-  json?: string;
-  cacheDir: string;
-  cache: boolean;
-  limit?: number;
-  batchSize: number;
-  concurrency: number;
-  dtype?: 'fp32' | 'q8';
-  quiet: boolean;
-}>;
-
-const command: CommandModule<object, SuiteArgs> = {
+export default defineCommand({
   command: 'suite <file>',
   describe:
     'Run a declarative test suite (YAML): audit gates, invariance, expected labels, directional tests',
   builder: (yargs) =>
-    (yargs as Argv)
+    yargs
       .positional('file', { type: 'string', demandOption: true, describe: 'Suite file (.yaml)' })
       .options({
         model: {
@@ -53,9 +36,7 @@ const command: CommandModule<object, SuiteArgs> = {
         '$0 suite suites/default.yaml --model ./my-model --data eval.jsonl',
         'the same gates on your model',
       )
-      .epilog(
-        'Exit codes: 0 all tests pass, 1 a test failed, 2 the suite file is missing or invalid.',
-      ) as unknown as Argv<SuiteArgs>,
+      .epilog('Exit codes: 0 all tests pass, 1 a test failed, 2 the suite file is missing or invalid.'),
   handler: async (argv) => {
     positiveInt('limit', argv.limit);
     positiveInt('batch-size', argv.batchSize);
@@ -88,6 +69,4 @@ const command: CommandModule<object, SuiteArgs> = {
     }
     process.exitCode = outcome.passed ? EXIT_OK : EXIT_GATE_FAILED;
   },
-};
-
-export default command;
+});

@@ -12,16 +12,20 @@
  *   labels    from the `labels` option; else GET `labelsUrl` (default: "labels" beside the URL, e.g.
  *             https://host/labels) answering ["a","b",…] or {"labels": […]}; else one probe request whose
  *             answer lists every label (sorted by name). Otherwise: ModelError asking for --labels.
- * Reliability: at most `concurrency` requests in flight, a timeout per request (AbortController),
- * retries with exponential backoff and seeded jitter on network errors, timeouts, malformed JSON,
- * HTTP 408, 429 and 5xx; on 429/503 a Retry-After (seconds or HTTP date) is waited instead. Other 4xx,
- * a wrong number of answers and unknown labels fail at once with a ModelError.
+ * Reliability (the shared loop of http-client.ts): at most `concurrency` requests in flight, a timeout
+ * per request, retries with exponential backoff and seeded jitter on network errors, timeouts,
+ * malformed JSON, HTTP 408, 429 and 5xx; on 429/503 a Retry-After (seconds or HTTP date) is waited
+ * instead, and one longer than `maxWaitMs` fails. Other 4xx, a wrong number of answers and unknown
+ * labels fail at once with a ModelError.
  */
-import { DEFAULT_BATCH_SIZE } from '../defaults.ts';
-import { ModelError } from '../errors.ts';
-import type { Classifier, Prediction } from '../types.ts';
-import { createRng, rngKey } from '../util/rng.ts';
-import { chunk, createLimiter, sleep } from './limit.ts';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { z } from 'zod';
+import { ModelError, UsageError } from '../../errors.ts';
+import type { Classifier, Prediction } from '../../types.ts';
+import { createRng, rngKey } from '../../util/rng.ts';
+import { defineBackend, defineOption } from '../backend.ts';
+import { type HttpFailure, requestWithRetries, snippet } from '../http-client.ts';
+import { classifyInBatches, createLimiter } from '../limit.ts';
 import {
   AnswerError,
   checkLabelList,
@@ -31,7 +35,16 @@ import {
   labelsFromAnswer,
   sha256,
   toPrediction,
-} from './predictions.ts';
+} from '../predictions.ts';
+import {
+  batchSizeOption,
+  concurrencyOption,
+  labelsOption,
+  modelVersionOption,
+  resolveLabels,
+  seedOption,
+  timeoutOption,
+} from './common.ts';
 
 export interface HttpMapping extends ItemKeys {
   /** field of the request body that holds the texts (dotted path), default "inputs" */
@@ -53,7 +66,7 @@ export interface HttpClassifierOptions {
   concurrency?: number;
   /** per attempt, default 30 000 ms */
   timeoutMs?: number;
-  /** extra attempts after the first, default 4 */
+  /** extra attempts after the first, default 4 (`retriesOption`) */
   retries?: number;
   /** first backoff delay, doubled per attempt (× a jitter factor in [0.5, 1.5)), default 500 ms */
   backoffMs?: number;
@@ -96,25 +109,6 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   node[keys[keys.length - 1]!] = value;
 }
 
-/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 197)}…` : flat;
-}
-
-interface Failure {
-  message: string;
-  retryAfterMs?: number;
-}
-
 function checkMapping(map: Partial<HttpMapping> | undefined): HttpMapping {
   const merged = { ...DEFAULT_MAPPING, ...map };
   for (const key of ['requestField', 'labelKey', 'scoreKey', 'scoresKey'] as const) {
@@ -138,64 +132,62 @@ export async function createHttpClassifier(
 ): Promise<Classifier> {
   const endpoint = new URL(url).href;
   const map = checkMapping(opts.map);
-  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batchSize = opts.batchSize ?? batchSizeOption.default;
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const retries = opts.retries ?? 4;
+  const retries = opts.retries ?? retriesOption.default;
   const backoffMs = opts.backoffMs ?? 500;
   const maxWaitMs = opts.maxWaitMs ?? 30_000;
   const limit = createLimiter(opts.concurrency ?? 4);
   const rng = createRng(rngKey('tailcheck/http-backoff', opts.seed ?? 0, endpoint));
   const headers = { 'content-type': 'application/json', accept: 'application/json', ...opts.headers };
 
-  /** One attempt; returns the parsed body or a retryable failure; throws ModelError when retrying is pointless. */
-  async function attempt(target: string, init: RequestInit): Promise<{ body: unknown } | Failure> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    try {
-      const response = await fetch(target, { ...init, signal: controller.signal });
-      const text = await response.text();
-      if (response.ok) {
-        try {
-          return { body: JSON.parse(text) };
-        } catch {
-          return { message: `malformed JSON in the response: ${snippet(text) || '(empty body)'}` };
-        }
-      }
-      const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-      if (response.status === 429 || response.status === 503) {
-        return { message: status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) };
-      }
-      if (response.status >= 500 || response.status === 408)
-        return { message: `${status}: ${snippet(text)}` };
-      throw new ModelError(`${target} answered ${status}: ${snippet(text)}`);
-    } catch (err) {
-      if (err instanceof ModelError) throw err;
-      if (controller.signal.aborted) return { message: `no answer within ${timeoutMs} ms` };
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      return { message: `network error: ${cause?.code ?? cause?.message ?? (err as Error).message}` };
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const statusLine = (f: { status: number; statusText: string }) =>
+    `HTTP ${f.status}${f.statusText ? ` ${f.statusText}` : ''}`;
 
-  async function withRetries(target: string, init: RequestInit, maxRetries: number): Promise<unknown> {
-    for (let n = 0; ; n++) {
-      const outcome = await attempt(target, init);
-      if ('body' in outcome) return outcome.body;
-      if (n >= maxRetries) {
-        throw new ModelError(`${target}: ${outcome.message} (gave up after ${n + 1} attempt${n ? 's' : ''})`);
-      }
-      let wait = Math.min(maxWaitMs, backoffMs * 2 ** n * (0.5 + rng.next()));
-      if (outcome.retryAfterMs !== undefined) {
-        if (outcome.retryAfterMs > maxWaitMs) {
-          throw new ModelError(
-            `${target}: ${outcome.message}, and the server asks to wait ${Math.ceil(outcome.retryAfterMs / 1000)} s (longer than ${maxWaitMs / 1000} s); try again later`,
-          );
+  function withRetries(target: string, init: RequestInit, maxRetries: number): Promise<unknown> {
+    return requestWithRetries<unknown>(target, init, {
+      timeoutMs,
+      retries: maxRetries,
+      backoffMs,
+      maxWaitMs,
+      jitter: rng,
+      read(text) {
+        try {
+          return { value: JSON.parse(text) };
+        } catch {
+          return { retry: `malformed JSON in the response: ${snippet(text) || '(empty body)'}` };
         }
-        wait = outcome.retryAfterMs;
-      }
-      await sleep(wait);
-    }
+      },
+      describe(failure: HttpFailure) {
+        switch (failure.kind) {
+          case 'status':
+            return failure.status === 429 || failure.status === 503
+              ? statusLine(failure)
+              : `${statusLine(failure)}: ${snippet(failure.body)}`;
+          case 'timeout':
+            return `no answer within ${timeoutMs} ms`;
+          case 'network': {
+            const cause = (failure.error as { cause?: { code?: string; message?: string } }).cause;
+            return `network error: ${cause?.code ?? cause?.message ?? failure.error.message}`;
+          }
+          case 'answer':
+            return failure.message;
+        }
+      },
+      giveUp(reason, failure, attempts, retryable) {
+        if (!retryable && failure.kind === 'status') {
+          return new ModelError(`${target} answered ${statusLine(failure)}: ${snippet(failure.body)}`);
+        }
+        return new ModelError(
+          `${target}: ${reason} (gave up after ${attempts} attempt${attempts > 1 ? 's' : ''})`,
+        );
+      },
+      tooLong(reason, retryAfterMs) {
+        return new ModelError(
+          `${target}: ${reason}, and the server asks to wait ${Math.ceil(retryAfterMs / 1000)} s (longer than ${maxWaitMs / 1000} s); try again later`,
+        );
+      },
+    });
   }
 
   function post(texts: readonly string[], maxRetries = retries): Promise<unknown> {
@@ -285,10 +277,93 @@ export async function createHttpClassifier(
     labels,
     fingerprint,
     id: endpoint,
-    async classify(texts: readonly string[]): Promise<Prediction[]> {
-      if (texts.length === 0) return [];
-      const parts = await Promise.all(chunk(texts, batchSize).map(classifyBatch));
-      return parts.flat();
-    },
+    classify: (texts) => classifyInBatches(texts, batchSize, classifyBatch, true),
   };
 }
+
+/** `--http-map`: an object, or JSON text / a file holding one. */
+function parseHttpMap(value: Partial<HttpMapping> | string | undefined): Partial<HttpMapping> | undefined {
+  if (value === undefined || typeof value !== 'string') return value;
+  const source = existsSync(value) && statSync(value).isFile() ? readFileSync(value, 'utf8') : value;
+  try {
+    const parsed = JSON.parse(source) as unknown;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('not an object');
+    return parsed as Partial<HttpMapping>;
+  } catch (err) {
+    throw new UsageError(
+      `--http-map must be a JSON object (or a file holding one) like {"requestField":"inputs","responseField":"predictions"}: ${(err as Error).message}`,
+    );
+  }
+}
+
+/** `--header "Name: value"` → { Name: value } */
+export function parseHeaders(values: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!values || values.length === 0) return undefined;
+  const headers: Record<string, string> = {};
+  for (const h of values) {
+    const colon = h.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--header takes "Name: value"; got "${h}"`);
+    headers[h.slice(0, colon).trim()] = h.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export const httpMapOption = defineOption({
+  key: 'httpMap',
+  describe:
+    'HTTP backend field mapping, JSON or a file: {"requestField":"inputs","responseField":"predictions","labelKey":"label","scoreKey":"score"}',
+  schema: z.union([z.string(), z.custom<Partial<HttpMapping>>(isObject, 'expected an object or JSON text')]),
+  cli: { flag: 'http-map', group: 'model', type: 'string' },
+});
+
+export const httpHeadersOption = defineOption({
+  key: 'httpHeaders',
+  describe: 'HTTP backend request header "Name: value" (repeatable)',
+  schema: z.record(z.string(), z.string()),
+  cli: {
+    flag: 'header',
+    group: 'model',
+    type: 'string',
+    array: true,
+    fromCli: (values: readonly string[] | undefined) => parseHeaders(values),
+  },
+});
+
+export const retriesOption = defineOption({
+  key: 'retries',
+  describe: 'HTTP retries after the first attempt (default 4)',
+  schema: z.int().min(0),
+  default: 4,
+  cli: { flag: 'retries', group: 'model', type: 'number', integer: 'non-negative' },
+});
+
+export default defineBackend({
+  name: 'http',
+  matches: (spec) => /^https?:\/\//i.test(spec),
+  options: [
+    labelsOption,
+    httpMapOption,
+    httpHeadersOption,
+    timeoutOption,
+    retriesOption,
+    modelVersionOption,
+    batchSizeOption,
+    concurrencyOption,
+    seedOption,
+  ],
+  create: (spec, options) =>
+    createHttpClassifier(spec, {
+      labels: resolveLabels(options.labels),
+      batchSize: options.batchSize,
+      modelVersion: options.modelVersion,
+      map: parseHttpMap(options.httpMap),
+      concurrency: options.concurrency,
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+      seed: options.seed,
+      headers: options.httpHeaders,
+    }),
+});

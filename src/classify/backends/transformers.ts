@@ -10,13 +10,31 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { DEFAULT_BATCH_SIZE } from '../defaults.ts';
-import { InputError, ModelError } from '../errors.ts';
-import type { Classifier, Prediction } from '../types.ts';
-import { chunk } from './limit.ts';
-import { sha256 } from './predictions.ts';
+import { z } from 'zod';
+import { InputError, ModelError } from '../../errors.ts';
+import { BUNDLED_MODEL_DIR } from '../../paths.ts';
+import type { Classifier, Prediction } from '../../types.ts';
+import { defineBackend, defineOption } from '../backend.ts';
+import { classifyInBatches } from '../limit.ts';
+import { sha256 } from '../predictions.ts';
+import { batchSizeOption, modelVersionOption } from './common.ts';
 
-export type TransformersDtype = 'fp32' | 'q8';
+export const dtypeOption = defineOption({
+  key: 'dtype',
+  describe: 'Weights for transformers.js models (default fp32)',
+  schema: z.enum(['fp32', 'q8']),
+  default: 'fp32',
+  cli: { flag: 'dtype', group: 'run', choices: ['fp32', 'q8'] },
+});
+
+export const threadsOption = defineOption({
+  key: 'threads',
+  describe: 'ONNX Runtime intra-op threads for transformers.js models',
+  schema: z.int().positive(),
+  cli: { flag: 'threads', group: 'model', type: 'number', integer: 'positive' },
+});
+
+export type TransformersDtype = z.output<typeof dtypeOption.schema>;
 
 export interface TransformersClassifierOptions {
   /** default 'fp32' (see the module comment) */
@@ -85,8 +103,8 @@ export async function createTransformersClassifier(
   model: string,
   opts: TransformersClassifierOptions = {},
 ): Promise<Classifier> {
-  const dtype = checkDtype(opts.dtype ?? 'fp32');
-  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  const dtype = checkDtype(opts.dtype ?? dtypeOption.default);
+  const batchSize = opts.batchSize ?? batchSizeOption.default;
   const folder = resolve(model);
   const local = existsSync(folder) && statSync(folder).isDirectory();
   const onnx = ONNX_FILE[dtype];
@@ -181,13 +199,43 @@ export async function createTransformersClassifier(
     labels,
     fingerprint,
     id: local ? folder : model,
-    async classify(texts: readonly string[]): Promise<Prediction[]> {
-      const out: Prediction[] = [];
-      for (const part of chunk(texts, batchSize)) out.push(...(await classifyBatch(part)));
-      return out;
-    },
+    classify: (texts) => classifyInBatches(texts, batchSize, classifyBatch),
     async close(): Promise<void> {
       await pipe.dispose();
     },
   };
 }
+
+const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/;
+
+/**
+ * The fallback, last in the registry: no spec (the bundled model), a model folder or a Hub id;
+ * anything else that exists or looks like a path is an error here.
+ */
+export default defineBackend({
+  name: 'transformers',
+  matches: () => true,
+  options: [dtypeOption, threadsOption, modelVersionOption, batchSizeOption],
+  async create(spec, options) {
+    const onnx = {
+      batchSize: options.batchSize,
+      modelVersion: options.modelVersion,
+      dtype: options.dtype,
+      threads: options.threads,
+    };
+    if (spec === '') return createTransformersClassifier(BUNDLED_MODEL_DIR, onnx);
+    if (existsSync(spec)) {
+      if (!statSync(spec).isDirectory()) {
+        throw new InputError(
+          'a model must be a transformers.js folder, a .js/.ts module, cmd:<command>, an http(s) URL or a Hub id',
+          { file: spec },
+        );
+      }
+      return createTransformersClassifier(spec, onnx);
+    }
+    if (/^(\.{0,2}[/\\]|~)/.test(spec) || !HUB_ID.test(spec)) {
+      throw new InputError('model folder not found', { file: spec });
+    }
+    return createTransformersClassifier(spec, onnx);
+  },
+});

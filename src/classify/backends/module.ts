@@ -6,13 +6,15 @@
  * (or the same as properties of the default export). `scores` are in `labels` order; without them the
  * label gets probability 1. `.ts` modules load when running under tsx (the CLI) or vitest.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_BATCH_SIZE } from '../defaults.ts';
-import { InputError, ModelError } from '../errors.ts';
-import type { Classifier, Prediction } from '../types.ts';
-import { chunk } from './limit.ts';
-import { AnswerError, checkLabelList, fileHash, labelIndex, sha256, toPrediction } from './predictions.ts';
+import { InputError, ModelError } from '../../errors.ts';
+import type { Classifier, Prediction } from '../../types.ts';
+import { defineBackend } from '../backend.ts';
+import { classifyInBatches } from '../limit.ts';
+import { AnswerError, checkLabelList, fileHash, labelIndex, sha256, toPrediction } from '../predictions.ts';
+import { batchSizeOption, labelsOption, modelVersionOption, resolveLabels } from './common.ts';
 
 export interface ModuleClassifierOptions {
   /** overrides (or replaces a missing) `labels` export */
@@ -54,7 +56,7 @@ export async function createModuleClassifier(
     throw new InputError(`${(err as Error).message} (or pass --labels)`, { file: path });
   }
   const index = labelIndex(labels);
-  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batchSize = opts.batchSize ?? batchSizeOption.default;
   const display = `model module ${path}`;
 
   async function classifyBatch(texts: string[]): Promise<Prediction[]> {
@@ -89,13 +91,25 @@ export async function createModuleClassifier(
       opts.modelVersion ?? '',
     ),
     id: path,
-    async classify(texts: readonly string[]): Promise<Prediction[]> {
-      const out: Prediction[] = [];
-      for (const part of chunk(texts, batchSize)) out.push(...(await classifyBatch(part)));
-      return out;
-    },
+    classify: (texts) => classifyInBatches(texts, batchSize, classifyBatch),
     async close(): Promise<void> {
       if (typeof source.close === 'function') await (source.close as () => unknown)();
     },
   };
 }
+
+const MODULE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']);
+
+export default defineBackend({
+  name: 'module',
+  matches: (spec) => MODULE_EXTENSIONS.has(extname(spec).toLowerCase()),
+  options: [labelsOption, modelVersionOption, batchSizeOption],
+  async create(spec, options) {
+    if (!existsSync(spec)) throw new InputError('model module not found', { file: spec });
+    return createModuleClassifier(spec, {
+      labels: resolveLabels(options.labels),
+      batchSize: options.batchSize,
+      modelVersion: options.modelVersion,
+    });
+  },
+});

@@ -19,11 +19,12 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DEFAULT_BATCH_SIZE } from '../defaults.ts';
-import { ModelError, UsageError } from '../errors.ts';
-import type { Classifier, Prediction } from '../types.ts';
-import { chunk, createLimiter } from './limit.ts';
-import { AnswerError, checkLabelList, fileHash, labelIndex, sha256, toPrediction } from './predictions.ts';
+import { ModelError, UsageError } from '../../errors.ts';
+import type { Classifier, Prediction } from '../../types.ts';
+import { defineBackend } from '../backend.ts';
+import { classifyInBatches, createLimiter } from '../limit.ts';
+import { AnswerError, checkLabelList, fileHash, labelIndex, sha256, toPrediction } from '../predictions.ts';
+import { batchSizeOption, labelsOption, modelVersionOption, resolveLabels, timeoutOption } from './common.ts';
 
 export interface CommandClassifierOptions {
   labels?: readonly string[];
@@ -221,7 +222,7 @@ export async function createCommandClassifier(
 ): Promise<Classifier> {
   const argv = parseCommand(command);
   const display = `model command "${command}"`;
-  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batchSize = opts.batchSize ?? batchSizeOption.default;
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const startTimeoutMs = Math.max(timeoutMs, opts.startTimeoutMs ?? 120_000);
   const serial = createLimiter(1);
@@ -304,14 +305,23 @@ export async function createCommandClassifier(
     labels,
     fingerprint,
     id: `cmd:${command}`,
-    async classify(texts: readonly string[]): Promise<Prediction[]> {
-      const out: Prediction[] = [];
-      for (const part of chunk(texts, batchSize)) out.push(...(await classifyBatch(part)));
-      return out;
-    },
+    classify: (texts) => classifyInBatches(texts, batchSize, classifyBatch),
     async close(): Promise<void> {
       await state.session?.close();
       state.session = null;
     },
   };
 }
+
+export default defineBackend({
+  name: 'cmd',
+  matches: (spec) => spec.startsWith('cmd:'),
+  options: [labelsOption, timeoutOption, modelVersionOption, batchSizeOption],
+  create: (spec, options) =>
+    createCommandClassifier(spec.slice(4), {
+      labels: resolveLabels(options.labels),
+      batchSize: options.batchSize,
+      modelVersion: options.modelVersion,
+      timeoutMs: options.timeoutMs,
+    }),
+});

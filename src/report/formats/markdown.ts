@@ -1,0 +1,9 @@
+/** `--md FILE`: the Markdown report. */
+import { renderMarkdown } from '../markdown.ts';
+import { defineFormat } from './format.ts';
+
+export default defineFormat({
+  flag: 'md',
+  describe: () => 'Write a Markdown report',
+  render: (report) => renderMarkdown(report),
+});
