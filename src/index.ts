@@ -32,7 +32,8 @@ export { computeResults, createResultsAccumulator } from './measure/results.ts';
 export { type Slice, type SliceFilter, selectSlices, tailBucket } from './measure/slices.ts';
 export { mergeReports } from './merge.ts';
 export { BUNDLED_EVAL_DATA, BUNDLED_MODEL_DIR } from './paths.ts';
-export { perturbText } from './perturb/engine.ts';
+export { perturbExamples, perturbText } from './perturb/engine.ts';
+export type { Protection, SpanConstraint } from './perturb/protect.ts';
 export { loadRegistry } from './perturb/registry.ts';
 export {
   assembleReport,

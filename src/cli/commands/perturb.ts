@@ -1,10 +1,11 @@
-import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { setField } from '../../data/fields.ts';
 import { readExamples } from '../../data/load.ts';
 import { UsageError } from '../../errors.ts';
 import { initPerturbations, perturbExamples } from '../../perturb/engine.ts';
 import { loadRegistry } from '../../perturb/registry.ts';
 import type { Example } from '../../types.ts';
+import { openJsonlWriter } from '../../util/jsonl.ts';
 import { defineCommand } from '../define-command.ts';
 import { parseProtect, parseSeverities, perturbationCliOptions } from '../parse.ts';
 
@@ -30,22 +31,6 @@ export function parseOptions(pairs: readonly string[] = []): Record<string, unkn
 const CHUNK = 256;
 
 const OUTPUT_KEYS = new Set(['id', 'text', 'perturbation', 'severity', 'variant', 'changed', 'edits']);
-
-/** Buffered, back-pressure-aware line writer. */
-class LineWriter {
-  private buffer = '';
-  constructor(private readonly stream: NodeJS.WritableStream) {}
-  async write(line: string): Promise<void> {
-    this.buffer += `${line}\n`;
-    if (this.buffer.length >= 1 << 16) await this.flush();
-  }
-  async flush(): Promise<void> {
-    if (this.buffer === '') return;
-    const chunk = this.buffer;
-    this.buffer = '';
-    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
-  }
-}
 
 export default defineCommand({
   command: 'perturb',
@@ -81,17 +66,16 @@ export default defineCommand({
     const defs = (await loadRegistry()).resolve(argv.perturb);
     await initPerturbations(defs, options);
 
-    let file: WriteStream | undefined;
+    // A file is written beside its target and renamed into place: an interrupted run leaves no half file.
     const tmp = argv.out ? `${argv.out}.tmp-${process.pid}` : undefined;
-    if (tmp) file = createWriteStream(tmp);
-    else {
+    if (!tmp) {
       // `tailcheck perturb … | head`: the reader left; stop quietly instead of crashing on EPIPE.
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {
         if (err.code !== 'EPIPE') throw err;
         process.exit(0);
       });
     }
-    const writer = new LineWriter(file ?? process.stdout);
+    const writer = openJsonlWriter(tmp ?? process.stdout);
     try {
       const examples = readExamples(argv.data, {
         textField: argv.textField,
@@ -122,7 +106,7 @@ export default defineCommand({
               edits: v.edits,
             };
             for (const [key, value] of extras) setField(record, key, value);
-            await writer.write(JSON.stringify(record));
+            await writer.write(record);
           }
         }
       };
@@ -146,16 +130,11 @@ export default defineCommand({
         }
       }
       await writeChunk(chunk);
-      await writer.flush();
-      if (file && tmp) {
-        await new Promise<void>((resolve, reject) =>
-          file!.end((err?: Error | null) => (err ? reject(err) : resolve())),
-        );
-        renameSync(tmp, argv.out!);
-      }
+      await writer.close();
+      if (tmp) renameSync(tmp, argv.out!);
     } catch (err) {
-      if (file && tmp) {
-        file.destroy();
+      if (tmp) {
+        await writer.close().catch(() => undefined);
         rmSync(tmp, { force: true });
       }
       throw err;
