@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { ModelSession } from '../classify/session.ts';
-import type { Classifier, Prediction } from '../types.ts';
+import type { Classifier } from '../types.ts';
 import type { LoadedSuite } from './load.ts';
 import type { TestOutcome } from './outcome.ts';
 import type { Suite } from './schema.ts';
@@ -32,10 +32,8 @@ export interface RunSuiteOptions {
 export interface SuiteContext {
   loaded: LoadedSuite;
   suite: Suite;
-  /** the run's one model session: audit tests audit through it */
+  /** the run's one model session: every test classifies through its runner, audit tests audit through it */
   session: ModelSession;
-  classifier: Classifier;
-  predict(texts: string[]): Promise<Prediction[]>;
   options: RunSuiteOptions;
   dataPath: string | undefined;
 }

@@ -3,11 +3,13 @@
  * each text, classify originals and variants, count prediction changes. Variants the
  * perturbation could not change are left out (they would count as free passes).
  */
-import { DEFAULT_BATCH_SIZE } from '../defaults.ts';
-import { perturbExamples } from '../perturb/engine.ts';
+import type { ModelSession } from '../classify/session.ts';
+import { DEFAULT_SEED, DEFAULT_SEVERITY } from '../defaults.ts';
+import { initPerturbations, perturbExamples } from '../perturb/engine.ts';
+import type { Protection } from '../perturb/protect.ts';
 import { loadRegistry } from '../perturb/registry.ts';
 import type { InvarianceFlip, InvarianceOutcome } from '../report/explain.ts';
-import type { Classifier, Prediction, Severity } from '../types.ts';
+import type { Prediction, Severity } from '../types.ts';
 
 export interface InvarianceOptions {
   severity?: Severity;
@@ -16,40 +18,31 @@ export interface InvarianceOptions {
   seed?: number;
   /** allowed share of changed variants whose prediction changes (default 0) */
   maxFlipRate?: number;
-  protect?: readonly RegExp[];
+  /** extra protection (regexes or span constraints) on top of the built-in protected spans */
+  protect?: readonly Protection[];
   perturbationOptions?: Record<string, unknown>;
-  /** classify through this (e.g. a caching prediction runner) instead of `classifier.classify` */
-  predict?: (texts: string[]) => Promise<Prediction[]>;
 }
 
-/** Classify in bounded batches: a backend sees at most `size` texts per call. */
-export async function classifyInBatches(
-  classifier: Classifier,
-  texts: readonly string[],
-  size = DEFAULT_BATCH_SIZE,
-): Promise<Prediction[]> {
-  const out: Prediction[] = [];
-  for (let i = 0; i < texts.length; i += size)
-    out.push(...(await classifier.classify(texts.slice(i, i + size))));
-  return out;
-}
+/** What the check classifies through: a model session's classifier and its batched, cached runner. */
+export type InvarianceModel = Pick<ModelSession, 'classifier' | 'runner'>;
 
 export async function checkInvariance(
-  classifier: Classifier,
+  model: InvarianceModel,
   texts: readonly string[],
   perturbation: string | readonly string[],
   options: InvarianceOptions = {},
 ): Promise<InvarianceOutcome> {
-  const severity = options.severity ?? 2;
+  const { classifier, runner } = model;
+  const severity = options.severity ?? DEFAULT_SEVERITY;
   const variants = options.variants ?? 1;
-  const seed = options.seed ?? 0;
+  const seed = options.seed ?? DEFAULT_SEED;
   const maxFlipRate = options.maxFlipRate ?? 0;
   const perturbationOptions = options.perturbationOptions ?? {};
   if (texts.length === 0) throw new Error('invariance check needs at least one text');
 
   const registry = await loadRegistry();
   const defs = registry.resolve(typeof perturbation === 'string' ? perturbation : [...perturbation]);
-  await Promise.all(defs.map((d) => d.init?.(perturbationOptions)));
+  await initPerturbations(defs, perturbationOptions);
 
   const perturbed = await perturbExamples(texts, defs, {
     seed,
@@ -72,9 +65,8 @@ export async function checkInvariance(
     );
   }
 
-  const predict = options.predict ?? ((batch: string[]) => classifyInBatches(classifier, batch));
   const unique = [...new Set([...texts, ...pairs.map((p) => p.variant)])];
-  const predictions = await predict(unique);
+  const predictions = await runner.predict(unique);
   const byText = new Map(unique.map((t, i) => [t, predictions[i]!]));
   const top = (p: Prediction): number =>
     p.scores[classifier.labels.indexOf(p.label)] ?? Math.max(...p.scores);

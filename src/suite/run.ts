@@ -33,13 +33,10 @@ export async function runSuite(loaded: LoadedSuite, options: RunSuiteOptions = {
       },
     },
   );
-  const { classifier, runner } = session;
   const ctx: SuiteContext = {
     loaded,
     suite,
     session,
-    classifier,
-    predict: (texts) => runner.predict(texts),
     options,
     dataPath: options.data !== undefined ? resolve(options.data) : resolvePath(suite.data, loaded.dir),
   };
@@ -73,7 +70,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunSuiteOptions = {
   return {
     name: suite.name,
     file: loaded.displayName,
-    model: classifier.id,
+    model: session.classifier.id,
     passed: outcomes.every((o) => o.status === 'passed' || o.status === 'known-failure'),
     tests: outcomes,
     durationMs: Date.now() - started,

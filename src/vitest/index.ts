@@ -8,7 +8,7 @@
  *   await expect('tailcheck.yaml').toPassSuite()
  */
 import { expect } from 'vitest';
-import { loadClassifier } from '../classify/load.ts';
+import { type ModelSession, openModelSession } from '../classify/session.ts';
 import {
   evaluateGate,
   type Gate,
@@ -93,15 +93,19 @@ function gateMatcher(matcher: string, report: Report, gate: Gate) {
   };
 }
 
-const classifiers = new Map<string, Promise<Classifier>>();
+const sessions = new Map<string, Promise<ModelSession>>();
 
-/** Specs are loaded once per test file: model sessions are expensive to open. */
-function classifierFor(received: unknown): Promise<Classifier> {
+/**
+ * The model a matcher classifies through: a model session, so batching and the run defaults are
+ * the audit's. A spec string is opened once per test file (model loading is expensive); no disk
+ * cache, so a matcher never writes into the repository it tests. An instance is wrapped as is.
+ */
+function sessionFor(received: unknown): Promise<ModelSession> {
   if (typeof received === 'string') {
-    let pending = classifiers.get(received);
+    let pending = sessions.get(received);
     if (!pending) {
-      pending = loadClassifier(received === 'bundled' ? undefined : received, {});
-      classifiers.set(received, pending);
+      pending = openModelSession(received === 'bundled' ? undefined : received, { cacheDir: null });
+      sessions.set(received, pending);
     }
     return pending;
   }
@@ -109,7 +113,7 @@ function classifierFor(received: unknown): Promise<Classifier> {
   if (!c || typeof c.classify !== 'function' || !Array.isArray(c.labels)) {
     throw new TypeError('toBeInvariantTo: expected a Classifier or a model spec string');
   }
-  return Promise.resolve(c as Classifier);
+  return openModelSession(c as Classifier, { cacheDir: null });
 }
 
 export const tailcheckMatchers = {
@@ -132,8 +136,8 @@ export const tailcheckMatchers = {
     texts: readonly string[],
     options: InvariantToOptions = {},
   ) {
-    const classifier = await classifierFor(received);
-    const outcome = await checkInvariance(classifier, texts, perturbation, options);
+    const session = await sessionFor(received);
+    const outcome = await checkInvariance(session, texts, perturbation, options);
     return {
       pass: outcome.pass,
       message: () => invarianceMessage(outcome),

@@ -37,7 +37,7 @@ export async function runDirectionalTest(
   const seed = test.seed ?? ctx.suite.seed ?? 0;
   const texts = await inputTexts(ctx, test, index);
   const changed = texts.map((t) => addPhrase(t, test, seed));
-  const preds = await ctx.predict([...texts, ...changed]);
+  const preds = await ctx.session.runner.predict([...texts, ...changed]);
   const minDelta = test.minDelta ?? 0;
   const sign = test.direction === 'up' ? 1 : -1;
   const rows = texts.map((text, i) => {

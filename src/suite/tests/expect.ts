@@ -12,8 +12,8 @@ export async function runExpectTest(
 ): Promise<PartialOutcome> {
   const gold = labelIndex(ctx, test.label, ['tests', index, 'label']);
   const texts = await inputTexts(ctx, test, index);
-  const preds = await ctx.predict(texts);
-  const labels = ctx.classifier.labels;
+  const preds = await ctx.session.runner.predict(texts);
+  const labels = ctx.session.classifier.labels;
   const wrong = texts
     .map((text, i) => ({ text, pred: preds[i]! }))
     .filter(({ pred }) => pred.label !== test.label)

@@ -6,7 +6,7 @@ import { readExamples } from '../../data/load.ts';
 import { BUNDLED_EVAL_DATA } from '../../paths.ts';
 import type { Prediction } from '../../types.ts';
 import { createRng, rngKey } from '../../util/rng.ts';
-import { editDistance } from '../../util/strings.ts';
+import { compareStrings, editDistance } from '../../util/strings.ts';
 import type { SuiteContext } from '../context.ts';
 import type { YamlPath } from '../load.ts';
 import type { DirectionalTest, ExpectTest, InvarianceTest } from '../schema.ts';
@@ -59,19 +59,19 @@ export function closestLabels(label: string, labels: readonly string[], k = 3): 
   return labels
     .map((l) => ({ l, d: editDistance(label.toLowerCase(), l.toLowerCase()) }))
     .filter(({ d }) => d <= limit)
-    .sort((a, b) => a.d - b.d || a.l.localeCompare(b.l))
+    .sort((a, b) => a.d - b.d || compareStrings(a.l, b.l))
     .slice(0, k)
     .map(({ l }) => l);
 }
 
 /** The label's score index; an unknown label is a suite problem (exit 2) with a did-you-mean. */
 export function labelIndex(ctx: SuiteContext, label: string, path: YamlPath): number {
-  const i = ctx.classifier.labels.indexOf(label);
+  const i = ctx.session.classifier.labels.indexOf(label);
   if (i < 0) {
-    const close = closestLabels(label, ctx.classifier.labels);
+    const close = closestLabels(label, ctx.session.classifier.labels);
     throw ctx.loaded.problem(
       path,
-      `unknown label "${label}" for model ${ctx.classifier.id}${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
+      `unknown label "${label}" for model ${ctx.session.classifier.id}${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
     );
   }
   return i;

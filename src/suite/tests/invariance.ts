@@ -13,12 +13,11 @@ export async function runInvarianceTest(
   index: number,
 ): Promise<PartialOutcome> {
   const texts = await inputTexts(ctx, test, index);
-  const o = await checkInvariance(ctx.classifier, texts, test.perturbation, {
+  const o = await checkInvariance(ctx.session, texts, test.perturbation, {
     severity: test.severity as Severity | undefined,
     variants: test.variants,
     seed: test.seed ?? ctx.suite.seed,
     maxFlipRate: test.maxFlipRate,
-    predict: ctx.predict,
   });
   const line = `flip rate ${fmt(o.flipRate)} ≤ ${fmt(o.maxFlipRate)}: ${o.flips.length} of ${o.n} changed variants of ${o.nTexts} texts changed prediction under ${o.perturbations.join(', ')} (severity ${o.severity})`;
   return {
