@@ -6,8 +6,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isCollection, isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
 import { UsageError } from '../errors.ts';
-import { type AuditTest, type Suite, type SuiteTest, suiteSchema } from './schema.ts';
-import { placeholders } from './templates.ts';
+import { type Suite, type SuiteTest, suiteSchema } from './schema.ts';
+import { defaultTestName, testProblems } from './tests/index.ts';
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -84,45 +84,9 @@ function semanticProblems(suite: Suite): SuiteProblem[] {
       });
     }
     names.set(name, i);
-    if (isAuditTest(test)) return;
-    if (!test.texts && !test.templates && !test.fromData) {
-      problems.push({ path: at(), message: 'needs inputs: texts, templates or fromData' });
-    }
-    const lexicons = { ...suite.lexicons, ...test.lexicons };
-    test.templates?.forEach((template, j) => {
-      const missing = placeholders(template).filter((p) => !lexicons[p]);
-      if (missing.length) {
-        problems.push({
-          path: at('templates', j),
-          message: `no lexicon for {${missing.join('}, {')}}: define it under lexicons`,
-        });
-      }
-    });
-    if (test.type === 'directional') {
-      const edits = [test.prefix, test.suffix, test.insert].filter((x) => x !== undefined).length;
-      if (edits !== 1)
-        problems.push({ path: at(), message: 'needs exactly one of prefix, suffix or insert' });
-    }
+    for (const p of testProblems(test, suite)) problems.push({ ...p, path: at(...p.path) });
   });
   return problems;
-}
-
-export function isAuditTest(test: SuiteTest): test is AuditTest {
-  return test.type === 'audit' || test.type === 'robustness';
-}
-
-export function defaultTestName(test: SuiteTest, index: number): string {
-  switch (test.type) {
-    case 'audit':
-    case 'robustness':
-      return `${test.type} #${index + 1}`;
-    case 'invariance':
-      return `invariance to ${test.perturbation} #${index + 1}`;
-    case 'expect':
-      return `expect ${test.label} #${index + 1}`;
-    case 'directional':
-      return `${test.label} ${test.direction} #${index + 1}`;
-  }
 }
 
 /** Parse and validate suite text; `file` is used for positions and messages only. */

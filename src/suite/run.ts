@@ -6,9 +6,9 @@
 import { resolve } from 'node:path';
 import { openModelSession } from '../classify/session.ts';
 import { type RunSuiteOptions, resolveModelSpec, resolvePath, type SuiteContext } from './context.ts';
-import { defaultTestName, type LoadedSuite } from './load.ts';
+import type { LoadedSuite } from './load.ts';
 import type { PartialOutcome, SuiteOutcome, TestOutcome } from './outcome.ts';
-import { runTest } from './tests/index.ts';
+import { defaultTestName, runTest } from './tests/index.ts';
 
 export async function runSuite(loaded: LoadedSuite, options: RunSuiteOptions = {}): Promise<SuiteOutcome> {
   const started = Date.now();

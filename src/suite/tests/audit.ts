@@ -21,6 +21,7 @@ import { resolvePath, type SuiteContext } from '../context.ts';
 import type { YamlPath } from '../load.ts';
 import type { GateResult, PartialOutcome } from '../outcome.ts';
 import type { AuditTest, Gate as ThresholdGate, Thresholds } from '../schema.ts';
+import type { TestType } from './index.ts';
 
 export async function runAuditTest(
   ctx: SuiteContext,
@@ -170,3 +171,8 @@ export function auditGates(report: Report, t: Thresholds, problem: Problem): Gat
   }
   return gates;
 }
+
+export const auditTestType: TestType<AuditTest> = {
+  run: runAuditTest,
+  defaultName: (test, index) => `${test.type} #${index + 1}`,
+};

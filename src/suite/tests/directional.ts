@@ -7,7 +7,8 @@ import { createRng, rngKey } from '../../util/rng.ts';
 import type { SuiteContext } from '../context.ts';
 import type { PartialOutcome } from '../outcome.ts';
 import type { DirectionalTest } from '../schema.ts';
-import { inputTexts, labelIndex } from './inputs.ts';
+import type { TestType } from './index.ts';
+import { inputProblems, inputTexts, labelIndex } from './inputs.ts';
 
 /** Joins a phrase to a text with one space, none before punctuation. */
 export function addPhrase(
@@ -76,3 +77,14 @@ export async function runDirectionalTest(
         ),
   };
 }
+
+export const directionalTestType: TestType<DirectionalTest> = {
+  run: runDirectionalTest,
+  defaultName: (test, index) => `${test.label} ${test.direction} #${index + 1}`,
+  problems(test, suite) {
+    const problems = inputProblems(test, suite);
+    const edits = [test.prefix, test.suffix, test.insert].filter((x) => x !== undefined).length;
+    if (edits !== 1) problems.push({ path: [], message: 'needs exactly one of prefix, suffix or insert' });
+    return problems;
+  },
+};

@@ -3,7 +3,8 @@ import { fmt, listEvidence, quote } from '../../report/explain.ts';
 import type { SuiteContext } from '../context.ts';
 import type { PartialOutcome } from '../outcome.ts';
 import type { ExpectTest } from '../schema.ts';
-import { inputTexts, labelIndex, topScore } from './inputs.ts';
+import type { TestType } from './index.ts';
+import { inputProblems, inputTexts, labelIndex, topScore } from './inputs.ts';
 
 export async function runExpectTest(
   ctx: SuiteContext,
@@ -36,3 +37,9 @@ export async function runExpectTest(
         ),
   };
 }
+
+export const expectTestType: TestType<ExpectTest> = {
+  run: runExpectTest,
+  defaultName: (test, index) => `expect ${test.label} #${index + 1}`,
+  problems: inputProblems,
+};

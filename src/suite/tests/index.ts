@@ -1,31 +1,48 @@
 /**
- * The test types a suite can hold, by their YAML `type`. Adding a test type is one module here
- * plus its schema entry (../schema.ts); the mapped type makes a missing runner a compile error.
+ * The test types a suite can hold, by their YAML `type`: how each runs, what it is called when the
+ * suite names it not, and what it checks at load time beyond its schema. Adding a test type is one
+ * module here plus its schema entry (../schema.ts); the mapped type makes a missing entry a compile
+ * error.
  */
 import type { SuiteContext } from '../context.ts';
+import type { SuiteProblem } from '../load.ts';
 import type { PartialOutcome } from '../outcome.ts';
-import type { SuiteTest } from '../schema.ts';
-import { runAuditTest } from './audit.ts';
-import { runDirectionalTest } from './directional.ts';
-import { runExpectTest } from './expect.ts';
-import { runInvarianceTest } from './invariance.ts';
+import type { Suite, SuiteTest } from '../schema.ts';
+import { auditTestType } from './audit.ts';
+import { directionalTestType } from './directional.ts';
+import { expectTestType } from './expect.ts';
+import { invarianceTestType } from './invariance.ts';
 
-export type TestRunner<T extends SuiteTest> = (
-  ctx: SuiteContext,
-  test: T,
-  index: number,
-) => Promise<PartialOutcome>;
+export interface TestType<T extends SuiteTest> {
+  run(ctx: SuiteContext, test: T, index: number): Promise<PartialOutcome>;
+  /** the test's name when the suite gives none (index: 0-based position in `tests`) */
+  defaultName(test: T, index: number): string;
+  /** cross-field problems zod's per-field schema cannot say; paths are relative to the test */
+  problems?(test: T, suite: Suite): SuiteProblem[];
+}
 
-export const TEST_TYPES: { [K in SuiteTest['type']]: TestRunner<Extract<SuiteTest, { type: K }>> } = {
-  audit: runAuditTest,
-  robustness: runAuditTest,
-  invariance: runInvarianceTest,
-  expect: runExpectTest,
-  directional: runDirectionalTest,
+export const TEST_TYPES: { [K in SuiteTest['type']]: TestType<Extract<SuiteTest, { type: K }>> } = {
+  audit: auditTestType,
+  robustness: auditTestType,
+  invariance: invarianceTestType,
+  expect: expectTestType,
+  directional: directionalTestType,
 };
 
+function typeOf(test: SuiteTest): TestType<SuiteTest> {
+  const type = TEST_TYPES[test.type] as TestType<SuiteTest> | undefined;
+  if (!type) throw new Error(`unknown test type ${test.type}`);
+  return type;
+}
+
 export function runTest(ctx: SuiteContext, test: SuiteTest, index: number): Promise<PartialOutcome> {
-  const run = TEST_TYPES[test.type] as TestRunner<SuiteTest> | undefined;
-  if (!run) throw new Error(`unknown test type ${test.type}`);
-  return run(ctx, test, index);
+  return typeOf(test).run(ctx, test, index);
+}
+
+export function defaultTestName(test: SuiteTest, index: number): string {
+  return typeOf(test).defaultName(test, index);
+}
+
+export function testProblems(test: SuiteTest, suite: Suite): SuiteProblem[] {
+  return typeOf(test).problems?.(test, suite) ?? [];
 }

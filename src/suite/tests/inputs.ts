@@ -8,11 +8,30 @@ import type { Prediction } from '../../types.ts';
 import { createRng, rngKey } from '../../util/rng.ts';
 import { compareStrings, editDistance } from '../../util/strings.ts';
 import type { SuiteContext } from '../context.ts';
-import type { YamlPath } from '../load.ts';
-import type { DirectionalTest, ExpectTest, InvarianceTest } from '../schema.ts';
-import { expandTemplates } from '../templates.ts';
+import type { SuiteProblem, YamlPath } from '../load.ts';
+import type { DirectionalTest, ExpectTest, InvarianceTest, Suite } from '../schema.ts';
+import { expandTemplates, placeholders } from '../templates.ts';
 
 export const DEFAULT_MAX_CASES = 100;
+
+/** Load-time problems of a test that takes input texts: it needs a source, and its templates lexicons. */
+export function inputProblems(test: InputTest, suite: Suite): SuiteProblem[] {
+  const problems: SuiteProblem[] = [];
+  if (!test.texts && !test.templates && !test.fromData) {
+    problems.push({ path: [], message: 'needs inputs: texts, templates or fromData' });
+  }
+  const lexicons = { ...suite.lexicons, ...test.lexicons };
+  test.templates?.forEach((template, j) => {
+    const missing = placeholders(template).filter((p) => !lexicons[p]);
+    if (missing.length) {
+      problems.push({
+        path: ['templates', j],
+        message: `no lexicon for {${missing.join('}, {')}}: define it under lexicons`,
+      });
+    }
+  });
+  return problems;
+}
 
 type InputTest = InvarianceTest | ExpectTest | DirectionalTest;
 

@@ -5,7 +5,8 @@ import type { SuiteContext } from '../context.ts';
 import { checkInvariance } from '../invariance.ts';
 import type { PartialOutcome } from '../outcome.ts';
 import type { InvarianceTest } from '../schema.ts';
-import { inputTexts } from './inputs.ts';
+import type { TestType } from './index.ts';
+import { inputProblems, inputTexts } from './inputs.ts';
 
 export async function runInvarianceTest(
   ctx: SuiteContext,
@@ -42,3 +43,9 @@ export async function runInvarianceTest(
         ),
   };
 }
+
+export const invarianceTestType: TestType<InvarianceTest> = {
+  run: runInvarianceTest,
+  defaultName: (test, index) => `invariance to ${test.perturbation} #${index + 1}`,
+  problems: inputProblems,
+};
