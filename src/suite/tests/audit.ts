@@ -14,7 +14,7 @@ import {
   maxTailGapGate,
   minRobustAccuracyGate,
 } from '../../measure/gates.ts';
-import { type SliceFilter, tailBucket } from '../../measure/slices.ts';
+import { matchesPerturbation, type SliceFilter, tailBucket } from '../../measure/slices.ts';
 import { explainGate, fmt } from '../../report/explain.ts';
 import type { Report } from '../../types.ts';
 import { resolvePath, type SuiteContext } from '../context.ts';
@@ -144,7 +144,7 @@ export function auditGates(report: Report, t: Thresholds, problem: Problem): Gat
 
   gateSet(t, 'all results and the pooled summary', {}, true);
   for (const [name, g] of Object.entries(t.perPerturbation ?? {})) {
-    if (!knownPerturbations.some((p) => p === name || p.startsWith(`${name}.`))) {
+    if (!knownPerturbations.some((p) => matchesPerturbation(p, [name]))) {
       throw problem(
         ['perPerturbation', name],
         `no audited perturbation matches "${name}" (audited: ${knownPerturbations.join(', ')})`,
