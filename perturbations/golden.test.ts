@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initPerturbations, perturbText } from '../src/perturb/engine.ts';
-import { findProtectedSpans } from '../src/perturb/protect.ts';
+import { compileConstraints, ProtectedText } from '../src/perturb/protect/constraints.ts';
 import { loadRegistry, PERTURBATIONS_DIR } from '../src/perturb/registry.ts';
 import type { Severity } from '../src/types.ts';
 
@@ -38,7 +38,9 @@ describe('perturbation golden files', () => {
       expect(Number.isInteger(golden.seed)).toBe(true);
       expect(new Set(golden.cases.map((c) => c.severity))).toEqual(new Set([1, 2, 3]));
       // at least one sentence with a number, negation, URL or similar protected span
-      expect(golden.cases.some((c) => findProtectedSpans(c.text).length > 0)).toBe(true);
+      expect(golden.cases.some((c) => new ProtectedText(c.text, compileConstraints()).spans.length > 0)).toBe(
+        true,
+      );
       // and the goldens must show the perturbation doing something
       expect(golden.cases.some((c) => c.expected !== c.text)).toBe(true);
     });

@@ -33,7 +33,7 @@ export { type Slice, type SliceFilter, selectSlices, tailBucket } from './measur
 export { mergeReports } from './merge.ts';
 export { BUNDLED_EVAL_DATA, BUNDLED_MODEL_DIR } from './paths.ts';
 export { perturbExamples, perturbText } from './perturb/engine.ts';
-export type { Protection, SpanConstraint } from './perturb/protect.ts';
+export type { Protection, SpanConstraint } from './perturb/protect/constraints.ts';
 export { loadRegistry } from './perturb/registry.ts';
 export {
   assembleReport,

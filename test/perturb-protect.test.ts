@@ -1,11 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findProtectedSpans, isFreeOf, mergeSpans } from '../src/perturb/protect.ts';
+import {
+  compileConstraints,
+  isFreeOf,
+  mergeSpans,
+  ProtectedText,
+  type SpanConstraint,
+} from '../src/perturb/protect/constraints.ts';
+import type { Span } from '../src/types.ts';
+
+/** The protected spans of `text`, as the engine finds them. */
+const protectedSpans = (text: string, extra?: RegExp[]): readonly Span[] =>
+  new ProtectedText(text, compileConstraints(extra)).spans;
 
 const pieces = (text: string, extra?: RegExp[]): string[] =>
-  findProtectedSpans(text, extra).map((s) => text.slice(s.start, s.end));
+  protectedSpans(text, extra).map((s) => text.slice(s.start, s.end));
 
-describe('findProtectedSpans', () => {
+describe('protected spans', () => {
   it('protects numbers in their usual shapes', () => {
     expect(
       pieces('Sent 1,000.50 on the 3rd, again on 12/05/2024 and 2024-05-12 at 10:30pm, 50% left'),
@@ -87,7 +98,7 @@ describe('findProtectedSpans', () => {
       fc.property(fc.array(word, { maxLength: 10 }), fc.constantFrom(' ', ', ', '-', "'"), (words, sep) => {
         const ascii = words.join(sep);
         // A non-ASCII character at the end sends the same text through the Unicode regexes.
-        expect(findProtectedSpans(`${ascii} é`)).toEqual(findProtectedSpans(ascii));
+        expect(protectedSpans(`${ascii} é`)).toEqual(protectedSpans(ascii));
       }),
       { numRuns: 300 },
     );
@@ -105,12 +116,12 @@ describe('findProtectedSpans', () => {
   });
 
   it('copes with empty text and zero-length user matches', () => {
-    expect(findProtectedSpans('')).toEqual([]);
+    expect(protectedSpans('')).toEqual([]);
     expect(pieces('abc', [/x*/])).toEqual([]);
   });
 
   it('returns sorted, non-overlapping spans', () => {
-    const spans = findProtectedSpans('not $5 at 10:30 on www.x.com #a @b never');
+    const spans = protectedSpans('not $5 at 10:30 on www.x.com #a @b never');
     for (let i = 1; i < spans.length; i++) expect(spans[i]!.start).toBeGreaterThan(spans[i - 1]!.end);
   });
 });
@@ -139,5 +150,34 @@ describe('mergeSpans / isFreeOf', () => {
     expect(isFreeOf(spans, 4, 4)).toBe(true);
     expect(isFreeOf(spans, 7, 7)).toBe(true);
     expect(isFreeOf(spans, 5, 5)).toBe(false);
+  });
+});
+
+describe('ProtectedText', () => {
+  it('exempts only negations for rewritesNegation edits, running each rule once per text', () => {
+    let calls = 0;
+    const ticket: SpanConstraint = {
+      name: 'tickets',
+      spans: (text) => {
+        calls++;
+        const at = text.indexOf('AB-1');
+        return at === -1 ? [] : [{ start: at, end: at + 4 }];
+      },
+    };
+    const text = 'do not close AB-1 or $5';
+    const guard = new ProtectedText(text, compileConstraints([ticket]));
+    const span = (piece: string): [number, number] => [
+      text.indexOf(piece),
+      text.indexOf(piece) + piece.length,
+    ];
+    expect(guard.isFree(...span('not'))).toBe(false);
+    expect(guard.isFreeExceptNegations(...span('do not'))).toBe(true);
+    expect(guard.isFreeExceptNegations(...span('AB-1'))).toBe(false);
+    expect(guard.isFreeExceptNegations(...span('$5'))).toBe(false);
+    expect(guard.isFreeExceptNegations(...span('close'))).toBe(true);
+    // bound methods: perturbations receive them detached, as ctx.isFree
+    const { isFree } = guard;
+    expect(isFree(...span('close'))).toBe(true);
+    expect(calls).toBe(1);
   });
 });

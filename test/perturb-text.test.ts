@@ -10,9 +10,9 @@ import {
   latinWords,
   matchCase,
   minimalDiff,
+  standalone,
   tokenize,
-  wordSegments,
-} from '../src/perturb/text.ts';
+} from '../src/perturb/text/index.ts';
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
@@ -109,10 +109,6 @@ describe('misc', () => {
     expect(dominantScript('שלום עולם')).toBe('rtl');
     expect(dominantScript('123 !!')).toBe('none');
   });
-
-  it('wordSegments returns word-like segments only', () => {
-    expect(wordSegments("Hi, it's 5 o'clock!").map((s) => s.text)).toEqual(['Hi', "it's", '5', "o'clock"]);
-  });
 });
 
 describe('tokenize', () => {
@@ -153,6 +149,36 @@ describe('isSentenceStart', () => {
     expect(at('Hello there I need help', 'I', { clauses: true })).toBe(true);
     expect(at('it broke and I need help', 'I', { clauses: true })).toBe(true);
     expect(at('the code I need', 'I', { clauses: true })).toBe(false);
+  });
+
+  it('on request treats a colon as a sentence end and skips opening quotes and brackets', () => {
+    expect(at('Note: Colour', 'Colour')).toBe(false);
+    expect(at('Note: Colour', 'Colour', { colon: true })).toBe(true);
+    expect(at('It broke. "Colour', 'Colour')).toBe(false);
+    expect(at('It broke. "Colour', 'Colour', { skipOpeners: '"(' })).toBe(true);
+    expect(at('it broke\n ("Colour', 'Colour', { skipOpeners: '"(', lineBreaks: true })).toBe(true);
+    expect(at('it broke "Colour', 'Colour', { skipOpeners: '"(' })).toBe(false);
+  });
+});
+
+describe('standalone', () => {
+  const isAlone = (text: string, word: string, opts?: Parameters<typeof standalone>[3]) =>
+    standalone(text, text.indexOf(word), text.indexOf(word) + word.length, opts);
+  it('rejects words inside paths, handles, identifiers and dotted names', () => {
+    expect(isAlone('the colour is red', 'colour')).toBe(true);
+    expect(isAlone('see colour.png', 'colour')).toBe(false);
+    expect(isAlone('a/colour', 'colour')).toBe(false);
+    expect(isAlone('#colour', 'colour')).toBe(false);
+    expect(isAlone('U.S. ok', 'S')).toBe(false);
+    expect(isAlone('the end. colour', 'colour')).toBe(true);
+  });
+
+  it('with `glued` also rejects letters, digits, apostrophes and hyphens next to the word', () => {
+    expect(isAlone('in-app', 'app')).toBe(true);
+    expect(isAlone('in-app', 'app', { glued: true })).toBe(false);
+    expect(isAlone("u'd", 'u', { glued: true })).toBe(false);
+    expect(isAlone('u2', 'u', { glued: true })).toBe(false);
+    expect(isAlone('thank u!', 'u', { glued: true })).toBe(true);
   });
 });
 

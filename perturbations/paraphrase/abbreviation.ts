@@ -11,7 +11,16 @@
  */
 
 import { admissible, type Candidate, choose, lexiconTags } from '../../src/perturb/paraphrase.ts';
-import { isAllCaps, tokenize, upperFirst } from '../../src/perturb/text.ts';
+import {
+  isAllCaps,
+  isSentenceStart,
+  matchCase,
+  type SentenceStartOptions,
+  type StandaloneOptions,
+  standalone,
+  tokenize,
+  upperFirst,
+} from '../../src/perturb/text/index.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition, Severity } from '../../src/types.ts';
 
 interface Rule {
@@ -118,31 +127,19 @@ export const ABBREVIATIONS: readonly (readonly [string, string])[] = RULES.flatM
   r.short.map((s) => [r.full, s] as const),
 );
 
-/** A word on its own: not part of a name like "U.S.", "in-app", "a/c" or "@ok". */
-function standalone(text: string, start: number, end: number): boolean {
-  const prev = text[start - 1] ?? ' ';
-  const next = text[end] ?? ' ';
-  if (/[\p{L}\p{M}\p{N}_/\\@#&'’-]/u.test(prev) || /[\p{L}\p{M}\p{N}_/\\&'’-]/u.test(next)) return false;
-  if (prev === '.' && /[\p{L}\p{N}]/u.test(text[start - 2] ?? '')) return false;
-  return !(next === '.' && /[\p{L}\p{N}]/u.test(text[end + 1] ?? ''));
-}
+/** A word on its own: not part of a name like "U.S.", "in-app", "a/c", "you'd" or "@ok". */
+const STANDALONE: StandaloneOptions = { glued: true };
 
-/** Does a sentence start at `offset`? */
-function atSentenceStart(text: string, offset: number): boolean {
-  const before = text.slice(0, offset).replace(/["“‘([\s]+$/u, '');
-  return before === '' || /[.!?:]$/.test(before) || /\n/.test(text.slice(before.length, offset));
-}
+/** A sentence starts at the text start, or after . ! ? : or a line break, with opening quotes or brackets in between. */
+const SENTENCE_START: SentenceStartOptions = { colon: true, lineBreaks: true, skipOpeners: '"“‘([' };
+
+// Replacements follow the original's case with the kit's matchCase, first letter only
+// ("Please" → "Pls", "THANKS" → "THX", "please" → "pls"): every form in RULES is lower case and
+// starts with a letter a-z, so the first letter of a matched original is one of A-Z or a-z.
 
 /** Is the whole text written in capitals (at least two letters, no lower case)? */
 function shouting(text: string): boolean {
   return !/\p{Ll}/u.test(text) && /\p{Lu}.*\p{Lu}/su.test(text);
-}
-
-/** `replacement` in the case of `original` ("Please" → "Pls", "THANKS" → "THX", "please" → "pls"). */
-function caseLike(original: string, replacement: string): string {
-  if (isAllCaps(original)) return replacement.toUpperCase();
-  if (/^\p{Lu}/u.test(original)) return upperFirst(replacement);
-  return replacement;
 }
 
 /**
@@ -153,9 +150,9 @@ function expansionCase(text: string, start: number, original: string, exp: Expan
   if (shouting(text)) return exp.full.toUpperCase();
   const capital = /^\p{Lu}/u.test(original);
   if (exp.acronym || original.length === 1) {
-    return capital && atSentenceStart(text, start) ? upperFirst(exp.full) : exp.full;
+    return capital && isSentenceStart(text, start, SENTENCE_START) ? upperFirst(exp.full) : exp.full;
   }
-  return caseLike(original, exp.full);
+  return matchCase(original, exp.full, { initialOnly: true });
 }
 
 /** Every place an abbreviation can be shortened or expanded, one candidate per site. */
@@ -177,20 +174,29 @@ function abbreviationSites(text: string, ctx: PerturbationContext): Candidate[] 
         const w = tokens[i + j]!;
         matches = w.lower === words[j] && text.slice(tokens[i + j - 1]!.end, w.start) === ' ';
       }
-      if (!matches || !standalone(text, t.start, last.end)) continue;
+      if (!matches || !standalone(text, t.start, last.end, STANDALONE)) continue;
       const prev = i > 0 && /^\s+$/.test(text.slice(tokens[i - 1]!.end, t.start)) ? tokens[i - 1] : undefined;
       const after = tokens[i + words.length];
       const next = after && /^ $/.test(text.slice(last.end, after.start)) ? after : undefined;
       if (rule.shortenIf && !rule.shortenIf(prev?.lower, next?.lower)) continue;
       const original = text.slice(t.start, last.end);
       const abbr = rule.short.length === 1 ? rule.short[0]! : ctx.rng.pick(rule.short);
-      out.push({ start: t.start, end: last.end, replacement: caseLike(original, abbr), group: `${t.start}` });
+      out.push({
+        start: t.start,
+        end: last.end,
+        replacement: matchCase(original, abbr, { initialOnly: true }),
+        group: `${t.start}`,
+      });
     }
 
     // expanding
     const exp = EXPAND.get(t.lower);
     // a lone capital "U" is more likely a letter or a name than "you"
-    if (exp && standalone(text, t.start, t.end) && !(t.text === 'U' && !atSentenceStart(text, t.start))) {
+    if (
+      exp &&
+      standalone(text, t.start, t.end, STANDALONE) &&
+      !(t.text === 'U' && !isSentenceStart(text, t.start, SENTENCE_START))
+    ) {
       out.push({
         start: t.start,
         end: t.end,

@@ -9,7 +9,7 @@
  */
 
 import { admissible, type Candidate, choose, editable, lexiconTags } from '../../src/perturb/paraphrase.ts';
-import { isAllCaps, sentenceSpans, type Token, tokenize, upperFirst } from '../../src/perturb/text.ts';
+import { isAllCaps, sentenceSpans, type Token, tokenize, upperFirst } from '../../src/perturb/text/index.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
 
 const NEGATION = /^(?:not|no|never|nor|none|nobody|nothing|neither|without|nowhere|cannot|\p{L}*n['’]?t)$/iu;

@@ -23,7 +23,7 @@ import {
   choose,
   lexiconTags,
 } from '../../src/perturb/paraphrase.ts';
-import { isSentenceStart, matchCase, type Token, tokenize } from '../../src/perturb/text.ts';
+import { isSentenceStart, matchCase, type Token, tokenize } from '../../src/perturb/text/index.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
 
 const BE_CONTRACTIONS = new Map<string, string>(

@@ -21,7 +21,7 @@ import {
   requestStart,
   writesLowercase,
 } from '../../src/perturb/paraphrase.ts';
-import { isAllCaps, lowerFirst, sentenceSpans, tokenize, upperFirst } from '../../src/perturb/text.ts';
+import { isAllCaps, lowerFirst, sentenceSpans, tokenize, upperFirst } from '../../src/perturb/text/index.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
 
 const GREETINGS = ['hi, ', 'hello, ', 'hey, ', 'hi there, ', 'hello there, '];

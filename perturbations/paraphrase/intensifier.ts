@@ -14,7 +14,7 @@
 
 import { admissible, budget, type Candidate, choose } from '../../src/perturb/paraphrase.ts';
 import { type TaggedToken, tagText } from '../../src/perturb/pos.ts';
-import { isAllCaps, isSentenceStart } from '../../src/perturb/text.ts';
+import { isAllCaps, isSentenceStart } from '../../src/perturb/text/index.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
 
 const STRONG = ['really', 'very', 'so', 'super', 'extremely'];

@@ -51,6 +51,7 @@ import {
   requestWithRetries,
   snippet,
 } from '../../src/classify/http-client.ts';
+import { DEFAULT_CACHE_DIR } from '../../src/defaults.ts';
 import { ModelError, UsageError } from '../../src/errors.ts';
 import { editable } from '../../src/perturb/paraphrase.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition, Severity } from '../../src/types.ts';
@@ -94,7 +95,8 @@ interface Config {
 }
 
 const KEYS = Object.keys(OptionsSchema.shape);
-export const DEFAULT_CACHE_DIR = join('.tailcheck-cache', 'paraphrase');
+/** Where paraphrases are cached unless `cacheDir` says otherwise: a folder of the prediction cache. */
+export const PARAPHRASE_CACHE_DIR = join(DEFAULT_CACHE_DIR, 'paraphrase');
 
 const DEFAULT_SYSTEM =
   'You rewrite customer messages sent to a bank. Keep the meaning and intent exactly: the same request, ' +
@@ -184,7 +186,7 @@ function configFrom(options: Readonly<Record<string, unknown>>): Config | null {
       retries: o.retries ?? 3,
       retryDelayMs: o.retryDelayMs ?? 500,
       maxRetryAfterMs: o.maxRetryAfterMs ?? 60_000,
-      cacheFile: join(resolve(o.cacheDir ?? DEFAULT_CACHE_DIR), 'cache.jsonl'),
+      cacheFile: join(resolve(o.cacheDir ?? PARAPHRASE_CACHE_DIR), 'cache.jsonl'),
       onRetry: o.onRetry,
     };
   }

@@ -29,7 +29,7 @@ import {
   matchCase,
   sentenceSpans,
   tokenize,
-} from '../../src/perturb/text.ts';
+} from '../../src/perturb/text/index.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition, Severity } from '../../src/types.ts';
 
 interface FramingTable {

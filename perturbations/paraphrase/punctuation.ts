@@ -19,7 +19,7 @@ import {
   isQuestion,
   isRequest,
 } from '../../src/perturb/paraphrase.ts';
-import { sentenceSpans, tokenize } from '../../src/perturb/text.ts';
+import { sentenceSpans, tokenize } from '../../src/perturb/text/index.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
 
 /** Opening words after which a comma is optional ("Hi, can you" / "Hi can you"). */

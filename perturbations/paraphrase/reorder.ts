@@ -24,7 +24,7 @@ import {
   choose,
   editable,
 } from '../../src/perturb/paraphrase.ts';
-import { lowerFirst, sentenceSpans, type Token, tokenize, upperFirst } from '../../src/perturb/text.ts';
+import { lowerFirst, sentenceSpans, type Token, tokenize, upperFirst } from '../../src/perturb/text/index.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
 
 /** Subordinators, longest first; `minTail` = words the subordinate part needs. */

@@ -9,7 +9,13 @@
  * A capitalised word is changed only at a sentence start, so names stay
  * ("Labour Party", "Pearl Harbor", "Lincoln Center").
  */
-import { latinWords, matchCase } from '../../src/perturb/text.ts';
+import {
+  isSentenceStart,
+  latinWords,
+  matchCase,
+  type SentenceStartOptions,
+  standalone,
+} from '../../src/perturb/text/index.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition, Severity } from '../../src/types.ts';
 
 /** Verb stems spelt -ise in British and -ize in American English ("recogn" → recognise/recognize). */
@@ -414,22 +420,11 @@ export function spellingVariant(word: string): string | undefined {
   return VARIANT.get(word);
 }
 
-/** Does a sentence start at `offset` (text start, or after . ! ? : or a line break)? */
-function atSentenceStart(text: string, offset: number): boolean {
-  const prefix = text.slice(0, offset);
-  const lead = /["'“‘([\s]*$/u.exec(prefix)![0];
-  const before = prefix.slice(0, prefix.length - lead.length);
-  return before === '' || lead.includes('\n') || /[.!?:]$/.test(before);
-}
-
-/** A plain word, not part of a file name, path, handle or identifier ("colour.png", "a/colour"). */
-function standalone(text: string, start: number, end: number): boolean {
-  const prev = text[start - 1] ?? ' ';
-  const next = text[end] ?? ' ';
-  if (/[/\\@#_&]/.test(prev) || /[/\\_&]/.test(next)) return false;
-  if (prev === '.' && /[\p{L}\p{N}]/u.test(text[start - 2] ?? '')) return false;
-  return !(next === '.' && /[\p{L}\p{N}]/u.test(text[end + 1] ?? ''));
-}
+/**
+ * A capitalised word may change only at a sentence start: the text start, or after . ! ? :
+ * or a line break, with opening quotes or brackets in between.
+ */
+const SENTENCE_START: SentenceStartOptions = { colon: true, lineBreaks: true, skipOpeners: '"\'“‘([' };
 
 /** Sites changed per severity: 1 → one, 2 → half (at least one), 3 → all. */
 export function spellingSiteCount(severity: Severity, eligible: number): number {
@@ -449,7 +444,7 @@ export function spellingSites(text: string, ctx: Pick<PerturbationContext, 'isFr
     const shape = w.text === lower ? 'lower' : w.text === w.text.toUpperCase() ? 'upper' : 'other';
     const title = w.text === lower.charAt(0).toUpperCase() + lower.slice(1);
     // Capitalised mid-sentence: probably a name ("Labour", "Center Parcs"); mixed case: a brand.
-    if (shape === 'other' && !(title && atSentenceStart(text, w.start))) continue;
+    if (shape === 'other' && !(title && isSentenceStart(text, w.start, SENTENCE_START))) continue;
     // Capitalised at a sentence start and followed by another capitalised word: a name ("Centre Point").
     const next = words[i + 1];
     if (

@@ -21,7 +21,7 @@
 import { inflect } from '../../src/perturb/inflect.ts';
 import { getTagger, wordnetPos } from '../../src/perturb/pos.ts';
 import { LINKING_VERBS, PARTICLES, STOPWORDS } from '../../src/perturb/synonym.ts';
-import { isSentenceStart, matchCase } from '../../src/perturb/text.ts';
+import { isSentenceStart, matchCase } from '../../src/perturb/text/index.ts';
 import { getWordNet, type WnPos, type WordNetIndex } from '../../src/perturb/wordnet/index.ts';
 import type { EditProposal, PerturbationDefinition, Severity } from '../../src/types.ts';
 

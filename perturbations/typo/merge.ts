@@ -1,4 +1,4 @@
-import { latinWords } from '../../src/perturb/text.ts';
+import { latinWords } from '../../src/perturb/text/index.ts';
 import { typoSiteCount } from '../../src/perturb/typo.ts';
 import type { EditProposal, PerturbationDefinition } from '../../src/types.ts';
 

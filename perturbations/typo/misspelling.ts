@@ -1,4 +1,4 @@
-import { caseShape, matchCase } from '../../src/perturb/text.ts';
+import { caseShape, matchCase } from '../../src/perturb/text/index.ts';
 import { applyWordTypo, TYPO_SEVERITIES } from '../../src/perturb/typo.ts';
 import type { PerturbationDefinition } from '../../src/types.ts';
 

@@ -1,7 +1,7 @@
 /**
  * The perturbation engine: builds each variant's context (seeded rng, protected spans),
  * asks the perturbation for edit proposals, checks them against the protection
- * constraints (protect.ts) and applies them. `perturbExamples` is the one fan-out from
+ * constraints (protect/constraints.ts) and applies them. `perturbExamples` is the one fan-out from
  * texts to variants; `perturbText` makes a single variant. A variant
  * depends only on (seed, perturbation, severity, variant index, text), never on what was
  * processed before, so results are identical across batch orders, shards and runs.
@@ -18,10 +18,10 @@ import { createRng, rngKey } from '../util/rng.ts';
 import {
   type Constraints,
   compileConstraints,
-  countNegations,
   ProtectedText,
   type Protection,
-} from './protect.ts';
+} from './protect/constraints.ts';
+import { countNegations } from './protect/patterns.ts';
 
 export interface PerturbTextOptions {
   seed: number;
@@ -46,22 +46,29 @@ export class PerturbationBugError extends Error {
   }
 }
 
-function makeContext(
-  text: string,
-  def: PerturbationDefinition,
-  guard: ProtectedText,
-  seed: number,
-  severity: Severity,
-  variant: number,
-  options: Readonly<Record<string, unknown>>,
-): PerturbationContext {
+/**
+ * What every variant of one (text, perturbation) pair shares: built once, then each variant
+ * needs only its (severity, variant index).
+ */
+interface VariantSource {
+  readonly text: string;
+  readonly def: PerturbationDefinition;
+  /** the text's protected spans, shared with its other variants */
+  readonly guard: ProtectedText;
+  readonly seed: number;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+function makeContext(src: VariantSource, severity: Severity, variant: number): PerturbationContext {
+  const { guard } = src;
   return {
-    rng: createRng(rngKey(seed, def.name, severity, variant, text)),
+    rng: createRng(rngKey(src.seed, src.def.name, severity, variant, src.text)),
     severity,
     protectedSpans: guard.spans,
-    isFree: (start, end) => guard.isFree(start, end),
-    isFreeExceptNegations: (start, end) => guard.isFreeExceptNegations(start, end),
-    options,
+    // bound once per text by ProtectedText: no closure per variant on the typo hot path
+    isFree: guard.isFree,
+    isFreeExceptNegations: guard.isFreeExceptNegations,
+    options: src.options,
   };
 }
 
@@ -71,13 +78,12 @@ function makeContext(
  * or failing an edit constraint (grapheme boundaries); no-op proposals are dropped from `edits`.
  */
 function applyProposals(
-  text: string,
-  def: PerturbationDefinition,
-  guard: ProtectedText,
+  src: VariantSource,
   proposals: readonly EditProposal[],
   severity: Severity,
   variant: number,
 ): Variant {
+  const { text, def, guard } = src;
   if (!Array.isArray(proposals))
     throw new PerturbationBugError(def.name, text, 'apply did not return an array');
   const sorted =
@@ -142,22 +148,13 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-/** One variant, sharing `guard` (the text's protected spans) with the text's other variants. */
-function perturbOne(
-  text: string,
-  def: PerturbationDefinition,
-  guard: ProtectedText,
-  seed: number,
-  severity: Severity,
-  variant: number,
-  options: Readonly<Record<string, unknown>>,
-): Variant | Promise<Variant> {
-  const ctx = makeContext(text, def, guard, seed, severity, variant, options);
-  const proposals = def.apply(text, ctx);
+/** One variant of `src`'s text. */
+function perturbOne(src: VariantSource, severity: Severity, variant: number): Variant | Promise<Variant> {
+  const proposals = src.def.apply(src.text, makeContext(src, severity, variant));
   if (isPromise(proposals)) {
-    return proposals.then((p) => applyProposals(text, def, guard, p, severity, variant));
+    return proposals.then((p) => applyProposals(src, p, severity, variant));
   }
-  return applyProposals(text, def, guard, proposals, severity, variant);
+  return applyProposals(src, proposals, severity, variant);
 }
 
 /**
@@ -170,8 +167,14 @@ export function perturbText(
   def: PerturbationDefinition,
   opts: PerturbTextOptions,
 ): Variant | Promise<Variant> {
-  const guard = new ProtectedText(text, compileConstraints(opts.protect));
-  return perturbOne(text, def, guard, opts.seed, opts.severity, opts.variant, opts.options ?? NO_OPTIONS);
+  const src: VariantSource = {
+    text,
+    def,
+    guard: new ProtectedText(text, compileConstraints(opts.protect)),
+    seed: opts.seed,
+    options: opts.options ?? NO_OPTIONS,
+  };
+  return perturbOne(src, opts.severity, opts.variant);
 }
 
 /** Like perturbText, but throws when the perturbation is asynchronous. */
@@ -206,7 +209,11 @@ export interface PerturbExamplesOptions {
   protect?: readonly Protection[];
   /** perturbation-specific options (passed to `apply` as ctx.options) */
   options?: Readonly<Record<string, unknown>>;
-  /** in-flight async `apply` calls (model-backed perturbations); default 4 */
+  /**
+   * async `apply` calls (model-backed perturbations) in flight at once; default 1, one request
+   * at a time, as audit and perturb sent them before they shared this fan-out. Raise it only
+   * for an endpoint that takes parallel requests.
+   */
   concurrency?: number;
   /** progress callback, called once per finished text */
   onText?(i: number): void;
@@ -217,7 +224,7 @@ export interface PerturbExamplesOptions {
  * result[i] lists text i's variants ordered by perturbation (as given), severity (as
  * given), then variant index. Protected spans are found once per text and shared by its
  * variants; synchronous perturbations run without an await per variant (the typo hot
- * path), async ones (model-backed) with at most `concurrency` applies in flight. The
+ * path), async ones (model-backed) with at most `concurrency` (default 1) applies in flight. The
  * perturbations must have been initialised (`initPerturbations`).
  */
 export async function perturbExamples(
@@ -233,7 +240,7 @@ export async function perturbExamples(
   const done = (i: number): void => {
     if (--remaining[i]! === 0) opts.onText?.(i);
   };
-  const concurrency = Math.max(1, opts.concurrency ?? 4);
+  const concurrency = Math.max(1, opts.concurrency ?? 1);
   const inFlight = new Set<Promise<void>>();
 
   for (let i = 0; i < texts.length; i++) {
@@ -242,10 +249,11 @@ export async function perturbExamples(
     const guard = new ProtectedText(text, constraints);
     let slot = 0;
     for (const def of defs) {
+      const src: VariantSource = { text, def, guard, seed: opts.seed, options };
       for (const severity of opts.severities) {
         for (let variant = 0; variant < opts.variants; variant++) {
           const at = slot++;
-          const result = perturbOne(text, def, guard, opts.seed, severity, variant, options);
+          const result = perturbOne(src, severity, variant);
           if (!isPromise(result)) {
             results[i]![at] = result;
             done(i);

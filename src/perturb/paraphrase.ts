@@ -10,7 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import type { EditProposal, PerturbationContext, Rng, Severity, Span } from '../types.ts';
-import { isGraphemeBoundary, sentenceSpans, tokenize } from './text.ts';
+import { isGraphemeBoundary, sentenceSpans, tokenize } from './text/index.ts';
 
 export function overlaps(a: Span, b: Span): boolean {
   return a.start < b.end && b.start < a.end;

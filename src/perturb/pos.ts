@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { isSentenceStart, type Token, tokenize } from './text.ts';
+import { isSentenceStart, type Token, tokenize } from './text/index.ts';
 import type { WnPos } from './wordnet/index.ts';
 
 /**

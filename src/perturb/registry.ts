@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.ts';
 import type { Family, PerturbationDefinition } from '../types.ts';
 import { SEVERITIES } from '../types.ts';
+import { compareStrings } from '../util/strings.ts';
 
 /** src/perturb → perturbations, and dist/src/perturb → dist/perturbations. */
 export const PERTURBATIONS_DIR = fileURLToPath(new URL('../../perturbations/', import.meta.url));
@@ -99,7 +100,7 @@ export async function loadRegistryFrom(dir: string = PERTURBATIONS_DIR): Promise
 }
 
 export function createRegistry(definitions: readonly PerturbationDefinition[]): PerturbationRegistry {
-  const defs = definitions.slice().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const defs = definitions.slice().sort((a, b) => compareStrings(a.name, b.name));
   const byName = new Map(defs.map((d) => [d.name, d]));
   const families = new Set(defs.map((d) => d.family));
 

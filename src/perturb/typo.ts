@@ -3,7 +3,7 @@
  * eligible, and the QWERTY layout. Each typo perturbation supplies only its word-level edit.
  */
 import type { EditProposal, PerturbationContext, Rng, Severity } from '../types.ts';
-import { latinWords, minimalDiff, type Segment } from './text.ts';
+import { latinWords, minimalDiff, type Segment } from './text/index.ts';
 
 export const TYPO_SEVERITIES: Record<Severity, string> = {
   1: 'one edit in the text',
