@@ -6,7 +6,7 @@
 import type { ModelSession } from '../classify/session.ts';
 import { DEFAULT_SEED, DEFAULT_SEVERITY } from '../defaults.ts';
 import { initPerturbations, perturbExamples } from '../perturb/engine.ts';
-import type { Protection } from '../perturb/protect.ts';
+import type { Protection } from '../perturb/protect/constraints.ts';
 import { loadRegistry } from '../perturb/registry.ts';
 import type { InvarianceFlip, InvarianceOutcome } from '../report/explain.ts';
 import type { Prediction, Severity } from '../types.ts';
