@@ -1,6 +1,6 @@
 /**
  * tailcheck's library API: the same audit as the CLI, as functions returning the
- * report object (the JSON report's shape, schema tailcheck/report@1).
+ * report object (the JSON report's shape, schema tailcheck/report@2, docs/report-schema.md).
  */
 export { type AuditOptions, audit } from './audit.ts';
 export { loadClassifier } from './classify/load.ts';
