@@ -169,6 +169,7 @@ describe('audit on the bundled model', () => {
     const examples = report.examples as ExampleRecord[];
     const trainCount = new Map(report.classes.map((c) => [c.label, c.trainCount]));
     let fitted = 0;
+    let unequalWeights = 0;
     for (const res of [...report.results, ...report.summary]) {
       const match = (v: VariantRecord) =>
         v.severity === res.severity && (res.perturbation === '*' || v.perturbation === res.perturbation);
@@ -187,11 +188,17 @@ describe('audit on the bundled model', () => {
         expect(res.tailSlope).toBeNull();
         continue;
       }
-      expect(res.tailSlope?.weights).toBe('examples');
       expect(res.tailSlope?.value, `${res.perturbation} s${res.severity}`).toBeCloseTo(sxy / sxx, 10);
+      if (new Set(points.map((p) => p.w)).size > 1) unequalWeights++;
       fitted++;
     }
     expect(fitted).toBeGreaterThan(5);
+    // Some fits (synonym.wordnet changes only some texts) have classes of 1 and 2 in-scope examples,
+    // where the weighted and the unweighted fit differ.
+    expect(unequalWeights).toBeGreaterThan(0);
+    expect(report.summary.every((r) => r.tailSlope === null || r.tailSlope.weights === 'examples')).toBe(
+      true,
+    );
   });
 
   it('severity 3 typos hurt more than severity 1 (the model is real and the severities mean something)', () => {
