@@ -127,11 +127,8 @@ export const maxTailGapGate = (bound: number, filter: TailGapFilter = {}): Gate 
 function measure(slice: Slice, metric: GateMetric): { value: number; ci: [number, number] | null } | null {
   if (slice.metrics.n === 0) return null;
   if (metric === 'drop') return { value: slice.metrics.drop, ci: slice.metrics.dropCI };
-  if (metric === 'robustAccuracy') {
-    // The report carries no CI for robust accuracy: a degenerate interval at the point estimate.
-    const value = slice.metrics.robustAccuracy;
-    return { value, ci: [value, value] };
-  }
+  // The report carries no CI for robust accuracy: none, rather than a zero-width one at the point.
+  if (metric === 'robustAccuracy') return { value: slice.metrics.robustAccuracy, ci: null };
   const gap = slice.result.headTailGap;
   return gap === null ? null : { value: gap.value, ci: gap.ci };
 }
