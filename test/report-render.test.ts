@@ -268,7 +268,7 @@ describe('every renderer labels what is computed', () => {
     expect(outputs.html).toContain('medium − many gap</span>');
     expect(outputs.html).toContain('tail bucket few has no data');
     for (const out of Object.values(outputs))
-      expect(out).not.toContain('few − many drop): ' + signedPp(gap.value));
+      expect(out).not.toContain(`few − many drop): ${signedPp(gap.value)}`);
   });
 
   it('shows a one-example slice as "too few examples", never a zero-width interval', () => {
