@@ -1,6 +1,6 @@
 /**
  * tailcheck's library API: the same audit as the CLI, as functions returning the
- * report object (the JSON report's shape, schema tailcheck/report@1).
+ * report object (the JSON report's shape, schema tailcheck/report@2, docs/report-schema.md).
  */
 export { type AuditOptions, audit } from './audit.ts';
 export { loadClassifier } from './classify/load.ts';
@@ -25,11 +25,13 @@ export {
   maxTailDropGate,
   maxTailGapGate,
   minRobustAccuracyGate,
+  type SkippedSlice,
   type TailGapFilter,
+  type UnevaluatedGate,
 } from './measure/gates.ts';
 export { adjustPrediction, logPriors } from './measure/logit-adjust.ts';
 export { computeResults, createResultsAccumulator } from './measure/results.ts';
-export { type Slice, type SliceFilter, selectSlices, tailBucket } from './measure/slices.ts';
+export { candidateSlices, type Slice, type SliceFilter, selectSlices, tailBucket } from './measure/slices.ts';
 export { mergeReports } from './merge.ts';
 export { BUNDLED_EVAL_DATA, BUNDLED_MODEL_DIR } from './paths.ts';
 export { perturbExamples, perturbText } from './perturb/engine.ts';
@@ -43,7 +45,7 @@ export {
   reportExamples,
   type WarningCode,
 } from './report/assemble.ts';
-export { explainGate, type GateExplanation } from './report/explain.ts';
+export { explainGate, type GateExplanation, whyNotEvaluated } from './report/explain.ts';
 export { renderHtml } from './report/html.ts';
 export { renderJson } from './report/json.ts';
 export { renderJunit } from './report/junit.ts';
@@ -62,4 +64,5 @@ export {
   type TestOutcome,
 } from './suite/index.ts';
 export type * from './types.ts';
+export { REPORT_SCHEMA } from './types.ts';
 export { VERSION } from './version.ts';

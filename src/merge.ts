@@ -9,6 +9,7 @@
 
 import { UsageError } from './errors.ts';
 import { assembleReport, createMeasures, type ReportWarning, reportExamples } from './report/assemble.ts';
+import { reportSchemaProblem } from './report/schema.ts';
 import type { ExampleRecord, Report } from './types.ts';
 import { openJsonlWriter } from './util/jsonl.ts';
 import { compareStrings } from './util/strings.ts';
@@ -38,11 +39,8 @@ export async function mergeReports(
 ): Promise<Report> {
   if (reports.length === 0) throw new UsageError('merge needs at least one report');
   for (const [i, r] of reports.entries()) {
-    if (r.schema !== 'tailcheck/report@1') {
-      throw new UsageError(
-        `report ${i + 1} is not a tailcheck/report@1 JSON report (schema: ${String(r.schema)})`,
-      );
-    }
+    const problem = reportSchemaProblem(r);
+    if (problem) throw new UsageError(`report ${i + 1}: ${problem}`);
   }
   const first = reports[0] as Report;
   const identity = runIdentity(first);

@@ -149,6 +149,12 @@ export interface BucketInfo {
   labels: string[];
 }
 
+/**
+ * Why an interval is missing: a slice resting on fewer than 2 in-scope examples gets no CI (a bootstrap
+ * of one example has no spread, so its interval would be a falsely precise point).
+ */
+export type CINote = 'too few examples';
+
 export interface Metrics {
   /** number of changed variants */
   n: number;
@@ -156,8 +162,12 @@ export interface Metrics {
   nExamples: number;
   cleanAccuracy: number;
   perturbedAccuracy: number;
+  /** paired: mean over changed variants of (original correct − variant correct) */
   drop: number;
-  dropCI: [number, number];
+  /** bootstrap CI of `drop`; null when nExamples < 2 (then `ciNote` says why) */
+  dropCI: [number, number] | null;
+  /** why `dropCI` is null; null when there is a CI */
+  ciNote: CINote | null;
   flipRate: number;
   breakRate: number;
   robustAccuracy: number;
@@ -170,7 +180,23 @@ export interface Metrics {
 
 export interface Estimate {
   value: number;
-  ci: [number, number];
+  /** bootstrap CI; null when it would rest on too few examples (then `ciNote` says why) */
+  ci: [number, number] | null;
+  ciNote: CINote | null;
+}
+
+/** A difference of two buckets' drops: drop of `tail` − drop of `head`. */
+export interface BucketGap extends Estimate {
+  /** the head-most bucket with changed variants */
+  head: string;
+  /** the tail-most bucket with changed variants (not the report's tail bucket when that one has none) */
+  tail: string;
+}
+
+/** Weighted least-squares slope of per-class drop against ln(training count). */
+export interface SlopeEstimate extends Estimate {
+  /** each class weighs as much as its in-scope examples (nExamples) */
+  weights: 'examples';
 }
 
 export interface Result {
@@ -179,10 +205,13 @@ export interface Result {
   overall: Metrics;
   buckets: Record<string, Metrics>;
   perClass: Record<string, Metrics>;
-  /** tail-bucket drop − head-bucket drop (null when fewer than two buckets have data) */
-  headTailGap: Estimate | null;
-  /** least-squares slope of per-class drop against ln(training count) */
-  tailSlope: Estimate | null;
+  /**
+   * drop of the tail-most bucket with changed variants − drop of the head-most one, naming both
+   * (null when fewer than two buckets have data)
+   */
+  headTailGap: BucketGap | null;
+  /** weighted least-squares slope of per-class drop against ln(training count), weights = nExamples */
+  tailSlope: SlopeEstimate | null;
 }
 
 // ───────────────────────────── report ─────────────────────────────
@@ -231,8 +260,11 @@ export interface ReportConfig {
   shard: { index: number; count: number } | null;
 }
 
+/** The report format's version: bumped on every incompatible change (docs/report-schema.md). */
+export const REPORT_SCHEMA = 'tailcheck/report@2';
+
 export interface Report {
-  schema: 'tailcheck/report@1';
+  schema: typeof REPORT_SCHEMA;
   tool: { name: 'tailcheck'; version: string };
   config: ReportConfig;
   classes: ClassInfo[];

@@ -113,8 +113,8 @@ describe('audit on the bundled model', () => {
     });
   });
 
-  it('writes a complete tailcheck/report@1 with per-example records', () => {
-    expect(report.schema).toBe('tailcheck/report@1');
+  it('writes a complete tailcheck/report@2 with per-example records', () => {
+    expect(report.schema).toBe('tailcheck/report@2');
     expect(report.config.frequencySource).toBe('model');
     expect(report.config.buckets.mode).toBe('shots');
     expect(report.buckets.map((b) => b.name)).toEqual(['many', 'medium', 'few']);
@@ -144,7 +144,7 @@ describe('audit on the bundled model', () => {
         res.overall,
         recompute(examples, (_e, v) => match(v)),
       );
-      expect(res.overall.dropCI[0]).toBeLessThanOrEqual(res.overall.dropCI[1]);
+      expect(res.overall.dropCI![0]).toBeLessThanOrEqual(res.overall.dropCI![1]);
       for (const [bucket, m] of Object.entries(res.buckets)) {
         expectMatches(
           m,
@@ -161,6 +161,44 @@ describe('audit on the bundled model', () => {
       }
     }
     expect(checked).toBeGreaterThan(100);
+  });
+
+  it('every tail slope equals the weighted least-squares fit recomputed from examples[]', () => {
+    // README: per-class drop against ln(training count), each class weighted by its in-scope examples,
+    // over classes with training count > 0 and a changed variant; null with fewer than 3 such classes.
+    const examples = report.examples as ExampleRecord[];
+    const trainCount = new Map(report.classes.map((c) => [c.label, c.trainCount]));
+    let fitted = 0;
+    let unequalWeights = 0;
+    for (const res of [...report.results, ...report.summary]) {
+      const match = (v: VariantRecord) =>
+        v.severity === res.severity && (res.perturbation === '*' || v.perturbation === res.perturbation);
+      const points: { x: number; y: number; w: number }[] = [];
+      for (const label of new Set(examples.map((e) => e.label))) {
+        const count = trainCount.get(label) ?? 0;
+        const c = recompute(examples, (e, v) => match(v) && e.label === label);
+        if (c.n > 0 && count > 0) points.push({ x: Math.log(count), y: c.drop, w: c.nExamples });
+      }
+      const sw = points.reduce((s, p) => s + p.w, 0);
+      const mx = points.reduce((s, p) => s + p.w * p.x, 0) / sw;
+      const my = points.reduce((s, p) => s + p.w * p.y, 0) / sw;
+      const sxx = points.reduce((s, p) => s + p.w * (p.x - mx) ** 2, 0);
+      const sxy = points.reduce((s, p) => s + p.w * (p.x - mx) * (p.y - my), 0);
+      if (points.length < 3 || sxx / sw <= 1e-12) {
+        expect(res.tailSlope).toBeNull();
+        continue;
+      }
+      expect(res.tailSlope?.value, `${res.perturbation} s${res.severity}`).toBeCloseTo(sxy / sxx, 10);
+      if (new Set(points.map((p) => p.w)).size > 1) unequalWeights++;
+      fitted++;
+    }
+    expect(fitted).toBeGreaterThan(5);
+    // Some fits (synonym.wordnet changes only some texts) have classes of 1 and 2 in-scope examples,
+    // where the weighted and the unweighted fit differ.
+    expect(unequalWeights).toBeGreaterThan(0);
+    expect(report.summary.every((r) => r.tailSlope === null || r.tailSlope.weights === 'examples')).toBe(
+      true,
+    );
   });
 
   it('severity 3 typos hurt more than severity 1 (the model is real and the severities mean something)', () => {
@@ -265,8 +303,36 @@ describe('tailcheck audit CLI', () => {
       cli([...base, '--perturb', 'typo', '--severity', '3', '--json', '-', '--quiet']).stdout,
     ) as Report;
     const tail = report.buckets.at(-1)?.name as string;
-    const tailDrops = report.results.map((res) => res.buckets[tail]?.drop ?? 0);
-    expect(r.status).toBe(tailDrops.some((d) => d > 0) ? 1 : 0);
+    const measured = report.results.filter((res) => (res.buckets[tail]?.n ?? 0) > 0);
+    // A tail bucket without data anywhere cannot be checked, and that fails too.
+    expect(r.status).toBe(
+      measured.length === 0 || measured.some((res) => res.buckets[tail]!.drop > 0) ? 1 : 0,
+    );
+  });
+
+  it('gates: --max-tail-drop with no data in the tail bucket fails (exit 1) and is a failed JUnit case', () => {
+    const classes = (
+      JSON.parse(cli([...base, '--perturb', 'typo.swap', '--json', '-', '--quiet']).stdout) as Report
+    ).classes;
+    const head = new Set(classes.filter((c) => c.bucket === 'many').map((c) => c.label));
+    const headOnly = join(work, 'head-only.jsonl');
+    writeFileSync(
+      headOnly,
+      smallSet()
+        .filter((row) => head.has(row.label))
+        .map((row) => JSON.stringify(row))
+        .join('\n'),
+    );
+    const junit = join(work, 'tail-gate.xml');
+    const args = ['audit', '--data', headOnly, '--cache-dir', cacheDir, '--perturb', 'typo.swap'];
+    const r = cli([...args, '--max-tail-drop', '1', '--junit', junit]);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toContain('GATE FAILED: maxTailDrop: not evaluated — the tail bucket "few"');
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<testsuites tests="1" failures="1"/);
+    expect(xml).toContain('maxTailDrop not evaluated');
+    // --max-drop alone still passes on the same run: only the gate with nothing to check fails.
+    expect(cli([...args, '--max-drop', '1', '--quiet']).status).toBe(0);
   });
 
   it('bad input → exit 2 naming file and line', () => {

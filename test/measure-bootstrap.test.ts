@@ -34,7 +34,8 @@ function mixed(): ExampleRecord[] {
   });
 }
 
-function width(ci: [number, number]): number {
+function width(ci: [number, number] | null): number {
+  if (!ci) throw new Error('expected an interval');
   return ci[1] - ci[0];
 }
 
@@ -63,11 +64,11 @@ describe('bootstrap CIs', () => {
   it('contain the point estimate', () => {
     for (const r of [...base.summary, ...base.results]) {
       for (const m of [r.overall, ...Object.values(r.buckets), ...Object.values(r.perClass)]) {
-        if (m.n === 0) continue;
-        expect(m.dropCI[0]).toBeLessThanOrEqual(m.drop + 1e-12);
-        expect(m.dropCI[1]).toBeGreaterThanOrEqual(m.drop - 1e-12);
+        if (m.nExamples < 2) continue;
+        expect(m.dropCI![0]).toBeLessThanOrEqual(m.drop + 1e-12);
+        expect(m.dropCI![1]).toBeGreaterThanOrEqual(m.drop - 1e-12);
       }
-      expect(r.overall.dropCI[0]).toBeLessThan(r.overall.dropCI[1]);
+      expect(r.overall.dropCI![0]).toBeLessThan(r.overall.dropCI![1]);
     }
   });
 
@@ -99,9 +100,29 @@ describe('bootstrap CIs', () => {
     const assigned = assignBuckets(many, Object.keys(many), 'shots');
     const r = computeResults(recs, assigned.classes, assigned.buckets, OPTS).results[0];
     expect(r.overall.drop).toBeCloseTo(1 / 3, 12);
-    // Each class alone is degenerate, but the overall interval reflects the between-example spread.
-    expect(r.perClass.c0.dropCI).toEqual([1, 1]);
+    // A class alone has no interval (not a zero-width one), but the overall interval reflects the
+    // between-example spread of the pooled single-example classes.
+    expect(r.perClass.c0).toMatchObject({ drop: 1, dropCI: null, ciNote: 'too few examples' });
     expect(width(r.overall.dropCI)).toBeGreaterThan(0.2);
+  });
+
+  it('withhold the interval of any slice with fewer than 2 examples: "+50.0 [+50.0, +50.0]" is gone', () => {
+    // One example with two changed variants, one of them broken: drop 0.5 on n = 2 from one example.
+    const one = record('only', 'big', 'big', 0.9, [
+      ['p', 1, 'small', 0.1],
+      ['p', 1, 'big', 0.9],
+    ]);
+    const r = computeResults([one, ...block('small', 10, 2)], classes, buckets, OPTS).results[0];
+    expect(r.perClass.big).toMatchObject({
+      n: 2,
+      nExamples: 1,
+      drop: 0.5,
+      dropCI: null,
+      ciNote: 'too few examples',
+    });
+    expect(r.perClass.small.dropCI).not.toBeNull();
+    const alone = computeResults([one], classes, buckets, OPTS).results[0];
+    expect(alone.overall).toMatchObject({ nExamples: 1, dropCI: null, ciNote: 'too few examples' });
   });
 });
 

@@ -6,10 +6,11 @@ import { evaluateGates, GATE_EPSILON } from '../src/measure/gates.ts';
 import { computeResults } from '../src/measure/results.ts';
 import { tailBucket } from '../src/measure/slices.ts';
 import { verdict } from '../src/measure/verdict.ts';
-import { describeSlice, fmt } from '../src/report/explain.ts';
+import { describeSlice, fmt, gateFailureLines } from '../src/report/explain.ts';
+import { renderJunit } from '../src/report/junit.ts';
 import { auditGates } from '../src/suite/tests/audit.ts';
 import '../src/vitest/index.ts';
-import type { ExampleRecord, Severity } from '../src/types.ts';
+import type { ExampleRecord, Report, Severity } from '../src/types.ts';
 import { makeReport } from './fixtures/make-report.ts';
 import { block, record } from './measure-helpers.ts';
 
@@ -19,6 +20,11 @@ const counts = { head: 400, tail: 6 };
 function reportOf(recs: ExampleRecord[], spec = 'shots') {
   const { classes, buckets } = assignBuckets(counts, Object.keys(counts), spec);
   return { classes, buckets, ...computeResults(recs, classes, buckets, OPTS) };
+}
+
+/** A measured report as the renderers and suites take it (config and the rest filled in from the fixture). */
+function asReport(measured: ReturnType<typeof reportOf>): Report {
+  return { ...makeReport({ examples: false, logitAdjusted: false }), ...measured };
 }
 
 // head drop 2 / 100, tail drop 20 / 50: a clear, significant gap
@@ -55,13 +61,63 @@ describe('evaluateGates', () => {
   it('a drop exactly at the limit passes; no gates → passed with no checks', () => {
     const exact = reportOf(block('head', 20, 1)); // 1 / 20
     expect(evaluateGates(exact, { maxDrop: 0.05 }).passed).toBe(true);
-    expect(evaluateGates(exact, {})).toEqual({ passed: true, checks: [] });
+    expect(evaluateGates(exact, {})).toEqual({ passed: true, checks: [], skipped: [], unevaluated: [] });
   });
 
-  it('skips results with nothing measured, rejects non-numeric limits', () => {
+  it('a gate with nothing to check FAILS, saying why; non-numeric limits are rejected', () => {
     const nothing = reportOf([record('x', 'head', 'head', 0.9, [['p', 1, 'tail', 0.1, false]])]);
-    expect(evaluateGates(nothing, { maxDrop: 0, maxTailDrop: 0 })).toEqual({ passed: true, checks: [] });
+    const g = evaluateGates(nothing, { maxDrop: 0, maxTailDrop: 0 });
+    expect(g.passed).toBe(false);
+    expect(g.checks).toEqual([]);
+    expect(g.unevaluated.map((u) => u.gate.name)).toEqual(['maxDrop', 'maxTailDrop']);
+    expect(gateFailureLines(g, nothing)).toContain(
+      'GATE FAILED: maxDrop: not evaluated — no selected slice has changed variants',
+    );
     expect(() => evaluateGates(skewed, { maxDrop: Number.NaN })).toThrow(UsageError);
+  });
+
+  it('--max-tail-drop on a report whose tail bucket has no data fails (exit 1), never vanishes', () => {
+    // Head examples only: the tail bucket "few" has no changed variant anywhere.
+    const headOnly = reportOf(block('head', 30, 3));
+    expect(headOnly.summary[0].buckets.few.n).toBe(0);
+    const g = evaluateGates(headOnly, { maxTailDrop: 0.5 });
+    expect(g.passed).toBe(false);
+    expect(g.checks).toEqual([]);
+    expect(g.skipped.map((s) => [s.perturbation, s.bucket])).toEqual([
+      ['*', 'few'],
+      ['p', 'few'],
+    ]);
+    const lines = gateFailureLines(g, headOnly);
+    expect(lines).toBe(
+      'GATE FAILED: maxTailDrop: not evaluated — the tail bucket "few" (1 class with 0–19 training examples) has no changed variants in any result (the data has no example of its classes, or no perturbation changed one); a gate that checks nothing fails\n',
+    );
+    // JUnit: a failed test case, not tests="0".
+    const junit = renderJunit(asReport(headOnly), g);
+    expect(junit).toContain('tests="1" failures="1"');
+    expect(junit).toContain('<testcase name="few drop ≤ 0.5" classname="tailcheck.gates"');
+    expect(junit).toContain('maxTailDrop not evaluated: the tail bucket');
+    // A gate that checks some slices passes on them; the others are listed as skipped.
+    const partial = reportOf([...block('head', 30, 3), ...block('tail', 4, 1, 'head', 'tail-a')]);
+    partial.results[0]!.buckets.few = { ...partial.results[0]!.buckets.few!, n: 0 };
+    const p = evaluateGates(partial, { maxTailDrop: 0.5 });
+    expect(p.passed).toBe(true);
+    expect(p.checks.map((c) => c.perturbation)).toEqual(['*']);
+    expect(p.skipped.map((c) => c.perturbation)).toEqual(['p']);
+    expect(gateFailureLines(p, partial)).toBe(
+      'gate maxTailDrop: not checked in 1 slice(s) without changed variants: p s1 few\n',
+    );
+    expect(renderJunit(asReport(partial), p)).toContain(
+      '<skipped message="not checked: no changed variants in this slice"/>',
+    );
+  });
+
+  it('suites agree: a threshold with nothing to check fails with the reason', () => {
+    const headOnly = reportOf(block('head', 30, 3));
+    const [gate] = auditGates(asReport(headOnly), { maxTailDrop: 0.5 }, (_p, m) => new Error(m));
+    expect(gate).toMatchObject({ gate: 'maxTailDrop', pass: false, value: null });
+    expect(gate!.line).toContain(
+      'maxTailDrop ≤ 0.500 (all results and the pooled summary, tail bucket few): FAIL, not evaluated — the tail bucket "few"',
+    );
   });
 });
 
@@ -141,18 +197,33 @@ describe('verdict', () => {
   it('states the overall drop, the bucket drops and a significant gap', () => {
     const v = verdict(skewed);
     const gap = skewed.summary[0].headTailGap!;
-    expect(gap.ci[0]).toBeGreaterThan(0);
+    expect(gap.ci![0]).toBeGreaterThan(0);
     expect(v).toMatch(
-      /^Robustness drop 14\.7 % \[[\d.]+, [\d.]+\] overall at severity 1; few-shot classes drop 40\.0 % vs 2\.0 % for many-shot classes \(gap 38\.0 % \[[\d.]+, [\d.]+\]\): tail classes are markedly less robust\.$/,
+      /^Robustness drop 14\.7 % \[[\d.]+, [\d.]+\] overall at severity 1; few-shot classes drop 40\.0 % vs 2\.0 % for many-shot classes \(gap 38\.0 % \[[\d.]+, [\d.]+\]\): few-shot classes are markedly less robust\.$/,
     );
   });
 
   it('says a gap whose CI includes 0 is not significant', () => {
     const even = reportOf([...block('head', 40, 4), ...block('tail', 10, 1)]);
     const gap = even.summary[0].headTailGap!;
-    expect(gap.ci[0]).toBeLessThan(0);
-    expect(gap.ci[1]).toBeGreaterThan(0);
-    expect(verdict(even)).toMatch(/gap 0\.0 % .*: the head–tail difference is not significant at 95 %\.$/);
+    expect(gap.ci![0]).toBeLessThan(0);
+    expect(gap.ci![1]).toBeGreaterThan(0);
+    expect(verdict(even)).toMatch(/gap 0\.0 % .*: the difference is not significant at 95 %\.$/);
+  });
+
+  it('names the buckets the gap compares when the tail bucket has no data, and withholds thin CIs', () => {
+    const three = { head: 400, mid: 50, tail: 6 };
+    const { classes, buckets } = assignBuckets(three, Object.keys(three), 'shots');
+    const recs = [...block('head', 100, 2), ...block('mid', 50, 20)];
+    const r = { classes, buckets, ...computeResults(recs, classes, buckets, OPTS) };
+    expect(r.summary[0].headTailGap).toMatchObject({ head: 'many', tail: 'medium' });
+    expect(verdict(r)).toMatch(
+      /medium-shot classes drop 40\.0 % vs 2\.0 % for many-shot classes \(gap 38\.0 % \[[\d.]+, [\d.]+\]; the tail bucket few has no data\): medium-shot classes are markedly less robust\.$/,
+    );
+    const thin = reportOf([...block('head', 100, 2), ...block('tail', 1, 1)]);
+    expect(verdict(thin)).toMatch(
+      /\(gap 98\.0 % \(too few examples for a CI\)\): too few examples to tell whether few-shot classes are less robust\.$/,
+    );
   });
 
   it('handles one bucket, nothing measured, and flags a drop not different from 0', () => {
@@ -173,7 +244,7 @@ describe('verdict', () => {
       ]),
     ];
     expect(verdict(reportOf(recs))).toMatch(
-      /^Robustness drop 100\.0 % \[100\.0, 100\.0\] overall at severity 3/,
+      /^Robustness drop 100\.0 % \(too few examples for a CI\) overall at severity 3/,
     );
   });
 

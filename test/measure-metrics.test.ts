@@ -43,12 +43,12 @@ const HAND: ExampleRecord[] = [
 ];
 
 /** Metrics without the CI, for comparison with hand-computed values. */
-function point(m: Metrics): Omit<Metrics, 'dropCI'> {
-  const { dropCI: _ci, ...rest } = m;
+function point(m: Metrics): Omit<Metrics, 'dropCI' | 'ciNote'> {
+  const { dropCI: _ci, ciNote: _note, ...rest } = m;
   return rest;
 }
 
-function closeTo(expected: Omit<Metrics, 'dropCI'>) {
+function closeTo(expected: Omit<Metrics, 'dropCI' | 'ciNote'>) {
   return Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, expect.closeTo(v, 12)]));
 }
 
@@ -144,18 +144,26 @@ describe('computeResults on a hand-computed case', () => {
         balancedAccuracyPerturbed: 1 / 2,
       }),
     );
-    // A single example gives a degenerate interval at its point value.
-    expect(r.perClass.C.dropCI).toEqual([-0.5, -0.5]);
+    // A single example has no spread to resample: no interval, never a zero-width one at its point value.
+    expect(r.perClass.C.dropCI).toBeNull();
+    expect(r.perClass.C.ciNote).toBe('too few examples');
+    // Two examples do get one.
+    expect(r.perClass.A.dropCI).not.toBeNull();
+    expect(r.perClass.A.ciNote).toBeNull();
   });
 
   it('buckets, head-tail gap and tail slope', () => {
     expect(Object.keys(r.buckets)).toEqual(['many', 'medium', 'few']);
     expect(point(r.buckets.many)).toEqual(point(r.perClass.A));
     expect(point(r.buckets.few)).toEqual(point(r.perClass.C));
-    // few − many = −1/2 − 1/3
-    expect(r.headTailGap?.value).toBeCloseTo(-5 / 6, 12);
-    // OLS of (1/3, 1/4, −1/2) on (ln 200, ln 50, ln 5), worked out separately: 0.2360137147…
-    expect(r.tailSlope?.value).toBeCloseTo(0.2360137147035691, 10);
+    // few − many = −1/2 − 1/3, and the gap says which buckets it compares
+    expect(r.headTailGap).toMatchObject({ value: expect.closeTo(-5 / 6, 12), head: 'many', tail: 'few' });
+    // the few bucket rests on one example (e6): no CI for it, nor for a gap that compares it
+    expect(r.buckets.few).toMatchObject({ dropCI: null, ciNote: 'too few examples' });
+    expect(r.headTailGap).toMatchObject({ ci: null, ciNote: 'too few examples' });
+    // WLS of (1/3, 1/4, −1/2) on (ln 200, ln 50, ln 5) with weights = in-scope examples (2, 2, 1), worked
+    // out separately: 0.2211565875… (unweighted it would be 0.2360137147…)
+    expect(r.tailSlope).toMatchObject({ value: expect.closeTo(0.2211565875136877, 10), weights: 'examples' });
   });
 
   it('never produces NaN', () => {
@@ -182,7 +190,8 @@ describe('unchanged variants', () => {
       n: 0,
       nExamples: 0,
       drop: 0,
-      dropCI: [0, 0],
+      dropCI: null,
+      ciNote: 'too few examples',
       cleanAccuracy: 0,
     });
     expect(results[0].headTailGap).toBeNull();
@@ -266,7 +275,7 @@ describe('head-tail gap and tail slope on constructed data', () => {
 
   it('recovers the slope against ln(training count)', () => {
     expect(r.tailSlope?.value).toBeCloseTo(-0.1 / Math.log(10), 12);
-    const [lo, hi] = r.tailSlope!.ci;
+    const [lo, hi] = r.tailSlope!.ci!;
     expect(lo).toBeLessThan(r.tailSlope!.value);
     expect(hi).toBeGreaterThan(r.tailSlope!.value);
     expect(hi).toBeLessThan(0);
@@ -277,9 +286,9 @@ describe('head-tail gap and tail slope on constructed data', () => {
     // many = k3 + k4: (10 + 5) / 100; few = k1: 20 / 50
     expect(r.buckets.many.drop).toBeCloseTo(0.15, 12);
     expect(r.buckets.few.drop).toBeCloseTo(0.4, 12);
-    expect(r.headTailGap?.value).toBeCloseTo(0.25, 12);
-    expect(r.headTailGap!.ci[0]).toBeGreaterThan(0);
-    expect(r.headTailGap!.ci[1]).toBeGreaterThan(0.25);
+    expect(r.headTailGap).toMatchObject({ value: expect.closeTo(0.25, 12), head: 'many', tail: 'few' });
+    expect(r.headTailGap!.ci![0]).toBeGreaterThan(0);
+    expect(r.headTailGap!.ci![1]).toBeGreaterThan(0.25);
   });
 
   it('is null with fewer than two buckets / three classes with data', () => {
@@ -295,9 +304,69 @@ describe('head-tail gap and tail slope on constructed data', () => {
     expect(one.results[0].headTailGap).toBeNull();
   });
 
-  it('leastSquaresSlope', () => {
+  it("names the buckets it compares: the first and last WITH data, not the report's head and tail", () => {
+    // No k1 (few) example: the gap is medium − many, and must say so.
+    const noTail = computeResults(
+      [...block('k2', 20, 6), ...block('k3', 20, 2)],
+      assigned.classes,
+      assigned.buckets,
+      OPTS,
+    ).results[0];
+    expect(noTail.buckets.few.n).toBe(0);
+    expect(noTail.headTailGap).toMatchObject({
+      value: expect.closeTo(0.2, 12),
+      head: 'many',
+      tail: 'medium',
+    });
+    // Quantile buckets: the gap of a report whose last quantile has no data compares the ones that do.
+    const q = assignBuckets(counts, labels, 'quantile:4');
+    const r4 = computeResults([...block('k2', 10, 3), ...block('k4', 10, 1)], q.classes, q.buckets, OPTS);
+    expect(q.buckets.map((b) => b.name)).toEqual(['q1', 'q2', 'q3', 'q4']);
+    expect(r4.results[0].headTailGap).toMatchObject({ head: 'q1', tail: 'q3' });
+  });
+
+  it('leastSquaresSlope: ordinary, and weighted', () => {
     expect(leastSquaresSlope([0, 1, 2], [1, 3, 5])).toBeCloseTo(2, 12);
     expect(leastSquaresSlope([1, 1, 1], [1, 2, 3])).toBeNull();
+    // Weight 0 drops a point; integer weights act as repeated points.
+    expect(leastSquaresSlope([0, 1, 2, 3], [0, 1, 2, 100], [1, 1, 1, 0])).toBeCloseTo(1, 12);
+    expect(leastSquaresSlope([0, 1, 2], [0, 2, 1], [2, 1, 3])).toBeCloseTo(
+      leastSquaresSlope([0, 0, 1, 2, 2, 2], [0, 0, 2, 1, 1, 1])!,
+      12,
+    );
+    expect(leastSquaresSlope([0, 1, 2], [0, 1, 2], [1, 0, 0])).toBeNull();
+  });
+});
+
+describe('tail slope weights each class by its examples', () => {
+  // Three classes of 200 examples on a line (drop 0.3, 0.2, 0.1 per decade of training count), and one
+  // class of 2 examples far off it. An unweighted fit lets the 2 examples pull as hard as 200.
+  const counts = { k1: 10, k2: 100, k3: 1000, k4: 10000 };
+  const labels = Object.keys(counts);
+  const assigned = assignBuckets(counts, labels, 'shots');
+  const recs = [
+    ...block('k1', 2, 0),
+    ...block('k2', 200, 60),
+    ...block('k3', 200, 40),
+    ...block('k4', 200, 20),
+  ];
+  const r = computeResults(recs, assigned.classes, assigned.buckets, OPTS).results[0];
+  const xs = [10, 100, 1000, 10000].map(Math.log);
+  const ys = [0, 0.3, 0.2, 0.1];
+  const weighted = leastSquaresSlope(xs, ys, [2, 200, 200, 200])!;
+  const unweighted = leastSquaresSlope(xs, ys)!;
+
+  it('point estimate = weighted least squares with weights = in-scope examples', () => {
+    expect(r.tailSlope).toMatchObject({ value: expect.closeTo(weighted, 12), weights: 'examples' });
+    expect(weighted).toBeLessThan(0);
+    expect(unweighted).toBeGreaterThan(0); // the two tiny examples flip the sign of an unweighted fit
+  });
+
+  it('the bootstrap slopes use the same weights: the CI is around the weighted fit', () => {
+    const [lo, hi] = r.tailSlope!.ci!;
+    expect(lo).toBeLessThan(weighted);
+    expect(hi).toBeGreaterThan(weighted);
+    expect(hi).toBeLessThan(unweighted);
   });
 });
 
@@ -345,7 +414,10 @@ describe('properties', () => {
           expect(r.overall.drop).toBeCloseTo(origMean - r.overall.perturbedAccuracy, 12);
           expect(nonFinitePaths(r)).toEqual([]);
           for (const m of [r.overall, ...Object.values(r.buckets), ...Object.values(r.perClass)]) {
-            expect(m.dropCI[0]).toBeLessThanOrEqual(m.dropCI[1]);
+            // an interval exactly when the slice has two examples or more, never of zero width from one
+            expect(m.dropCI === null).toBe(m.nExamples < 2);
+            expect(m.ciNote === null).toBe(m.nExamples >= 2);
+            if (m.dropCI) expect(m.dropCI[0]).toBeLessThanOrEqual(m.dropCI[1]);
             expect(m.breakRate).toBeGreaterThanOrEqual(0);
             expect(m.breakRate).toBeLessThanOrEqual(1);
           }

@@ -149,7 +149,7 @@ describe('renderTerminal', () => {
   it('prints the key numbers: accuracies, drop with CI, flip rate, bucket drops, gap and slope', () => {
     for (const r of [...report.results, ...report.summary]) {
       const m = r.overall;
-      const drop = `${signedPp(m.drop)} [${signedPp(m.dropCI[0])}, ${signedPp(m.dropCI[1])}]`;
+      const drop = `${signedPp(m.drop)} [${signedPp(m.dropCI![0])}, ${signedPp(m.dropCI![1])}]`;
       const row = text
         .split('\n')
         .find(
@@ -225,6 +225,77 @@ describe('renderTerminal', () => {
   });
 });
 
+/**
+ * The fixture with its severity-2 pooled result as measured when the tail bucket has no data (the gap
+ * is then medium − many) and one class rests on a single example (no CI).
+ */
+function thinReport(): Report {
+  const report = makeReport();
+  const p2 = pooled(report, 2);
+  const few = p2.buckets.few;
+  p2.buckets.few = { ...few, n: 0, nExamples: 0, drop: 0, dropCI: null, ciNote: 'too few examples' };
+  const gap = p2.buckets.medium.drop - p2.buckets.many.drop;
+  p2.headTailGap = { value: gap, ci: [gap - 0.05, gap + 0.05], ciNote: null, head: 'many', tail: 'medium' };
+  p2.perClass.change_pin = {
+    ...p2.perClass.change_pin,
+    n: 2,
+    nExamples: 1,
+    drop: 0.5,
+    dropCI: null,
+    ciNote: 'too few examples',
+  };
+  p2.perClass.virtual_card_not_working = { ...p2.perClass.virtual_card_not_working, n: 0, nExamples: 0 };
+  p2.perClass.top_up_failed = { ...p2.perClass.top_up_failed, n: 0, nExamples: 0 };
+  return report;
+}
+
+describe('every renderer labels what is computed', () => {
+  const report = thinReport();
+  const gap = pooled(report, 2).headTailGap!;
+  const outputs = {
+    terminal: renderTerminal(report, { width: 160 }),
+    markdown: renderMarkdown(report),
+    html: renderHtml(report),
+  };
+
+  it('names the two buckets the head–tail gap compares, and that the tail bucket has no data', () => {
+    expect(outputs.terminal).toContain(
+      `head–tail gap (medium − many drop; tail bucket few has no data): ${signedPp(gap.value)} pp`,
+    );
+    expect(outputs.markdown).toContain(
+      `Head–tail gap (medium − many drop; tail bucket few has no data): **${signedPp(gap.value)} pp**`,
+    );
+    expect(outputs.html).toContain('medium − many gap</span>');
+    expect(outputs.html).toContain('tail bucket few has no data');
+    for (const out of Object.values(outputs))
+      expect(out).not.toContain(`few − many drop): ${signedPp(gap.value)}`);
+  });
+
+  it('shows a one-example slice as "too few examples", never a zero-width interval', () => {
+    expect(outputs.terminal).toMatch(/change_pin\s+medium\s+64\s+2\s+\+50\.0 \(too few examples\)/);
+    expect(outputs.markdown).toContain('| change_pin | medium | 64 | 2 | +50.0 (too few examples) |');
+    expect(outputs.html).toContain('+50.0 <span class="ci">(too few examples)</span>');
+    for (const out of Object.values(outputs)) expect(out).not.toContain('+50.0 [+50.0, +50.0]');
+  });
+
+  it('defines the drop as the paired, variant-weighted mean, not "clean − perturbed"', () => {
+    const definition = 'Drop = mean over changed variants of (original correct − variant correct)';
+    expect(outputs.terminal.replace(/\s+/g, ' ')).toContain(definition);
+    expect(outputs.markdown).toContain(definition);
+    expect(outputs.html).toContain(definition);
+    for (const out of Object.values(outputs)) {
+      expect(out).not.toMatch(/drop = clean − perturbed/i);
+      expect(out).toContain('only when every example has the same number of changed variants');
+    }
+  });
+
+  it('says the tail slope is weighted by examples', () => {
+    expect(outputs.terminal).toContain('classes weighted by their examples');
+    expect(outputs.markdown).toContain('classes weighted by their examples');
+    expect(outputs.html).toContain('classes weighted by examples');
+  });
+});
+
 describe('escapeMarkdown', () => {
   it.each([
     ['a|b', 'a\\|b'],
@@ -263,7 +334,7 @@ describe('renderMarkdown', () => {
     for (const r of report.results) {
       const m = r.overall;
       expect(md).toContain(
-        `| ${r.perturbation} | ${m.n} | ${percent(m.cleanAccuracy)} | ${percent(m.perturbedAccuracy)} | ${signedPp(m.drop)} [${signedPp(m.dropCI[0])}, ${signedPp(m.dropCI[1])}] | ${percent(m.flipRate)} |`,
+        `| ${r.perturbation} | ${m.n} | ${percent(m.cleanAccuracy)} | ${percent(m.perturbedAccuracy)} | ${signedPp(m.drop)} [${signedPp(m.dropCI![0])}, ${signedPp(m.dropCI![1])}] | ${percent(m.flipRate)} |`,
       );
     }
     expect(md).toContain(`**Verdict:** ${escapeMarkdown(report.verdict)}`);
@@ -336,7 +407,7 @@ describe('renderJson', () => {
     const report = makeReport();
     const json = renderJson(report);
     expect(json.endsWith('}\n')).toBe(true);
-    expect(json.split('\n')[1]).toBe('  "schema": "tailcheck/report@1",');
+    expect(json.split('\n')[1]).toBe('  "schema": "tailcheck/report@2",');
     const parsed = JSON.parse(json);
     expect(parsed).toEqual(report);
     expect(Object.keys(parsed)).toEqual(Object.keys(report));
@@ -398,7 +469,7 @@ describe('renderJunit', () => {
     );
     const r = report.results.find((x) => x.perturbation === 'typo.keyboard' && x.severity === 2)!.overall;
     expect(xml).toContain(
-      `<failure message="drop ${r.drop.toFixed(3)} [${r.dropCI[0].toFixed(3)}, ${r.dropCI[1].toFixed(3)}] exceeds the limit 0.05 (typo.keyboard, severity 2)"`,
+      `<failure message="drop ${r.drop.toFixed(3)} [${r.dropCI![0].toFixed(3)}, ${r.dropCI![1].toFixed(3)}] exceeds the limit 0.05 (typo.keyboard, severity 2)"`,
     );
     expect(xml).toContain('name="few drop all s2 ≤ 0.15"');
   });

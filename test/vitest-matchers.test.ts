@@ -74,7 +74,10 @@ describe('slice selection', () => {
 
   it('a filter that matches nothing is an error, not a pass', () => {
     const gate = maxDropGate(0.5, { perturbation: 'typo.missing' });
-    expect(evaluateGate(report, gate)).toEqual({ passed: true, checks: [] });
+    // The engine fails a gate with nothing to check; the matchers make it an error naming what exists.
+    const outcome = evaluateGate(report, gate);
+    expect(outcome).toMatchObject({ passed: false, checks: [], skipped: [] });
+    expect(outcome.unevaluated).toHaveLength(1);
     expect(nothingToCheck('toHaveMaxDrop', report, gate)).toBeInstanceOf(NoSlicesError);
     expect(() => expect(report).toHaveMaxDrop(0.5, { perturbation: 'typo.missing' })).toThrow(NoSlicesError);
     expect(() => expect(report).toHaveMaxDrop(0.5, { perturbation: 'typo.missing' })).toThrow(
@@ -96,7 +99,7 @@ describe('toHaveMaxDrop', () => {
     const typo2 = report.results.find((r) => r.perturbation === 'typo.keyboard' && r.severity === 2)!.overall;
     expect(message).toContain('expected accuracy drop ≤ 0.050');
     expect(message).toContain(
-      `worst: typo.keyboard, severity 2: drop ${typo2.drop.toFixed(3)} [${typo2.dropCI[0].toFixed(3)}, ${typo2.dropCI[1].toFixed(3)}]`,
+      `worst: typo.keyboard, severity 2: drop ${typo2.drop.toFixed(3)} [${typo2.dropCI![0].toFixed(3)}, ${typo2.dropCI![1].toFixed(3)}]`,
     );
     expect(message).toContain(`n=${typo2.n} changed variants of ${typo2.nExamples} examples`);
     expect(message).toContain(
@@ -127,7 +130,7 @@ describe('toHaveMaxDrop', () => {
   });
 
   it('rejects things that are not reports', () => {
-    expect(() => expect({ results: [] }).toHaveMaxDrop(0.1)).toThrow(/expected a tailcheck report/);
+    expect(() => expect({ results: [] }).toHaveMaxDrop(0.1)).toThrow(/not a tailcheck JSON report/);
   });
 });
 
@@ -161,7 +164,7 @@ describe('toHaveMaxTailGap', () => {
     expect(report).toHaveMaxTailGap(pooledGap + 0.001);
     const message = failure(() => expect(report).toHaveMaxTailGap(pooledGap - 0.001));
     expect(message).toContain(
-      `worst: all perturbations pooled, severity 2: head–tail gap ${pooledGap.toFixed(3)} [`,
+      `worst: all perturbations pooled, severity 2: head–tail gap (few − many drop) ${pooledGap.toFixed(3)} [`,
     );
     expect(message).toMatch(/drop by bucket: many 0\.\d{3}, medium 0\.\d{3}, few 0\.\d{3}/);
     expect(message).toContain('flipped tail examples');
@@ -184,6 +187,29 @@ describe('toHaveMaxTailGap', () => {
     const r = structuredClone(report);
     for (const s of r.summary) s.headTailGap = null;
     expect(() => expect(r).toHaveMaxTailGap(0.1)).toThrow(/fewer than two buckets have data/);
+  });
+
+  it('names the buckets a gap compares when the tail bucket has no data, and shows flips of those', () => {
+    const r = structuredClone(report);
+    const p2 = r.summary.find((s) => s.severity === 2)!;
+    p2.headTailGap = { ...p2.headTailGap!, head: 'many', tail: 'medium', value: 0.5 };
+    const message = failure(() => expect(r).toHaveMaxTailGap(0.1));
+    expect(message).toContain(
+      'worst: all perturbations pooled, severity 2: head–tail gap (medium − many drop) 0.500',
+    );
+    expect(message).toContain('gold exchange_rate'); // a medium class, not one of the few bucket
+  });
+});
+
+describe('report schema', () => {
+  it('refuses a tailcheck/report@1 report with a pointer to the migration notes', () => {
+    const old = { ...structuredClone(report), schema: 'tailcheck/report@1' };
+    expect(() => expect(old).toHaveMaxDrop(0.5)).toThrow(TypeError);
+    expect(() => expect(old).toHaveMaxDrop(0.5)).toThrow(
+      'toHaveMaxDrop: tailcheck/report@1 — re-run the audit with this version (see docs/report-schema.md)',
+    );
+    expect(() => expect({ results: [] }).toHaveMaxTailGap(0.5)).toThrow(/not a tailcheck JSON report/);
+    expect(() => expect(null).toHaveMinRobustAccuracy(0.5)).toThrow(/not a tailcheck JSON report \(object;/);
   });
 });
 

@@ -8,7 +8,8 @@
  *   label, b)), so a CI depends only on the set of examples (shards merged later give the same CIs).
  * - Classes with a single in-scope example have no within-class spread; they are pooled into one stratum
  *   per bucket (in class order, rng key rngKey(seed, 'bootstrap-pool', bucket, b)) so they still widen
- *   bucket and overall CIs. Such a class's own CI is degenerate [drop, drop].
+ *   bucket and overall CIs. Such a class's own resamples are all [drop, drop]: a slice with fewer than
+ *   MIN_CI_EXAMPLES in-scope examples gets no CI at all (scope-result.ts), never a zero-width one.
  * - A stream (one key) is drawn once per resample for every scope that uses it, and its draws are
  *   added to packed per-class sums [class × B + b]; bucket, overall, head-tail and slope CIs all
  *   aggregate the same per-class resamples.
@@ -17,6 +18,12 @@ import { createRng, rngKey } from '../util/rng.ts';
 
 /** The fewest bootstrap resamples a measurement accepts. */
 export const MIN_RESAMPLES = 1000;
+
+/**
+ * The fewest in-scope examples a slice needs for a CI: one example resamples to itself every time, so its
+ * interval would have zero width however little it shows. Below this the CI is null, 'too few examples'.
+ */
+export const MIN_CI_EXAMPLES = 2;
 
 // ───────────────────────────── percentile intervals ─────────────────────────────
 

@@ -6,15 +6,19 @@
  * - A gate compares each slice's point estimate (not a CI bound) with the bound; the CI is carried
  *   along for the reports. Rounding slack GATE_EPSILON applies to every gate, so a value exactly at
  *   the limit (e.g. a drop of 1/20 against 0.05) passes everywhere.
- * - Slices come from selectSlices (./slices.ts): the tail bucket is the report's last bucket.
- * - A gate with nothing to check returns no checks and passes; adapters decide whether that is
- *   an error (matchers), a "not checked" line (suites) or nothing at all (CLI).
+ * - Slices come from candidateSlices (./slices.ts): the tail bucket is the report's last bucket.
+ *   A selected slice without the metric (no changed variants; no head–tail gap) is `skipped`, and
+ *   reported as such, never silently dropped.
+ * - A gate that checks no slice at all cannot be evaluated, and FAILS: it is listed in `unevaluated`
+ *   and `passed` is false, so `audit`, `merge` and suites exit 1 / fail with the reason
+ *   (src/report/explain.ts says why). The matchers throw NothingToCheckError instead: there a gate
+ *   with nothing to check is a mistake in the test (a typo in a filter), not a result.
  * - The gates read the raw (not logit-adjusted) results.
  * Explaining a failure in words is the report layer's job (src/report/explain.ts).
  */
 import { UsageError } from '../errors.ts';
 import type { Report, Severity } from '../types.ts';
-import { type Slice, type SliceFilter, type SliceScope, selectSlices } from './slices.ts';
+import { candidateSlices, type Slice, type SliceFilter, type SliceScope } from './slices.ts';
 
 export type GateName = 'maxDrop' | 'maxTailDrop' | 'minRobustAccuracy' | 'maxTailGap';
 /** `drop` and `robustAccuracy` of the slice's metrics; `headTailGap` of the slice's result */
@@ -37,16 +41,35 @@ export interface GateCheck extends Slice {
   /** the gate's name */
   name: GateName;
   value: number;
-  ci: [number, number];
+  /** the value's CI (null when it rests on too few examples) */
+  ci: [number, number] | null;
   /** the gate's bound */
   limit: number;
   passed: boolean;
 }
 
+/** A slice the gate selected that has nothing to check: no changed variants, or no head–tail gap. */
+export interface SkippedSlice extends Slice {
+  name: GateName;
+  limit: number;
+}
+
+/** A gate that checked no slice at all: it fails rather than vanish. */
+export interface UnevaluatedGate {
+  gate: Gate;
+  /** the slices it selected, none with data ([] when no slice matched at all) */
+  skipped: SkippedSlice[];
+}
+
 export interface GateOutcome {
+  /** every gate checked at least one slice, and every check passed */
   passed: boolean;
   /** every slice checked, in slice order (for several gates: see evaluateGates) */
   checks: GateCheck[];
+  /** slices selected but without the metric, in the same order */
+  skipped: SkippedSlice[];
+  /** gates that checked nothing (each makes `passed` false) */
+  unevaluated: UnevaluatedGate[];
 }
 
 /** Rounding slack so a value of exactly the limit (e.g. 1/20 vs 0.05) passes. */
@@ -87,7 +110,7 @@ export interface TailGapFilter {
 }
 
 /**
- * headTailGap (tail-bucket drop − head-bucket drop) ≤ bound. By default on the pooled summary,
+ * headTailGap (drop of the tail-most bucket with data − drop of the head-most) ≤ bound. By default on the pooled summary,
  * one gap per severity: per-perturbation gaps rest on few tail examples each and are noisy;
  * filter by perturbation to gate them anyway.
  */
@@ -100,13 +123,12 @@ export const maxTailGapGate = (bound: number, filter: TailGapFilter = {}): Gate 
   scope: { pooledOnly: true },
 });
 
-function measure(slice: Slice, metric: GateMetric): { value: number; ci: [number, number] } | null {
+/** The slice's value of the metric; null when it has none (no changed variants, no gap). */
+function measure(slice: Slice, metric: GateMetric): { value: number; ci: [number, number] | null } | null {
+  if (slice.metrics.n === 0) return null;
   if (metric === 'drop') return { value: slice.metrics.drop, ci: slice.metrics.dropCI };
-  if (metric === 'robustAccuracy') {
-    // The report carries no CI for robust accuracy: a degenerate interval at the point estimate.
-    const value = slice.metrics.robustAccuracy;
-    return { value, ci: [value, value] };
-  }
+  // The report carries no CI for robust accuracy: none, rather than a zero-width one at the point.
+  if (metric === 'robustAccuracy') return { value: slice.metrics.robustAccuracy, ci: null };
   const gap = slice.result.headTailGap;
   return gap === null ? null : { value: gap.value, ci: gap.ci };
 }
@@ -115,15 +137,19 @@ export function withinBound(value: number, comparator: Comparator, bound: number
   return comparator === '≤' ? value <= bound + GATE_EPSILON : value >= bound - GATE_EPSILON;
 }
 
-/** Checks one gate on every slice it selects (slices without the metric are left out). */
+/** Checks one gate on every slice it selects; slices without the metric are skipped, and no check fails. */
 export function evaluateGate(
   report: Pick<Report, 'summary' | 'results' | 'buckets'>,
   gate: Gate,
 ): GateOutcome {
   const checks: GateCheck[] = [];
-  for (const slice of selectSlices(report, gate.filter, gate.scope)) {
+  const skipped: SkippedSlice[] = [];
+  for (const slice of candidateSlices(report, gate.filter, gate.scope)) {
     const m = measure(slice, gate.metric);
-    if (m === null) continue;
+    if (m === null) {
+      skipped.push({ ...slice, name: gate.name, limit: gate.bound });
+      continue;
+    }
     checks.push({
       ...slice,
       name: gate.name,
@@ -133,7 +159,8 @@ export function evaluateGate(
       passed: withinBound(m.value, gate.comparator, gate.bound),
     });
   }
-  return { passed: checks.every((c) => c.passed), checks };
+  const unevaluated = checks.length === 0 ? [{ gate, skipped }] : [];
+  return { passed: checks.length > 0 && checks.every((c) => c.passed), checks, skipped, unevaluated };
 }
 
 /** Worst first: the largest value of a `≤` gate, the lowest of a `≥` gate (ties keep slice order). */
@@ -158,9 +185,9 @@ function checkLimit(name: string, limit: number | undefined): number | undefined
 }
 
 /**
- * The command-line gates over all results and the pooled summary. Checks come in the order the
- * terminal lines and JUnit test cases have always had: the pooled summary first, then each result,
- * and per result maxDrop before maxTailDrop.
+ * The command-line gates over all results and the pooled summary. Checks (and skipped slices) come in
+ * the order the terminal lines and JUnit test cases have always had: the pooled summary first, then
+ * each result, and per result maxDrop before maxTailDrop. A gate that checks nothing fails.
  */
 export function evaluateGates(
   report: Pick<Report, 'summary' | 'results' | 'buckets'>,
@@ -172,9 +199,18 @@ export function evaluateGates(
   if (maxDropLimit !== undefined) gates.push(maxDropGate(maxDropLimit));
   if (maxTailDropLimit !== undefined) gates.push(maxTailDropGate(maxTailDropLimit));
   const order = new Map([...report.summary, ...report.results].map((r, i) => [r, i]));
-  const checks = gates
-    .flatMap((gate, g) => evaluateGate(report, gate).checks.map((check) => ({ check, g })))
-    .sort((a, b) => order.get(a.check.result)! - order.get(b.check.result)! || a.g - b.g)
-    .map(({ check }) => check);
-  return { passed: checks.every((c) => c.passed), checks };
+  const outcomes = gates.map((gate) => evaluateGate(report, gate));
+  const inOrder = <T extends Slice>(pick: (o: GateOutcome) => T[]): T[] =>
+    outcomes
+      .flatMap((o, g) => pick(o).map((item) => ({ item, g })))
+      .sort((a, b) => order.get(a.item.result)! - order.get(b.item.result)! || a.g - b.g)
+      .map(({ item }) => item);
+  const checks = inOrder((o) => o.checks);
+  const unevaluated = outcomes.flatMap((o) => o.unevaluated);
+  return {
+    passed: unevaluated.length === 0 && checks.every((c) => c.passed),
+    checks,
+    skipped: inOrder((o) => o.skipped),
+    unevaluated,
+  };
 }

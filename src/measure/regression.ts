@@ -1,65 +1,101 @@
 /**
- * Least-squares slopes for the tail slope (per-class drop against ln(trainCount)): the point estimate
- * on the classes' drops, and one slope per bootstrap resample for its CI.
+ * Weighted least-squares slopes for the tail slope (per-class drop against ln(trainCount)): the point
+ * estimate on the classes' drops, and one slope per bootstrap resample for its CI. Each class weighs as
+ * much as its in-scope examples, so a class seen twice cannot pull the line as hard as one seen 200 times;
+ * the resampled fits use the same weights, counted in the resample.
  */
 
-/** Ordinary least-squares slope of y on x; null when x has no spread. */
-export function leastSquaresSlope(xs: ArrayLike<number>, ys: ArrayLike<number>): number | null {
+/** Below this weighted variance of x the fit has no spread to speak of. */
+const MIN_X_VARIANCE = 1e-12;
+
+/**
+ * Weighted least-squares slope of y on x (weights default to 1, i.e. ordinary least squares):
+ *   Σ w (x − x̄_w)(y − ȳ_w) / Σ w (x − x̄_w)²,  x̄_w = Σ w x / Σ w.
+ * Null with fewer than 2 points of positive weight or no spread in x.
+ */
+export function leastSquaresSlope(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  weights?: ArrayLike<number>,
+): number | null {
   const n = xs.length;
-  if (n < 2) return null;
+  const w = (i: number): number => (weights ? weights[i] : 1);
+  let sw = 0;
+  let points = 0;
   let mx = 0;
   let my = 0;
   for (let i = 0; i < n; i++) {
-    mx += xs[i];
-    my += ys[i];
+    if (!(w(i) > 0)) continue;
+    points++;
+    sw += w(i);
+    mx += w(i) * xs[i];
+    my += w(i) * ys[i];
   }
-  mx /= n;
-  my /= n;
+  if (points < 2) return null;
+  mx /= sw;
+  my /= sw;
   let sxx = 0;
   let sxy = 0;
   for (let i = 0; i < n; i++) {
-    sxx += (xs[i] - mx) ** 2;
-    sxy += (xs[i] - mx) * (ys[i] - my);
+    if (!(w(i) > 0)) continue;
+    sxx += w(i) * (xs[i] - mx) ** 2;
+    sxy += w(i) * (xs[i] - mx) * (ys[i] - my);
   }
-  return sxx > 1e-12 ? sxy / sxx : null;
+  return sxx / sw > MIN_X_VARIANCE ? sxy / sxx : null;
+}
+
+/** Per class of the fit: its x and what its weight in a resample is made of. */
+export interface SlopeMembers {
+  /** canonical class indices */
+  classes: readonly number[];
+  xs: readonly number[];
+  /** in-scope examples of each class */
+  examples: readonly number[];
+  /** changed variants of each class */
+  variants: readonly number[];
 }
 
 /**
- * Per-resample OLS slopes of class drop on x into `out`, from the resampled per-class sums K (changed
- * variants) and D (Σ original − variant correct), laid out [class × B + b]. A class not drawn in
- * resample b (a pooled single-example class) is left out of that fit, and a fit with < 3 classes or
- * no x spread is NaN.
+ * Per-resample weighted slopes of class drop on x into `out`, from the resampled per-class sums K (changed
+ * variants) and D (Σ original − variant correct), laid out [class × B + b]. A class's weight is its
+ * in-scope examples in that resample: a class of ≥ 2 examples is its own stratum and always draws
+ * `examples` of them; a single-example class is pooled per bucket (bootstrap.ts) and drawn K / variants
+ * times — 0 leaves it out of that fit. A fit with < 3 classes or no x spread is NaN.
  */
 export function resampledSlopes(
-  members: readonly number[],
-  xs: readonly number[],
+  members: SlopeMembers,
   K: Float64Array,
   D: Float64Array,
   B: number,
   out: Float64Array,
 ): void {
-  // Centre x once so the one-pass sums below do not cancel.
-  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+  const { classes, xs, examples, variants } = members;
+  // Centre x once (on the point estimate's weighted mean) so the one-pass sums below do not cancel.
+  const total = examples.reduce((s, w) => s + w, 0);
+  const mean = xs.reduce((s, x, q) => s + x * examples[q], 0) / total;
   const cx = xs.map((x) => x - mean);
   for (let b = 0; b < B; b++) {
     let n = 0;
+    let sw = 0;
     let sx = 0;
     let sy = 0;
     let sxx = 0;
     let sxy = 0;
-    for (let q = 0; q < members.length; q++) {
-      const at = members[q] * B + b;
+    for (let q = 0; q < classes.length; q++) {
+      const at = classes[q] * B + b;
       const k = K[at];
       if (k === 0) continue;
+      const w = examples[q] >= 2 ? examples[q] : k / variants[q];
       const x = cx[q];
       const y = D[at] / k;
       n++;
-      sx += x;
-      sy += y;
-      sxx += x * x;
-      sxy += x * y;
+      sw += w;
+      sx += w * x;
+      sy += w * y;
+      sxx += w * x * x;
+      sxy += w * x * y;
     }
-    const den = n * sxx - sx * sx;
-    out[b] = n >= 3 && den > 1e-12 * n * n ? (n * sxy - sx * sy) / den : Number.NaN;
+    const den = sw * sxx - sx * sx;
+    out[b] = n >= 3 && den > MIN_X_VARIANCE * sw * sw ? (sw * sxy - sx * sy) / den : Number.NaN;
   }
 }

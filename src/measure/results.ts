@@ -27,15 +27,19 @@
  *   For one class, macroF1 is that class's F1 and balancedAccuracy its recall.
  * - A metric with no data is 0 with n = 0 (never NaN): check n before showing it.
  * - dropCI: percentile bootstrap CI, stratified by class, an example moving with all its variants; the
- *   CI depends only on the set of examples (details in bootstrap.ts). A class with a single in-scope
- *   example has a degenerate CI [drop, drop]. Bucket, overall, head-tail and slope CIs aggregate the
- *   same per-class resamples.
+ *   CI depends only on the set of examples (details in bootstrap.ts). A slice (overall, bucket, class)
+ *   with fewer than MIN_CI_EXAMPLES = 2 in-scope examples has dropCI null and ciNote 'too few examples'
+ *   (one example resamples to itself: its interval would have zero width). Bucket, overall, head-tail
+ *   and slope CIs aggregate the same per-class resamples.
  * - headTailGap: drop of the last (tail-most) bucket with data − drop of the first (head-most) bucket
- *   with data; null with fewer than two such buckets.
- * - tailSlope: least-squares slope of per-class drop against ln(trainCount), over classes with
+ *   with data, naming the two (`head`, `tail`); null with fewer than two such buckets; ci null when
+ *   either has fewer than 2 in-scope examples.
+ * - tailSlope: weighted least-squares slope of per-class drop against ln(trainCount), each class
+ *   weighted by its in-scope examples (nExamples; `weights: 'examples'`), over classes with
  *   trainCount > 0 and ≥ 1 changed variant; null with fewer than 3 such classes (or all counts equal).
  *   Negative = rarer classes lose more accuracy (the drop grows by −slope per e-fold fewer examples).
- *   In a resample where a pooled single-example class is not drawn, it is left out of that fit.
+ *   Each resampled slope weights a class by its examples in that resample; a pooled single-example
+ *   class not drawn is left out of that fit.
  */
 import { UsageError } from '../errors.ts';
 import type { BucketInfo, ClassInfo, ExampleRecord, Result } from '../types.ts';

@@ -3,8 +3,14 @@
  * bootstrap.ts) turned into its Result — metrics of the whole scope, of each class and of each bucket,
  * the head–tail gap and the tail slope, each with its CI. Definitions are in results.ts.
  */
-import type { BucketInfo, ClassInfo, Estimate, Metrics, Result } from '../types.ts';
-import { resampledDrops, resampledInterval, type ScopeResamples, unpackResamples } from './bootstrap.ts';
+import type { BucketGap, BucketInfo, CINote, ClassInfo, Metrics, Result, SlopeEstimate } from '../types.ts';
+import {
+  MIN_CI_EXAMPLES,
+  resampledDrops,
+  resampledInterval,
+  type ScopeResamples,
+  unpackResamples,
+} from './bootstrap.ts';
 import { addSums, emptySums, type LabelSpace, type ScopeSums } from './class-sums.ts';
 import { leastSquaresSlope, resampledSlopes } from './regression.ts';
 
@@ -21,6 +27,8 @@ export interface ResultContext {
 }
 
 const ratio = (num: number, den: number): number => (den > 0 ? num / den : 0);
+
+const TOO_FEW: CINote = 'too few examples';
 
 /** The scope's result; reads and then drops its packed bootstrap sums. */
 export function scopeResult(prep: ScopeSums, ctx: ResultContext): Result {
@@ -41,7 +49,7 @@ export function scopeResult(prep: ScopeSums, ctx: ResultContext): Result {
   ctx.buckets.forEach((bucket, bi) => {
     const { metrics, drops } = classSetMetrics(prep, r, ctx.bucketMembers[bi], true);
     buckets[bucket.name] = metrics;
-    if (drops) withData.push({ point: metrics.drop, drops });
+    if (drops) withData.push({ name: bucket.name, point: metrics.drop, nExamples: metrics.nExamples, drops });
   });
 
   return {
@@ -84,6 +92,7 @@ function classSetMetrics(
   }
   const drop = ratio(t.cleanW - t.correct, t.n);
   const drops = t.n > 0 ? resampledDrops(r, members, keep ? new Float64Array(r.B) : r.scratch) : null;
+  const dropCI = drops && t.nEx >= MIN_CI_EXAMPLES ? resampledInterval(r, drops, drop) : null;
   return {
     drops: keep ? drops : null,
     metrics: {
@@ -92,7 +101,8 @@ function classSetMetrics(
       cleanAccuracy: ratio(t.clean, t.nEx),
       perturbedAccuracy: ratio(t.correct, t.n),
       drop,
-      dropCI: drops ? resampledInterval(r, drops, drop) : [0, 0],
+      dropCI,
+      ciNote: dropCI ? null : TOO_FEW,
       flipRate: ratio(t.flips, t.n),
       breakRate: ratio(t.broken, t.cleanW),
       robustAccuracy: ratio(t.robust, t.nEx),
@@ -105,51 +115,60 @@ function classSetMetrics(
   };
 }
 
-/** A bucket with changed variants: its drop and bootstrap drops. */
+/** A bucket with changed variants: its name, drop, examples and bootstrap drops. */
 interface BucketDrops {
+  name: string;
   point: number;
+  nExamples: number;
   drops: Float64Array;
 }
 
-/** Drop of the tail-most bucket with data − drop of the head-most one; null with fewer than two. */
-function headTailGap(withData: readonly BucketDrops[], r: ScopeResamples): Estimate | null {
+/**
+ * Drop of the tail-most bucket with data − drop of the head-most one, naming the two (they are not the
+ * report's first and last buckets when those have no data); null with fewer than two. No CI when either
+ * bucket has fewer than MIN_CI_EXAMPLES examples.
+ */
+function headTailGap(withData: readonly BucketDrops[], r: ScopeResamples): BucketGap | null {
   if (withData.length < 2) return null;
   const head = withData[0];
   const tail = withData[withData.length - 1];
   const value = tail.point - head.point;
-  for (let b = 0; b < r.B; b++) r.scratch[b] = tail.drops[b] - head.drops[b];
-  return { value, ci: resampledInterval(r, r.scratch, value) };
+  let ci: [number, number] | null = null;
+  if (Math.min(head.nExamples, tail.nExamples) >= MIN_CI_EXAMPLES) {
+    for (let b = 0; b < r.B; b++) r.scratch[b] = tail.drops[b] - head.drops[b];
+    ci = resampledInterval(r, r.scratch, value);
+  }
+  return { value, ci, ciNote: ci ? null : TOO_FEW, head: head.name, tail: tail.name };
 }
 
 /**
- * Least-squares slope of per-class drop against ln(trainCount), over classes with trainCount > 0 and
- * ≥ 1 changed variant; null with fewer than 3 such classes (or all counts equal).
+ * Weighted least-squares slope of per-class drop against ln(trainCount), each class weighted by its
+ * in-scope examples, over classes with trainCount > 0 and ≥ 1 changed variant; null with fewer than 3
+ * such classes (or all counts equal). The resampled slopes use the same weights (regression.ts).
  */
 function tailSlope(
   prep: ScopeSums,
   r: ScopeResamples,
   allLabels: readonly number[],
   ctx: ResultContext,
-): Estimate | null {
+): SlopeEstimate | null {
   const { perClass } = prep;
   const { labels } = ctx.space;
   const trainCount = (c: number): number => ctx.classInfo.get(labels[c])?.trainCount ?? 0;
-  const sloped = allLabels.filter((c) => perClass[c].n > 0 && trainCount(c) > 0);
-  const value =
-    sloped.length >= 3
-      ? leastSquaresSlope(
-          sloped.map((c) => Math.log(trainCount(c))),
-          sloped.map((c) => ratio(perClass[c].cleanW - perClass[c].correct, perClass[c].n)),
-        )
-      : null;
-  if (value === null) return null;
-  resampledSlopes(
-    sloped,
-    sloped.map((c) => Math.log(trainCount(c))),
-    r.K,
-    r.D,
-    r.B,
-    r.scratch,
+  const classes = allLabels.filter((c) => perClass[c].n > 0 && trainCount(c) > 0);
+  if (classes.length < 3) return null;
+  const members = {
+    classes,
+    xs: classes.map((c) => Math.log(trainCount(c))),
+    examples: classes.map((c) => perClass[c].nEx),
+    variants: classes.map((c) => perClass[c].n),
+  };
+  const value = leastSquaresSlope(
+    members.xs,
+    classes.map((c) => ratio(perClass[c].cleanW - perClass[c].correct, perClass[c].n)),
+    members.examples,
   );
-  return { value, ci: resampledInterval(r, r.scratch, value) };
+  if (value === null) return null;
+  resampledSlopes(members, r.K, r.D, r.B, r.scratch);
+  return { value, ci: resampledInterval(r, r.scratch, value), ciNote: null, weights: 'examples' };
 }

@@ -5,7 +5,8 @@
  * - Without a perturbation filter a gate sees every result AND the pooled summary
  *   (perturbation `'*'`); with one, only the matching results.
  * - With bucket/class filters a slice holds that bucket's/class's metrics, else the overall ones.
- * - Slices without a changed variant (n = 0) say nothing and are left out.
+ * - Slices without a changed variant (n = 0) say nothing: selectSlices leaves them out;
+ *   candidateSlices keeps them, so the gate engine can say which slices it could not check.
  *
  * The tail bucket is the last bucket of `report.buckets`. assignBuckets orders buckets head → tail
  * in every mode with strictly decreasing `maxCount` (threshold ranges are disjoint, quantile ties
@@ -65,6 +66,15 @@ export function selectSlices(
   filter: SliceFilter = {},
   scope: SliceScope = {},
 ): Slice[] {
+  return candidateSlices(report, filter, scope).filter((s) => s.metrics.n > 0);
+}
+
+/** Like selectSlices, but keeping the slices without a changed variant (n = 0). */
+export function candidateSlices(
+  report: Pick<Report, 'summary' | 'results' | 'buckets'>,
+  filter: SliceFilter = {},
+  scope: SliceScope = {},
+): Slice[] {
   const perturbations = asList(filter.perturbation);
   const severities = asList(filter.severity);
   const tail = scope.tailBucket ? tailBucket(report) : undefined;
@@ -94,5 +104,5 @@ export function selectSlices(
       if (metrics) slices.push({ ...base, class: cls, metrics, result });
     }
   }
-  return slices.filter((s) => s.metrics.n > 0);
+  return slices;
 }

@@ -1,7 +1,9 @@
 /**
  * The one-line human verdict of a report, read off the pooled summary at the highest severity that
  * changed any text (the most demanding setting measured). It never claims more than the CIs allow:
- * a head–tail difference whose CI contains 0 is called not significant.
+ * a head–tail difference whose CI contains 0 is called not significant, and a number resting on too few
+ * examples for a CI is said to be so. The two buckets compared are the ones the gap names (the first and
+ * last with data), so a tail bucket without data is never spoken of.
  */
 import type { Report, Result } from '../types.ts';
 
@@ -19,7 +21,8 @@ function pct(x: number): string {
   return (Object.is(v, -0) ? 0 : v).toFixed(1);
 }
 
-const ci = ([lo, hi]: [number, number]): string => `[${pct(lo)}, ${pct(hi)}]`;
+const ci = (interval: [number, number] | null): string =>
+  interval ? `[${pct(interval[0])}, ${pct(interval[1])}]` : '(too few examples for a CI)';
 
 /** "few-shot classes", "tail classes", "classes in q4", "classes with <20 training examples" */
 function describeBucket(name: string): string {
@@ -45,28 +48,33 @@ export function verdict(report: VerdictInput, opts: { severity?: number } = {}):
       : 'No perturbation changed any text: nothing was measured.';
   }
   const o = pick.overall;
-  const zeroInCI = o.dropCI[0] <= 0 && o.dropCI[1] >= 0;
+  const zeroInCI = o.dropCI !== null && o.dropCI[0] <= 0 && o.dropCI[1] >= 0;
   let line =
     `Robustness drop ${pct(o.drop)} % ${ci(o.dropCI)} overall at severity ${pick.severity}` +
     (zeroInCI ? ' (not significantly different from 0)' : '');
 
-  const withData = report.buckets.filter((b) => (pick.buckets[b.name]?.n ?? 0) > 0);
   const gap = pick.headTailGap;
-  if (withData.length < 2 || !gap) {
+  if (!gap) {
     return `${line}; no head/tail comparison (fewer than two frequency buckets have data).`;
   }
-  const head = withData[0];
-  const tail = withData[withData.length - 1];
+  const tailBucket = report.buckets.at(-1)?.name;
   line +=
-    `; ${describeBucket(tail.name)} drop ${pct(pick.buckets[tail.name].drop)} % vs ` +
-    `${pct(pick.buckets[head.name].drop)} % for ${describeBucket(head.name)} ` +
-    `(gap ${pct(gap.value)} % ${ci(gap.ci)})`;
+    `; ${describeBucket(gap.tail)} drop ${pct(pick.buckets[gap.tail].drop)} % vs ` +
+    `${pct(pick.buckets[gap.head].drop)} % for ${describeBucket(gap.head)} ` +
+    `(gap ${pct(gap.value)} % ${ci(gap.ci)}` +
+    (gap.tail !== tailBucket && tailBucket !== undefined
+      ? `; the tail bucket ${tailBucket} has no data`
+      : '') +
+    ')';
+  const rarer = describeBucket(gap.tail);
+  if (!gap.ci) return `${line}: too few examples to tell whether ${rarer} are less robust.`;
   if (gap.ci[0] > 0) {
     return gap.value >= MARKED_GAP
-      ? `${line}: tail classes are markedly less robust.`
-      : `${line}: tail classes are less robust (significant at ${level} %).`;
+      ? `${line}: ${rarer} are markedly less robust.`
+      : `${line}: ${rarer} are less robust (significant at ${level} %).`;
   }
-  if (gap.ci[1] < 0)
-    return `${line}: tail classes are more robust than head classes (significant at ${level} %).`;
-  return `${line}: the head–tail difference is not significant at ${level} %.`;
+  if (gap.ci[1] < 0) {
+    return `${line}: ${rarer} are more robust than ${describeBucket(gap.head)} (significant at ${level} %).`;
+  }
+  return `${line}: the difference is not significant at ${level} %.`;
 }

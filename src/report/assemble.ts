@@ -6,14 +6,21 @@
  *
  * Warnings are typed while a run builds them (`ReportWarning`): `merge` must tell the warnings that
  * depend on which examples were audited (recomputed from the union of the records) from the ones
- * that hold for the whole run (carried over). The JSON report (schema report@1) keeps them as plain
+ * that hold for the whole run (carried over). The JSON report (schema tailcheck/report@2, docs/report-schema.md) keeps them as plain
  * strings, base warnings first, then the data warnings.
  */
 
 import { UsageError } from '../errors.ts';
 import { createResultsAccumulator, type MeasuredResults } from '../measure/results.ts';
 import { verdict } from '../measure/verdict.ts';
-import type { BucketInfo, ClassInfo, ExampleRecord, Report, ReportConfig } from '../types.ts';
+import {
+  type BucketInfo,
+  type ClassInfo,
+  type ExampleRecord,
+  REPORT_SCHEMA,
+  type Report,
+  type ReportConfig,
+} from '../types.ts';
 import { readJsonl } from '../util/jsonl.ts';
 import { compareStrings } from '../util/strings.ts';
 import { VERSION } from '../version.ts';
@@ -92,7 +99,7 @@ export function assembleReport(parts: {
   const dataWarnings = parts.measures.dataWarnings();
   const { plain, adjusted } = parts.measures.finish();
   const report: Report = {
-    schema: 'tailcheck/report@1',
+    schema: REPORT_SCHEMA,
     tool: { name: 'tailcheck', version: VERSION },
     config: parts.config,
     classes: parts.classes,

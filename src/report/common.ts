@@ -4,7 +4,17 @@
  * classes, worst flipped examples, the word diff used to highlight edits).
  * Pure functions; no I/O.
  */
-import type { ClassInfo, ExampleRecord, Metrics, Report, Result, Severity, VariantRecord } from '../types.ts';
+import { MIN_CI_EXAMPLES } from '../measure/bootstrap.ts';
+import type {
+  BucketGap,
+  ClassInfo,
+  ExampleRecord,
+  Metrics,
+  Report,
+  Result,
+  Severity,
+  VariantRecord,
+} from '../types.ts';
 import { compareStrings } from '../util/strings.ts';
 
 /** The perturbation name of the pooled (all perturbations) summary rows. */
@@ -52,13 +62,39 @@ export function pp(x: number, digits = 1): string {
   return `${x < 0 ? '-' : '+'}${text}`;
 }
 
-export function ppCI(ci: readonly [number, number], digits = 1): string {
-  return `[${pp(ci[0], digits)}, ${pp(ci[1], digits)}]`;
+/** What renderers print in place of an interval that rests on too few examples (`ciNote`). */
+export const TOO_FEW_EXAMPLES = 'too few examples';
+
+/** The legend's sentence for withheld intervals. */
+export const TOO_FEW_LEGEND = `a slice of fewer than ${MIN_CI_EXAMPLES} examples shows "${TOO_FEW_EXAMPLES}" instead of an interval`;
+
+/** "[+5.0, +9.3]", or "(too few examples)" for a withheld interval: never a falsely precise one. */
+export function ppCI(ci: readonly [number, number] | null, digits = 1): string {
+  return ci ? `[${pp(ci[0], digits)}, ${pp(ci[1], digits)}]` : `(${TOO_FEW_EXAMPLES})`;
 }
 
-/** "+7.1 [+5.0, +9.3]" */
+/** "+7.1 [+5.0, +9.3]", or "+50.0 (too few examples)" */
 export function dropWithCI(m: Metrics): string {
   return `${pp(m.drop)} ${ppCI(m.dropCI)}`;
+}
+
+/**
+ * How the drop is defined, in words, for the renderers' legends. The drop is paired and weighted by
+ * changed variants, while clean accuracy counts each example once, so the two printed accuracies need
+ * not differ by exactly the drop.
+ */
+export const DROP_DEFINITION =
+  'Drop = mean over changed variants of (original correct − variant correct), a paired difference in which an example counts once per changed variant; it equals clean − perturbed accuracy only when every example has the same number of changed variants';
+
+/**
+ * The buckets a head–tail gap compares, e.g. "few − many": the first and last bucket WITH data, which
+ * are the report's first and last only when those have changed variants. `escapeName` is the format's escaping.
+ */
+export function gapBuckets(
+  gap: Pick<BucketGap, 'head' | 'tail'>,
+  escapeName: (s: string) => string = stripControls,
+): string {
+  return `${escapeName(gap.tail)} − ${escapeName(gap.head)}`;
 }
 
 /** A metric with no changed variant carries zeros; renderers show it as missing. */
@@ -66,14 +102,14 @@ export function hasData(m: Metrics | undefined): m is Metrics {
   return m !== undefined && m.n > 0;
 }
 
-/** The CI lies entirely above zero: the drop is distinguishable from noise. */
-export function significantDrop(ci: readonly [number, number]): boolean {
-  return ci[0] > 0;
+/** The CI lies entirely above zero: the drop is distinguishable from noise (never without a CI). */
+export function significantDrop(ci: readonly [number, number] | null): boolean {
+  return ci !== null && ci[0] > 0;
 }
 
-/** The CI lies entirely below zero: the perturbation helped. */
-export function significantGain(ci: readonly [number, number]): boolean {
-  return ci[1] < 0;
+/** The CI lies entirely below zero: the perturbation helped (never without a CI). */
+export function significantGain(ci: readonly [number, number] | null): boolean {
+  return ci !== null && ci[1] < 0;
 }
 
 export function confidenceLabel(report: Report): string {

@@ -8,12 +8,19 @@ import {
   type GateCheck,
   type GateMetric,
   type GateOutcome,
+  type SkippedSlice,
+  type UnevaluatedGate,
   worstFirst,
 } from '../measure/gates.ts';
-import { type Slice, type SliceFilter, tailBucket } from '../measure/slices.ts';
+import type { Slice, SliceFilter } from '../measure/slices.ts';
 import type { ExampleRecord, Metrics, Report, Result, Severity, VariantRecord } from '../types.ts';
+import { countRange, gapBuckets, POOLED, stripControls, TOO_FEW_EXAMPLES } from './common.ts';
 
 export const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : String(x));
+
+/** "[0.010, 0.090]", or "(too few examples)" when the interval was withheld. */
+export const fmtCI = (ci: readonly [number, number] | null): string =>
+  ci ? `[${fmt(ci[0])}, ${fmt(ci[1])}]` : `(${TOO_FEW_EXAMPLES})`;
 
 export const quote = (s: string): string => JSON.stringify(s);
 
@@ -83,7 +90,7 @@ export function describeSlice(
 export function describeMetrics(m: Metrics, metric: 'drop' | 'robustAccuracy'): string {
   const n = `n=${m.n} changed variants of ${m.nExamples} examples`;
   if (metric === 'drop') {
-    return `drop ${fmt(m.drop)} [${fmt(m.dropCI[0])}, ${fmt(m.dropCI[1])}] (clean ${fmt(m.cleanAccuracy)} → perturbed ${fmt(m.perturbedAccuracy)}, ${n})`;
+    return `drop ${fmt(m.drop)} ${fmtCI(m.dropCI)} (clean ${fmt(m.cleanAccuracy)} → perturbed ${fmt(m.perturbedAccuracy)}, ${n})`;
   }
   return `robust accuracy ${fmt(m.robustAccuracy)} (clean ${fmt(m.cleanAccuracy)}, perturbed ${fmt(m.perturbedAccuracy)}, ${n})`;
 }
@@ -211,8 +218,10 @@ function bucketDrops(report: Report, result: Result): string {
 
 function describeCheck(report: Report, check: GateCheck, metric: GateMetric): string {
   if (metric !== 'headTailGap') return `${describeSlice(check)}: ${describeMetrics(check.metrics, metric)}`;
+  const gap = check.result.headTailGap;
+  const compared = gap ? ` (${gapBuckets(gap, (s) => s)} drop)` : '';
   return (
-    `${describeSlice(check)}: head–tail gap ${fmt(check.value)} [${fmt(check.ci[0])}, ${fmt(check.ci[1])}]` +
+    `${describeSlice(check)}: head–tail gap${compared} ${fmt(check.value)} ${fmtCI(check.ci)}` +
     ` (drop by bucket: ${bucketDrops(report, check.result)})`
   );
 }
@@ -222,8 +231,8 @@ function failureEvidence(report: Report, gate: Gate, offenders: readonly GateChe
   if (gate.metric !== 'headTailGap') {
     return `${others(offenders)}flipped ${FLIPPED_EXAMPLES}${formatFlips(flippedExamples(report, worst), report)}`;
   }
-  // A gap is about the tail: show flips of its rarest classes.
-  const tail = tailBucket(report);
+  // A gap is about the tail: show flips of the rarest classes it compares.
+  const tail = worst.result.headTailGap?.tail;
   const slice: SliceWhere = {
     perturbation: worst.perturbation,
     pooled: worst.pooled,
@@ -260,12 +269,66 @@ export function explainGate(report: Report, gate: Gate, outcome: GateOutcome): G
   };
 }
 
-/** The terminal lines of `audit`/`merge` for failed command-line gates. */
-export function gateFailureLines(outcome: GateOutcome): string {
-  return outcome.checks
+// ───────────────────────────── gates that check nothing ─────────────────────────────
+
+/**
+ * Why a gate checked no slice, in words (the gate then fails: a gate that was asked for and has
+ * nothing to check must never pass silently).
+ */
+export function whyNotEvaluated(report: Pick<Report, 'buckets'>, unevaluated: UnevaluatedGate): string {
+  const { gate, skipped } = unevaluated;
+  if (gate.scope.tailBucket) {
+    const tail = report.buckets.at(-1);
+    if (!tail) return 'the report has no frequency buckets, so there is no tail bucket to check';
+    if (skipped.length > 0) {
+      return (
+        `the tail bucket "${tail.name}" (${tail.labels.length} ${tail.labels.length === 1 ? 'class' : 'classes'} with ${countRange(tail.minCount, tail.maxCount)}` +
+        ` training examples) has no changed variants in any result (the data has no example of its classes, or no perturbation changed one)`
+      );
+    }
+  }
+  if (skipped.length === 0) {
+    return Object.values(gate.filter).some((v) => v !== undefined)
+      ? `no result matches ${describeFilter(gate.filter)}`
+      : 'the report has no results';
+  }
+  if (gate.metric === 'headTailGap') {
+    return 'no selected result has changed variants in two frequency buckets, so there is no head–tail gap';
+  }
+  return 'no selected slice has changed variants (no perturbation changed a text there)';
+}
+
+/** A slice left unchecked, short: "typo.swap s3" or "all s1", with its bucket or class. */
+function shortSlice(s: SkippedSlice): string {
+  const where = s.perturbation === POOLED ? 'all' : s.perturbation;
+  const what = s.bucket !== undefined ? ` ${s.bucket}` : s.class !== undefined ? ` ${s.class}` : '';
+  return `${where} s${s.severity}${what}`;
+}
+
+/**
+ * The terminal lines of `audit`/`merge` for the command-line gates: each failed check, each gate that
+ * could not be evaluated (a failure too), and one note per gate on the slices it could not check.
+ */
+export function gateFailureLines(outcome: GateOutcome, report: Pick<Report, 'buckets'>): string {
+  const lines = outcome.checks
     .filter((c) => !c.passed)
-    .map((c) => `GATE FAILED: ${c.name}: ${c.value.toFixed(4)} > ${c.limit}\n`)
-    .join('');
+    .map((c) => `GATE FAILED: ${c.name}: ${c.value.toFixed(4)} > ${c.limit}`);
+  for (const u of outcome.unevaluated) {
+    const why = whyNotEvaluated(report, u);
+    lines.push(`GATE FAILED: ${u.gate.name}: not evaluated — ${why}; a gate that checks nothing fails`);
+  }
+  const unevaluated = new Set(outcome.unevaluated.map((u) => u.gate.name));
+  const byGate = new Map<string, SkippedSlice[]>();
+  for (const s of outcome.skipped) {
+    if (unevaluated.has(s.name)) continue;
+    byGate.set(s.name, [...(byGate.get(s.name) ?? []), s]);
+  }
+  for (const [name, skipped] of byGate) {
+    lines.push(
+      `gate ${name}: not checked in ${skipped.length} slice(s) without changed variants: ${listEvidence(skipped, shortSlice).join(', ')}`,
+    );
+  }
+  return lines.map((l) => `${stripControls(l)}\n`).join('');
 }
 
 // ───────────────────────────── invariance ─────────────────────────────

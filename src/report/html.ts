@@ -10,8 +10,10 @@ import {
   classDrops,
   confidenceLabel,
   countRange,
+  DROP_DEFINITION,
   diffVariant,
   dropWithCI,
+  gapBuckets,
   hasData,
   MISSING,
   POOLED,
@@ -25,6 +27,7 @@ import {
   significantDrop,
   significantGain,
   stripControls,
+  TOO_FEW_LEGEND,
   worstClasses,
   worstFlips,
 } from './common.ts';
@@ -113,8 +116,7 @@ function headerSection(report: Report): string {
 }
 
 function cardsSection(report: Report, severities: Severity[]): string {
-  const head = report.buckets[0];
-  const tail = report.buckets[report.buckets.length - 1];
+  const tail = report.buckets.at(-1);
   const ci = confidenceLabel(report);
   const cards = severities.map((severity) => {
     const pooled = pooledFor(report, severity);
@@ -123,13 +125,16 @@ function cardsSection(report: Report, severities: Severity[]): string {
     }
     const m = pooled.overall;
     const gap = pooled.headTailGap;
-    const gapLine =
-      gap && head && tail
-        ? `<div><span class="k">${escapeHtml(tail.name)} − ${escapeHtml(head.name)} gap</span> <span class="${sigClass(gap.ci)}">${pp(gap.value)} pp</span> <span class="ci">${ppCI(gap.ci)}</span></div>`
-        : '<div class="muted">head–tail gap n/a</div>';
+    const noTail =
+      gap && tail && tail.name !== gap.tail
+        ? `<div class="muted">tail bucket ${escapeHtml(tail.name)} has no data</div>`
+        : '';
+    const gapLine = gap
+      ? `<div><span class="k">${gapBuckets(gap, escapeHtml)} gap</span> <span class="${sigClass(gap.ci)}">${pp(gap.value)} pp</span> <span class="ci">${ppCI(gap.ci)}</span></div>${noTail}`
+      : '<div class="muted">head–tail gap n/a</div>';
     const slope = pooled.tailSlope;
     const slopeLine = slope
-      ? `<div><span class="k">tail slope</span> ${pp(slope.value)} pp / ln(count) <span class="ci">${ppCI(slope.ci)}</span></div>`
+      ? `<div><span class="k">tail slope</span> ${pp(slope.value)} pp / ln(count) <span class="ci">${ppCI(slope.ci)}</span> <span class="muted">(classes weighted by examples)</span></div>`
       : '';
     return `<div class="card">
 <div class="card-title">Severity ${severity} · all perturbations</div>
@@ -149,7 +154,7 @@ function bucketChartsSection(report: Report, severities: Severity[], colors: Map
   const values: number[] = [0];
   for (const r of pooled) {
     for (const m of [r.overall, ...report.buckets.map((b) => r.buckets[b.name])]) {
-      if (hasData(m)) values.push(m.drop, m.dropCI[0], m.dropCI[1]);
+      if (hasData(m)) values.push(m.drop, ...(m.dropCI ?? []));
     }
   }
   const domain = paddedDomain(values);
@@ -187,14 +192,19 @@ function bucketChart(report: Report, result: Result, domain: [number, number], c
     const barW = Math.min(56, band * 0.6);
     const top = y(Math.max(0, m.drop));
     const bottom = y(Math.min(0, m.drop));
-    const [lo, hi] = [y(m.dropCI[0]), y(m.dropCI[1])];
+    // No error bar for a bucket too small for a CI; the tooltip says so.
+    const [lo, hi] = m.dropCI ? [y(m.dropCI[0]), y(m.dropCI[1])] : [top, top];
     const tooltip = `${stripControls(b.name)} (${countRange(b.minCount, b.maxCount)} training examples, ${b.labels.length} classes): drop ${dropWithCI(m)} pp, n = ${m.n} variants`;
     parts.push(
       `<g class="bar-group"><title>${escapeHtml(tooltip)}</title>`,
       `<rect class="bar" x="${f(cx - barW / 2)}" y="${f(top)}" width="${f(barW)}" height="${f(Math.max(0.5, bottom - top))}" fill="${colors.get(b.name)}" rx="2"></rect>`,
-      `<line class="errorbar" x1="${f(cx)}" x2="${f(cx)}" y1="${f(lo)}" y2="${f(hi)}"></line>`,
-      `<line class="errorbar" x1="${f(cx - 6)}" x2="${f(cx + 6)}" y1="${f(lo)}" y2="${f(lo)}"></line>`,
-      `<line class="errorbar" x1="${f(cx - 6)}" x2="${f(cx + 6)}" y1="${f(hi)}" y2="${f(hi)}"></line>`,
+      ...(m.dropCI
+        ? [
+            `<line class="errorbar" x1="${f(cx)}" x2="${f(cx)}" y1="${f(lo)}" y2="${f(hi)}"></line>`,
+            `<line class="errorbar" x1="${f(cx - 6)}" x2="${f(cx + 6)}" y1="${f(lo)}" y2="${f(lo)}"></line>`,
+            `<line class="errorbar" x1="${f(cx - 6)}" x2="${f(cx + 6)}" y1="${f(hi)}" y2="${f(hi)}"></line>`,
+          ]
+        : []),
       `<text x="${f(cx)}" y="${f(Math.min(hi, top) - 5)}" text-anchor="middle" class="value">${pp(m.drop)}</text>`,
       '</g>',
     );
@@ -215,7 +225,7 @@ function scatterSection(report: Report, severities: Severity[], colors: Map<stri
   if (points.every((p) => p.drops.length === 0)) return '';
   const values = [
     0,
-    ...points.flatMap((p) => p.drops.flatMap((d) => [d.metrics.dropCI[0], d.metrics.dropCI[1]])),
+    ...points.flatMap((p) => p.drops.flatMap((d) => [d.metrics.drop, ...(d.metrics.dropCI ?? [])])),
   ];
   const yDomain = paddedDomain(values);
   const counts = report.classes.map((c) => countForLog(c.trainCount));
@@ -291,7 +301,9 @@ function scatter(
     const tooltip = `${stripControls(info.label)} (${stripControls(info.bucket)}, ${info.trainCount} training examples): drop ${dropWithCI(metrics)} pp, clean ${pct(metrics.cleanAccuracy)} → ${pct(metrics.perturbedAccuracy)}, n = ${metrics.n} variants`;
     parts.push(
       `<g class="point"><title>${escapeHtml(tooltip)}</title>`,
-      `<line class="whisker" x1="${f(cx)}" x2="${f(cx)}" y1="${f(y(metrics.dropCI[0]))}" y2="${f(y(metrics.dropCI[1]))}" stroke="${color}"></line>`,
+      metrics.dropCI
+        ? `<line class="whisker" x1="${f(cx)}" x2="${f(cx)}" y1="${f(y(metrics.dropCI[0]))}" y2="${f(y(metrics.dropCI[1]))}" stroke="${color}"></line>`
+        : '',
       `<circle cx="${f(cx)}" cy="${f(y(metrics.drop))}" r="4.5" fill="${color}"></circle></g>`,
     );
   }
@@ -307,9 +319,7 @@ function resultsSection(report: Report, severities: Severity[]): string {
         ? `<td class="num">${m.n}</td><td class="num">${pct(m.cleanAccuracy)}</td><td class="num">${pct(m.perturbedAccuracy)}</td>${dropCell(m)}<td class="num">${pct(m.flipRate)}</td>`
         : `<td class="num">0</td>${`<td class="num muted">${MISSING}</td>`.repeat(4)}`;
       const buckets = report.buckets.map((b) => bucketCell(r.buckets[b.name])).join('');
-      const gap = r.headTailGap
-        ? `<td class="num ${sigClass(r.headTailGap.ci)}">${pp(r.headTailGap.value)} <span class="ci">${ppCI(r.headTailGap.ci)}</span></td>`
-        : `<td class="num muted">${MISSING}</td>`;
+      const gap = gapCell(r);
       const pooled = r.perturbation === POOLED;
       return `<tr${pooled ? ' class="pooled"' : ''}><td class="text name">${escapeHtml(perturbationLabel(r.perturbation))}</td>${main}${buckets}${gap}</tr>`;
     });
@@ -323,7 +333,7 @@ ${rows.join('\n')}
   });
   return `<section>
 <h2>Results</h2>
-<p class="muted">Drop = clean − perturbed accuracy over changed variants, in percentage points; red when the whole interval is above zero. n = changed variants.</p>
+<p class="muted">${escapeHtml(DROP_DEFINITION)}. In percentage points; red when the whole interval is above zero; ${escapeHtml(TOO_FEW_LEGEND)}. n = changed variants. The head–tail gap is the drop of the tail-most bucket with data − that of the head-most one, named in each cell.</p>
 ${tables.join('\n')}
 </section>`;
 }
@@ -374,9 +384,7 @@ function logitSection(report: Report, severities: Severity[]): string {
         ? `<td class="num">${pct(m.cleanAccuracy)}</td><td class="num">${pct(m.perturbedAccuracy)}</td>${dropCell(m)}`
         : `<td class="num muted">${MISSING}</td>`.repeat(3);
       const buckets = report.buckets.map((b) => bucketCell(r.buckets[b.name])).join('');
-      const gap = r.headTailGap
-        ? `<td class="num ${sigClass(r.headTailGap.ci)}">${pp(r.headTailGap.value)} <span class="ci">${ppCI(r.headTailGap.ci)}</span></td>`
-        : `<td class="num muted">${MISSING}</td>`;
+      const gap = gapCell(r);
       return [
         `<tr${i === 1 ? ' class="adjusted"' : ''}><td class="num">${i === 0 ? severity : ''}</td><td>${name}</td>${cells}${buckets}${gap}</tr>`,
       ];
@@ -475,12 +483,19 @@ function configSection(report: Report): string {
 
 // ───────────────────────────── cells ─────────────────────────────
 
-function sigClass(ci: readonly [number, number]): string {
+function sigClass(ci: readonly [number, number] | null): string {
   return significantDrop(ci) ? 'sig-drop' : significantGain(ci) ? 'sig-gain' : '';
 }
 
 function dropCell(m: Metrics): string {
   return `<td class="num ${sigClass(m.dropCI)}">${pp(m.drop)} <span class="ci">${ppCI(m.dropCI)}</span></td>`;
+}
+
+/** The head–tail gap with the two buckets it compares. */
+function gapCell(r: Result): string {
+  const g = r.headTailGap;
+  if (!g) return `<td class="num muted">${MISSING}</td>`;
+  return `<td class="num ${sigClass(g.ci)}">${pp(g.value)} <span class="ci">${ppCI(g.ci)}</span><span class="ci">${gapBuckets(g, escapeHtml)}</span></td>`;
 }
 
 function bucketCell(m: Metrics | undefined): string {

@@ -2,37 +2,78 @@
  * Robustness gates as JUnit XML: one testcase per gate check, so CI systems show
  * "drop typo.keyboard s2 ≤ 0.05" as a passing or failing test with the measured
  * value and its confidence interval. The checks come from the gate engine (src/measure/gates.ts).
+ * A slice the gate could not check (no changed variants) is a skipped testcase, and a gate that
+ * checked nothing at all is a FAILED testcase saying why — a gate never vanishes from the file.
  */
-import type { GateCheck, GateOutcome } from '../measure/gates.ts';
+import type { GateCheck, GateOutcome, SkippedSlice, UnevaluatedGate } from '../measure/gates.ts';
 import type { Report } from '../types.ts';
 import { POOLED, perturbationLabel, stripControls } from './common.ts';
+import { fmtCI, whyNotEvaluated } from './explain.ts';
 import { type JunitTestCase, junitXml } from './junit-xml.ts';
 
 const fixed = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 
+type Named = Pick<GateCheck, 'bucket' | 'perturbation' | 'severity' | 'limit'>;
+
 /** Test name like `drop typo.keyboard s2 ≤ 0.05` or `few drop all s2 ≤ 0.1`. */
-export function gateTestName(check: GateCheck): string {
+export function gateTestName(check: Named): string {
   const metric = check.bucket !== undefined ? `${stripControls(check.bucket)} drop` : 'drop';
   const scope = check.perturbation === POOLED ? 'all' : stripControls(check.perturbation);
   return `${metric} ${scope} s${check.severity} ≤ ${check.limit}`;
 }
 
+const classnameOf = (slice: Pick<GateCheck, 'perturbation'>): string =>
+  `tailcheck.${slice.perturbation === POOLED ? 'all' : stripControls(slice.perturbation)}`;
+
+function checkCase(report: Report, check: GateCheck, confidence: string): JunitTestCase {
+  const name = gateTestName(check);
+  const classname = classnameOf(check);
+  if (check.passed) return { name, classname };
+  const { metrics } = check;
+  const message = `${check.bucket !== undefined ? `${stripControls(check.bucket)} bucket drop` : 'drop'} ${fixed(check.value)} ${fmtCI(check.ci)} exceeds the limit ${check.limit} (${stripControls(perturbationLabel(check.perturbation))}, severity ${check.severity})`;
+  const details = [
+    message,
+    `${confidence}: ${fmtCI(check.ci)}`,
+    `clean accuracy ${fixed(metrics.cleanAccuracy)}, perturbed accuracy ${fixed(metrics.perturbedAccuracy)}, n = ${metrics.n} changed variants over ${metrics.nExamples} examples`,
+    `model: ${stripControls(report.config.model.id)}`,
+    `data: ${stripControls(report.config.data.path)}`,
+  ].join('\n');
+  return { name, classname, failure: { message, details } };
+}
+
+function skippedCase(slice: SkippedSlice): JunitTestCase {
+  return {
+    name: gateTestName(slice),
+    classname: classnameOf(slice),
+    skipped: 'not checked: no changed variants in this slice',
+  };
+}
+
+/** `few drop ≤ 0.05` / `drop ≤ 0.05`: the gate as a whole, for a gate that checked nothing. */
+function unevaluatedCase(report: Report, u: UnevaluatedGate): JunitTestCase {
+  const tail = report.buckets.at(-1)?.name;
+  const metric = u.gate.scope.tailBucket ? `${stripControls(tail ?? 'tail')} drop` : 'drop';
+  const message = `${u.gate.name} not evaluated: ${stripControls(whyNotEvaluated(report, u))}; a gate that checks nothing fails`;
+  const details = [
+    message,
+    `model: ${stripControls(report.config.model.id)}`,
+    `data: ${stripControls(report.config.data.path)}`,
+  ].join('\n');
+  return {
+    name: `${metric} ≤ ${u.gate.bound}`,
+    classname: 'tailcheck.gates',
+    failure: { message, details },
+  };
+}
+
 export function renderJunit(report: Report, gates: GateOutcome): string {
   const confidence = `${Math.round(report.config.bootstrap.confidence * 100)}% CI`;
-  const tests = gates.checks.map((check): JunitTestCase => {
-    const name = gateTestName(check);
-    const classname = `tailcheck.${check.perturbation === POOLED ? 'all' : stripControls(check.perturbation)}`;
-    if (check.passed) return { name, classname };
-    const { metrics } = check;
-    const message = `${check.bucket !== undefined ? `${stripControls(check.bucket)} bucket drop` : 'drop'} ${fixed(check.value)} [${fixed(check.ci[0])}, ${fixed(check.ci[1])}] exceeds the limit ${check.limit} (${stripControls(perturbationLabel(check.perturbation))}, severity ${check.severity})`;
-    const details = [
-      message,
-      `${confidence}: [${fixed(check.ci[0])}, ${fixed(check.ci[1])}]`,
-      `clean accuracy ${fixed(metrics.cleanAccuracy)}, perturbed accuracy ${fixed(metrics.perturbedAccuracy)}, n = ${metrics.n} changed variants over ${metrics.nExamples} examples`,
-      `model: ${stripControls(report.config.model.id)}`,
-      `data: ${stripControls(report.config.data.path)}`,
-    ].join('\n');
-    return { name, classname, failure: { message, details } };
-  });
+  // A gate that checked nothing is one failed case; its empty slices are not listed again.
+  const unevaluated = new Set(gates.unevaluated.map((u) => u.gate.name));
+  const tests = [
+    ...gates.unevaluated.map((u) => unevaluatedCase(report, u)),
+    ...gates.checks.map((check) => checkCase(report, check, confidence)),
+    ...gates.skipped.filter((s) => !unevaluated.has(s.name)).map(skippedCase),
+  ];
   return junitXml([{ name: 'tailcheck robustness gates', tests }]);
 }

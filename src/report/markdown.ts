@@ -7,8 +7,10 @@ import type { Metrics, Report, Result } from '../types.ts';
 import {
   confidenceLabel,
   countRange,
+  DROP_DEFINITION,
   diffVariant,
   dropWithCI,
+  gapBuckets,
   hasData,
   MISSING,
   POOLED,
@@ -20,6 +22,7 @@ import {
   rowsForSeverity,
   severitiesOf,
   stripControls,
+  TOO_FEW_LEGEND,
   worstClasses,
   worstFlips,
 } from './common.ts';
@@ -89,7 +92,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   out.push(`| Tool | ${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)} |`);
   out.push('');
   out.push(
-    `Drop = clean accuracy − perturbed accuracy over changed variants, in percentage points, with the ${ci}. Buckets run from head (most training examples) to tail.`,
+    `${DROP_DEFINITION}. In percentage points, with the ${ci}; ${TOO_FEW_LEGEND}. Buckets run from head (most training examples) to tail.`,
   );
 
   for (const severity of severitiesOf(report)) {
@@ -144,14 +147,15 @@ function bucketCell(m: Metrics | undefined): string {
 }
 
 function tailSummary(report: Report, pooled: Result): string {
-  const head = report.buckets[0];
-  const tail = report.buckets[report.buckets.length - 1];
-  const gap =
-    pooled.headTailGap && head && tail
-      ? `Head–tail gap (${escapeMarkdown(tail.name)} − ${escapeMarkdown(head.name)} drop): **${pp(pooled.headTailGap.value)} pp** ${ppCI(pooled.headTailGap.ci)}`
-      : 'Head–tail gap: n/a (fewer than two buckets with data)';
+  const tail = report.buckets.at(-1);
+  const g = pooled.headTailGap;
+  const noTail =
+    g && tail && tail.name !== g.tail ? `; tail bucket ${escapeMarkdown(tail.name)} has no data` : '';
+  const gap = g
+    ? `Head–tail gap (${gapBuckets(g, escapeMarkdown)} drop${noTail}): **${pp(g.value)} pp** ${ppCI(g.ci)}`
+    : 'Head–tail gap: n/a (fewer than two buckets with data)';
   const slope = pooled.tailSlope
-    ? `tail slope: ${pp(pooled.tailSlope.value)} pp per ln(train count) ${ppCI(pooled.tailSlope.ci)} (negative = rarer classes drop more)`
+    ? `tail slope: ${pp(pooled.tailSlope.value)} pp per ln(train count) ${ppCI(pooled.tailSlope.ci)} (classes weighted by their examples; negative = rarer classes drop more)`
     : 'tail slope: n/a (fewer than three classes with data)';
   return `${gap}; ${slope}.`;
 }
@@ -178,7 +182,9 @@ function logitAdjustedSection(report: Report): string[] {
     ] as const) {
       if (!r) continue;
       const m = r.overall;
-      const gap = r.headTailGap ? `${pp(r.headTailGap.value)} ${ppCI(r.headTailGap.ci)}` : MISSING;
+      const gap = r.headTailGap
+        ? `${pp(r.headTailGap.value)} ${ppCI(r.headTailGap.ci)} (${gapBuckets(r.headTailGap, escapeMarkdown)})`
+        : MISSING;
       out.push(
         `| ${severity} | ${name} | ${hasData(m) ? pct(m.cleanAccuracy) : MISSING} | ${hasData(m) ? pct(m.perturbedAccuracy) : MISSING} | ${hasData(m) ? dropWithCI(m) : MISSING} | ${head ? bucketCell(r.buckets[head.name]) : MISSING} | ${tail ? bucketCell(r.buckets[tail.name]) : MISSING} | ${gap} |`,
       );

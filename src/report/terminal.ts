@@ -8,7 +8,9 @@ import type { BucketInfo, Metrics, Report, Result, Severity } from '../types.ts'
 import {
   confidenceLabel,
   countRange,
+  DROP_DEFINITION,
   dropWithCI,
+  gapBuckets,
   hasData,
   MISSING,
   POOLED,
@@ -22,6 +24,7 @@ import {
   significantDrop,
   significantGain,
   stripControls,
+  TOO_FEW_LEGEND,
   worstClasses,
 } from './common.ts';
 
@@ -63,11 +66,15 @@ export function renderTerminal(report: Report, opts: TerminalOptions = {}): stri
   out.push(...header(report, width, paint));
 
   const ci = confidenceLabel(report);
+  out.push(
+    '',
+    ...wrap(`${DROP_DEFINITION}. In percentage points (pp), ${ci}; ${TOO_FEW_LEGEND}.`, width).map((l) =>
+      paint(l, 'dim'),
+    ),
+  );
   for (const severity of severitiesOf(report)) {
     out.push('');
-    out.push(
-      paint(`Severity ${severity}`, 'bold') + paint(`  drop = clean − perturbed accuracy, pp; ${ci}`, 'dim'),
-    );
+    out.push(paint(`Severity ${severity}`, 'bold'));
     out.push(...resultsTable(report, severity, width, paint));
     const pooled = pooledFor(report, severity);
     if (pooled) {
@@ -199,12 +206,13 @@ function dropStyle(m: Metrics): Style | undefined {
 }
 
 function tailLines(report: Report, pooled: Result, width: number, paint: (t: string, s?: Style) => string) {
-  const head = report.buckets[0];
-  const tail = report.buckets[report.buckets.length - 1];
+  const tail = report.buckets.at(-1);
   const parts: string[] = [];
-  if (pooled.headTailGap && head && tail) {
+  if (pooled.headTailGap) {
     const g = pooled.headTailGap;
-    const text = `head–tail gap (${stripControls(tail.name)} − ${stripControls(head.name)} drop): ${pp(g.value)} pp ${ppCI(g.ci)}`;
+    const noTail =
+      tail && tail.name !== g.tail ? `; tail bucket ${stripControls(tail.name)} has no data` : '';
+    const text = `head–tail gap (${gapBuckets(g)} drop${noTail}): ${pp(g.value)} pp ${ppCI(g.ci)}`;
     parts.push(significantDrop(g.ci) ? paint(text, 'red') : text);
   } else {
     parts.push(paint('head–tail gap: n/a (fewer than two buckets with data)', 'dim'));
@@ -212,7 +220,7 @@ function tailLines(report: Report, pooled: Result, width: number, paint: (t: str
   if (pooled.tailSlope) {
     const s = pooled.tailSlope;
     parts.push(
-      `tail slope: ${pp(s.value)} pp per ln(train count) ${ppCI(s.ci)} (negative = rarer classes drop more)`,
+      `tail slope: ${pp(s.value)} pp per ln(train count) ${ppCI(s.ci)} (classes weighted by their examples; negative = rarer classes drop more)`,
     );
   } else {
     parts.push(paint('tail slope: n/a (fewer than three classes with data)', 'dim'));

@@ -19,6 +19,7 @@ import {
 } from '../measure/gates.ts';
 import type { SliceFilter } from '../measure/slices.ts';
 import { explainGate, invarianceMessage, nothingToCheck } from '../report/explain.ts';
+import { reportSchemaProblem } from '../report/schema.ts';
 import type { RunSuiteOptions } from '../suite/context.ts';
 import { formatFailures } from '../suite/format.ts';
 import { checkInvariance } from '../suite/invariance.ts';
@@ -64,13 +65,12 @@ declare module 'vitest' {
 }
 
 function asReport(received: unknown, matcher: string): Report {
-  const r = received as Partial<Report> | null;
-  if (!r || typeof r !== 'object' || r.schema !== 'tailcheck/report@1' || !Array.isArray(r.results)) {
-    throw new TypeError(
-      `${matcher}: expected a tailcheck report (schema tailcheck/report@1), got ${typeof received}`,
-    );
+  const problem = reportSchemaProblem(received);
+  if (problem) throw new TypeError(`${matcher}: ${problem}`);
+  if (!Array.isArray((received as Partial<Report>).results)) {
+    throw new TypeError(`${matcher}: expected a tailcheck report, got an object without results[]`);
   }
-  return r as Report;
+  return received as Report;
 }
 
 function asBound(value: unknown, matcher: string): number {

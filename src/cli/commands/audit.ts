@@ -163,7 +163,7 @@ export default defineCommand({
       const out = jsonToStdout ? process.stderr : process.stdout;
       const color = Boolean(out.isTTY) && !process.env.NO_COLOR;
       out.write(renderTerminal(report, { color, width: out.columns }));
-      out.write(gateFailureLines(gates));
+      out.write(gateFailureLines(gates, report));
     }
     if (!gates.passed) process.exitCode = EXIT_GATE_FAILED;
   },

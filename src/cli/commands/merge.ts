@@ -4,6 +4,7 @@ import { EXIT_GATE_FAILED, InputError } from '../../errors.ts';
 import { evaluateGates } from '../../measure/gates.ts';
 import { mergeReports } from '../../merge.ts';
 import { gateFailureLines } from '../../report/explain.ts';
+import { reportSchemaProblem } from '../../report/schema.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import type { Report } from '../../types.ts';
 import { defineCommand } from '../define-command.ts';
@@ -18,6 +19,8 @@ export function readReportFile(path: string): Report {
   } catch (err) {
     throw new InputError(`not valid JSON: ${(err as Error).message}`, { file: path });
   }
+  const problem = reportSchemaProblem(report);
+  if (problem) throw new InputError(problem, { file: path });
   // An examples file is written relative to where the audit ran; fall back to the report's folder.
   if (report.examplesFile && !isAbsolute(report.examplesFile) && !existsSync(report.examplesFile)) {
     const beside = join(dirname(path), report.examplesFile);
@@ -73,7 +76,7 @@ export default defineCommand({
       out.write(
         renderTerminal(merged, { color: Boolean(out.isTTY) && !process.env.NO_COLOR, width: out.columns }),
       );
-      out.write(gateFailureLines(gates));
+      out.write(gateFailureLines(gates, merged));
     }
     if (!gates.passed) process.exitCode = EXIT_GATE_FAILED;
   },

@@ -1,4 +1,4 @@
-/** `--json FILE|-`: the JSON report (schema tailcheck/report@1). */
+/** `--json FILE|-`: the JSON report (schema tailcheck/report@2, docs/report-schema.md). */
 import { renderJson } from '../json.ts';
 import { defineFormat } from './format.ts';
 

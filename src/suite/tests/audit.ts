@@ -15,7 +15,7 @@ import {
   minRobustAccuracyGate,
 } from '../../measure/gates.ts';
 import { matchesPerturbation, type SliceFilter, tailBucket } from '../../measure/slices.ts';
-import { explainGate, fmt } from '../../report/explain.ts';
+import { explainGate, fmt, whyNotEvaluated } from '../../report/explain.ts';
 import type { Report } from '../../types.ts';
 import { resolvePath, type SuiteContext } from '../context.ts';
 import type { YamlPath } from '../load.ts';
@@ -92,18 +92,22 @@ function mergeThresholds(base: Thresholds | undefined, over: Thresholds | undefi
 
 type Problem = (path: YamlPath, message: string) => Error;
 
-/** One gate on the report as a suite gate line: `maxDrop ≤ 0.100 (bucket few): pass, worst …`. */
+/**
+ * One gate on the report as a suite gate line: `maxDrop ≤ 0.100 (bucket few): pass, worst …`. A gate
+ * with nothing to check fails, as on the command line (src/measure/gates.ts).
+ */
 export function checkAuditGate(report: Report, gate: Gate, scope: string): GateResult {
   const head = `${gate.name} ${gate.comparator} ${fmt(gate.bound)} (${scope})`;
   const outcome = evaluateGate(report, gate);
-  if (outcome.checks.length === 0) {
+  const [unevaluated] = outcome.unevaluated;
+  if (unevaluated) {
     return {
       gate: gate.name,
       scope,
       bound: gate.bound,
       value: null,
-      pass: true,
-      line: `${head}: not checked — no changed variants in this slice`,
+      pass: false,
+      line: `${head}: FAIL, not evaluated — ${whyNotEvaluated(report, unevaluated)}; a gate that checks nothing fails`,
     };
   }
   const o = explainGate(report, gate, outcome);
@@ -131,10 +135,10 @@ export function auditGates(report: Report, t: Thresholds, problem: Problem): Gat
     if (g.minRobustAccuracy !== undefined) {
       gates.push(checkAuditGate(report, minRobustAccuracyGate(g.minRobustAccuracy, filter), scope));
     }
-    if (allowTail && g.maxTailDrop !== undefined && tail !== undefined) {
-      gates.push(
-        checkAuditGate(report, maxTailDropGate(g.maxTailDrop, filter), `${scope}, tail bucket ${tail}`),
-      );
+    if (allowTail && g.maxTailDrop !== undefined) {
+      // Without buckets there is no tail: the gate is still checked, and fails as not evaluated.
+      const where = tail !== undefined ? `${scope}, tail bucket ${tail}` : `${scope}, no tail bucket`;
+      gates.push(checkAuditGate(report, maxTailDropGate(g.maxTailDrop, filter), where));
     }
     if (allowTail && g.maxTailGap !== undefined) {
       const f = filter.perturbation !== undefined ? { perturbation: filter.perturbation } : {};
