@@ -12,6 +12,7 @@ import { dataSource, loadLabelMap, mapLabel, scanData, selectExamples } from './
 import { classFrequencies } from './audit/frequencies.ts';
 import { CONFIDENCE, runSettings } from './audit/options.ts';
 import { runPipeline } from './audit/pipeline.ts';
+import type { CacheUse } from './classify/cache-store.ts';
 import type { ClassifierOptions } from './classify/load.ts';
 import { type ModelSession, openModelSession } from './classify/session.ts';
 import type { ExampleRow } from './data/load.ts';
@@ -71,6 +72,11 @@ export interface AuditOptions {
   /** backend options passed through to loadClassifier (http mapping, timeouts, labels …) */
   classifierOptions?: ClassifierOptions;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * what the run took from the prediction cache file, when audit opened the session (a given session
+   * reports to its owner); for a stderr line — never part of the report
+   */
+  onCacheUse?: (use: CacheUse) => void;
 }
 
 /** Runs the audit and returns the report (the JSON report's shape). */
@@ -102,6 +108,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
       classifierOptions: options.classifierOptions,
       // Without a cache, a chunk's predictions are dropped once its records are built: flat memory.
       keepBetweenCalls: options.cacheDir !== null,
+      onCacheUse: options.onCacheUse,
     }));
   const { classifier } = session;
   let completed = false;

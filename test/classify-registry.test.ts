@@ -28,6 +28,7 @@ describe('backend registry', () => {
       'timeout',
       'retries',
       'model-version',
+      'model-files',
       'threads',
     ]);
     expect(Object.keys(backendCliOptions('run'))).toEqual(['dtype']);

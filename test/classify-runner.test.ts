@@ -1,11 +1,22 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModuleClassifier } from '../src/classify/backends/module.ts';
-import { createPredictionRunner } from '../src/classify/runner.ts';
+import { createPredictionRunner, textHash } from '../src/classify/runner.ts';
 import { ModelError } from '../src/errors.ts';
 import type { Classifier, Prediction } from '../src/types.ts';
 import { predict } from './fixtures/backends/_model.mjs';
@@ -56,10 +67,24 @@ describe('prediction runner', () => {
     const out = await runner.predict(input);
     expect(out).toEqual(input.map(predict));
     expect(batches.flat().sort()).toEqual(['bad day', 'good day', 'meh', '👩‍👩‍👧 love it'].sort());
-    expect(runner.stats).toEqual({ requested: 7, unique: 4, cacheHits: 0, classified: 4, backendCalls: 2 });
+    expect(runner.stats).toEqual({
+      requested: 7,
+      unique: 4,
+      cacheHits: 0,
+      classified: 4,
+      backendCalls: 2,
+      fromDisk: 0,
+      badLines: 0,
+    });
     // A later call reuses what this run already knows.
     await runner.predict(['meh', 'new text']);
-    expect(runner.stats).toEqual({ requested: 9, unique: 6, cacheHits: 1, classified: 5, backendCalls: 3 });
+    expect(runner.stats).toMatchObject({
+      requested: 9,
+      unique: 6,
+      cacheHits: 1,
+      classified: 5,
+      backendCalls: 3,
+    });
     await runner.close();
   });
 
@@ -152,8 +177,15 @@ describe('prediction runner', () => {
     truncateSync(file, Buffer.byteLength(content) - 40);
 
     const { classifier, batches } = recording(model);
-    const second = createPredictionRunner(classifier, { cacheDir, batchSize: 5 });
+    const warnings: string[] = [];
+    const second = createPredictionRunner(classifier, {
+      cacheDir,
+      batchSize: 5,
+      onWarning: (m) => warnings.push(m),
+    });
     expect(await second.predict([...input, 'brand new'])).toStrictEqual([...expected, predict('brand new')]);
+    // An interrupted write is expected after a crash: no warning about a damaged file.
+    expect(warnings).toEqual([]);
     expect(second.stats.classified).toBe(2);
     expect(batches.flat()).toContain('brand new');
     await second.close();
@@ -176,16 +208,124 @@ describe('prediction runner', () => {
     await third.close();
   });
 
-  it('skips garbage lines anywhere in the cache file', async () => {
+  it('skips garbage lines anywhere in the cache file, counting the complete ones as bad', async () => {
     const cacheDir = freshCacheDir();
     const first = createPredictionRunner(model, { cacheDir });
     const expected = await first.predict(['alpha', 'beta']);
     await first.close();
+    // a torn write (no closing brace), then two complete lines that are not valid entries
     appendFileSync(first.cacheFile!, 'not json\n{"h":"x","l":99,"f":"AAAA"}\n{"h":1}\n');
-    const second = createPredictionRunner(model, { cacheDir });
+    const warnings: string[] = [];
+    const second = createPredictionRunner(model, { cacheDir, onWarning: (m) => warnings.push(m) });
     expect(await second.predict(['alpha', 'beta'])).toStrictEqual(expected);
-    expect(second.stats.backendCalls).toBe(0);
+    expect(second.stats).toMatchObject({ backendCalls: 0, fromDisk: 2, badLines: 2 });
+    expect(warnings).toEqual([expect.stringMatching(/: 2 bad lines/)]);
     await second.close();
+  });
+
+  it('never trusts a line with a flipped bit: recomputes it, warns once, predictions equal a cold run', async () => {
+    const cacheDir = freshCacheDir();
+    const input = texts(40, 'flip');
+    const cold = await createPredictionRunner(model, { cacheDir: null }).predict(input);
+    const first = createPredictionRunner(model, { cacheDir, batchSize: 8 });
+    expect(await first.predict(input)).toStrictEqual(cold);
+    await first.close();
+    const file = first.cacheFile!;
+
+    // One bit flipped in 10 entries: 8 in the scores, one in the label index, one in the text hash.
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const textOf = new Map(input.map((t) => [textHash(t), t]));
+    const damaged: string[] = [];
+    for (let n = 0; n < 10; n++) {
+      const at = 1 + n * 4;
+      const entry = JSON.parse(lines[at]!) as { h: string; l: number; f?: string; d?: string };
+      damaged.push(textOf.get(entry.h)!);
+      const line = lines[at]!;
+      const field = n === 8 ? '"l":' : n === 9 ? '"h":"' : entry.f !== undefined ? '"f":"' : '"d":"';
+      let i = line.indexOf(field) + field.length + (n === 8 ? 0 : 4 + n);
+      // Flip the lowest bit of a character that stays a valid base64/base64url character, so the line
+      // still parses and decodes: only a checksum can tell.
+      while (!/[A-Za-z0-9]/.test(String.fromCharCode(line.charCodeAt(i) ^ 1))) i++;
+      lines[at] = line.slice(0, i) + String.fromCharCode(line.charCodeAt(i) ^ 1) + line.slice(i + 1);
+    }
+    writeFileSync(file, lines.join('\n'));
+
+    const { classifier, batches } = recording(model);
+    const warnings: string[] = [];
+    const second = createPredictionRunner(classifier, { cacheDir, onWarning: (m) => warnings.push(m) });
+    expect(await second.predict(input)).toStrictEqual(cold);
+    await second.close();
+    expect(batches.flat().sort()).toEqual([...damaged].sort());
+    expect(second.stats).toMatchObject({ badLines: 10, fromDisk: 30, classified: 10 });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(file);
+    expect(warnings[0]).toMatch(/10 bad lines/);
+
+    // The recomputed entries were appended: a third run classifies nothing (the bad lines stay).
+    const third = createPredictionRunner(model, { cacheDir, onWarning: () => undefined });
+    expect(await third.predict(input)).toStrictEqual(cold);
+    expect(third.stats).toMatchObject({ backendCalls: 0, badLines: 10 });
+    await third.close();
+  });
+
+  it('does not read a cache file of the previous format (lines without checksums)', async () => {
+    const cacheDir = freshCacheDir();
+    // What predictions@1 wrote for this model: same folder, name from the fingerprint alone. Its
+    // entries say "positive" with certainty for every text, which the model never does.
+    const oldName = createHash('sha256').update(model.fingerprint).digest('hex').slice(0, 32);
+    const oldFile = join(cacheDir, 'predictions', `${oldName}.jsonl`);
+    const input = texts(5, 'old');
+    const certain = Buffer.alloc(12);
+    certain.writeFloatLE(1, 8);
+    const oldBody = [
+      JSON.stringify({
+        tailcheck: 'predictions@1',
+        fingerprint: model.fingerprint,
+        model: model.id,
+        labels: 3,
+      }),
+      ...input.map((t) => JSON.stringify({ h: textHash(t), l: 2, f: certain.toString('base64') })),
+      '',
+    ].join('\n');
+    mkdirSync(join(cacheDir, 'predictions'), { recursive: true });
+    writeFileSync(oldFile, oldBody);
+
+    const warnings: string[] = [];
+    const runner = createPredictionRunner(model, { cacheDir, onWarning: (m) => warnings.push(m) });
+    expect(await runner.predict(input)).toEqual(input.map(predict));
+    await runner.close();
+    expect(runner.stats).toMatchObject({ fromDisk: 0, classified: 5 });
+    expect(runner.cacheFile).not.toBe(oldFile);
+    expect(readFileSync(oldFile, 'utf8')).toBe(oldBody);
+    expect(warnings).toEqual([]);
+  });
+
+  it('marks the cache file used (mtime) on every run, even one that appends nothing', async () => {
+    const cacheDir = freshCacheDir();
+    const first = createPredictionRunner(model, { cacheDir });
+    await first.predict(['used']);
+    await first.close();
+    const longAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+    utimesSync(first.cacheFile!, longAgo, longAgo);
+    const warm = createPredictionRunner(model, { cacheDir });
+    await warm.predict(['used']);
+    await warm.close();
+    expect(warm.stats.backendCalls).toBe(0);
+    expect(Date.now() - statSync(first.cacheFile!).mtimeMs).toBeLessThan(60_000);
+  });
+
+  it('reports what a run took from the cache file', async () => {
+    const cacheDir = freshCacheDir();
+    const first = createPredictionRunner(model, { cacheDir });
+    await first.predict(['a', 'b', 'c']);
+    expect(first.cacheUse()).toEqual({ file: first.cacheFile, fromCache: 0, texts: 3, badLines: 0 });
+    await first.close();
+    const second = createPredictionRunner(model, { cacheDir });
+    await second.predict(['a', 'b', 'x', 'a']);
+    await second.predict(['a', 'x', 'y']); // repeats within the run count once
+    expect(second.cacheUse()).toEqual({ file: first.cacheFile, fromCache: 2, texts: 4, badLines: 0 });
+    await second.close();
+    expect(createPredictionRunner(model, { cacheDir: null }).cacheUse()).toBeNull();
   });
 
   it('sends misses in batches sorted by length', async () => {
@@ -308,6 +448,6 @@ describe('prediction runner', () => {
     await runner.predict(['hello']);
     await runner.close();
     const header = JSON.parse(readFileSync(runner.cacheFile!, 'utf8').split('\n')[0]!);
-    expect(header).toMatchObject({ tailcheck: 'predictions@1', fingerprint: model.fingerprint, labels: 3 });
+    expect(header).toMatchObject({ tailcheck: 'predictions@2', fingerprint: model.fingerprint, labels: 3 });
   });
 });

@@ -68,7 +68,11 @@ describe('tailcheck suite suites/default.yaml', { timeout: 300_000 }, () => {
       '--cache-dir',
       cacheDir,
     );
-    expect(r.stderr).toBe('');
+    // stderr holds only the cache hit rate (never the JSON or JUnit outcome)
+    expect(r.stderr).toMatch(
+      /^tailcheck: prediction cache: [\d,]+ of [\d,]+ texts \([\d.]+ %\) from .+\.jsonl\n$/,
+    );
+    expect(readFileSync(json, 'utf8')).not.toContain('prediction cache');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^PASSED: \d+ passed, 0 failed of \d+ tests/m);
     const xml = parseXml(readFileSync(junit, 'utf8'));

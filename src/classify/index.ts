@@ -7,6 +7,14 @@ export { createHttpClassifier, type HttpClassifierOptions, type HttpMapping } fr
 export { BACKENDS } from './backends/index.ts';
 export { createModuleClassifier } from './backends/module.ts';
 export { createTransformersClassifier, type TransformersDtype } from './backends/transformers.ts';
+export {
+  type CacheFileInfo,
+  type CacheUse,
+  cacheFileInfo,
+  listCacheFiles,
+  type PruneOptions,
+  pruneCache,
+} from './cache-store.ts';
 export { parseRetryAfter, requestWithRetries } from './http-client.ts';
 export { type ClassifierOptions, loadClassifier, modelOptionsSchema } from './load.ts';
 export {

@@ -5,24 +5,31 @@
  * an earlier call) are not classified again; the rest are sorted by length (a cheap proxy for token
  * count, so padded batches waste little) and sent in batches, up to `concurrency` at a time.
  *
- * Cache: `<cacheDir>/predictions/<sha256(fingerprint)[:32]>.jsonl`, append-only. Every finished batch is
- * appended with ONE write to a file opened with O_APPEND, so a crash (even kill -9) loses at most the
- * batches in flight, and a re-run classifies nothing twice. A torn last line is ignored on reading and
- * the next write starts on a fresh line; the file is never rewritten. Lines:
- *   {"tailcheck":"predictions@1","fingerprint":…,"model":…,"labels":N}   (header, informational)
- *   {"h":"<base64url sha256 of the text>","l":<label index>,"f":"<base64 float32 LE scores>"}
- * ("d" instead of "f" holds float64 scores when a backend's numbers are not all float32-exact), so
- * predictions read back bit-identical to the ones computed.
+ * Cache: one append-only file per model fingerprint (format, checksums and file name: cache-store.ts).
+ * Every finished batch is appended with ONE write to a file opened with O_APPEND, so a crash (even
+ * kill -9) loses at most the batches in flight, and a re-run classifies nothing twice. A torn last line
+ * is ignored on reading and the next write starts on a fresh line; the file is never rewritten. A line
+ * whose checksum fails is never trusted: its text is classified again, and ONE warning per run says how
+ * many such lines the file has (`onWarning`, default stderr — never the report, which must not differ
+ * between a cold and a warm run). Opening the file sets its mtime: `tailcheck cache prune` reads it as
+ * the last use.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { DEFAULT_BATCH_SIZE, DEFAULT_CACHE_DIR, DEFAULT_CONCURRENCY } from '../defaults.ts';
 import { ModelError, UsageError } from '../errors.ts';
 import type { Classifier, Prediction } from '../types.ts';
+import {
+  type CacheUse,
+  cacheFileFor,
+  entryLine,
+  headerLine,
+  loadPredictions,
+  predictionsDir,
+  textHash,
+} from './cache-store.ts';
 import { chunk, createLimiter } from './limit.ts';
+
+export { cacheFileFor, textHash } from './cache-store.ts';
 
 export interface PredictionRunnerOptions {
   /** null = no disk cache; default '.tailcheck-cache' (relative to the working directory) */
@@ -39,6 +46,8 @@ export interface PredictionRunnerOptions {
    * are then classified once.
    */
   keepBetweenCalls?: boolean;
+  /** receives the (one) warning about bad cache lines; default: `tailcheck: warning: …` on stderr */
+  onWarning?(message: string): void;
 }
 
 export interface RunnerStats {
@@ -52,6 +61,10 @@ export interface RunnerStats {
   classified: number;
   /** classify() calls */
   backendCalls: number;
+  /** distinct texts answered from the cache file (each counted once per runner) */
+  fromDisk: number;
+  /** lines of the cache file that failed their checksum (ignored) */
+  badLines: number;
 }
 
 export interface PredictionRunner {
@@ -59,76 +72,15 @@ export interface PredictionRunner {
   readonly stats: RunnerStats;
   /** the cache file, or null without a disk cache */
   readonly cacheFile: string | null;
+  /** what this run took from the cache file so far; null without a disk cache */
+  cacheUse(): CacheUse | null;
   /** flushes and closes the cache file (the classifier stays open: its owner closes it) */
   close(): Promise<void>;
 }
 
-export function textHash(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
-}
-
-export function cacheFileFor(cacheDir: string, fingerprint: string): string {
-  const name = createHash('sha256').update(fingerprint).digest('hex').slice(0, 32);
-  return join(cacheDir, 'predictions', `${name}.jsonl`);
-}
-
-function encodeScores(scores: readonly number[]): { f: string } | { d: string } {
-  if (scores.every((x) => Math.fround(x) === x || Number.isNaN(x))) {
-    const buf = Buffer.allocUnsafe(scores.length * 4);
-    for (let i = 0; i < scores.length; i++) buf.writeFloatLE(scores[i]!, i * 4);
-    return { f: buf.toString('base64') };
-  }
-  const buf = Buffer.allocUnsafe(scores.length * 8);
-  for (let i = 0; i < scores.length; i++) buf.writeDoubleLE(scores[i]!, i * 8);
-  return { d: buf.toString('base64') };
-}
-
-function decodeScores(entry: { f?: unknown; d?: unknown }, size: number): number[] | undefined {
-  const width = typeof entry.f === 'string' ? 4 : typeof entry.d === 'string' ? 8 : 0;
-  if (width === 0) return undefined;
-  const buf = Buffer.from((width === 4 ? entry.f : entry.d) as string, 'base64');
-  if (buf.length !== size * width) return undefined;
-  const scores = new Array<number>(size);
-  for (let i = 0; i < size; i++) scores[i] = width === 4 ? buf.readFloatLE(i * 4) : buf.readDoubleLE(i * 8);
-  return scores;
-}
-
-/** Reads a cache file into `into`; unreadable lines (a torn last write) are skipped. */
-async function readCache(
-  file: string,
-  labels: readonly string[],
-  into: Map<string, Prediction>,
-): Promise<void> {
-  const stream = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  try {
-    for await (const line of lines) {
-      if (!line.startsWith('{"h":')) continue;
-      let entry: { h?: unknown; l?: unknown; f?: unknown; d?: unknown };
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        continue;
-      }
-      const l = entry.l;
-      if (
-        typeof entry.h !== 'string' ||
-        typeof l !== 'number' ||
-        !Number.isInteger(l) ||
-        l < 0 ||
-        l >= labels.length
-      ) {
-        continue;
-      }
-      const scores = decodeScores(entry, labels.length);
-      if (scores !== undefined) into.set(entry.h, { label: labels[l]!, scores });
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  } finally {
-    stream.destroy();
-  }
-}
+const warnOnStderr = (message: string): void => {
+  process.stderr.write(`tailcheck: warning: ${message}\n`);
+};
 
 export function createPredictionRunner(
   classifier: Classifier,
@@ -146,7 +98,17 @@ export function createPredictionRunner(
   const labelIndex = new Map(labels.map((label, i) => [label, i]));
   const cacheFile = cacheDir === null ? null : cacheFileFor(cacheDir, classifier.fingerprint);
   const known = new Map<string, Prediction>();
-  const stats: RunnerStats = { requested: 0, unique: 0, cacheHits: 0, classified: 0, backendCalls: 0 };
+  const stats: RunnerStats = {
+    requested: 0,
+    unique: 0,
+    cacheHits: 0,
+    classified: 0,
+    backendCalls: 0,
+    fromDisk: 0,
+    badLines: 0,
+  };
+  /** texts read from the cache file and not yet asked for in this run (counted on first use) */
+  const unusedFromDisk = new Set<string>();
   const oneCallAtATime = createLimiter(1);
 
   let ready: Promise<void> | null = null;
@@ -166,17 +128,24 @@ export function createPredictionRunner(
 
   async function openCache(): Promise<void> {
     if (cacheFile === null || cacheDir === null) return;
-    await mkdir(join(cacheDir, 'predictions'), { recursive: true });
-    await readCache(cacheFile, labels, known);
+    await mkdir(predictionsDir(cacheDir), { recursive: true });
+    const read = await loadPredictions(cacheFile, labels, known);
+    for (const h of known.keys()) unusedFromDisk.add(h);
+    stats.badLines = read.badLines;
+    if (read.badLines > 0) {
+      (opts.onWarning ?? warnOnStderr)(
+        `prediction cache ${cacheFile}: ${read.badLines} bad line${read.badLines === 1 ? '' : 's'} ` +
+          '(checksum mismatch: a damaged or edited file) ignored; their texts are classified again ' +
+          '(the file is append-only: delete it to drop them).',
+      );
+    }
     handle = await open(cacheFile, 'a');
+    // The mtime is the file's last use (cache prune); a warm run appends nothing, so set it here.
+    const now = new Date();
+    await handle.utimes(now, now);
     const { size } = await stat(cacheFile);
     if (size === 0) {
-      const header = {
-        tailcheck: 'predictions@1',
-        fingerprint: classifier.fingerprint,
-        model: classifier.id,
-      };
-      await handle.write(`${JSON.stringify({ ...header, labels: labels.length })}\n`);
+      await handle.write(headerLine(classifier.fingerprint, classifier.id, labels.length));
     } else {
       const last = Buffer.alloc(1);
       const reader = await open(cacheFile, 'r');
@@ -195,7 +164,7 @@ export function createPredictionRunner(
     let text = needsNewline ? '\n' : '';
     needsNewline = false;
     predictions.forEach((p, i) => {
-      text += `${JSON.stringify({ h: hashes[i], l: labelIndex.get(p.label), ...encodeScores(p.scores) })}\n`;
+      text += entryLine(hashes[i]!, labelIndex.get(p.label)!, p.scores);
     });
     const fh = handle;
     writes = writes.then(async () => {
@@ -234,8 +203,10 @@ export function createPredictionRunner(
     hashes.forEach((h, i) => {
       if (distinct.has(h)) return;
       distinct.add(h);
-      if (known.has(h)) hits++;
-      else missing.set(h, texts[i]!);
+      if (known.has(h)) {
+        hits++;
+        if (unusedFromDisk.delete(h)) stats.fromDisk++;
+      } else missing.set(h, texts[i]!);
     });
     stats.unique += distinct.size;
     stats.cacheHits += hits;
@@ -275,6 +246,15 @@ export function createPredictionRunner(
   return {
     stats,
     cacheFile,
+    cacheUse: () =>
+      cacheFile === null
+        ? null
+        : {
+            file: cacheFile,
+            fromCache: stats.fromDisk,
+            texts: stats.fromDisk + stats.classified,
+            badLines: stats.badLines,
+          },
     predict: (texts) => oneCallAtATime(() => run(texts)),
     async close(): Promise<void> {
       await oneCallAtATime(async () => {

@@ -25,13 +25,15 @@
  *
  * Ownership: a session opened from a spec (or the bundled model) owns its classifier and closes it;
  * one opened around a Classifier instance leaves the instance open for its owner. close() always
- * flushes and closes the runner's cache file.
+ * flushes and closes the runner's cache file, and first hands what the run took from it to
+ * `onCacheUse` (the CLI prints the hit rate on stderr: it must never reach a report).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLED_MODEL_DIR } from '../paths.ts';
 import type { Classifier } from '../types.ts';
 import type { TransformersDtype } from './backends/transformers.ts';
+import type { CacheUse } from './cache-store.ts';
 import { type ClassifierOptions, loadClassifier } from './load.ts';
 import { createPredictionRunner, type PredictionRunner } from './runner.ts';
 
@@ -56,6 +58,10 @@ export interface ModelSessionOptions {
    * keeps memory flat on huge runs (see PredictionRunnerOptions.keepBetweenCalls).
    */
   keepBetweenCalls?: boolean;
+  /** called by close() with what the run took from the cache file (not called without a disk cache) */
+  onCacheUse?(use: CacheUse): void;
+  /** the runner's warning about bad cache lines (default: stderr) */
+  onWarning?(message: string): void;
 }
 
 export interface ModelSession {
@@ -93,6 +99,7 @@ export async function openModelSession(
       batchSize: options.batchSize,
       concurrency: options.concurrency,
       keepBetweenCalls: options.keepBetweenCalls,
+      onWarning: options.onWarning,
     });
   } catch (err) {
     if (ownsClassifier) await classifier.close?.();
@@ -106,6 +113,8 @@ export async function openModelSession(
     classCountsFile: countsFile !== undefined && existsSync(countsFile) ? countsFile : undefined,
     async close() {
       try {
+        const use = runner.cacheUse();
+        if (use !== null) options.onCacheUse?.(use);
         await runner.close();
       } finally {
         if (ownsClassifier) await classifier.close?.();

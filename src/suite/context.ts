@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import type { CacheUse } from '../classify/cache-store.ts';
 import type { ModelSession } from '../classify/session.ts';
 import type { Classifier } from '../types.ts';
 import type { LoadedSuite } from './load.ts';
@@ -27,6 +28,8 @@ export interface RunSuiteOptions {
   dtype?: 'fp32' | 'q8';
   onTestStart?(name: string, index: number, total: number): void;
   onTestEnd?(outcome: TestOutcome): void;
+  /** what the run took from the prediction cache file (for a stderr line, never the outcome) */
+  onCacheUse?(use: CacheUse): void;
 }
 
 export interface SuiteContext {

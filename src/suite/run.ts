@@ -25,6 +25,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunSuiteOptions = {
       cacheDir: options.cacheDir,
       batchSize: options.batchSize,
       concurrency: options.concurrency,
+      onCacheUse: options.onCacheUse,
       classifierOptions: {
         ...suite.modelOptions,
         dtype: options.dtype ?? suite.modelOptions?.dtype,

@@ -15,6 +15,10 @@
  * the first answer of a new process) → the process is killed
  * and a ModelError raised; the process exits or crashes during a request → it is restarted and the batch
  * retried once, then ModelError; a stdout line that is not JSON → ModelError quoting it and its line number.
+ * Fingerprint (the cache key): the argv, the content of every argument that names an existing file
+ * ≤ 64 MB (the script), the labels, `--model-version` and the `--model-files` digest — NOT the files the
+ * script loads (weights), the interpreter, its packages or the environment: declare the weights with
+ * `--model-files` (or bump `--model-version`).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -24,7 +28,15 @@ import type { Classifier, Prediction } from '../../types.ts';
 import { defineBackend } from '../backend.ts';
 import { classifyInBatches, createLimiter } from '../limit.ts';
 import { AnswerError, checkLabelList, fileHash, labelIndex, sha256, toPrediction } from '../predictions.ts';
-import { batchSizeOption, labelsOption, modelVersionOption, resolveLabels, timeoutOption } from './common.ts';
+import {
+  batchSizeOption,
+  labelsOption,
+  modelFilesDigest,
+  modelFilesOption,
+  modelVersionOption,
+  resolveLabels,
+  timeoutOption,
+} from './common.ts';
 
 export interface CommandClassifierOptions {
   labels?: readonly string[];
@@ -37,6 +49,8 @@ export interface CommandClassifierOptions {
   /** working directory of the child, default process.cwd() */
   cwd?: string;
   modelVersion?: string;
+  /** `--model-files` content digest (common.ts modelFilesDigest), part of the fingerprint */
+  modelFilesDigest?: string;
   /** extra environment variables for the child */
   env?: Record<string, string>;
 }
@@ -276,6 +290,7 @@ export async function createCommandClassifier(
     JSON.stringify(scriptHashes),
     JSON.stringify(labels),
     opts.modelVersion ?? '',
+    ...(opts.modelFilesDigest === undefined ? [] : [`model-files:${opts.modelFilesDigest}`]),
   );
 
   async function classifyBatch(texts: readonly string[]): Promise<Prediction[]> {
@@ -316,12 +331,13 @@ export async function createCommandClassifier(
 export default defineBackend({
   name: 'cmd',
   matches: (spec) => spec.startsWith('cmd:'),
-  options: [labelsOption, timeoutOption, modelVersionOption, batchSizeOption],
-  create: (spec, options) =>
+  options: [labelsOption, timeoutOption, modelVersionOption, modelFilesOption, batchSizeOption],
+  create: async (spec, options) =>
     createCommandClassifier(spec.slice(4), {
       labels: resolveLabels(options.labels),
       batchSize: options.batchSize,
       modelVersion: options.modelVersion,
+      modelFilesDigest: await modelFilesDigest(options.modelFiles),
       timeoutMs: options.timeoutMs,
     }),
 });

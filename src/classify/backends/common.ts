@@ -2,8 +2,10 @@
  * Options several backends read, declared once here and listed by each backend that uses them
  * (an option only one backend reads lives in that backend's file).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
+import { open, readdir, stat } from 'node:fs/promises';
+import { extname, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_BATCH_SIZE } from '../../defaults.ts';
 import { InputError } from '../../errors.ts';
@@ -58,6 +60,76 @@ export const modelVersionOption = defineOption({
   schema: z.string(),
   cli: { flag: 'model-version', group: 'model', type: 'string' },
 });
+
+export const modelFilesOption = defineOption({
+  key: 'modelFiles',
+  describe:
+    'Files or folders the model loads (weights, tokenizer, config …): their contents are hashed into the model fingerprint (cache key), so changing them invalidates the cache — for module, cmd: and http models, whose fingerprint otherwise covers only the module, script or URL',
+  schema: z.array(z.string()).readonly(),
+  cli: { flag: 'model-files', group: 'model', type: 'string', array: true },
+});
+
+/** sha256 of a file's content, streamed (weights may be large). */
+export async function contentHash(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  const handle = await open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+  return hash.digest('hex');
+}
+
+/** Every file under a folder (symlinks followed), as sorted '/'-separated paths relative to it. */
+async function filesUnder(root: string, dir = root): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    const info = entry.isSymbolicLink() ? await stat(path) : entry;
+    if (info.isDirectory()) out.push(...(await filesUnder(root, path)));
+    else if (info.isFile()) out.push(relative(root, path).split(sep).join('/'));
+  }
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * `--model-files`: one digest over the CONTENTS of the given files and folders (a folder: every file
+ * inside, recursively, by sorted relative path and content). Where they live does not count, so moving
+ * the weights keeps the cache; the order given does not count either. A missing path is an input error.
+ * Undefined when no files are given, so such fingerprints stay what they were.
+ */
+export async function modelFilesDigest(
+  paths: readonly string[] | undefined,
+  cwd = process.cwd(),
+): Promise<string | undefined> {
+  if (paths === undefined || paths.length === 0) return undefined;
+  const digests: string[] = [];
+  for (const given of paths) {
+    const path = resolve(cwd, given);
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(path);
+    } catch {
+      throw new InputError('--model-files: no such file or folder', { file: given });
+    }
+    const parts: string[] = [];
+    if (info.isDirectory()) {
+      for (const file of await filesUnder(path))
+        parts.push(`${file}\0${await contentHash(join(path, file))}`);
+      parts.unshift('folder');
+    } else {
+      parts.push('file', await contentHash(path));
+    }
+    digests.push(createHash('sha256').update(parts.join('\n')).digest('hex'));
+  }
+  return createHash('sha256').update(digests.sort().join('\n')).digest('hex');
+}
 
 /** Also the runner's batch size: the CLI's --batch-size sets both. */
 export const batchSizeOption = defineOption({

@@ -17,6 +17,9 @@
  * malformed JSON, HTTP 408, 429 and 5xx; on 429/503 a Retry-After (seconds or HTTP date) is waited
  * instead, and one longer than `maxWaitMs` fails. Other 4xx, a wrong number of answers and unknown
  * labels fail at once with a ModelError.
+ * Fingerprint (the cache key): the URL, the field mapping (without `labelsUrl`), the labels,
+ * `--model-version` and the `--model-files` digest — NOT the model behind the URL (a redeploy with new
+ * weights looks the same) nor the headers: bump `--model-version` or name the weights with `--model-files`.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
@@ -40,6 +43,8 @@ import {
   batchSizeOption,
   concurrencyOption,
   labelsOption,
+  modelFilesDigest,
+  modelFilesOption,
   modelVersionOption,
   resolveLabels,
   seedOption,
@@ -78,6 +83,8 @@ export interface HttpClassifierOptions {
   headers?: Record<string, string>;
   /** user-declared model version, part of the fingerprint (the URL alone cannot tell a redeploy) */
   modelVersion?: string;
+  /** `--model-files` content digest (common.ts modelFilesDigest), part of the fingerprint */
+  modelFilesDigest?: string;
 }
 
 const DEFAULT_MAPPING: HttpMapping = {
@@ -257,6 +264,7 @@ export async function createHttpClassifier(
     JSON.stringify({ ...map, labelsUrl: undefined }),
     JSON.stringify(labels),
     opts.modelVersion ?? '',
+    ...(opts.modelFilesDigest === undefined ? [] : [`model-files:${opts.modelFilesDigest}`]),
   );
 
   async function classifyBatch(texts: readonly string[]): Promise<Prediction[]> {
@@ -350,15 +358,17 @@ export default defineBackend({
     timeoutOption,
     retriesOption,
     modelVersionOption,
+    modelFilesOption,
     batchSizeOption,
     concurrencyOption,
     seedOption,
   ],
-  create: (spec, options) =>
+  create: async (spec, options) =>
     createHttpClassifier(spec, {
       labels: resolveLabels(options.labels),
       batchSize: options.batchSize,
       modelVersion: options.modelVersion,
+      modelFilesDigest: await modelFilesDigest(options.modelFiles),
       map: parseHttpMap(options.httpMap),
       concurrency: options.concurrency,
       timeoutMs: options.timeoutMs,

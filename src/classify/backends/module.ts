@@ -5,6 +5,9 @@
  *   export async function close(): Promise<void>;   // optional
  * (or the same as properties of the default export). `scores` are in `labels` order; without them the
  * label gets probability 1. `.ts` modules load when running under tsx (the CLI) or vitest.
+ * Fingerprint (the cache key): the module's absolute path and content, the labels, `--model-version`
+ * and the `--model-files` digest — NOT what the module imports or loads (its weights): declare those
+ * with `--model-files` (or bump `--model-version`), or the cache serves the old model's predictions.
  */
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
@@ -14,7 +17,14 @@ import type { Classifier, Prediction } from '../../types.ts';
 import { defineBackend } from '../backend.ts';
 import { classifyInBatches } from '../limit.ts';
 import { AnswerError, checkLabelList, fileHash, labelIndex, sha256, toPrediction } from '../predictions.ts';
-import { batchSizeOption, labelsOption, modelVersionOption, resolveLabels } from './common.ts';
+import {
+  batchSizeOption,
+  labelsOption,
+  modelFilesDigest,
+  modelFilesOption,
+  modelVersionOption,
+  resolveLabels,
+} from './common.ts';
 
 export interface ModuleClassifierOptions {
   /** overrides (or replaces a missing) `labels` export */
@@ -22,6 +32,8 @@ export interface ModuleClassifierOptions {
   /** texts per classify() call of the module, default 32 */
   batchSize?: number;
   modelVersion?: string;
+  /** `--model-files` content digest (common.ts modelFilesDigest), part of the fingerprint */
+  modelFilesDigest?: string;
 }
 
 interface ModelModule {
@@ -89,6 +101,7 @@ export async function createModuleClassifier(
       fileHash(file) ?? '',
       JSON.stringify(labels),
       opts.modelVersion ?? '',
+      ...(opts.modelFilesDigest === undefined ? [] : [`model-files:${opts.modelFilesDigest}`]),
     ),
     id: path,
     classify: (texts) => classifyInBatches(texts, batchSize, classifyBatch),
@@ -103,13 +116,14 @@ const MODULE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']
 export default defineBackend({
   name: 'module',
   matches: (spec) => MODULE_EXTENSIONS.has(extname(spec).toLowerCase()),
-  options: [labelsOption, modelVersionOption, batchSizeOption],
+  options: [labelsOption, modelVersionOption, modelFilesOption, batchSizeOption],
   async create(spec, options) {
     if (!existsSync(spec)) throw new InputError('model module not found', { file: spec });
     return createModuleClassifier(spec, {
       labels: resolveLabels(options.labels),
       batchSize: options.batchSize,
       modelVersion: options.modelVersion,
+      modelFilesDigest: await modelFilesDigest(options.modelFiles),
     });
   },
 });

@@ -5,10 +5,16 @@
  * dtype defaults to 'fp32' (onnx/model.onnx): 'q8' (onnx/model_quantized.onnx) is ~30 % faster, but its
  * dynamic quantization scales activations per padded BATCH, so a text's scores change slightly with its
  * batch companions — which breaks "same text, same prediction" for deduplication, caching and sharding.
- * Fingerprint: sha256 of the dtype, config.json, the ONNX file used and the tokenizer files (a hub model:
- * its cached files when they can be found, else its id, config and `modelVersion`).
+ * Fingerprint (the cache key): sha256 of the dtype and the name and CONTENT hash of every file the
+ * pipeline may read — the top-level *.json (config, tokenizer, tokenizer_config, special tokens …; not
+ * tailcheck's own label_counts.json), *.txt and *.model files (vocabularies), and the ONNX weights of the
+ * chosen dtype with their external-data files (onnx/model.onnx, onnx/model.onnx_data*). Content, not
+ * size+mtime: a same-size retrained model must not hit the old cache, and hashing is cheap (the bundled
+ * 4.8 MB model: ~10 ms). Not covered: files of other dtypes and frameworks (*.bin, *.safetensors), which
+ * the pipeline never loads, README/docs, and `--threads` (outputs are identical). A hub model: the same
+ * files in the transformers.js cache when they can be found, else its id, config and `--model-version`.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError, ModelError } from '../../errors.ts';
@@ -17,7 +23,13 @@ import type { Classifier, Prediction } from '../../types.ts';
 import { defineBackend, defineOption } from '../backend.ts';
 import { classifyInBatches } from '../limit.ts';
 import { sha256 } from '../predictions.ts';
-import { batchSizeOption, modelVersionOption } from './common.ts';
+import {
+  batchSizeOption,
+  contentHash,
+  modelFilesDigest,
+  modelFilesOption,
+  modelVersionOption,
+} from './common.ts';
 
 export const dtypeOption = defineOption({
   key: 'dtype',
@@ -49,6 +61,8 @@ export interface TransformersClassifierOptions {
   threads?: number;
   /** part of the fingerprint for hub models, whose files are not hashed */
   modelVersion?: string;
+  /** `--model-files` content digest (common.ts modelFilesDigest), part of the fingerprint */
+  modelFilesDigest?: string;
 }
 
 const ONNX_FILE: Record<TransformersDtype, string> = { fp32: 'model.onnx', q8: 'model_quantized.onnx' };
@@ -89,12 +103,26 @@ function checkDtype(dtype: string): TransformersDtype {
   return dtype;
 }
 
-/** A hub model's files as cached by transformers.js, when they can be found. */
-function cachedHubFiles(cacheDir: string | null, id: string, onnx: string): string[] | undefined {
+/** The files of a model folder the fingerprint covers (see the module comment), relative and sorted. */
+export function fingerprintFiles(folder: string, onnx: string): string[] {
+  const top = readdirSync(folder, { withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && e.name !== 'label_counts.json')
+    .map((e) => e.name)
+    .filter((name) => /\.(json|txt|model)$/i.test(name));
+  const onnxDir = join(folder, 'onnx');
+  const weights = existsSync(onnxDir)
+    ? readdirSync(onnxDir, { withFileTypes: true })
+        .filter((e) => e.isFile() && (e.name === onnx || e.name.startsWith(`${onnx}_data`)))
+        .map((e) => `onnx/${e.name}`)
+    : [];
+  return [...top, ...weights].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** A hub model's folder in the transformers.js cache, when it can be found. */
+function cachedHubFolder(cacheDir: string | null, id: string, onnx: string): string | undefined {
   if (cacheDir === null) return undefined;
   for (const dir of [join(cacheDir, id), join(cacheDir, id, 'resolve', 'main')]) {
-    const files = [join(dir, 'config.json'), join(dir, 'onnx', onnx)];
-    if (files.every((f) => existsSync(f))) return files;
+    if (existsSync(join(dir, 'config.json')) && existsSync(join(dir, 'onnx', onnx))) return dir;
   }
   return undefined;
 }
@@ -108,7 +136,8 @@ export async function createTransformersClassifier(
   const folder = resolve(model);
   const local = existsSync(folder) && statSync(folder).isDirectory();
   const onnx = ONNX_FILE[dtype];
-  let hashedFiles: string[] | undefined;
+  /** the folder whose files the fingerprint hashes: the local folder, or a hub model's cached copy */
+  let hashedFolder: string | undefined;
 
   if (local) {
     const config = join(folder, 'config.json');
@@ -124,11 +153,7 @@ export async function createTransformersClassifier(
         { file: model },
       );
     }
-    // The tokenizer decides the model's input as much as the weights do.
-    const tokenizer = ['tokenizer.json', 'tokenizer_config.json']
-      .map((f) => join(folder, f))
-      .filter(existsSync);
-    hashedFiles = [config, weights, ...tokenizer];
+    hashedFolder = folder;
   }
 
   const pipe = await serialized(async () => {
@@ -153,18 +178,26 @@ export async function createTransformersClassifier(
         { cause: err },
       );
     } finally {
-      if (!local) hashedFiles = cachedHubFiles(env.cacheDir, model, onnx);
+      if (!local) hashedFolder = cachedHubFolder(env.cacheDir, model, onnx);
     }
   });
 
   const labels = labelsFromConfig(pipe.model.config.id2label, model);
   const index = new Map(labels.map((label, i) => [label, i]));
+  const hashed: string[] = [];
+  // The tokenizer decides the model's input as much as the weights do: every file counts, by content.
+  if (hashedFolder !== undefined) {
+    for (const file of fingerprintFiles(hashedFolder, onnx)) {
+      hashed.push(`${file}:${await contentHash(join(hashedFolder, file))}`);
+    }
+  }
   const fingerprint = sha256(
-    'tailcheck/transformers@1',
+    'tailcheck/transformers@2',
     dtype,
-    ...(hashedFiles !== undefined
-      ? hashedFiles.map((f) => readFileSync(f))
+    ...(hashedFolder !== undefined
+      ? hashed
       : [`hub:${model}`, JSON.stringify(pipe.model.config), opts.modelVersion ?? '']),
+    ...(opts.modelFilesDigest === undefined ? [] : [`model-files:${opts.modelFilesDigest}`]),
   );
 
   async function classifyBatch(texts: string[]): Promise<Prediction[]> {
@@ -215,11 +248,12 @@ const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/;
 export default defineBackend({
   name: 'transformers',
   matches: () => true,
-  options: [dtypeOption, threadsOption, modelVersionOption, batchSizeOption],
+  options: [dtypeOption, threadsOption, modelVersionOption, modelFilesOption, batchSizeOption],
   async create(spec, options) {
     const onnx = {
       batchSize: options.batchSize,
       modelVersion: options.modelVersion,
+      modelFilesDigest: await modelFilesDigest(options.modelFiles),
       dtype: options.dtype,
       threads: options.threads,
     };

@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, InferredOptionTypes } from 'yargs';
 import { type AuditOptions, audit } from '../../audit.ts';
+import { type CacheUse, cacheUseLine } from '../../classify/cache-store.ts';
 import { EXIT_GATE_FAILED, UsageError } from '../../errors.ts';
 import { evaluateGates } from '../../measure/gates.ts';
 import { gateFailureLines } from '../../report/explain.ts';
@@ -151,8 +152,15 @@ export default defineCommand({
     const jsonToStdout = reportToStdout(argv);
     const progress = argv.quiet ? undefined : createProgress('audit');
     let report: Awaited<ReturnType<typeof audit>>;
+    let cacheUse: CacheUse | undefined;
     try {
-      report = await audit({ ...options, onProgress: progress?.update });
+      report = await audit({
+        ...options,
+        onProgress: progress?.update,
+        onCacheUse: (use) => {
+          cacheUse = use;
+        },
+      });
     } finally {
       progress?.stop();
     }
@@ -164,6 +172,8 @@ export default defineCommand({
       const color = Boolean(out.isTTY) && !process.env.NO_COLOR;
       out.write(renderTerminal(report, { color, width: out.columns }));
       out.write(gateFailureLines(gates, report));
+      // Always stderr: stdout may carry the JSON report, and the hit rate must never be in a report.
+      if (cacheUse) process.stderr.write(cacheUseLine(cacheUse));
     }
     if (!gates.passed) process.exitCode = EXIT_GATE_FAILED;
   },

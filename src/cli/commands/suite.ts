@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { type CacheUse, cacheUseLine } from '../../classify/cache-store.ts';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../../errors.ts';
 import { formatTest, formatTotals } from '../../suite/format.ts';
 import { suiteJunit } from '../../suite/junit.ts';
@@ -46,6 +47,7 @@ export default defineCommand({
     const stream = argv.json === '-' ? process.stderr : process.stdout;
     const out = (s: string) => stream.write(`${s}\n`);
     if (!argv.quiet) out(`suite "${loaded.suite.name}" (${loaded.displayName})`);
+    let cacheUse: CacheUse | undefined;
     const outcome = await runSuite(loaded, {
       model: argv.model,
       data: argv.data,
@@ -56,6 +58,9 @@ export default defineCommand({
       batchSize: argv.batchSize,
       concurrency: argv.concurrency,
       dtype: argv.dtype,
+      onCacheUse: (use) => {
+        cacheUse = use;
+      },
       onTestEnd: (o) => {
         if (!argv.quiet || o.status !== 'passed') out(formatTest(o));
       },
@@ -67,6 +72,8 @@ export default defineCommand({
       if (argv.json === '-') process.stdout.write(json);
       else writeFileSync(argv.json, json);
     }
+    // Always stderr (never in the JSON/JUnit outcome); --quiet drops it with the other summaries.
+    if (cacheUse && !argv.quiet) process.stderr.write(cacheUseLine(cacheUse));
     process.exitCode = outcome.passed ? EXIT_OK : EXIT_GATE_FAILED;
   },
 });
