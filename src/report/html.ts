@@ -5,6 +5,7 @@
  * Content-Security-Policy forbids scripts and network loads even if something slipped.
  */
 import type { BucketInfo, Metrics, Report, Result, Severity } from '../types.ts';
+import { stripControls } from '../util/strings.ts';
 import {
   type ClassDrop,
   classDrops,
@@ -24,7 +25,6 @@ import {
   severitiesOf,
   significantDrop,
   significantGain,
-  stripControls,
   worstClasses,
   worstFlips,
 } from './common.ts';

@@ -5,7 +5,8 @@
  */
 import type { GateCheck, GateOutcome } from '../measure/gates.ts';
 import type { Report } from '../types.ts';
-import { POOLED, perturbationLabel, stripControls } from './common.ts';
+import { stripControls } from '../util/strings.ts';
+import { POOLED, perturbationLabel } from './common.ts';
 import { type JunitTestCase, junitXml } from './junit-xml.ts';
 
 const fixed = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
