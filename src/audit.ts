@@ -170,7 +170,11 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
         done += batch.length;
         options.onProgress?.(done, scan.total);
       },
-    );
+    ).catch(async (err: unknown) => {
+      // A failed run leaves no examples file (and a previous one intact): its temp file is removed.
+      await examplesOut?.abort();
+      throw err;
+    });
     await examplesOut?.close();
     const report = assembleReport({
       config: {

@@ -35,8 +35,14 @@ function runIdentity(report: Report): string {
 
 export async function mergeReports(
   reports: readonly Report[],
-  opts: { allowPartial?: boolean; examplesOut?: string } = {},
+  opts: {
+    allowPartial?: boolean;
+    examplesOut?: string;
+    /** how messages name each report (its file); default "report 1", "report 2", … */
+    names?: readonly string[];
+  } = {},
 ): Promise<Report> {
+  const nameOf = (i: number) => opts.names?.[i] ?? `report ${i + 1}`;
   if (reports.length === 0) throw new UsageError('merge needs at least one report');
   for (const [i, r] of reports.entries()) {
     const problem = reportSchemaProblem(r);
@@ -68,17 +74,32 @@ export async function mergeReports(
   const records: ExampleRecord[] = [];
   const out = opts.examplesOut ? openJsonlWriter(opts.examplesOut) : undefined;
   const seen = new Map<string, number>();
-  for (const [i, r] of reports.entries()) {
-    for await (const rec of reportExamples(r)) {
-      const prev = seen.get(rec.id);
-      if (prev !== undefined)
-        throw new UsageError(`example id "${rec.id}" appears in reports ${prev + 1} and ${i + 1}`);
-      seen.set(rec.id, i);
-      measures.add(rec);
-      if (i === 0) firstShard.add(rec);
-      if (out) await out.write(rec);
-      else records.push(rec);
+  try {
+    for (const [i, r] of reports.entries()) {
+      let count = 0;
+      for await (const rec of reportExamples(r)) {
+        const prev = seen.get(rec.id);
+        if (prev !== undefined)
+          throw new UsageError(`example id "${rec.id}" appears in ${nameOf(prev)} and ${nameOf(i)}`);
+        seen.set(rec.id, i);
+        count++;
+        measures.add(rec);
+        if (i === 0) firstShard.add(rec);
+        if (out) await out.write(rec);
+        else records.push(rec);
+      }
+      // A report and its examples file written by different runs (or an examples file cut short)
+      // would merge into wrong numbers: the count the report declares must match what it holds.
+      if (count !== r.config.data.n) {
+        const source = r.examples ? 'its examples[]' : `its examples file ${r.examplesFile}`;
+        throw new UsageError(
+          `${nameOf(i)} declares ${r.config.data.n} examples (config.data.n) but ${source} holds ${count} records: truncated, or from another run`,
+        );
+      }
     }
+  } catch (err) {
+    await out?.abort();
+    throw err;
   }
   await out?.close();
   // Source order, as the unsharded run writes them.

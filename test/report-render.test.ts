@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateGates } from '../src/measure/gates.ts';
-import { diffVariant, stripControls, worstFlips } from '../src/report/common.ts';
+import { diffVariant, worstFlips } from '../src/report/common.ts';
 import { escapeHtml, renderHtml } from '../src/report/html.ts';
 import { renderJson } from '../src/report/json.ts';
 import { renderJunit } from '../src/report/junit.ts';
@@ -10,6 +10,7 @@ import { escapeXml, junitXml } from '../src/report/junit-xml.ts';
 import { escapeMarkdown, renderMarkdown } from '../src/report/markdown.ts';
 import { displayWidth, renderTerminal } from '../src/report/terminal.ts';
 import type { Report, Result } from '../src/types.ts';
+import { stripControls } from '../src/util/strings.ts';
 import { HOSTILE, makeReport } from './fixtures/make-report.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

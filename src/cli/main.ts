@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_USAGE } from '../errors.ts';
+import { stripControlsKeepLines } from '../util/strings.ts';
 import { VERSION } from '../version.ts';
 
 const commandsDir = new URL('./commands/', import.meta.url);
@@ -36,21 +37,27 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
     .epilog('Docs: README.md. Exit codes: 0 ok, 1 a robustness gate failed, 2 usage or input error.')
     .fail((msg, err) => {
       if (err) throw err;
-      process.stderr.write(`tailcheck: ${msg}\nRun with --help for usage.\n`);
+      process.stderr.write(`tailcheck: ${stripControlsKeepLines(msg)}\nRun with --help for usage.\n`);
       process.exit(EXIT_USAGE);
     });
   for (const command of await loadCommands()) cli.command(command);
   await cli.parseAsync();
 }
 
+// The one place errors are printed. Their messages quote outside text (a backend's error body, a
+// `cmd:` model's stderr, a data line), which may carry terminal escapes (ESC[2J clears the screen):
+// stripped here, keeping the newlines and tabs that lay out our own multi-line messages.
 try {
   await main();
 } catch (err) {
   const exitCode = (err as { exitCode?: number }).exitCode;
   if (typeof exitCode === 'number') {
-    process.stderr.write(`tailcheck: ${(err as Error).message}\n`);
+    process.stderr.write(`tailcheck: ${stripControlsKeepLines((err as Error).message)}\n`);
     process.exitCode = exitCode;
   } else {
-    throw err;
+    // A bug: the stack trace is for its report, printed as Node would (exit 1), minus the escapes.
+    const text = err instanceof Error ? (err.stack ?? String(err)) : String(err);
+    process.stderr.write(`${stripControlsKeepLines(text)}\n`);
+    process.exitCode = 1;
   }
 }

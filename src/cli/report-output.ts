@@ -3,10 +3,11 @@
  * flags and the writing loop, both from the format registry (src/report/formats/), so a new format
  * is a new flag and a new output without touching the commands.
  */
-import { writeFileSync } from 'node:fs';
 import type { ReportContext, ReportFormat } from '../report/formats/format.ts';
 import { REPORT_FORMATS } from '../report/formats/index.ts';
 import type { Report } from '../types.ts';
+import { writeFilesAtomic } from '../util/atomic-write.ts';
+import type { NamedPath } from './io-paths.ts';
 
 type Format = (typeof REPORT_FORMATS)[number];
 
@@ -40,22 +41,42 @@ export function reportOutputOptions<const G extends boolean>(offer: Offer<G>): R
   return options as ReportOutputOptions<G>;
 }
 
-/** True when a format writes to stdout (`--json -`): the terminal summary then goes to stderr. */
+/** True when a format writes to stdout (`--json -`, `--md -`): the terminal summary then goes to stderr. */
 export function reportToStdout(argv: Readonly<Record<string, unknown>>): boolean {
   return REPORT_FORMATS.some((f: ReportFormat) => f.stdout === true && argv[f.flag] === '-');
 }
 
-/** Writes every report the flags ask for, in registry order. */
+/** The report files the flags ask for, for the up-front path checks (cli/io-paths.ts). */
+export function reportOutputPaths(
+  argv: Readonly<Record<string, unknown>>,
+  offer: { gates: boolean },
+): NamedPath[] {
+  return offered(offer.gates).flatMap((f) => {
+    const target = argv[f.flag];
+    if (typeof target !== 'string' || target === '') return [];
+    return [{ name: `--${f.flag}`, path: target, stdout: f.stdout === true }];
+  });
+}
+
+/**
+ * Writes every report the flags ask for. All are rendered and written to temp files first, then
+ * renamed into place in registry order: a failure leaves the previous reports, never a mix of
+ * half-written ones. (An examples file they point to was renamed into place before: it comes first.)
+ */
 export function writeReports(
   report: Report,
   argv: Readonly<Record<string, unknown>>,
   context: ReportContext,
 ): void {
+  const files: { path: string; text: string }[] = [];
+  let stdout: string | undefined;
   for (const f of offered(context.gates !== undefined)) {
     const target = argv[f.flag];
     if (typeof target !== 'string' || target === '') continue;
     const text = f.render(report, context);
-    if (f.stdout === true && target === '-') process.stdout.write(text);
-    else writeFileSync(target, text);
+    if (f.stdout === true && target === '-') stdout = text;
+    else files.push({ path: target, text });
   }
+  writeFilesAtomic(files);
+  if (stdout !== undefined) process.stdout.write(stdout);
 }

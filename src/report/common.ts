@@ -1,6 +1,6 @@
 /**
- * Shared helpers for the report renderers: sanitising dataset strings, number
- * formatting, and the selections every format shows (rows per severity, worst
+ * Shared helpers for the report renderers: number formatting (sanitising lives in
+ * util/strings.ts, `stripControls`), and the selections every format shows (rows per severity, worst
  * classes, worst flipped examples, the word diff used to highlight edits).
  * Pure functions; no I/O.
  */
@@ -15,35 +15,10 @@ import type {
   Severity,
   VariantRecord,
 } from '../types.ts';
-import { compareStrings } from '../util/strings.ts';
+import { compareStrings, stripControls } from '../util/strings.ts';
 
 /** The perturbation name of the pooled (all perturbations) summary rows. */
 export const POOLED = '*';
-
-// ───────────────────────────── sanitising ─────────────────────────────
-
-// CSI (7- and 8-bit), OSC (BEL or ST terminated), DCS/SOS/PM/APC strings, and two-byte escapes.
-const ANSI_SEQUENCE =
-  /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[PX^_][^\u001b]*\u001b\\|\u001b[@-Z\\-_]/g;
-const LINE_BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-// Bidi embeddings/overrides/isolates reorder what is displayed ("trojan source").
-const BIDI_OVERRIDE = /[\u202a-\u202e\u2066-\u2069]/g;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/**
- * Makes an untrusted string safe to print as one line: ANSI escape sequences and
- * other control characters are removed, line breaks and tabs become spaces, bidi
- * overrides are dropped and lone surrogates become U+FFFD.
- */
-export function stripControls(value: unknown): string {
-  return String(value)
-    .replace(ANSI_SEQUENCE, '')
-    .replace(LINE_BREAKS, ' ')
-    .replace(CONTROL, '')
-    .replace(BIDI_OVERRIDE, '')
-    .replace(LONE_SURROGATE, '\ufffd');
-}
 
 // ───────────────────────────── numbers ─────────────────────────────
 

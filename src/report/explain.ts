@@ -14,7 +14,8 @@ import {
 } from '../measure/gates.ts';
 import type { Slice, SliceFilter } from '../measure/slices.ts';
 import type { ExampleRecord, Metrics, Report, Result, Severity, VariantRecord } from '../types.ts';
-import { countRange, gapBuckets, POOLED, stripControls, TOO_FEW_EXAMPLES } from './common.ts';
+import { stripControls } from '../util/strings.ts';
+import { countRange, gapBuckets, POOLED, TOO_FEW_EXAMPLES } from './common.ts';
 
 export const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 

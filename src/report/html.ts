@@ -5,6 +5,7 @@
  * Content-Security-Policy forbids scripts and network loads even if something slipped.
  */
 import type { BucketInfo, Metrics, Report, Result, Severity } from '../types.ts';
+import { stripControls } from '../util/strings.ts';
 import {
   type ClassDrop,
   classDrops,
@@ -26,7 +27,6 @@ import {
   severitiesOf,
   significantDrop,
   significantGain,
-  stripControls,
   TOO_FEW_LEGEND,
   worstClasses,
   worstFlips,

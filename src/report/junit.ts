@@ -7,7 +7,8 @@
  */
 import type { GateCheck, GateOutcome, SkippedSlice, UnevaluatedGate } from '../measure/gates.ts';
 import type { Report } from '../types.ts';
-import { POOLED, perturbationLabel, stripControls } from './common.ts';
+import { stripControls } from '../util/strings.ts';
+import { POOLED, perturbationLabel } from './common.ts';
 import { fmtCI, whyNotEvaluated } from './explain.ts';
 import { type JunitTestCase, junitXml } from './junit-xml.ts';
 

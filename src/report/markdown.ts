@@ -4,6 +4,7 @@
  * table pipes, emphasis, links, code spans, math, block starters and @mentions.
  */
 import type { Metrics, Report, Result } from '../types.ts';
+import { stripControls } from '../util/strings.ts';
 import {
   confidenceLabel,
   countRange,
@@ -21,7 +22,6 @@ import {
   ppCI,
   rowsForSeverity,
   severitiesOf,
-  stripControls,
   TOO_FEW_LEGEND,
   worstClasses,
   worstFlips,

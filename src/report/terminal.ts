@@ -5,6 +5,7 @@
  * only ever added by this module, and only when asked.
  */
 import type { BucketInfo, Metrics, Report, Result, Severity } from '../types.ts';
+import { stripControls } from '../util/strings.ts';
 import {
   confidenceLabel,
   countRange,
@@ -23,7 +24,6 @@ import {
   severitiesOf,
   significantDrop,
   significantGain,
-  stripControls,
   TOO_FEW_LEGEND,
   worstClasses,
 } from './common.ts';

@@ -1,28 +1,39 @@
 /**
- * JSON Lines in and out: one writer (file or stream, with back-pressure) and one reader, used by every
- * command that writes records (audit --examples-out, merge, perturb) or reads them back.
+ * JSON Lines in and out: one writer (file or stream, with back-pressure; a file appears whole, through
+ * a temp file and a rename) and one reader, used by every command that writes records (audit
+ * --examples-out, merge, perturb) or reads them back.
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { InputError, UsageError } from '../errors.ts';
+import { type StagedFile, stageFile } from './atomic-write.ts';
 
-/** An append-as-you-go JSON Lines output with back-pressure; write errors surface on the next call. */
+/**
+ * An append-as-you-go JSON Lines output with back-pressure; write errors surface on the next call.
+ * A file target is written to a temp file beside it and renamed into place by `close()`, so a run
+ * that fails or is interrupted leaves the previous file (or none), never a truncated one.
+ */
 export interface JsonlWriter {
   write(value: unknown): Promise<void>;
+  /** finishes the output; a file is renamed into place only now */
   close(): Promise<void>;
+  /** gives up: a file's temp is removed and the target keeps its previous content */
+  abort(): Promise<void>;
 }
 
-/** Opens `path` for writing (truncating it), or wraps an already-open stream such as stdout. */
+/** Opens `path` for writing (through a temp file), or wraps an already-open stream such as stdout. */
 export function openJsonlWriter(target: string | NodeJS.WritableStream): JsonlWriter {
   let stream: NodeJS.WritableStream;
-  const ownsStream = typeof target === 'string';
+  let staged: StagedFile | undefined;
   if (typeof target === 'string') {
+    staged = stageFile(target);
     let fd: number;
     try {
       // Opened synchronously so a bad path is a clear usage error now, not a stream error later.
-      fd = openSync(target, 'w');
+      fd = openSync(staged.path, 'w');
     } catch (err) {
+      staged.discard();
       throw new UsageError(`cannot write ${target}: ${(err as Error).message}`);
     }
     stream = createWriteStream('', { fd, encoding: 'utf8' });
@@ -42,23 +53,45 @@ export function openJsonlWriter(target: string | NodeJS.WritableStream): JsonlWr
     buffer = '';
     if (!stream.write(chunk)) await once(stream as NodeJS.EventEmitter, 'drain');
   };
+  const finishFile = async (): Promise<void> => {
+    const file = stream as NodeJS.WritableStream & { writableFinished?: boolean; destroyed?: boolean };
+    if (!file.writableFinished && !file.destroyed) {
+      file.end();
+      await once(file as NodeJS.EventEmitter, 'finish');
+    }
+  };
+  let settled = false;
   return {
     async write(value) {
       if (failure) throw failure;
+      if (settled) throw new Error('JSONL writer used after close');
       buffer += `${JSON.stringify(value)}\n`;
       if (buffer.length >= 1 << 16) await flush();
     },
     async close() {
-      await flush();
-      if (ownsStream) {
-        const file = stream as NodeJS.WritableStream & { writableFinished?: boolean };
-        if (!file.writableFinished) {
-          file.end();
-          await once(file as NodeJS.EventEmitter, 'finish');
-        }
+      if (settled) return;
+      settled = true;
+      try {
+        await flush();
+        if (staged) await finishFile();
+        if (failure) throw failure;
+      } catch (err) {
+        staged?.discard();
+        throw staged ? new UsageError(`cannot write ${staged.target}: ${(err as Error).message}`) : err;
+      } finally {
+        stream.off('error', onError);
+      }
+      staged?.commit();
+    },
+    async abort() {
+      if (settled) return;
+      settled = true;
+      buffer = '';
+      if (staged) {
+        await finishFile().catch(() => undefined);
+        staged.discard();
       }
       stream.off('error', onError);
-      if (failure) throw failure;
     },
   };
 }

@@ -6,6 +6,7 @@ import { evaluateGates } from '../../measure/gates.ts';
 import { gateFailureLines } from '../../report/explain.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import { defineCommand } from '../define-command.ts';
+import { checkOutputPaths, flagPaths, modelPaths } from '../io-paths.ts';
 import {
   backendCliOptions,
   backendOptionsFromCli,
@@ -20,7 +21,7 @@ import {
   positiveInt,
 } from '../parse.ts';
 import { createProgress } from '../progress.ts';
-import { reportOutputOptions, reportToStdout, writeReports } from '../report-output.ts';
+import { reportOutputOptions, reportOutputPaths, reportToStdout, writeReports } from '../report-output.ts';
 
 /**
  * One table of options: yargs reads it for parsing and --help, and `toAuditOptions`
@@ -66,6 +67,7 @@ export const auditCliOptions = {
   },
   'examples-out': {
     type: 'string',
+    nargs: 1,
     describe: 'Write per-example records to this JSONL file instead of inside the JSON report (large runs)',
   },
   'paraphrase-url': { type: 'string', describe: 'OpenAI-compatible chat endpoint for paraphrase.model' },
@@ -77,6 +79,9 @@ export const auditCliOptions = {
   ...gateCliOptions,
   quiet: { type: 'boolean', default: false, describe: 'No terminal summary and no progress bar' },
 } as const;
+
+/** The flags naming files audit reads (those not offered are skipped): no output may replace one. */
+const AUDIT_INPUT_FLAGS = ['data', 'train', 'class-counts', 'label-map', 'labels', 'http-map', 'model-files'];
 
 export type AuditArgs = ArgumentsCamelCase<InferredOptionTypes<typeof auditCliOptions>>;
 
@@ -149,6 +154,10 @@ export default defineCommand({
       ),
   handler: async (argv) => {
     const options = toAuditOptions(argv);
+    checkOutputPaths(
+      [...flagPaths(argv, AUDIT_INPUT_FLAGS), ...modelPaths(argv.model)],
+      [...reportOutputPaths(argv, { gates: true }), ...flagPaths(argv, ['examples-out'])],
+    );
     const jsonToStdout = reportToStdout(argv);
     const progress = argv.quiet ? undefined : createProgress('audit');
     let report: Awaited<ReturnType<typeof audit>>;

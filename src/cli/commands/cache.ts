@@ -8,7 +8,7 @@ import type { Argv } from 'yargs';
 import { CACHE_FORMAT, cacheFileInfo, listCacheFiles, pruneCache } from '../../classify/cache-store.ts';
 import { DEFAULT_CACHE_DIR } from '../../defaults.ts';
 import { UsageError } from '../../errors.ts';
-import { stripControls } from '../../report/common.ts';
+import { stripControls } from '../../util/strings.ts';
 import { defineCommand } from '../define-command.ts';
 
 const cacheDirOption = {

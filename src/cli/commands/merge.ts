@@ -8,8 +8,9 @@ import { reportSchemaProblem } from '../../report/schema.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import type { Report } from '../../types.ts';
 import { defineCommand } from '../define-command.ts';
+import { checkOutputPaths, flagPaths } from '../io-paths.ts';
 import { gateCliOptions, parseGateLimits } from '../parse.ts';
-import { reportOutputOptions, reportToStdout, writeReports } from '../report-output.ts';
+import { reportOutputOptions, reportOutputPaths, reportToStdout, writeReports } from '../report-output.ts';
 
 export function readReportFile(path: string): Report {
   if (!existsSync(path)) throw new InputError('file not found', { file: path });
@@ -44,6 +45,7 @@ export default defineCommand({
         ...reportOutputOptions({ merged: true, gates: true }),
         'examples-out': {
           type: 'string',
+          nargs: 1,
           describe:
             'Write the merged per-example records to this JSONL file instead of inside the JSON report',
         },
@@ -65,9 +67,21 @@ export default defineCommand({
       ),
   handler: async (argv) => {
     const limits = parseGateLimits(argv);
-    const merged = await mergeReports(argv.reports.map(readReportFile), {
+    const reports = argv.reports.map(readReportFile);
+    checkOutputPaths(
+      argv.reports.flatMap((path, i) => {
+        const examplesFile = reports[i]?.examplesFile;
+        return [
+          { name: 'input report', path },
+          ...(examplesFile ? [{ name: `${path}'s examples file`, path: examplesFile }] : []),
+        ];
+      }),
+      [...reportOutputPaths(argv, { gates: true }), ...flagPaths(argv, ['examples-out'])],
+    );
+    const merged = await mergeReports(reports, {
       allowPartial: argv.allowPartial,
       examplesOut: argv.examplesOut,
+      names: argv.reports,
     });
     const gates = evaluateGates(merged, limits);
     writeReports(merged, argv, { gates });

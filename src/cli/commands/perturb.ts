@@ -1,4 +1,3 @@
-import { renameSync, rmSync } from 'node:fs';
 import { setField } from '../../data/fields.ts';
 import { readExamples } from '../../data/load.ts';
 import { UsageError } from '../../errors.ts';
@@ -6,7 +5,9 @@ import { initPerturbations, perturbExamples } from '../../perturb/engine.ts';
 import { loadRegistry } from '../../perturb/registry.ts';
 import type { Example } from '../../types.ts';
 import { openJsonlWriter } from '../../util/jsonl.ts';
+import { stripControls } from '../../util/strings.ts';
 import { defineCommand } from '../define-command.ts';
+import { checkOutputPaths, flagPaths } from '../io-paths.ts';
 import { parseProtect, parseSeverities, perturbationCliOptions } from '../parse.ts';
 
 /** `--option key=value` (repeatable); values are parsed as JSON when they are valid JSON. */
@@ -51,12 +52,13 @@ export default defineCommand({
           describe: 'Input format (default: from the extension)',
         },
         ...perturbationCliOptions,
-        out: { type: 'string', describe: 'Output file (default: stdout)' },
+        out: { type: 'string', nargs: 1, describe: 'Output file, or - for stdout (the default)' },
         option: { type: 'string', array: true, describe: 'Perturbation option key=value (repeatable)' },
       })
       .example('$0 perturb --data queries.jsonl --perturb typo,synonym --severity all --variants 3', '')
       .example('$0 perturb --data queries.jsonl --perturb typo.keyboard --protect "[A-Z]{2}\\d{6}"', ''),
   handler: async (argv) => {
+    checkOutputPaths(flagPaths(argv, ['data']), flagPaths(argv, ['out'], { stdout: true }));
     if (!Number.isInteger(argv.variants) || argv.variants < 1)
       throw new UsageError('--variants must be an integer ≥ 1');
     if (!Number.isSafeInteger(argv.seed)) throw new UsageError('--seed must be an integer');
@@ -66,23 +68,24 @@ export default defineCommand({
     const defs = (await loadRegistry()).resolve(argv.perturb);
     await initPerturbations(defs, options);
 
-    // A file is written beside its target and renamed into place: an interrupted run leaves no half file.
-    const tmp = argv.out ? `${argv.out}.tmp-${process.pid}` : undefined;
-    if (!tmp) {
+    const outFile = argv.out === '-' ? undefined : argv.out;
+    if (!outFile) {
       // `tailcheck perturb … | head`: the reader left; stop quietly instead of crashing on EPIPE.
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {
         if (err.code !== 'EPIPE') throw err;
         process.exit(0);
       });
     }
-    const writer = openJsonlWriter(tmp ?? process.stdout);
+    // A file is written to a temp file beside it and renamed into place on close: an interrupted
+    // run leaves no half file.
+    const writer = openJsonlWriter(outFile ?? process.stdout);
     try {
       const examples = readExamples(argv.data, {
         textField: argv.textField,
         labelField: argv.labelField,
         format: argv.format,
         requireLabel: false,
-        onSkip: (_reason, _line, message) => process.stderr.write(`tailcheck: ${message}\n`),
+        onSkip: (_reason, _line, message) => process.stderr.write(`tailcheck: ${stripControls(message)}\n`),
       });
       const writeChunk = async (chunk: readonly Example[]): Promise<void> => {
         const perturbed = await perturbExamples(
@@ -130,14 +133,10 @@ export default defineCommand({
         }
       }
       await writeChunk(chunk);
-      await writer.close();
-      if (tmp) renameSync(tmp, argv.out!);
     } catch (err) {
-      if (tmp) {
-        await writer.close().catch(() => undefined);
-        rmSync(tmp, { force: true });
-      }
+      await writer.abort();
       throw err;
     }
+    await writer.close();
   },
 });

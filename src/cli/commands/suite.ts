@@ -1,12 +1,37 @@
-import { writeFileSync } from 'node:fs';
 import { type CacheUse, cacheUseLine } from '../../classify/cache-store.ts';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../../errors.ts';
+import { resolveModelSpec, resolvePath } from '../../suite/context.ts';
 import { formatTest, formatTotals } from '../../suite/format.ts';
 import { suiteJunit } from '../../suite/junit.ts';
-import { loadSuite } from '../../suite/load.ts';
+import { type LoadedSuite, loadSuite } from '../../suite/load.ts';
 import { runSuite } from '../../suite/run.ts';
+import { writeFilesAtomic } from '../../util/atomic-write.ts';
+import { stripControls } from '../../util/strings.ts';
 import { defineCommand } from '../define-command.ts';
+import { checkOutputPaths, flagPaths, modelPaths, type NamedPath } from '../io-paths.ts';
 import { modelRunCliOptions, positiveInt } from '../parse.ts';
+
+/** Every file the suite run reads: the suite, the flags overriding its files, and the files it names. */
+function suiteInputs(loaded: LoadedSuite, argv: Readonly<Record<string, unknown>>): NamedPath[] {
+  const { suite, dir } = loaded;
+  const named = (name: string, path: string | undefined): NamedPath[] =>
+    path === undefined ? [] : [{ name, path: resolvePath(path, dir)! }];
+  return [
+    { name: 'the suite file', path: loaded.file },
+    ...flagPaths(argv, ['data', 'train', 'class-counts']),
+    ...modelPaths(argv.model as string | undefined),
+    ...modelPaths(resolveModelSpec(suite.model, dir), `the suite's model`),
+    ...named(`the suite's data`, suite.data),
+    ...named(`the suite's train`, suite.train),
+    ...named(`the suite's classCounts`, suite.classCounts),
+    ...suite.tests.flatMap((t, i) =>
+      'data' in t && typeof t.data === 'string' ? named(`the data of suite test ${i + 1}`, t.data) : [],
+    ),
+    ...[suite.modelOptions?.labels, suite.modelOptions?.httpMap]
+      .filter((v): v is string => typeof v === 'string')
+      .map((path) => ({ name: `the suite's modelOptions`, path })),
+  ];
+}
 
 export default defineCommand({
   command: 'suite <file>',
@@ -26,7 +51,11 @@ export default defineCommand({
           describe: "Override the suite's training file (class frequencies for buckets)",
         },
         'class-counts': { type: 'string', describe: "Override the suite's class counts JSON {label: count}" },
-        junit: { type: 'string', describe: 'Write JUnit XML: one testcase per suite test' },
+        junit: {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Write JUnit XML: one testcase per suite test',
+        },
         json: { type: 'string', requiresArg: true, describe: 'Write the outcome as JSON (- for stdout)' },
         ...modelRunCliOptions,
         limit: { type: 'number', describe: 'Audit tests use only the first N examples (quick runs)' },
@@ -43,10 +72,15 @@ export default defineCommand({
     positiveInt('batch-size', argv.batchSize);
     positiveInt('concurrency', argv.concurrency);
     const loaded = loadSuite(argv.file);
+    checkOutputPaths(suiteInputs(loaded, argv), [
+      ...flagPaths(argv, ['json'], { stdout: true }),
+      ...flagPaths(argv, ['junit']),
+    ]);
     // With --json - the JSON owns stdout; the human summary moves to stderr.
     const stream = argv.json === '-' ? process.stderr : process.stdout;
     const out = (s: string) => stream.write(`${s}\n`);
-    if (!argv.quiet) out(`suite "${loaded.suite.name}" (${loaded.displayName})`);
+    if (!argv.quiet)
+      out(`suite "${stripControls(loaded.suite.name)}" (${stripControls(loaded.displayName)})`);
     let cacheUse: CacheUse | undefined;
     const outcome = await runSuite(loaded, {
       model: argv.model,
@@ -65,13 +99,14 @@ export default defineCommand({
         if (!argv.quiet || o.status !== 'passed') out(formatTest(o));
       },
     });
-    out(`${formatTotals(outcome)} — model ${outcome.model}`);
-    if (argv.junit) writeFileSync(argv.junit, suiteJunit(outcome));
-    if (argv.json) {
-      const json = `${JSON.stringify(outcome, null, 2)}\n`;
-      if (argv.json === '-') process.stdout.write(json);
-      else writeFileSync(argv.json, json);
-    }
+    out(`${formatTotals(outcome)} — model ${stripControls(outcome.model)}`);
+    // Both files are written whole, then renamed into place together (cli/report-output.ts).
+    const json = argv.json ? `${JSON.stringify(outcome, null, 2)}\n` : undefined;
+    writeFilesAtomic([
+      ...(argv.junit ? [{ path: argv.junit, text: suiteJunit(outcome) }] : []),
+      ...(json !== undefined && argv.json !== '-' ? [{ path: argv.json!, text: json }] : []),
+    ]);
+    if (json !== undefined && argv.json === '-') process.stdout.write(json);
     // Always stderr (never in the JSON/JUnit outcome); --quiet drops it with the other summaries.
     if (cacheUse && !argv.quiet) process.stderr.write(cacheUseLine(cacheUse));
     process.exitCode = outcome.passed ? EXIT_OK : EXIT_GATE_FAILED;

@@ -4,6 +4,7 @@ import { defineFormat } from './format.ts';
 
 export default defineFormat({
   flag: 'junit',
+  nargs: 1,
   describe: () => 'Write the gate checks as JUnit XML',
   needs: 'gates',
   render: (report, { gates }) => renderJunit(report, gates!),
