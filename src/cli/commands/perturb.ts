@@ -1,4 +1,5 @@
 import { renameSync, rmSync } from 'node:fs';
+import { checkVariants } from '../../audit/options.ts';
 import { setField } from '../../data/fields.ts';
 import { readExamples } from '../../data/load.ts';
 import { UsageError } from '../../errors.ts';
@@ -7,7 +8,7 @@ import { loadRegistry } from '../../perturb/registry.ts';
 import type { Example } from '../../types.ts';
 import { openJsonlWriter } from '../../util/jsonl.ts';
 import { defineCommand } from '../define-command.ts';
-import { parseProtect, parseSeverities, perturbationCliOptions } from '../parse.ts';
+import { dataFormatCliOption, parseProtect, parseSeverities, perturbationCliOptions } from '../parse.ts';
 
 /** `--option key=value` (repeatable); values are parsed as JSON when they are valid JSON. */
 export function parseOptions(pairs: readonly string[] = []): Record<string, unknown> {
@@ -38,27 +39,28 @@ export default defineCommand({
   builder: (yargs) =>
     yargs
       .options({
-        data: { type: 'string', demandOption: true, describe: 'Input file (JSONL, CSV or TSV)' },
+        data: {
+          type: 'string',
+          nargs: 1, // so `--data -` takes "-" as its value
+          demandOption: true,
+          describe: 'Input file (.jsonl, .ndjson, .json, .csv, .tsv; - for stdin; a FIFO or <(…) works)',
+        },
         'text-field': { type: 'string', default: 'text', describe: 'Field holding the text' },
         'label-field': {
           type: 'string',
           default: 'label',
           describe: 'Field holding the label (optional, passed through)',
         },
-        format: {
-          type: 'string',
-          choices: ['jsonl', 'csv', 'tsv'] as const,
-          describe: 'Input format (default: from the extension)',
-        },
+        ...dataFormatCliOption,
         ...perturbationCliOptions,
         out: { type: 'string', describe: 'Output file (default: stdout)' },
         option: { type: 'string', array: true, describe: 'Perturbation option key=value (repeatable)' },
       })
       .example('$0 perturb --data queries.jsonl --perturb typo,synonym --severity all --variants 3', '')
-      .example('$0 perturb --data queries.jsonl --perturb typo.keyboard --protect "[A-Z]{2}\\d{6}"', ''),
+      .example('$0 perturb --data queries.jsonl --perturb typo.keyboard --protect "[A-Z]{2}\\d{6}"', '')
+      .example('cat queries.csv | $0 perturb --data - --format csv', 'read standard input'),
   handler: async (argv) => {
-    if (!Number.isInteger(argv.variants) || argv.variants < 1)
-      throw new UsageError('--variants must be an integer ≥ 1');
+    checkVariants('--variants', argv.variants);
     if (!Number.isSafeInteger(argv.seed)) throw new UsageError('--seed must be an integer');
     const severities = parseSeverities(argv.severity);
     const protect = parseProtect(argv.protect);
