@@ -1,5 +1,6 @@
 import { renameSync, rmSync } from 'node:fs';
 import { checkVariants } from '../../audit/options.ts';
+import { MAX_CHUNK_TEXTS } from '../../audit/pipeline.ts';
 import { setField } from '../../data/fields.ts';
 import { readExamples } from '../../data/load.ts';
 import { UsageError } from '../../errors.ts';
@@ -28,7 +29,10 @@ export function parseOptions(pairs: readonly string[] = []): Record<string, unkn
   return out;
 }
 
-/** Examples perturbed per perturbExamples call: big enough to amortise the call, small enough to stream. */
+/**
+ * Examples perturbed per perturbExamples call: big enough to amortise the call, small enough to stream,
+ * and never more variants in memory than the audit pipeline allows in one chunk.
+ */
 const CHUNK = 256;
 
 const OUTPUT_KEYS = new Set(['id', 'text', 'perturbation', 'severity', 'variant', 'changed', 'edits']);
@@ -112,6 +116,8 @@ export default defineCommand({
           }
         }
       };
+      const perText = defs.length * severities.length * argv.variants;
+      const chunkSize = Math.max(1, Math.min(CHUNK, Math.floor(MAX_CHUNK_TEXTS / Math.max(1, perText))));
       let chunk: Example[] = [];
       const input = examples[Symbol.asyncIterator]();
       for (;;) {
@@ -126,7 +132,7 @@ export default defineCommand({
         }
         if (next.done) break;
         chunk.push(next.value);
-        if (chunk.length >= CHUNK) {
+        if (chunk.length >= chunkSize) {
           await writeChunk(chunk);
           chunk = [];
         }
