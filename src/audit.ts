@@ -8,14 +8,21 @@
  * report/assemble.ts, so a report can always be recomputed from its `examples[]`.
  */
 
-import { dataSource, loadLabelMap, mapLabel, scanData, selectExamples } from './audit/data.ts';
+import {
+  type DataSource,
+  loadLabelMap,
+  mapLabel,
+  openDataSource,
+  scanData,
+  selectExamples,
+} from './audit/data.ts';
 import { classFrequencies } from './audit/frequencies.ts';
 import { CONFIDENCE, runSettings } from './audit/options.ts';
 import { runPipeline } from './audit/pipeline.ts';
 import type { CacheUse } from './classify/cache-store.ts';
 import type { ClassifierOptions } from './classify/load.ts';
 import { type ModelSession, openModelSession } from './classify/session.ts';
-import type { ExampleRow } from './data/load.ts';
+import type { DataFormat, ExampleRow, LabelMap } from './data/load.ts';
 import { DEFAULT_PERTURB } from './defaults.ts';
 import { UsageError } from './errors.ts';
 import { assignBuckets } from './measure/buckets.ts';
@@ -34,8 +41,13 @@ export interface AuditOptions {
    * and leaves the session open for its owner
    */
   session?: ModelSession;
-  /** file path (JSONL/CSV/TSV) or in-memory examples; default: the bundled data/bank-queries.jsonl */
+  /**
+   * file path (JSONL/JSON/CSV/TSV; `-` = standard input; a FIFO works too) or in-memory examples;
+   * default: the bundled data/bank-queries.jsonl
+   */
   data?: string | readonly ExampleRow[];
+  /** the data file's format; default from its extension (.jsonl/.ndjson, .json, .csv, .tsv), else jsonl */
+  format?: DataFormat;
   textField?: string;
   labelField?: string;
   /** dataset label → model label, as a JSON file path or an object */
@@ -59,7 +71,7 @@ export interface AuditOptions {
   batchSize?: number;
   concurrency?: number;
   dtype?: 'fp32' | 'q8';
-  /** audit only the first N examples (after sharding) */
+  /** audit only the first N examples of the data (before sharding: a shard audits its share of them) */
   limit?: number;
   /** extra protected-span patterns: never perturbed */
   protect?: readonly RegExp[];
@@ -84,12 +96,29 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
   if (options.session && options.model !== undefined) {
     throw new UsageError('audit() takes a model or a session, not both');
   }
-  const { seed, severities, variantsPerText, resamples, tau, shard } = runSettings(options);
+  runSettings(options); // a bad option costs nothing: checked before any data is read
   const labelMap = await loadLabelMap(options.labelMap);
+  const source = await openDataSource(options.data, {
+    textField: options.textField ?? 'text',
+    labelField: options.labelField ?? 'label',
+    format: options.format,
+  });
+  try {
+    return await auditSource(options, source, labelMap);
+  } finally {
+    await source.close();
+  }
+}
+
+/** The audit of an open data source (removed by the caller, after a failure too). */
+async function auditSource(
+  options: AuditOptions,
+  source: DataSource,
+  labelMap: LabelMap | undefined,
+): Promise<Report> {
+  const { seed, severities, variantsPerText, resamples, tau, shard } = runSettings(options);
   const textField = options.textField ?? 'text';
   const labelField = options.labelField ?? 'label';
-  const source = dataSource(options.data, { textField, labelField });
-
   const registry = await loadRegistry();
   const perturbations: PerturbationDefinition[] = registry.resolve(
     options.perturb === undefined ? DEFAULT_PERTURB : options.perturb,

@@ -4,6 +4,11 @@ import type { Severity } from './types.ts';
 export const DEFAULT_PERTURB: readonly string[] = ['typo', 'synonym', 'paraphrase'];
 export const DEFAULT_SEVERITY: Severity = 2;
 export const DEFAULT_VARIANTS = 3;
+/**
+ * The most variants per text × perturbation × severity (`--variants`). Every variant is a text to
+ * classify, so more is a run that never ends; seeds already make each variant reproducible.
+ */
+export const MAX_VARIANTS = 100;
 export const DEFAULT_SEED = 0;
 export const DEFAULT_RESAMPLES = 1000;
 

@@ -140,4 +140,26 @@ describe('sharding', () => {
     expect(partial.status).toBe(2);
     expect(partial.stderr).toContain('1/3');
   });
+
+  it('--limit N with --shard: the shards of a --limit run merge into exactly the unsharded --limit run', {
+    timeout: 300_000,
+  }, () => {
+    // --limit N takes the first N examples of the data, then each shard its share of them.
+    const common = ['audit', '--data', data, '--perturb', 'typo,paraphrase.contraction', '--variants', '2'];
+    common.push('--cache-dir', join(work, 'shard-cache'), '--quiet');
+    const limited = [...common, '--limit', '25'];
+    expect(cli([...limited, '--json', join(work, 'full25.json')]).status).toBe(0);
+    const full25 = readJson(join(work, 'full25.json'));
+    expect(full25.config.data.n).toBe(25);
+    expect(full25.examples?.map((e) => e.row)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    const limitedShards = [0, 1, 2].map((i) => {
+      const out = join(work, `l${i}.json`);
+      const r = cli([...limited, '--shard', `${i}/3`, '--json', out]);
+      expect(r.status, r.stderr).toBe(0);
+      return out;
+    });
+    const mergedLimited = cli(['merge', ...limitedShards, '--json', join(work, 'merged25.json'), '--quiet']);
+    expect(mergedLimited.status, mergedLimited.stderr).toBe(0);
+    expect(readJson(join(work, 'merged25.json'))).toEqual(full25);
+  });
 });

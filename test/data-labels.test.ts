@@ -70,6 +70,28 @@ describe('checkLabels', () => {
     expect(message).toContain('--label-map file.json');
   });
 
+  it('names the file, the first line of an unknown label and the field when given where labels are', () => {
+    let error: unknown;
+    try {
+      const firstLines = new Map([
+        ['card_arrival', 1],
+        ['refund', 7],
+        ['Card Arrival', 3],
+      ]);
+      checkLabels(firstLines, MODEL_LABELS, undefined, { file: 'eval.jsonl', field: 'intent' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    const e = error as InputError;
+    expect([e.file, e.line, e.field]).toEqual(['eval.jsonl', 3, 'intent']);
+    expect(e.message).toMatch(/^eval\.jsonl:line 3 \(field "intent"\): 2 data label\(s\)/);
+    // listed in file order, each with the line it first appears on
+    expect(e.message).toMatch(
+      /"Card Arrival" \(line 3\) — did you mean "card_arrival"\?\n {2}"refund" \(line 7\)\n/,
+    );
+  });
+
   it('says when a mapped label is the unknown one', () => {
     expect(() => checkLabels(['lost'], MODEL_LABELS, { lost: 'lost_card' })).toThrow(
       /"lost" \(mapped to "lost_card" by the label map\)/,

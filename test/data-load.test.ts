@@ -206,11 +206,19 @@ describe('readExamples: JSONL', () => {
     await loadError(file('late.jsonl', bytes), { line: 5001 });
   });
 
-  it('rejects an empty file and a file of blank lines', async () => {
+  it('rejects an empty file and a file of blank lines, saying which', async () => {
     expect((await loadError(file('empty.jsonl', ''), {})).message).toMatch(
       /no examples \(the file is empty\)/,
     );
-    await loadError(file('blank.jsonl', '\n\n  \n'), {});
+    expect((await loadError(file('bom.jsonl', '\ufeff'), {})).message).toMatch(/the file is empty/);
+    const blank = await loadError(file('blank.jsonl', '\n\n  \n'), {});
+    expect(blank.message).toMatch(/no examples \(the file has only blank lines: 3\)/);
+    expect(blank.message).not.toMatch(/empty/);
+    expect((await loadError(file('blank.csv', '\r\n\r\n'), {})).message).toMatch(/only blank lines: 2/);
+    expect((await loadError(file('blank.json', '\r\n \n'), {})).message).toMatch(/only blank lines: 2/);
+    expect((await loadError(file('header.csv', 'text,label\n\n'), {})).message).toMatch(
+      /no examples \(the file has a header row but no data rows\)/,
+    );
   });
 
   it('rejects a file whose texts are all empty', async () => {
@@ -218,9 +226,69 @@ describe('readExamples: JSONL', () => {
     expect(error.message).toMatch(/all 1 rows had empty text/);
   });
 
-  it('rejects a missing file and an unknown extension', async () => {
+  it('rejects a missing file; an unknown extension is read as JSON Lines, and a parse error says so', async () => {
     expect((await loadError(join(dir, 'nope.jsonl'), {})).message).toMatch(/file not found/);
-    expect((await loadError(file('data.txt', 'x'), {})).message).toMatch(/--format/);
+    const error = await loadError(file('data.txt', 'x'), { line: 1 });
+    expect(error.message).toMatch(/read as JSON Lines.*--format/);
+    const rows = await load(file('data.txt', '{"text": "hi", "label": "a"}\n'));
+    expect(rows.map((e) => e.text)).toEqual(['hi']);
+    // A known format is not a guess: no such note.
+    expect((await loadError(file('bad.jsonl', 'x'), { line: 1 })).message).not.toMatch(/read as/);
+  });
+});
+
+describe('readExamples: .ndjson and .json', () => {
+  const rows = [
+    { id: 'a', text: 'first', label: 'x' },
+    { text: 'second', label: 'y', note: 1 },
+    { id: 'c', text: 'third', label: 'x' },
+  ];
+  const fromJsonl = async () => load(file('ref.jsonl', `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`));
+
+  it('reads .ndjson as JSON Lines', async () => {
+    const nd = await load(file('d.ndjson', `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`));
+    expect(nd).toEqual(await fromJsonl());
+  });
+
+  it('reads a .json array of objects: ids default to the index, lines are where elements start', async () => {
+    const compact = await load(file('d.json', `[${rows.map((r) => JSON.stringify(r)).join(',\n')}]\n`));
+    expect(compact).toEqual(await fromJsonl());
+    const pretty = await load(file('pretty.json', JSON.stringify(rows, null, 2)));
+    expect(pretty.map((e) => [e.id, e.text, e.line])).toEqual([
+      ['a', 'first', 2],
+      ['1', 'second', 7],
+      ['c', 'third', 12],
+    ]);
+    // strings holding brackets, braces, commas and escaped quotes do not end an element
+    const tricky = await load(
+      file(
+        'tricky.json',
+        ' \n [ {"text": "a ] b } c, \\"q\\" [", "label": "x"} , {"text": "d", "label": "y"} ] \n',
+      ),
+    );
+    expect(tricky.map((e) => [e.id, e.text, e.line])).toEqual([
+      ['0', 'a ] b } c, "q" [', 2],
+      ['1', 'd', 2],
+    ]);
+  });
+
+  it('reads JSON Lines inside a .json file, and --format json on any name', async () => {
+    const inside = await load(file('lines.json', `\n${rows.map((r) => JSON.stringify(r)).join('\n')}\n`));
+    expect(inside.map((e) => e.text)).toEqual(['first', 'second', 'third']);
+    const named = await load(file('data.txt', JSON.stringify(rows)), { format: 'json' });
+    expect(named.map((e) => e.text)).toEqual(['first', 'second', 'third']);
+  });
+
+  it('names the line of a bad element of a .json array', async () => {
+    const bad = (content: string, line: number, pattern: RegExp) =>
+      loadError(file('bad.json', content), { line }).then((e) => expect(e.message).toMatch(pattern));
+    await bad('[\n{"text": "a", "label": "x"},\n3\n]', 3, /expected a JSON object, got a number/);
+    await bad('[\n{"text": "a", "label": "x"},\n{"text": }\n]', 3, /malformed JSON/);
+    await bad('[{"text": "a", "label": "x"},\n]', 2, /a value is missing/);
+    await bad('[{"text": "a", "label": "x"}\n\n', 1, /unterminated JSON array/);
+    await bad('[{"text": "a", "label": "x"}] x', 1, /unexpected text after the JSON array/);
+    expect((await loadError(file('empty.json', '[\n]\n'), {})).message).toMatch(/the JSON array is empty/);
+    await bad('[{"text": "a"}]', 1, /missing label/);
   });
 });
 

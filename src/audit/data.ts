@@ -1,11 +1,16 @@
 /**
  * The audit's evaluation data: a file or in-memory rows (both read through data/load.ts), the label
  * map, and the first pass over the data, which checks every label against the model and counts the
- * evaluation set before anything is perturbed or classified.
+ * evaluation set before anything is perturbed or classified. The data is read twice, so a source that
+ * can be read only once (`-`, a FIFO, `<(…)`) is spooled to a temp file first (data/spool.ts).
+ *
+ * Selection: `limit` N takes the first N examples of the data (file order, rows with empty text
+ * skipped); `shard` i/n then takes its hash share of those, so the shards of a `--limit` run merge into
+ * exactly the unsharded `--limit` run.
  */
-import { existsSync } from 'node:fs';
 import {
   checkLabels,
+  type DataFormat,
   type ExampleRow,
   examplesFromRows,
   IN_MEMORY_SOURCE,
@@ -13,6 +18,7 @@ import {
   readExamples,
   readLabelMap,
 } from '../data/load.ts';
+import { rereadable } from '../data/spool.ts';
 import { InputError } from '../errors.ts';
 import { BUNDLED_EVAL_DATA } from '../paths.ts';
 import type { ReportWarning } from '../report/assemble.ts';
@@ -21,26 +27,42 @@ import { inShard, type Shard } from './options.ts';
 
 /** Examples that can be read more than once (one pass to check and count, one to audit). */
 export interface DataSource {
-  /** the file, or IN_MEMORY_SOURCE */
+  /** the file as given (<stdin> for `-`), or IN_MEMORY_SOURCE */
   path: string;
+  /** the field holding the gold label, for errors */
+  labelField: string;
   iterate(onSkip?: (line: number) => void): AsyncIterable<Example>;
+  /** removes a spooled copy; call when done, also after a failure */
+  close(): Promise<void>;
 }
 
-export function dataSource(
+/** Opens the data: a file (`-`: standard input), in-memory rows, or the bundled set. */
+export async function openDataSource(
   data: string | readonly ExampleRow[] | undefined,
-  fields: { textField: string; labelField: string },
-): DataSource {
+  fields: { textField: string; labelField: string; format?: DataFormat },
+): Promise<DataSource> {
   const source = data ?? BUNDLED_EVAL_DATA;
-  if (typeof source !== 'string') return { path: IN_MEMORY_SOURCE, iterate: () => examplesFromRows(source) };
-  if (!existsSync(source)) throw new InputError('file not found', { file: source });
+  if (typeof source !== 'string') {
+    return {
+      path: IN_MEMORY_SOURCE,
+      labelField: fields.labelField,
+      iterate: () => examplesFromRows(source),
+      close: async () => undefined,
+    };
+  }
+  const file = await rereadable(source);
   return {
-    path: source,
+    path: file.name,
+    labelField: fields.labelField,
     iterate: (onSkip) =>
-      readExamples(source, {
+      readExamples(file.path, {
         ...fields,
+        // A spooled copy has no extension of its own: `name` is the path given, whose extension counts.
+        name: file.name,
         requireLabel: true,
         onSkip: onSkip ? (_reason, line) => onSkip(line) : undefined,
       }),
+    close: file.close,
   };
 }
 
@@ -61,7 +83,7 @@ export function mapLabel(ex: Example, labelMap: LabelMap | undefined): string {
 export interface DataScan {
   /** label counts of the whole evaluation set (mapped labels), the frequency fallback */
   evalCounts: Record<string, number>;
-  /** examples to audit: in the shard, at most `limit` */
+  /** examples to audit: of the first `limit`, those in the shard */
   total: number;
   warnings: ReportWarning[];
 }
@@ -74,23 +96,19 @@ export async function scanData(
   select: { shard: Shard | undefined; limit: number | undefined },
 ): Promise<DataScan> {
   const evalCounts: Record<string, number> = {};
-  const datasetLabels = new Set<string>();
+  const datasetLabels = new Map<string, number>(); // label → the line it first appears on
+  let read = 0;
   let total = 0;
   const skipped: number[] = [];
   for await (const ex of source.iterate((line) => skipped.push(line))) {
-    datasetLabels.add(ex.label as string);
-    const label = mapLabel(ex, labelMap);
-    evalCounts[label] = (evalCounts[label] ?? 0) + 1;
-    if (inShard(ex.id, select.shard)) total++;
+    const label = ex.label as string;
+    if (!datasetLabels.has(label)) datasetLabels.set(label, ex.line);
+    const mapped = mapLabel(ex, labelMap);
+    evalCounts[mapped] = (evalCounts[mapped] ?? 0) + 1;
+    if (withinLimit(read++, select.limit) && inShard(ex.id, select.shard)) total++;
   }
   if (datasetLabels.size === 0) throw new InputError('no examples', { file: source.path });
-  try {
-    checkLabels(datasetLabels, modelLabels, labelMap);
-  } catch (err) {
-    if (err instanceof InputError) throw new InputError(err.message, { file: source.path });
-    throw err;
-  }
-  if (select.limit !== undefined) total = Math.min(total, select.limit);
+  checkLabels(datasetLabels, modelLabels, labelMap, { file: source.path, field: source.labelField });
   const warnings: ReportWarning[] = [];
   if (skipped.length > 0) {
     warnings.push({
@@ -101,16 +119,19 @@ export async function scanData(
   return { evalCounts, total, warnings };
 }
 
-/** The examples to audit, in source order: those in the shard, the first `limit` of them. */
+/** Whether the example read `index`-th (0-based, skipped rows not counted) is within `limit`. */
+function withinLimit(index: number, limit: number | undefined): boolean {
+  return limit === undefined || index < limit;
+}
+
+/** The examples to audit, in source order: of the first `limit`, those in the shard. */
 export async function* selectExamples(
   source: DataSource,
   select: { shard: Shard | undefined; limit: number | undefined },
 ): AsyncGenerator<Example> {
-  let taken = 0;
+  let read = 0;
   for await (const ex of source.iterate()) {
-    if (!inShard(ex.id, select.shard)) continue;
-    if (select.limit !== undefined && taken >= select.limit) break;
-    taken++;
-    yield ex;
+    if (!withinLimit(read++, select.limit)) break;
+    if (inShard(ex.id, select.shard)) yield ex;
   }
 }

@@ -2,7 +2,13 @@
  * The audit's option checks and run settings: severities, variants, shard, with their defaults.
  * Checked before anything is loaded, so a bad option is a usage error (exit 2) that costs nothing.
  */
-import { DEFAULT_RESAMPLES, DEFAULT_SEED, DEFAULT_SEVERITY, DEFAULT_VARIANTS } from '../defaults.ts';
+import {
+  DEFAULT_RESAMPLES,
+  DEFAULT_SEED,
+  DEFAULT_SEVERITY,
+  DEFAULT_VARIANTS,
+  MAX_VARIANTS,
+} from '../defaults.ts';
 import { UsageError } from '../errors.ts';
 import type { Severity } from '../types.ts';
 import { SEVERITIES } from '../types.ts';
@@ -34,12 +40,14 @@ export function runSettings(options: {
   resamples?: number;
   logitAdjust?: number | null;
   shard?: Shard;
+  limit?: number;
 }): RunSettings {
   const seed = options.seed ?? DEFAULT_SEED;
   const severities = normaliseSeverities(options.severity);
   const variantsPerText = options.variants ?? DEFAULT_VARIANTS;
-  if (!Number.isInteger(variantsPerText) || variantsPerText < 1) {
-    throw new UsageError(`variants must be a positive integer; got ${variantsPerText}`);
+  checkVariants('variants', variantsPerText);
+  if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 1)) {
+    throw new UsageError(`limit must be a positive integer; got ${options.limit}`);
   }
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   if (options.shard) {
@@ -56,6 +64,18 @@ export function runSettings(options: {
     tau: options.logitAdjust ?? null,
     shard: options.shard,
   };
+}
+
+/** Variants per text × perturbation × severity: an integer from 1 to MAX_VARIANTS (`name` is the flag). */
+export function checkVariants(name: string, variants: number): void {
+  if (!Number.isInteger(variants) || variants < 1) {
+    throw new UsageError(`${name} must be a positive integer; got ${variants}`);
+  }
+  if (variants > MAX_VARIANTS) {
+    throw new UsageError(
+      `${name} must be at most ${MAX_VARIANTS}; got ${variants} (each variant is one more text to classify per example, perturbation and severity)`,
+    );
+  }
 }
 
 function normaliseSeverities(severity: Severity | readonly Severity[] | 'all' | undefined): Severity[] {

@@ -4,7 +4,10 @@
  * thread), and chunk k−1's records are measured and written meanwhile. Chunks start small and
  * double: perturbing is several times faster than classifying, so from the second chunk on,
  * perturbing the next chunk hides entirely behind classifying the current one. Chunks bound memory
- * and give the runner enough texts to make length-sorted batches.
+ * and give the runner enough texts to make length-sorted batches. A chunk holds at most MAX_CHUNK
+ * examples and at most MAX_CHUNK_TEXTS texts (originals + variants), so memory is bounded whatever
+ * the number of perturbations, severities and variants: a default run (20 perturbations × 1 severity ×
+ * 3 variants) and even all three severities stay within the text bound and are chunked as before.
  */
 
 import { argmax } from '../classify/predictions.ts';
@@ -23,6 +26,13 @@ import type {
 
 const FIRST_CHUNK = 16;
 const MAX_CHUNK = 512;
+/** Texts (originals and variants) per chunk at most: one chunk is perturbed, one classified, one kept. */
+export const MAX_CHUNK_TEXTS = 1 << 17;
+
+/** Examples per chunk at most when every example brings `textsPerExample` texts (never below 1). */
+export function maxChunkExamples(textsPerExample: number): number {
+  return Math.max(1, Math.min(MAX_CHUNK, Math.floor(MAX_CHUNK_TEXTS / textsPerExample)));
+}
 
 /** How every example is perturbed. */
 export interface PerturbPlan {
@@ -87,14 +97,16 @@ export async function runPipeline(
     inflight.catch(() => undefined);
     if (previous) await keep(previous);
   };
+  const { perturbations, severities, variantsPerText } = perturbPlan;
+  const maxChunk = maxChunkExamples(1 + perturbations.length * severities.length * variantsPerText);
   let chunk: Example[] = [];
-  let chunkSize = FIRST_CHUNK;
+  let chunkSize = Math.min(FIRST_CHUNK, maxChunk);
   for await (const ex of examples) {
     chunk.push(ex);
     if (chunk.length >= chunkSize) {
       await submit(chunk);
       chunk = [];
-      chunkSize = Math.min(MAX_CHUNK, chunkSize * 2);
+      chunkSize = Math.min(maxChunk, chunkSize * 2);
     }
   }
   if (chunk.length > 0) await submit(chunk);

@@ -36,8 +36,11 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
     .wrap(Math.min(110, process.stdout.columns || 110))
     .epilog('Docs: README.md. Exit codes: 0 ok, 1 a robustness gate failed, 2 usage or input error.')
     .fail((msg, err) => {
-      if (err) throw err;
-      process.stderr.write(`tailcheck: ${stripControlsKeepLines(msg)}\nRun with --help for usage.\n`);
+      // yargs' own parse errors (e.g. `--json` or `--data` without its value) are usage errors too.
+      if (err && err.name !== 'YError') throw err;
+      process.stderr.write(
+        `tailcheck: ${stripControlsKeepLines(msg ?? err?.message ?? '')}\nRun with --help for usage.\n`,
+      );
       process.exit(EXIT_USAGE);
     });
   for (const command of await loadCommands()) cli.command(command);

@@ -7,6 +7,7 @@ import {
   DEFAULT_PERTURB,
   DEFAULT_SEED,
   DEFAULT_VARIANTS,
+  MAX_VARIANTS,
 } from '../defaults.ts';
 import { UsageError } from '../errors.ts';
 import type { GateLimits } from '../measure/gates.ts';
@@ -23,7 +24,7 @@ export const perturbationCliOptions = {
   variants: {
     type: 'number',
     default: DEFAULT_VARIANTS,
-    describe: 'Variants per text, perturbation and severity',
+    describe: `Variants per text, perturbation and severity (1–${MAX_VARIANTS})`,
   },
   seed: {
     type: 'number',
@@ -34,6 +35,16 @@ export const perturbationCliOptions = {
     type: 'string',
     array: true,
     describe: 'Extra regex of text no perturbation may touch (repeatable)',
+  },
+} as const;
+
+/** `--format` of every command that reads a data file (`--data`). */
+export const dataFormatCliOption = {
+  format: {
+    type: 'string',
+    choices: ['jsonl', 'json', 'csv', 'tsv'] as const,
+    describe:
+      'Format of --data: jsonl (also .ndjson), json (an array of objects, or JSON Lines), csv, tsv. Default: from the extension; jsonl when it names none (stdin, a FIFO, .txt …)',
   },
 } as const;
 

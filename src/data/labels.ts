@@ -71,32 +71,55 @@ function closest(label: string, modelLabels: readonly string[]): string | undefi
   return bestDistance <= Math.max(1, Math.floor(want.length / 4)) ? best : undefined;
 }
 
+/** Where the labels being checked come from, so the error can point at a line. */
+export interface LabelSource {
+  /** the data file */
+  file?: string;
+  /** the label field (default "label") */
+  field?: string;
+}
+
 /**
  * Throws an InputError listing every dataset label (after `labelMap`) that the model cannot predict,
- * with a close model label where there is one, and how to fix it with `--label-map`.
+ * with a close model label where there is one, and how to fix it with `--label-map`. Given as a map
+ * label → the line it first appears on, the error names the file, the first such line and the field.
  */
 export function checkLabels(
-  datasetLabels: Iterable<string>,
+  datasetLabels: Iterable<string> | ReadonlyMap<string, number>,
   modelLabels: readonly string[],
   labelMap?: LabelMap,
+  source: LabelSource = {},
 ): void {
   const known = new Set(modelLabels);
+  const firstLines =
+    datasetLabels instanceof Map ? (datasetLabels as ReadonlyMap<string, number>) : undefined;
+  const labels = firstLines ? firstLines.keys() : (datasetLabels as Iterable<string>);
   const unknown = new Map<string, string>(); // dataset label → mapped label
-  for (const label of datasetLabels) {
+  for (const label of labels) {
     const mapped = applyLabelMap(label, labelMap);
     if (!known.has(mapped) && !unknown.has(label)) unknown.set(label, mapped);
   }
   if (unknown.size === 0) return;
-  const lines = [...unknown].map(([label, mapped]) => {
+  const lineOf = (label: string) => firstLines?.get(label);
+  const listed = [...unknown].sort(([a], [b]) => (lineOf(a) ?? 0) - (lineOf(b) ?? 0));
+  const lines = listed.map(([label, mapped]) => {
+    const line = lineOf(label);
+    const at = line !== undefined ? ` (line ${line})` : '';
     const via = mapped !== label ? ` (mapped to ${JSON.stringify(mapped)} by the label map)` : '';
     const near = closest(mapped, modelLabels);
-    return `  ${JSON.stringify(label)}${via}${near !== undefined ? ` — did you mean ${JSON.stringify(near)}?` : ''}`;
+    return `  ${JSON.stringify(label)}${at}${via}${near !== undefined ? ` — did you mean ${JSON.stringify(near)}?` : ''}`;
   });
   const shown = modelLabels.slice(0, 12).map((l) => JSON.stringify(l));
   const more = modelLabels.length > 12 ? `, … (${modelLabels.length} in all)` : '';
+  const firstLine = lineOf(listed[0]![0]);
   throw new InputError(
-    `${unknown.size} data label(s) are not labels of the model:\n${lines.join('\n')}\n` +
+    `${unknown.size} data label(s) are not labels of the model${firstLine !== undefined ? ' (each with the line it first appears on)' : ''}:\n${lines.join('\n')}\n` +
       `The model's labels: ${shown.join(', ')}${more}.\n` +
       'Map data labels to model labels with --label-map file.json ({"data label": "model label", …}).',
+    {
+      file: source.file,
+      line: firstLine,
+      field: source.file !== undefined || firstLine !== undefined ? (source.field ?? 'label') : source.field,
+    },
   );
 }

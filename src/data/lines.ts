@@ -1,6 +1,16 @@
 import { createReadStream } from 'node:fs';
 import { InputError } from '../errors.ts';
 
+/** The path that means standard input (`--data -`). */
+export const STDIN_PATH = '-';
+/** How errors and reports name standard input. */
+export const STDIN_NAME = '<stdin>';
+
+/** How errors name `path` when the caller gives no name: `-` is standard input. */
+export function inputName(path: string, name?: string): string {
+  return name ?? (path === STDIN_PATH ? STDIN_NAME : path);
+}
+
 /**
  * Byte-level reading of text files: strict UTF-8 and exact line numbers.
  * readline (or a decoding stream) would silently turn invalid bytes into U+FFFD,
@@ -71,17 +81,19 @@ function countNewlines(bytes: Buffer): number {
 }
 
 /**
- * Streams a file as decoded blocks that each end just after a '\n' (the last block may
- * not). Memory is bounded by the read chunk plus the longest line. A leading BOM is removed.
+ * Streams a file (`-`: standard input) as decoded blocks that each end just after a '\n' (the last
+ * block may not). Memory is bounded by the read chunk plus the longest line. A leading BOM is removed.
+ * The file is read once, front to back, so a FIFO or a pipe works. Errors name the file `name`.
  */
-export async function* readTextBlocks(path: string): AsyncGenerator<TextBlock> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 16 });
+export async function* readTextBlocks(path: string, name?: string): AsyncGenerator<TextBlock> {
+  const stream = path === STDIN_PATH ? process.stdin : createReadStream(path, { highWaterMark: 1 << 16 });
+  const file = inputName(path, name);
   let carry: Buffer[] = [];
   let carryBytes = 0;
   let nextLine = 1;
   let first = true;
   const emit = (bytes: Buffer): TextBlock => {
-    let text = decodeBlock(path, bytes, nextLine);
+    let text = decodeBlock(file, bytes, nextLine);
     if (first) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;
@@ -106,7 +118,7 @@ export async function* readTextBlocks(path: string): AsyncGenerator<TextBlock> {
     }
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw openError(path, err);
+    throw openError(file, err);
   } finally {
     stream.destroy();
   }
@@ -122,8 +134,13 @@ export interface TextLine {
 }
 
 /** Streams the lines of a UTF-8 file. A final line terminator does not start an extra line. */
-export async function* readLines(path: string): AsyncGenerator<TextLine> {
-  for await (const block of readTextBlocks(path)) {
+export function readLines(path: string, name?: string): AsyncGenerator<TextLine> {
+  return linesOf(readTextBlocks(path, name));
+}
+
+/** The lines of blocks from readTextBlocks. */
+export async function* linesOf(blocks: AsyncIterable<TextBlock>): AsyncGenerator<TextLine> {
+  for await (const block of blocks) {
     const parts = block.text.split('\n');
     // Blocks end just after a '\n', so the last part is the empty rest (or an unterminated last line).
     const last = parts.length - 1;

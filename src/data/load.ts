@@ -1,10 +1,13 @@
 /**
- * Loading evaluation and training data (JSONL, CSV, TSV) as a stream of `Example`s.
+ * Loading evaluation and training data (JSONL, JSON, CSV, TSV) as a stream of `Example`s.
+ *
+ * Every file is read once, front to back, so `-` (standard input), a FIFO or `<(…)` work. The format
+ * is `format`, else the extension's (.jsonl/.ndjson → jsonl, .json → json, .csv, .tsv/.tab), else jsonl.
  *
  * Rules, applied to every format:
  * - strict UTF-8 (invalid bytes → InputError with the line); a leading BOM is stripped; CRLF is fine;
  * - blank lines are not records; a missing, null or empty `id` becomes the 0-based row number
- *   (JSONL: line − 1; CSV/TSV: data-record index, header excluded);
+ *   (JSONL: line − 1; JSON array: element index; CSV/TSV: data-record index, header excluded);
  * - CSV/TSV: a header row names the columns; fields may be quoted RFC 4180-style ("…", "" for a quote),
  *   which is how delimiters and line breaks go inside a field; a quote inside an unquoted field is kept;
  * - text: missing, null or not a string → InputError; empty or whitespace-only → SKIPPED and reported
@@ -12,7 +15,7 @@
  * - label: missing, null or empty → InputError when `requireLabel` (default), else left undefined;
  *   numbers and booleans become strings;
  * - duplicate ids → InputError naming both lines (ids key the per-example records);
- * - a file with no examples → InputError.
+ * - a file with no examples → InputError saying why (empty, only blank lines, only a header, all texts empty).
  * Text is passed through unchanged (no trimming, no Unicode normalisation).
  * In-memory rows (the library API's `audit({ data: [...] })`) are read by `examplesFromRows`.
  */
@@ -20,10 +23,27 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.ts';
 import type { Example } from '../types.ts';
 import { setField } from './fields.ts';
-import { type DataFormat, detectFormat, type RawRecord, readRecords } from './records.ts';
+import { inputName } from './lines.ts';
+import {
+  type DataFormat,
+  emptyStats,
+  noRecordsReason,
+  type RawRecord,
+  readRecords,
+  resolveFormat,
+} from './records.ts';
 
 export { applyLabelMap, checkLabels, type LabelMap, readLabelMap, validateLabelMap } from './labels.ts';
-export { type DataFormat, detectFormat, type RawRecord, readRecords } from './records.ts';
+export { STDIN_NAME, STDIN_PATH } from './lines.ts';
+export {
+  DATA_FORMATS,
+  type DataFormat,
+  DEFAULT_FORMAT,
+  detectFormat,
+  type RawRecord,
+  readRecords,
+  resolveFormat,
+} from './records.ts';
 
 export type SkipReason = 'empty-text';
 
@@ -32,8 +52,13 @@ export interface ReadExamplesOptions {
   textField?: string;
   /** default 'label' */
   labelField?: string;
-  /** default from the extension: .jsonl/.json/.ndjson → jsonl, .csv → csv, .tsv/.tab → tsv */
+  /** default from the extension: .jsonl/.ndjson → jsonl, .json → json, .csv → csv, .tsv/.tab → tsv; else jsonl */
   format?: DataFormat;
+  /**
+   * how errors name the file, and whose extension tells the format (default: the path; `-` is
+   * <stdin>): the path given, when `source` is a spooled copy of it
+   */
+  name?: string;
   /** default true */
   requireLabel?: boolean;
   /** default 'id' */
@@ -64,21 +89,23 @@ function idOf(value: unknown, record: RawRecord, path: string, field: string): s
   throw new InputError('id must be a string or a number', { file: path, line: record.line, field });
 }
 
-/** Streams the examples of a data file; see the module comment for the rules. */
-export async function* readExamples(path: string, opts: ReadExamplesOptions = {}): AsyncGenerator<Example> {
+/** Streams the examples of a data file (`-`: standard input); see the module comment for the rules. */
+export async function* readExamples(source: string, opts: ReadExamplesOptions = {}): AsyncGenerator<Example> {
   const textField = opts.textField ?? 'text';
   const labelField = opts.labelField ?? 'label';
   const idField = opts.idField ?? 'id';
   const requireLabel = opts.requireLabel ?? true;
-  const format = detectFormat(path, opts.format);
+  const path = inputName(source, opts.name);
+  const { format, guessed } = resolveFormat(opts.name ?? source, opts.format);
+  const stats = emptyStats();
   const firstLineOfId = new Map<string, number>();
   let yielded = 0;
   let skipped = 0;
   let checkedColumns = false;
 
-  for await (const record of readRecords(path, format)) {
+  for await (const record of readRecords(source, format, { name: path, guessed, stats })) {
     const { fields, line } = record;
-    if (format !== 'jsonl' && !checkedColumns) {
+    if ((format === 'csv' || format === 'tsv') && !checkedColumns) {
       // CSV/TSV: a missing column is a header problem, reported once on the header line.
       checkedColumns = true;
       const columns = Object.keys(fields);
@@ -145,8 +172,8 @@ export async function* readExamples(path: string, opts: ReadExamplesOptions = {}
   }
 
   if (yielded === 0) {
-    const why = skipped > 0 ? ` (all ${skipped} rows had empty text)` : ' (the file is empty)';
-    throw new InputError(`no examples${why}`, { file: path });
+    const why = skipped > 0 ? `all ${skipped} rows had empty text` : noRecordsReason(stats);
+    throw new InputError(`no examples (${why})`, { file: path });
   }
 }
 
@@ -182,13 +209,16 @@ export async function* examplesFromRows(rows: readonly ExampleRow[]): AsyncGener
 
 /** Training-label counts of a data file, for `--train <file>` (texts are not read). */
 export async function countLabels(
-  path: string,
+  source: string,
   labelField = 'label',
   format?: DataFormat,
 ): Promise<Record<string, number>> {
   const counts: Record<string, number> = Object.create(null);
+  const path = inputName(source);
+  const resolved = resolveFormat(source, format);
+  const stats = emptyStats();
   let rows = 0;
-  for await (const record of readRecords(path, detectFormat(path, format))) {
+  for await (const record of readRecords(source, resolved.format, { guessed: resolved.guessed, stats })) {
     const label = labelOf(record.fields[labelField], path, record.line, labelField);
     if (label === undefined) {
       throw new InputError('missing label', { file: path, line: record.line, field: labelField });
@@ -196,7 +226,7 @@ export async function countLabels(
     counts[label] = (counts[label] ?? 0) + 1;
     rows++;
   }
-  if (rows === 0) throw new InputError('no rows (the file is empty)', { file: path });
+  if (rows === 0) throw new InputError(`no rows (${noRecordsReason(stats)})`, { file: path });
   return counts;
 }
 

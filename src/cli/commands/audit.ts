@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, InferredOptionTypes } from 'yargs';
+import { checkVariants } from '../../audit/options.ts';
 import { type AuditOptions, audit } from '../../audit.ts';
 import { type CacheUse, cacheUseLine } from '../../classify/cache-store.ts';
 import { EXIT_GATE_FAILED, UsageError } from '../../errors.ts';
@@ -11,6 +12,7 @@ import {
   backendCliOptions,
   backendOptionsFromCli,
   checkBackendFlags,
+  dataFormatCliOption,
   gateCliOptions,
   modelRunCliOptions,
   parseGateLimits,
@@ -35,8 +37,11 @@ export const auditCliOptions = {
   },
   data: {
     type: 'string',
-    describe: 'Labelled evaluation set (.jsonl, .csv, .tsv). Default: the bundled banking queries',
+    nargs: 1, // so `--data -` takes "-" as its value
+    describe:
+      'Labelled evaluation set (.jsonl, .ndjson, .json, .csv, .tsv; - for stdin; a FIFO or <(…) works). Default: the bundled banking queries',
   },
+  ...dataFormatCliOption,
   ...backendCliOptions('model'),
   'text-field': { type: 'string', default: 'text', describe: 'Field holding the text' },
   'label-field': { type: 'string', default: 'label', describe: 'Field holding the gold label' },
@@ -60,7 +65,11 @@ export const auditCliOptions = {
     describe: 'Bootstrap resamples for confidence intervals (≥ 1000)',
   },
   ...modelRunCliOptions,
-  limit: { type: 'number', describe: 'Audit only the first N examples' },
+  limit: {
+    type: 'number',
+    describe:
+      'Audit only the first N examples of the data (with --shard: the shard takes its share of those)',
+  },
   shard: {
     type: 'string',
     describe: 'Audit shard i/n: a deterministic 1/n of the examples (merge with `tailcheck merge`)',
@@ -94,7 +103,7 @@ export function parseTau(value: string | undefined): number | null {
 }
 
 export function toAuditOptions(argv: AuditArgs): AuditOptions {
-  positiveInt('variants', argv.variants);
+  checkVariants('--variants', argv.variants);
   positiveInt('batch-size', argv.batchSize);
   positiveInt('concurrency', argv.concurrency);
   positiveInt('limit', argv.limit);
@@ -110,6 +119,7 @@ export function toAuditOptions(argv: AuditArgs): AuditOptions {
   return {
     model: argv.model,
     data: argv.data,
+    format: argv.format,
     textField: argv.textField,
     labelField: argv.labelField,
     labelMap: argv.labelMap,

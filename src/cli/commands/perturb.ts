@@ -1,3 +1,5 @@
+import { checkVariants } from '../../audit/options.ts';
+import { MAX_CHUNK_TEXTS } from '../../audit/pipeline.ts';
 import { setField } from '../../data/fields.ts';
 import { readExamples } from '../../data/load.ts';
 import { UsageError } from '../../errors.ts';
@@ -8,7 +10,7 @@ import { openJsonlWriter } from '../../util/jsonl.ts';
 import { stripControls } from '../../util/strings.ts';
 import { defineCommand } from '../define-command.ts';
 import { checkOutputPaths, flagPaths } from '../io-paths.ts';
-import { parseProtect, parseSeverities, perturbationCliOptions } from '../parse.ts';
+import { dataFormatCliOption, parseProtect, parseSeverities, perturbationCliOptions } from '../parse.ts';
 
 /** `--option key=value` (repeatable); values are parsed as JSON when they are valid JSON. */
 export function parseOptions(pairs: readonly string[] = []): Record<string, unknown> {
@@ -28,7 +30,10 @@ export function parseOptions(pairs: readonly string[] = []): Record<string, unkn
   return out;
 }
 
-/** Examples perturbed per perturbExamples call: big enough to amortise the call, small enough to stream. */
+/**
+ * Examples perturbed per perturbExamples call: big enough to amortise the call, small enough to stream,
+ * and never more variants in memory than the audit pipeline allows in one chunk.
+ */
 const CHUNK = 256;
 
 const OUTPUT_KEYS = new Set(['id', 'text', 'perturbation', 'severity', 'variant', 'changed', 'edits']);
@@ -39,28 +44,29 @@ export default defineCommand({
   builder: (yargs) =>
     yargs
       .options({
-        data: { type: 'string', demandOption: true, describe: 'Input file (JSONL, CSV or TSV)' },
+        data: {
+          type: 'string',
+          nargs: 1, // so `--data -` takes "-" as its value
+          demandOption: true,
+          describe: 'Input file (.jsonl, .ndjson, .json, .csv, .tsv; - for stdin; a FIFO or <(…) works)',
+        },
         'text-field': { type: 'string', default: 'text', describe: 'Field holding the text' },
         'label-field': {
           type: 'string',
           default: 'label',
           describe: 'Field holding the label (optional, passed through)',
         },
-        format: {
-          type: 'string',
-          choices: ['jsonl', 'csv', 'tsv'] as const,
-          describe: 'Input format (default: from the extension)',
-        },
+        ...dataFormatCliOption,
         ...perturbationCliOptions,
         out: { type: 'string', nargs: 1, describe: 'Output file, or - for stdout (the default)' },
         option: { type: 'string', array: true, describe: 'Perturbation option key=value (repeatable)' },
       })
       .example('$0 perturb --data queries.jsonl --perturb typo,synonym --severity all --variants 3', '')
-      .example('$0 perturb --data queries.jsonl --perturb typo.keyboard --protect "[A-Z]{2}\\d{6}"', ''),
+      .example('$0 perturb --data queries.jsonl --perturb typo.keyboard --protect "[A-Z]{2}\\d{6}"', '')
+      .example('cat queries.csv | $0 perturb --data - --format csv', 'read standard input'),
   handler: async (argv) => {
     checkOutputPaths(flagPaths(argv, ['data']), flagPaths(argv, ['out'], { stdout: true }));
-    if (!Number.isInteger(argv.variants) || argv.variants < 1)
-      throw new UsageError('--variants must be an integer ≥ 1');
+    checkVariants('--variants', argv.variants);
     if (!Number.isSafeInteger(argv.seed)) throw new UsageError('--seed must be an integer');
     const severities = parseSeverities(argv.severity);
     const protect = parseProtect(argv.protect);
@@ -113,6 +119,8 @@ export default defineCommand({
           }
         }
       };
+      const perText = defs.length * severities.length * argv.variants;
+      const chunkSize = Math.max(1, Math.min(CHUNK, Math.floor(MAX_CHUNK_TEXTS / Math.max(1, perText))));
       let chunk: Example[] = [];
       const input = examples[Symbol.asyncIterator]();
       for (;;) {
@@ -127,7 +135,7 @@ export default defineCommand({
         }
         if (next.done) break;
         chunk.push(next.value);
-        if (chunk.length >= CHUNK) {
+        if (chunk.length >= chunkSize) {
           await writeChunk(chunk);
           chunk = [];
         }
