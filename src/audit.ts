@@ -79,6 +79,13 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
     throw new UsageError('audit() takes a model or a session, not both');
   }
   const { seed, severities, variantsPerText, resamples, tau, shard } = runSettings(options);
+  // Logit adjustment re-ranks the scores, which --prediction label declares not to decide the prediction.
+  const predictionMode = options.session?.runner.answers.prediction ?? options.classifierOptions?.prediction;
+  if (tau !== null && predictionMode === 'label') {
+    throw new UsageError(
+      '--logit-adjust needs predictions that are the argmax of the scores; with --prediction label the scores only feed confidences',
+    );
+  }
   const labelMap = await loadLabelMap(options.labelMap);
   const textField = options.textField ?? 'text';
   const labelField = options.labelField ?? 'label';
@@ -153,6 +160,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
         labels: classifier.labels,
         goldLabel: (ex) => mapLabel(ex, labelMap),
         logitAdjust: priors === null || tau === null ? null : { priors, tau },
+        dataFile: source.path,
       },
       async (batch) => {
         for (const rec of batch) {

@@ -23,6 +23,14 @@ import { DEFAULT_BATCH_SIZE, DEFAULT_CACHE_DIR, DEFAULT_CONCURRENCY } from '../d
 import { ModelError, UsageError } from '../errors.ts';
 import type { Classifier, Prediction } from '../types.ts';
 import { chunk, createLimiter } from './limit.ts';
+import {
+  AnswerError,
+  type AnswerPolicy,
+  AnswerTextError,
+  answerPolicy,
+  checkPrediction,
+  quoteText,
+} from './predictions.ts';
 
 export interface PredictionRunnerOptions {
   /** null = no disk cache; default '.tailcheck-cache' (relative to the working directory) */
@@ -39,6 +47,11 @@ export interface PredictionRunnerOptions {
    * are then classified once.
    */
   keepBetweenCalls?: boolean;
+  /**
+   * `--prediction` / `--scores` (predictions.ts): every fresh answer is checked (and logits turned
+   * into probabilities) under this policy before it is cached or returned; default argmax, probabilities
+   */
+  answers?: Partial<AnswerPolicy>;
 }
 
 export interface RunnerStats {
@@ -59,6 +72,8 @@ export interface PredictionRunner {
   readonly stats: RunnerStats;
   /** the cache file, or null without a disk cache */
   readonly cacheFile: string | null;
+  /** the answer policy every fresh prediction was checked under */
+  readonly answers: AnswerPolicy;
   /** flushes and closes the cache file (the classifier stays open: its owner closes it) */
   close(): Promise<void>;
 }
@@ -148,6 +163,7 @@ export function createPredictionRunner(
   const known = new Map<string, Prediction>();
   const stats: RunnerStats = { requested: 0, unique: 0, cacheHits: 0, classified: 0, backendCalls: 0 };
   const oneCallAtATime = createLimiter(1);
+  const answers = answerPolicy(opts.answers);
 
   let ready: Promise<void> | null = null;
   let handle: FileHandle | null = null;
@@ -206,6 +222,10 @@ export function createPredictionRunner(
     return writes;
   }
 
+  /**
+   * Every fresh answer of every backend passes here: the count, then each prediction under the answer
+   * policy (checkPrediction). A bad answer names its text, so the audit can add the data line.
+   */
   function checkBatch(texts: readonly string[], predictions: unknown): Prediction[] {
     if (!Array.isArray(predictions) || predictions.length !== texts.length) {
       const got = Array.isArray(predictions) ? predictions.length : typeof predictions;
@@ -213,14 +233,17 @@ export function createPredictionRunner(
         `${classifier.id}: classify() returned ${got} predictions for ${texts.length} texts`,
       );
     }
-    for (const p of predictions as Prediction[]) {
-      if (!labelIndex.has(p?.label) || !Array.isArray(p.scores) || p.scores.length !== labels.length) {
-        throw new ModelError(
-          `${classifier.id}: classify() returned a prediction that is not {label ∈ labels, scores[${labels.length}]}`,
+    return predictions.map((p: unknown, i) => {
+      try {
+        return checkPrediction(p, labels, labelIndex, answers);
+      } catch (err) {
+        if (!(err instanceof AnswerError)) throw err;
+        throw new AnswerTextError(
+          `${classifier.id}: the answer for the text ${quoteText(texts[i]!)} is wrong: ${err.message}`,
+          texts[i]!,
         );
       }
-    }
-    return predictions as Prediction[];
+    });
   }
 
   async function run(texts: readonly string[]): Promise<Prediction[]> {
@@ -275,6 +298,7 @@ export function createPredictionRunner(
   return {
     stats,
     cacheFile,
+    answers,
     predict: (texts) => oneCallAtATime(() => run(texts)),
     async close(): Promise<void> {
       await oneCallAtATime(async () => {

@@ -93,6 +93,11 @@ export async function openModelSession(
       batchSize: options.batchSize,
       concurrency: options.concurrency,
       keepBetweenCalls: options.keepBetweenCalls,
+      // --prediction / --scores: checked in the runner, whatever the backend (an instance too)
+      answers: {
+        prediction: options.classifierOptions?.prediction,
+        scores: options.classifierOptions?.scores,
+      },
     });
   } catch (err) {
     if (ownsClassifier) await classifier.close?.();

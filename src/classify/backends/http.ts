@@ -28,11 +28,14 @@ import { type HttpFailure, requestWithRetries, snippet } from '../http-client.ts
 import { classifyInBatches, createLimiter } from '../limit.ts';
 import {
   AnswerError,
+  type AnswerPolicy,
+  AnswerTextError,
   checkLabelList,
   DEFAULT_ITEM_KEYS,
   type ItemKeys,
   labelIndex,
   labelsFromAnswer,
+  quoteText,
   sha256,
   toPrediction,
 } from '../predictions.ts';
@@ -41,7 +44,10 @@ import {
   concurrencyOption,
   labelsOption,
   modelVersionOption,
+  policyPart,
+  predictionOption,
   resolveLabels,
+  scoresOption,
   seedOption,
   timeoutOption,
 } from './common.ts';
@@ -78,6 +84,8 @@ export interface HttpClassifierOptions {
   headers?: Record<string, string>;
   /** user-declared model version, part of the fingerprint (the URL alone cannot tell a redeploy) */
   modelVersion?: string;
+  /** `--prediction` / `--scores` (checked by the prediction runner; here: shape and fingerprint) */
+  answers?: Partial<AnswerPolicy>;
 }
 
 const DEFAULT_MAPPING: HttpMapping = {
@@ -257,16 +265,20 @@ export async function createHttpClassifier(
     JSON.stringify({ ...map, labelsUrl: undefined }),
     JSON.stringify(labels),
     opts.modelVersion ?? '',
+    ...policyPart(opts.answers),
   );
 
   async function classifyBatch(texts: readonly string[]): Promise<Prediction[]> {
     const list = answers(await limit(() => post(texts)), texts.length);
     return list.map((item, i) => {
       try {
-        return toPrediction(item, labels, index, map);
+        return toPrediction(item, labels, index, map, opts.answers?.scores);
       } catch (err) {
         if (err instanceof AnswerError) {
-          throw new ModelError(`${endpoint}: answer ${i + 1} of ${texts.length}: ${err.message}`);
+          throw new AnswerTextError(
+            `${endpoint}: answer ${i + 1} of ${texts.length} (for the text ${quoteText(texts[i]!)}): ${err.message}`,
+            texts[i]!,
+          );
         }
         throw err;
       }
@@ -353,6 +365,8 @@ export default defineBackend({
     batchSizeOption,
     concurrencyOption,
     seedOption,
+    predictionOption,
+    scoresOption,
   ],
   create: (spec, options) =>
     createHttpClassifier(spec, {
@@ -365,5 +379,6 @@ export default defineBackend({
       retries: options.retries,
       seed: options.seed,
       headers: options.httpHeaders,
+      answers: { prediction: options.prediction, scores: options.scores },
     }),
 });
