@@ -96,7 +96,14 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
   if (options.session && options.model !== undefined) {
     throw new UsageError('audit() takes a model or a session, not both');
   }
-  runSettings(options); // a bad option costs nothing: checked before any data is read
+  const { seed, severities, variantsPerText, resamples, tau, shard } = runSettings(options);
+  // Logit adjustment re-ranks the scores, which --prediction label declares not to decide the prediction.
+  const predictionMode = options.session?.runner.answers.prediction ?? options.classifierOptions?.prediction;
+  if (tau !== null && predictionMode === 'label') {
+    throw new UsageError(
+      '--logit-adjust needs predictions that are the argmax of the scores; with --prediction label the scores only feed confidences',
+    );
+  }
   const labelMap = await loadLabelMap(options.labelMap);
   const source = await openDataSource(options.data, {
     textField: options.textField ?? 'text',
@@ -189,6 +196,7 @@ async function auditSource(
         labels: classifier.labels,
         goldLabel: (ex) => mapLabel(ex, labelMap),
         logitAdjust: priors === null || tau === null ? null : { priors, tau },
+        dataFile: source.path,
       },
       async (batch) => {
         for (const rec of batch) {

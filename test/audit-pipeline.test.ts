@@ -3,9 +3,11 @@
  * (originals + variants), not only by its examples, so many variants cannot blow up one chunk; and
  * `--variants` has a documented maximum.
  */
+
 import { describe, expect, it } from 'vitest';
 import { runSettings } from '../src/audit/options.ts';
 import { MAX_CHUNK_TEXTS, maxChunkExamples, runPipeline } from '../src/audit/pipeline.ts';
+import { DEFAULT_ANSWER_POLICY } from '../src/classify/predictions.ts';
 import type { PredictionRunner } from '../src/classify/runner.ts';
 import { MAX_VARIANTS } from '../src/defaults.ts';
 import { UsageError } from '../src/errors.ts';
@@ -42,6 +44,7 @@ function countingRunner(calls: number[]): PredictionRunner {
     },
     cacheFile: null,
     cacheUse: () => null,
+    answers: DEFAULT_ANSWER_POLICY,
     close: async () => undefined,
   };
 }

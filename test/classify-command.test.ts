@@ -17,7 +17,7 @@ const script = (name: string, ...args: string[]) =>
 const dir = mkdtempSync(join(tmpdir(), 'tailcheck-cmd-'));
 const open: Classifier[] = [];
 afterAll(async () => {
-  await Promise.all(open.map((c) => c.close?.()));
+  await Promise.all(open.map((c) => c.close?.().catch(() => undefined)));
   rmSync(dir, { recursive: true, force: true });
 });
 async function start(command: string, opts: Parameters<typeof createCommandClassifier>[1] = {}) {
@@ -110,9 +110,61 @@ describe('command backend', () => {
     const count = await start(script('bad-answers.mjs', 'count'));
     await expect(count.classify(['a', 'b'])).rejects.toThrow(/returned 1 predictions for 2 texts/);
     const label = await start(script('bad-answers.mjs', 'label'));
-    await expect(label.classify(['a'])).rejects.toThrow(/prediction 1 of 1: unknown label "sarcastic"/);
+    await expect(label.classify(['a'])).rejects.toThrow(
+      /prediction 1 of 1 \(for the text "a"\): unknown label "sarcastic"/,
+    );
     const failed = await start(script('bad-answers.mjs', 'error'));
     await expect(failed.classify(['a'])).rejects.toThrow(/reported an error: CUDA out of memory/);
+  });
+
+  it('echoes an id per request, and accepts answers without ids from older scripts', async () => {
+    const clf = await start(script('good.mjs'), { batchSize: 2 });
+    const legacy = await start(script('legacy.mjs'), { batchSize: 2 });
+    const input = ['great app', 'awful fees', 'where is my card'];
+    expect(await clf.classify(input)).toEqual(input.map(predict));
+    expect(await legacy.classify(input)).toEqual(input.map(predict));
+  });
+
+  // Issue 10 (1): one duplicated answer shifted every later prediction onto another text, exit 0.
+  it.each([['with ids'], ['no-id']])(
+    'stops at a stdout line that arrives with no request pending (%s)',
+    async (ids) => {
+      const clf = await start(script('protocol.mjs', 'duplicate', '1', ids), { batchSize: 2 });
+      const error = await clf.classify(['a', 'b', 'c', 'd', 'e']).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ModelError);
+      expect((error as Error).message).toMatch(/stdout line 3 arrived while no request was pending/);
+    },
+  );
+
+  it('stops at an extra line after the last answer when the classifier is closed', async () => {
+    const clf = await createCommandClassifier(script('protocol.mjs', 'duplicate', '1'));
+    expect(await clf.classify(['a'])).toEqual([predict('a')]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(clf.close?.()).rejects.toThrow(/arrived while no request was pending/);
+  });
+
+  it('stops at an answer whose id is not the pending request', async () => {
+    const wrong = await start(script('protocol.mjs', 'wrong-id', '2'), { batchSize: 1 });
+    await expect(wrong.classify(['a', 'b'])).rejects.toThrow(
+      /answers request id 4, but request 3 is the one pending/,
+    );
+    const dropped = await start(script('protocol.mjs', 'drop-id', '2'), { batchSize: 1 });
+    await expect(dropped.classify(['a', 'b'])).rejects.toThrow(/has no "id", unlike the earlier answers/);
+  });
+
+  // Issue 10 (17): a crash mid-line read as "stdout line N is not JSON".
+  it('says the process died in the middle of an answer line, with its exit code and stderr', async () => {
+    const clf = await start(script('protocol.mjs', 'mid-line'));
+    const error = await clf.classify(['a']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelError);
+    expect((error as Error).message).toMatch(
+      /died in the middle of an answer line \(stdout ended with "\{\\"id\\":3,\\"predictions" and no newline\): it exited with code 7; its stderr ended with:\nsegfault in tokenizer \(after one restart\)/,
+    );
+  });
+
+  it('says the process died, and the signal that killed it', async () => {
+    const clf = await start(script('protocol.mjs', 'killed'));
+    await expect(clf.classify(['a'])).rejects.toThrow(/died: it was killed by SIGKILL \(after one restart\)/);
   });
 
   it('fingerprints the command, the script content and the labels', async () => {

@@ -254,7 +254,9 @@ describe('http backend', () => {
 
   it('rejects unknown labels, naming the answer', async () => {
     const clf = await createHttpClassifier(`${base}/unknownlabel/a/predict`, { ...fast, labels: LABELS });
-    await expect(clf.classify(['a'])).rejects.toThrow(/answer 1 of 1: unknown label "sarcastic"/);
+    await expect(clf.classify(['a'])).rejects.toThrow(
+      /answer 1 of 1 \(for the text "a"\): unknown label "sarcastic"/,
+    );
   });
 
   it('does not retry a 400', async () => {

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,15 +20,25 @@ function file(name: string, content: string): string {
 }
 
 describe('module backend', () => {
-  it('loads a .ts module exporting labels and classify, batching the calls', async () => {
+  it('loads a .ts module exporting labels and classify', async () => {
     const path = join(backends, 'module-model.ts');
     const clf = await loadClassifier(path, { batchSize: 2 });
-    const mod = (await import(path)) as { calls: number };
-    const before = mod.calls;
     expect(clf.labels).toEqual(LABELS);
     const input = ['great', 'awful', 'hmm', 'ok then', 'love'];
     expect(await clf.classify(input)).toEqual(input.map(predict));
-    expect(mod.calls - before).toBe(3);
+    await clf.close?.();
+  });
+
+  it('calls classify() in batches of batchSize', async () => {
+    // The module runs in a worker thread: it tells the batch sizes it saw through its answers.
+    const path = file(
+      'batches.mjs',
+      'export const labels = ["1", "2"]; export const classify = async (t) => t.map(() => String(t.length));',
+    );
+    const clf = await createModuleClassifier(path, { batchSize: 2 });
+    const out = await clf.classify(['a', 'b', 'c', 'd', 'e']);
+    expect(out.map((p) => p.label)).toEqual(['2', '2', '2', '2', '1']);
+    await clf.close?.();
   });
 
   it('accepts a default export and label-only answers', async () => {
@@ -86,6 +96,58 @@ describe('module backend', () => {
       ),
     );
     await expect(badScores.classify(['x'])).rejects.toThrow(/"scores" must be an array of 2 numbers/);
+  });
+
+  // Issue 10 (14): process.exit(0) in the model ended tailcheck with exit 0 and no report; a classify()
+  // that never settled let Node exit 13 with no message, or hung forever.
+  it.each([
+    [
+      'calls process.exit(0)',
+      'process.exit(0)',
+      /model module .*: the model module called process\.exit\(0\)/,
+    ],
+    [
+      'never settles',
+      'return new Promise(() => {})',
+      /classify\(\) did not settle within 300 ms \(--timeout\)/,
+    ],
+    ['spins synchronously', 'for (;;) {}', /classify\(\) did not settle within 300 ms \(--timeout\)/],
+    [
+      'crashes outside the call',
+      'setTimeout(() => { throw new Error("boom"); }); return new Promise(() => {})',
+      /the model module crashed: boom/,
+    ],
+  ])('fails with a ModelError when classify() %s', async (_what, body, pattern) => {
+    const clf = await createModuleClassifier(
+      file('exit.mjs', `export const labels = ["a", "b"]; export async function classify() { ${body}; }`),
+      { timeoutMs: 300 },
+    );
+    const started = Date.now();
+    const error = await clf.classify(['x']).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(error).toBeInstanceOf(ModelError);
+    expect((error as Error).message).toMatch(pattern);
+    // the model is gone: later calls fail at once, and close() does not hang
+    await expect(clf.classify(['y'])).rejects.toThrow(ModelError);
+    await clf.close?.();
+  });
+
+  it('fails with a ModelError when the module exits while loading', async () => {
+    await expect(
+      createModuleClassifier(file('load-exit.mjs', 'process.exit(0); export const labels = ["a"];')),
+    ).rejects.toThrow(/cannot load the model module .*called process\.exit\(0\)/);
+  });
+
+  it("runs the module's close() when closed", async () => {
+    const marker = join(dir, 'closed.txt');
+    const clf = await createModuleClassifier(
+      file(
+        'close.mjs',
+        `import { writeFileSync } from "node:fs"; export const labels = ["a"]; export const classify = async (t) => t.map(() => "a"); export async function close() { writeFileSync(${JSON.stringify(marker)}, "closed"); }`,
+      ),
+    );
+    await clf.close?.();
+    expect(readFileSync(marker, 'utf8')).toBe('closed');
   });
 
   it('reports a module that fails to load', async () => {

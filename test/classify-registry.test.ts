@@ -29,6 +29,8 @@ describe('backend registry', () => {
       'retries',
       'model-version',
       'model-files',
+      'prediction',
+      'scores',
       'threads',
     ]);
     expect(Object.keys(backendCliOptions('run'))).toEqual(['dtype']);
@@ -45,6 +47,11 @@ describe('backend registry', () => {
     expect(modelOptionsSchema.parse(ok)).toEqual(ok);
     expect(modelOptionsSchema.safeParse({ retries: -1 }).success).toBe(false);
     expect(modelOptionsSchema.safeParse({ dtype: 'fp16' }).success).toBe(false);
+    expect(modelOptionsSchema.parse({ prediction: 'label', scores: 'logits' })).toEqual({
+      prediction: 'label',
+      scores: 'logits',
+    });
+    expect(modelOptionsSchema.safeParse({ prediction: 'top1' }).success).toBe(false);
     // the runner's options come from the suite run, not from modelOptions
     expect(modelOptionsSchema.safeParse({ batchSize: 8 }).success).toBe(false);
   });

@@ -102,4 +102,29 @@ describe('transformers.js backend (bundled model)', () => {
     expect(again.fingerprint).toBe(model.fingerprint);
     await again.close?.();
   });
+
+  it("passes the runner's answer checks (softmax output within the sum tolerance)", async () => {
+    const runner = createPredictionRunner(model, { cacheDir: null });
+    const out = await runner.predict(TEXTS);
+    expect(out).toHaveLength(TEXTS.length);
+    await runner.close();
+  });
+
+  // Issue 10 (14): --timeout applies to every backend, this one too.
+  it('fails a batch that takes longer than --timeout with a ModelError naming the timeout', async () => {
+    const slow = await loadClassifier(undefined, { timeoutMs: 1 });
+    try {
+      await expect(slow.classify(TEXTS)).rejects.toThrow(
+        /transformers\.js model .*: a batch of 10 texts was not classified within 1 ms \(--timeout\)/,
+      );
+    } finally {
+      await slow.close?.();
+    }
+  });
+
+  it('refuses --scores logits (the pipeline returns probabilities)', async () => {
+    await expect(loadClassifier(undefined, { scores: 'logits' })).rejects.toThrow(
+      /--scores logits is for http, cmd: and module models/,
+    );
+  });
 });

@@ -10,8 +10,9 @@
  * 3 variants) and even all three severities stay within the text bound and are chunked as before.
  */
 
-import { argmax } from '../classify/predictions.ts';
+import { AnswerTextError, predictedIndex } from '../classify/predictions.ts';
 import type { PredictionRunner } from '../classify/runner.ts';
+import { ModelError } from '../errors.ts';
 import { adjustPrediction } from '../measure/logit-adjust.ts';
 import { perturbExamples } from '../perturb/engine.ts';
 import type {
@@ -54,6 +55,8 @@ export interface RecordPlan {
   goldLabel(ex: Example): string;
   /** log class priors and τ, when logit-adjusted predictions are recorded too */
   logitAdjust: { priors: readonly number[]; tau: number } | null;
+  /** where the examples come from, for messages (a wrong model answer names the data line) */
+  dataFile?: string;
 }
 
 /**
@@ -67,14 +70,19 @@ export async function runPipeline(
   recordPlan: RecordPlan,
   keep: (records: ExampleRecord[]) => Promise<void>,
 ): Promise<void> {
-  const toRecord = recordBuilder(recordPlan);
+  const toRecord = recordBuilder(recordPlan, runner.answers.prediction);
   const classifyChunk = async (chunk: Example[], perturbed: Variant[][]): Promise<ExampleRecord[]> => {
     const texts: string[] = [];
     for (const [i, ex] of chunk.entries()) {
       texts.push(ex.text);
       for (const v of perturbed[i] as Variant[]) texts.push(v.text);
     }
-    const preds = await runner.predict(texts);
+    let preds: Prediction[];
+    try {
+      preds = await runner.predict(texts);
+    } catch (err) {
+      throw withDataLine(err, chunk, perturbed, recordPlan.dataFile);
+    }
     const out: ExampleRecord[] = [];
     let k = 0;
     for (const [i, ex] of chunk.entries()) {
@@ -123,9 +131,33 @@ function perturbChunk(chunk: readonly Example[], plan: PerturbPlan): Promise<Var
   );
 }
 
+/**
+ * A wrong model answer names its text; the error then also names the data line it comes from (the
+ * example's, or the example a perturbed variant was made from).
+ */
+function withDataLine(
+  err: unknown,
+  chunk: readonly Example[],
+  perturbed: readonly Variant[][],
+  dataFile: string | undefined,
+): unknown {
+  if (!(err instanceof AnswerTextError)) return err;
+  for (const [i, ex] of chunk.entries()) {
+    const variant = ex.text === err.text ? undefined : perturbed[i]?.find((v) => v.text === err.text);
+    if (ex.text !== err.text && variant === undefined) continue;
+    const where = `${dataFile ?? 'the data'}:line ${ex.line}`;
+    const what = variant
+      ? `a ${variant.perturbation} variant (severity ${variant.severity}) of the example at ${where}`
+      : `the example at ${where}`;
+    return new ModelError(`${err.message} (the text is ${what})`, { cause: err });
+  }
+  return err;
+}
+
 /** An example, its variants and their predictions → the example's record. */
 function recordBuilder(
   plan: RecordPlan,
+  prediction: 'argmax' | 'label',
 ): (ex: Example, variants: Variant[], original: Prediction, variantPreds: Prediction[]) => ExampleRecord {
   const { labels, logitAdjust } = plan;
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
@@ -133,7 +165,8 @@ function recordBuilder(
     const label = plan.goldLabel(ex);
     const gold = labelIndex.get(label) as number;
     const describe = (p: Prediction) => {
-      const top = argmax(p.scores);
+      // --prediction label: the backend's label; else the argmax (a tie the backend broke keeps its label)
+      const top = predictedIndex(p, labelIndex, prediction);
       const base = {
         prediction: labels[top] as string,
         confidence: p.scores[top] as number,

@@ -28,6 +28,14 @@ import {
   textHash,
 } from './cache-store.ts';
 import { chunk, createLimiter } from './limit.ts';
+import {
+  AnswerError,
+  type AnswerPolicy,
+  AnswerTextError,
+  answerPolicy,
+  checkPrediction,
+  quoteText,
+} from './predictions.ts';
 
 export { cacheFileFor, textHash } from './cache-store.ts';
 
@@ -48,6 +56,11 @@ export interface PredictionRunnerOptions {
   keepBetweenCalls?: boolean;
   /** receives the (one) warning about bad cache lines; default: `tailcheck: warning: …` on stderr */
   onWarning?(message: string): void;
+  /**
+   * `--prediction` / `--scores` (predictions.ts): every fresh answer is checked (and logits turned
+   * into probabilities) under this policy before it is cached or returned; default argmax, probabilities
+   */
+  answers?: Partial<AnswerPolicy>;
 }
 
 export interface RunnerStats {
@@ -74,6 +87,8 @@ export interface PredictionRunner {
   readonly cacheFile: string | null;
   /** what this run took from the cache file so far; null without a disk cache */
   cacheUse(): CacheUse | null;
+  /** the answer policy every fresh prediction was checked under */
+  readonly answers: AnswerPolicy;
   /** flushes and closes the cache file (the classifier stays open: its owner closes it) */
   close(): Promise<void>;
 }
@@ -110,6 +125,7 @@ export function createPredictionRunner(
   /** texts read from the cache file and not yet asked for in this run (counted on first use) */
   const unusedFromDisk = new Set<string>();
   const oneCallAtATime = createLimiter(1);
+  const answers = answerPolicy(opts.answers);
 
   let ready: Promise<void> | null = null;
   let handle: FileHandle | null = null;
@@ -175,6 +191,10 @@ export function createPredictionRunner(
     return writes;
   }
 
+  /**
+   * Every fresh answer of every backend passes here: the count, then each prediction under the answer
+   * policy (checkPrediction). A bad answer names its text, so the audit can add the data line.
+   */
   function checkBatch(texts: readonly string[], predictions: unknown): Prediction[] {
     if (!Array.isArray(predictions) || predictions.length !== texts.length) {
       const got = Array.isArray(predictions) ? predictions.length : typeof predictions;
@@ -182,14 +202,17 @@ export function createPredictionRunner(
         `${classifier.id}: classify() returned ${got} predictions for ${texts.length} texts`,
       );
     }
-    for (const p of predictions as Prediction[]) {
-      if (!labelIndex.has(p?.label) || !Array.isArray(p.scores) || p.scores.length !== labels.length) {
-        throw new ModelError(
-          `${classifier.id}: classify() returned a prediction that is not {label ∈ labels, scores[${labels.length}]}`,
+    return predictions.map((p: unknown, i) => {
+      try {
+        return checkPrediction(p, labels, labelIndex, answers);
+      } catch (err) {
+        if (!(err instanceof AnswerError)) throw err;
+        throw new AnswerTextError(
+          `${classifier.id}: the answer for the text ${quoteText(texts[i]!)} is wrong: ${err.message}`,
+          texts[i]!,
         );
       }
-    }
-    return predictions as Prediction[];
+    });
   }
 
   async function run(texts: readonly string[]): Promise<Prediction[]> {
@@ -255,6 +278,7 @@ export function createPredictionRunner(
             texts: stats.fromDisk + stats.classified,
             badLines: stats.badLines,
           },
+    answers,
     predict: (texts) => oneCallAtATime(() => run(texts)),
     async close(): Promise<void> {
       await oneCallAtATime(async () => {

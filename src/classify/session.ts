@@ -100,6 +100,11 @@ export async function openModelSession(
       concurrency: options.concurrency,
       keepBetweenCalls: options.keepBetweenCalls,
       onWarning: options.onWarning,
+      // --prediction / --scores: checked in the runner, whatever the backend (an instance too)
+      answers: {
+        prediction: options.classifierOptions?.prediction,
+        scores: options.classifierOptions?.scores,
+      },
     });
   } catch (err) {
     if (ownsClassifier) await classifier.close?.();

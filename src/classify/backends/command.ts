@@ -3,18 +3,29 @@
  * started WITHOUT a shell (the command string is split into argv here, with '…' / "…" quoting and
  * backslash escapes), speaking JSON Lines on stdin/stdout:
  *
- *   tailcheck → stdin                      child → stdout (exactly one line per request, in order)
- *   {"labels": true}                       {"labels": ["label a", "label b", …]}
- *   {"texts": ["text 1", "text 2", …]}     {"predictions": [answer 1, answer 2, …]}  (or the bare list)
- *                                          {"error": "message"}  → the audit stops with that message
+ *   tailcheck → stdin                           child → stdout (exactly one line per request)
+ *   {"id": 1, "labels": true}                   {"id": 1, "labels": ["label a", "label b", …]}
+ *   {"id": 2, "texts": ["text 1", "text 2"]}    {"id": 2, "predictions": [answer 1, answer 2]}
+ *                                               {"id": 2, "error": "message"}  → the run stops with it
  *
  * Each answer is [{"label","score"}…], {"label","scores":[…]}, {"label","score"} or {"label"} (see
  * predictions.ts). The labels handshake is skipped when labels are given (`--labels`). One request is in
- * flight at a time; a request carries up to `batchSize` texts. stderr is free for logs (its tail is quoted
- * in errors); end of stdin means "exit now". Failures: no answer within `timeoutMs` (`startTimeoutMs` for
- * the first answer of a new process) → the process is killed
- * and a ModelError raised; the process exits or crashes during a request → it is restarted and the batch
- * retried once, then ModelError; a stdout line that is not JSON → ModelError quoting it and its line number.
+ * flight at a time; a request carries up to `batchSize` texts; ids count up from 1 over the run.
+ *
+ * Why ids: answers are matched to requests by position, so ONE extra stdout line (a duplicated
+ * answer, a log line that happens to be JSON) would shift every later prediction onto another text.
+ * So: a stdout line that arrives while no request is pending, an answer whose "id" is not the pending
+ * request's, or an id-less answer after answers with ids, stops the run (ModelError, exit 2). Answers
+ * without "id" (and bare lists) are still accepted for older scripts — only the one pending request
+ * can be meant — but then a late duplicate that arrives after the next request was sent cannot be
+ * told from the real answer; the README asks for ids.
+ *
+ * stderr is free for logs (its tail is quoted in errors); end of stdin means "exit now". Failures: no
+ * answer within `timeoutMs` (`startTimeoutMs` for the first answer of a new process) → the process is
+ * killed and a ModelError raised; the process dies during a request (also in the middle of an answer
+ * line) → it is restarted and the batch retried once, then a ModelError that says it died, its exit
+ * code or signal, and its stderr tail; a stdout line that is not JSON → ModelError quoting it and its
+ * line number.
  * Fingerprint (the cache key): the argv, the content of every argument that names an existing file
  * ≤ 64 MB (the script), the labels, `--model-version` and the `--model-files` digest — NOT the files the
  * script loads (weights), the interpreter, its packages or the environment: declare the weights with
@@ -22,19 +33,32 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { ModelError, UsageError } from '../../errors.ts';
 import type { Classifier, Prediction } from '../../types.ts';
 import { defineBackend } from '../backend.ts';
 import { classifyInBatches, createLimiter } from '../limit.ts';
-import { AnswerError, checkLabelList, fileHash, labelIndex, sha256, toPrediction } from '../predictions.ts';
+import {
+  AnswerError,
+  type AnswerPolicy,
+  AnswerTextError,
+  checkLabelList,
+  fileHash,
+  labelIndex,
+  quoteText,
+  sha256,
+  toPrediction,
+} from '../predictions.ts';
 import {
   batchSizeOption,
   labelsOption,
   modelFilesDigest,
   modelFilesOption,
   modelVersionOption,
+  policyPart,
+  predictionOption,
   resolveLabels,
+  scoresOption,
   timeoutOption,
 } from './common.ts';
 
@@ -53,6 +77,8 @@ export interface CommandClassifierOptions {
   modelFilesDigest?: string;
   /** extra environment variables for the child */
   env?: Record<string, string>;
+  /** `--prediction` / `--scores` (checked by the prediction runner; here: shape and fingerprint) */
+  answers?: Partial<AnswerPolicy>;
 }
 
 /** Splits a command line into argv like a POSIX shell would, without expansions. */
@@ -95,19 +121,33 @@ export function parseCommand(command: string): string[] {
 /** The child died while a request was in flight: worth one restart. */
 class ChildExited extends Error {}
 
+interface Line {
+  text: string;
+  number: number;
+}
+
 interface Waiter {
-  resolve(line: { text: string; number: number }): void;
+  resolve(line: Line): void;
   reject(err: Error): void;
+}
+
+/** A stdout line shortened for a message. */
+function quoteLine(text: string): string {
+  return JSON.stringify(text.length > 200 ? `${text.slice(0, 197)}…` : text);
 }
 
 /** One running child process with a line reader on its stdout. */
 class ChildSession {
   readonly child: ChildProcessWithoutNullStreams;
-  private readonly lines: { text: string; number: number }[] = [];
   private waiter: Waiter | null = null;
   private lineNumber = 0;
+  /** stdout text after the last newline: left over when the process dies mid-line */
+  private partial = '';
+  private closing = false;
   /** answers received so far; the first one may take the process's start-up time */
   answered = 0;
+  /** whether this process has answered with an "id" (then every answer must carry one) */
+  private usesIds = false;
   private stderrTail = '';
   exit: { code: number | null; signal: string | null; error?: Error } | null = null;
   readonly exited: Promise<void>;
@@ -116,6 +156,8 @@ class ChildSession {
     argv: readonly string[],
     private readonly display: string,
     opts: CommandClassifierOptions,
+    /** a stdout line with no request pending: the classifier stops the run with it */
+    private readonly onStray: (error: ModelError) => void,
   ) {
     this.child = spawn(argv[0]!, argv.slice(1), {
       shell: false,
@@ -128,15 +170,13 @@ class ChildSession {
     this.child.stderr.on('data', (data: string) => {
       this.stderrTail = (this.stderrTail + data).slice(-2000);
     });
-    createInterface({ input: this.child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (text) => {
-      const line = { text, number: ++this.lineNumber };
-      if (this.waiter) {
-        const { resolve } = this.waiter;
-        this.waiter = null;
-        resolve(line);
-      } else {
-        this.lines.push(line);
-      }
+    // Lines are split here rather than by readline, which hands over an unterminated last line as
+    // if it were complete: a process that dies mid-line must not look like one that printed garbage.
+    const decoder = new StringDecoder('utf8');
+    this.child.stdout.on('data', (data: Buffer) => {
+      const lines = (this.partial + decoder.write(data)).split('\n');
+      this.partial = lines.pop()!;
+      for (const text of lines) this.onLine(text.endsWith('\r') ? text.slice(0, -1) : text);
     });
     this.exited = new Promise((done) => {
       this.child.on('error', (error) => {
@@ -146,6 +186,7 @@ class ChildSession {
       });
       // 'close' (not 'exit') fires after stdout is drained, so a last answer is never lost.
       this.child.on('close', (code, signal) => {
+        this.partial += decoder.end();
         this.exit ??= { code, signal };
         this.failWaiter();
         done();
@@ -153,16 +194,37 @@ class ChildSession {
     });
   }
 
+  private onLine(text: string): void {
+    const line = { text, number: ++this.lineNumber };
+    if (this.waiter) {
+      const { resolve } = this.waiter;
+      this.waiter = null;
+      resolve(line);
+    } else if (!this.closing) {
+      this.onStray(
+        new ModelError(
+          `${this.display}: stdout line ${line.number} arrived while no request was pending: ${quoteLine(text)} ` +
+            '(a duplicated answer or a log line on stdout would shift every later prediction onto another text; ' +
+            'print exactly one line per request, logs to stderr)',
+        ),
+      );
+    }
+  }
+
   describeExit(): string {
     const exit = this.exit;
     if (!exit) return 'is running';
-    const how = exit.error
-      ? `could not be started (${(exit.error as NodeJS.ErrnoException).code ?? exit.error.message})`
-      : exit.signal
-        ? `was killed by ${exit.signal}`
-        : `exited with code ${exit.code}`;
+    if (exit.error) {
+      return `could not be started (${(exit.error as NodeJS.ErrnoException).code ?? exit.error.message})`;
+    }
+    const how = exit.signal ? `it was killed by ${exit.signal}` : `it exited with code ${exit.code}`;
+    const midLine =
+      this.partial === ''
+        ? ''
+        : ` in the middle of an answer line (stdout ended with ${quoteLine(this.partial)} and no newline)`;
     const tail = this.stderrTail.trim();
-    return tail ? `${how}; its stderr ended with:\n${tail.split('\n').slice(-8).join('\n')}` : how;
+    const stderr = tail ? `; its stderr ended with:\n${tail.split('\n').slice(-8).join('\n')}` : '';
+    return `died${midLine}: ${how}${stderr}`;
   }
 
   private failWaiter(): void {
@@ -173,9 +235,7 @@ class ChildSession {
     }
   }
 
-  private nextLine(timeoutMs: number): Promise<{ text: string; number: number }> {
-    const ready = this.lines.shift();
-    if (ready) return Promise.resolve(ready);
+  private nextLine(timeoutMs: number): Promise<Line> {
     if (this.exit) return Promise.reject(new ChildExited(`${this.display} ${this.describeExit()}`));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -196,24 +256,44 @@ class ChildSession {
     });
   }
 
-  /** Sends one request line and parses the one answer line. */
-  async request(message: unknown, timeoutMs: number): Promise<Record<string, unknown> | unknown[]> {
+  /** Sends one request line (with its id) and parses the one answer line, matched by id. */
+  async request(
+    id: number,
+    message: Record<string, unknown>,
+    timeoutMs: number,
+  ): Promise<Record<string, unknown> | unknown[]> {
     if (this.exit) throw new ChildExited(`${this.display} ${this.describeExit()}`);
-    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+    this.child.stdin.write(`${JSON.stringify({ id, ...message })}\n`);
     const line = await this.nextLine(timeoutMs);
     this.answered++;
     let value: unknown;
     try {
       value = JSON.parse(line.text);
     } catch {
-      const shown = line.text.length > 200 ? `${line.text.slice(0, 197)}…` : line.text;
+      const nonFinite = /\b(NaN|-?Infinity)\b/.test(line.text)
+        ? ' (NaN and Infinity are not JSON, and a score must be a finite number)'
+        : ' (the command must print exactly one JSON line per request; send logs to stderr)';
       throw new ModelError(
-        `${this.display}: stdout line ${line.number} is not JSON: ${JSON.stringify(shown)} ` +
-          '(the command must print exactly one JSON line per request; send logs to stderr)',
+        `${this.display}: stdout line ${line.number} is not JSON: ${quoteLine(line.text)}${nonFinite}`,
       );
     }
     if (value === null || typeof value !== 'object') {
       throw new ModelError(`${this.display}: stdout line ${line.number} is not a JSON object or array`);
+    }
+    const answerId = Array.isArray(value) ? undefined : (value as { id?: unknown }).id;
+    if (answerId !== undefined) {
+      if (answerId !== id) {
+        throw new ModelError(
+          `${this.display}: stdout line ${line.number} answers request id ${JSON.stringify(answerId)}, but request ${id} is the one pending ` +
+            '(a duplicated, late or out-of-order answer: every later prediction would belong to another text)',
+        );
+      }
+      this.usesIds = true;
+    } else if (this.usesIds) {
+      throw new ModelError(
+        `${this.display}: stdout line ${line.number} has no "id", unlike the earlier answers (request ${id} is pending); ` +
+          'echo the request\'s "id" in every answer',
+      );
     }
     if (!Array.isArray(value) && typeof (value as { error?: unknown }).error === 'string') {
       throw new ModelError(`${this.display} reported an error: ${(value as { error: string }).error}`);
@@ -222,6 +302,7 @@ class ChildSession {
   }
 
   async close(graceMs = 2000): Promise<void> {
+    this.closing = true;
     if (this.exit) return;
     this.child.stdin.end();
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
@@ -240,24 +321,43 @@ export async function createCommandClassifier(
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const startTimeoutMs = Math.max(timeoutMs, opts.startTimeoutMs ?? 120_000);
   const serial = createLimiter(1);
-  const state: { session: ChildSession | null } = { session: null };
+  const state: { session: ChildSession | null; nextId: number; stray: ModelError | null } = {
+    session: null,
+    nextId: 1,
+    stray: null,
+  };
 
   const current = (): ChildSession => {
     if (state.session === null || state.session.exit !== null) {
-      state.session = new ChildSession(argv, display, opts);
+      state.session = new ChildSession(argv, display, opts, (error) => {
+        state.stray ??= error;
+      });
     }
     return state.session;
   };
 
+  /** A stray stdout line seen so far stops the run: no later answer can be trusted to be in step. */
+  const checkInStep = (): void => {
+    if (state.stray) throw state.stray;
+  };
+
   /** A request that survives one crash: the process is restarted and the request sent again. */
-  async function requestWithRestart(message: unknown): Promise<Record<string, unknown> | unknown[]> {
+  async function requestWithRestart(
+    message: Record<string, unknown>,
+  ): Promise<Record<string, unknown> | unknown[]> {
+    checkInStep();
     try {
       const session = current();
-      return await session.request(message, session.answered === 0 ? startTimeoutMs : timeoutMs);
+      return await session.request(
+        state.nextId++,
+        message,
+        session.answered === 0 ? startTimeoutMs : timeoutMs,
+      );
     } catch (err) {
       if (!(err instanceof ChildExited)) throw err;
+      checkInStep();
       try {
-        return await current().request(message, startTimeoutMs);
+        return await current().request(state.nextId++, message, startTimeoutMs);
       } catch (again) {
         if (again instanceof ChildExited) {
           throw new ModelError(`${again.message} (after one restart)`);
@@ -291,6 +391,7 @@ export async function createCommandClassifier(
     JSON.stringify(labels),
     opts.modelVersion ?? '',
     ...(opts.modelFilesDigest === undefined ? [] : [`model-files:${opts.modelFilesDigest}`]),
+    ...policyPart(opts.answers),
   );
 
   async function classifyBatch(texts: readonly string[]): Promise<Prediction[]> {
@@ -306,10 +407,13 @@ export async function createCommandClassifier(
     }
     return list.map((item, i) => {
       try {
-        return toPrediction(item, labels, index);
+        return toPrediction(item, labels, index, undefined, opts.answers?.scores);
       } catch (err) {
         if (err instanceof AnswerError) {
-          throw new ModelError(`${display}: prediction ${i + 1} of ${texts.length}: ${err.message}`);
+          throw new AnswerTextError(
+            `${display}: prediction ${i + 1} of ${texts.length} (for the text ${quoteText(texts[i]!)}): ${err.message}`,
+            texts[i]!,
+          );
         }
         throw err;
       }
@@ -324,6 +428,10 @@ export async function createCommandClassifier(
     async close(): Promise<void> {
       await state.session?.close();
       state.session = null;
+      // A stray line after the last answer: the run's answers were in step, but the model is not.
+      const stray = state.stray;
+      state.stray = null;
+      if (stray) throw stray;
     },
   };
 }
@@ -331,7 +439,15 @@ export async function createCommandClassifier(
 export default defineBackend({
   name: 'cmd',
   matches: (spec) => spec.startsWith('cmd:'),
-  options: [labelsOption, timeoutOption, modelVersionOption, modelFilesOption, batchSizeOption],
+  options: [
+    labelsOption,
+    timeoutOption,
+    modelVersionOption,
+    modelFilesOption,
+    batchSizeOption,
+    predictionOption,
+    scoresOption,
+  ],
   create: async (spec, options) =>
     createCommandClassifier(spec.slice(4), {
       labels: resolveLabels(options.labels),
@@ -339,5 +455,6 @@ export default defineBackend({
       modelVersion: options.modelVersion,
       modelFilesDigest: await modelFilesDigest(options.modelFiles),
       timeoutMs: options.timeoutMs,
+      answers: { prediction: options.prediction, scores: options.scores },
     }),
 });

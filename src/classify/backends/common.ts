@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { DEFAULT_BATCH_SIZE } from '../../defaults.ts';
 import { InputError } from '../../errors.ts';
 import { defineOption } from '../backend.ts';
+import { type AnswerPolicy, answerPolicy, DEFAULT_ANSWER_POLICY } from '../predictions.ts';
 
 /** `--labels`: an array, a comma-separated list, or a .json / .txt file. */
 export function resolveLabels(value: readonly string[] | string | undefined): string[] | undefined {
@@ -49,7 +50,8 @@ export const labelsOption = defineOption({
 
 export const timeoutOption = defineOption({
   key: 'timeoutMs',
-  describe: 'Per-request timeout in ms for http/cmd backends (default 30000 / 60000)',
+  describe:
+    'Timeout in ms per model call: http attempt (default 30000), cmd request (60000), module classify() (60000), transformers.js batch (600000)',
   schema: z.int().positive(),
   cli: { flag: 'timeout', group: 'model', type: 'number', integer: 'positive' },
 });
@@ -154,3 +156,38 @@ export const seedOption = defineOption({
   schema: z.int(),
   inSuite: false,
 });
+
+/**
+ * `--prediction` and `--scores`: the answer policy (predictions.ts) the prediction runner applies to
+ * every backend's answers. Listed by every backend, so both are flags and suite modelOptions.
+ */
+export const predictionOption = defineOption({
+  key: 'prediction',
+  describe:
+    'What the prediction is: argmax = the highest score (a label that disagrees with the scores is an error), label = the label the model returns (a thresholded model: scores then only feed confidences; no --logit-adjust)',
+  schema: z.enum(['argmax', 'label']),
+  default: DEFAULT_ANSWER_POLICY.prediction,
+  cli: { flag: 'prediction', group: 'model', choices: ['argmax', 'label'] },
+});
+
+export const scoresOption = defineOption({
+  key: 'scores',
+  describe:
+    "What the model's scores are: probabilities (each in [0, 1], a full set summing to 1 ± 0.001) or logits (any finite numbers, one per label; softmax applied)",
+  schema: z.enum(['probabilities', 'logits']),
+  default: DEFAULT_ANSWER_POLICY.scores,
+  cli: { flag: 'scores', group: 'model', choices: ['probabilities', 'logits'] },
+});
+
+/**
+ * The answer policy as fingerprint parts (sha256(...parts)): none for the defaults (caches written before the policy
+ * existed stay valid), else the policy, so a cache filled under --scores logits or --prediction label
+ * is never read by a run with another policy (a warm run must fail or pass like a cold one).
+ */
+export function policyPart(options: Partial<AnswerPolicy> | undefined): string[] {
+  const policy = answerPolicy(options);
+  return policy.prediction === DEFAULT_ANSWER_POLICY.prediction &&
+    policy.scores === DEFAULT_ANSWER_POLICY.scores
+    ? []
+    : [JSON.stringify(policy)];
+}

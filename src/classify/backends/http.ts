@@ -31,11 +31,14 @@ import { type HttpFailure, requestWithRetries, snippet } from '../http-client.ts
 import { classifyInBatches, createLimiter } from '../limit.ts';
 import {
   AnswerError,
+  type AnswerPolicy,
+  AnswerTextError,
   checkLabelList,
   DEFAULT_ITEM_KEYS,
   type ItemKeys,
   labelIndex,
   labelsFromAnswer,
+  quoteText,
   sha256,
   toPrediction,
 } from '../predictions.ts';
@@ -46,7 +49,10 @@ import {
   modelFilesDigest,
   modelFilesOption,
   modelVersionOption,
+  policyPart,
+  predictionOption,
   resolveLabels,
+  scoresOption,
   seedOption,
   timeoutOption,
 } from './common.ts';
@@ -85,6 +91,8 @@ export interface HttpClassifierOptions {
   modelVersion?: string;
   /** `--model-files` content digest (common.ts modelFilesDigest), part of the fingerprint */
   modelFilesDigest?: string;
+  /** `--prediction` / `--scores` (checked by the prediction runner; here: shape and fingerprint) */
+  answers?: Partial<AnswerPolicy>;
 }
 
 const DEFAULT_MAPPING: HttpMapping = {
@@ -265,16 +273,20 @@ export async function createHttpClassifier(
     JSON.stringify(labels),
     opts.modelVersion ?? '',
     ...(opts.modelFilesDigest === undefined ? [] : [`model-files:${opts.modelFilesDigest}`]),
+    ...policyPart(opts.answers),
   );
 
   async function classifyBatch(texts: readonly string[]): Promise<Prediction[]> {
     const list = answers(await limit(() => post(texts)), texts.length);
     return list.map((item, i) => {
       try {
-        return toPrediction(item, labels, index, map);
+        return toPrediction(item, labels, index, map, opts.answers?.scores);
       } catch (err) {
         if (err instanceof AnswerError) {
-          throw new ModelError(`${endpoint}: answer ${i + 1} of ${texts.length}: ${err.message}`);
+          throw new AnswerTextError(
+            `${endpoint}: answer ${i + 1} of ${texts.length} (for the text ${quoteText(texts[i]!)}): ${err.message}`,
+            texts[i]!,
+          );
         }
         throw err;
       }
@@ -362,6 +374,8 @@ export default defineBackend({
     batchSizeOption,
     concurrencyOption,
     seedOption,
+    predictionOption,
+    scoresOption,
   ],
   create: async (spec, options) =>
     createHttpClassifier(spec, {
@@ -375,5 +389,6 @@ export default defineBackend({
       retries: options.retries,
       seed: options.seed,
       headers: options.httpHeaders,
+      answers: { prediction: options.prediction, scores: options.scores },
     }),
 });

@@ -4,7 +4,19 @@
  *   export async function classify(texts: string[]): Promise<{ label: string; scores?: number[] }[]>;
  *   export async function close(): Promise<void>;   // optional
  * (or the same as properties of the default export). `scores` are in `labels` order; without them the
- * label gets probability 1. `.ts` modules load when running under tsx (the CLI) or vitest.
+ * label gets probability 1. Answers take every shape predictions.ts reads.
+ *
+ * The module runs in a worker thread, not in tailcheck's own thread. Why: its code must not be able to
+ * end the run as if it had finished. In the main thread, `process.exit(0)` in the model ended tailcheck
+ * with exit 0 and no report (CI green), and a classify() that never settled let Node exit 13 with no
+ * message. In a worker, process.exit ends only the worker, which tailcheck reports as a ModelError
+ * (exit 2, "the model module called process.exit(0)"), an uncaught exception likewise, and a call that
+ * does not settle within `timeoutMs` (`--timeout`, default 60 s; even a busy synchronous loop) stops
+ * the worker with a ModelError naming the timeout. Answers cross the thread boundary by structured
+ * clone (plain data: arrays, objects, strings, numbers including NaN).
+ * `.ts`/`.mts`/`.cts` modules load through tsx's tsImport (tsx is a dependency) inside the worker, so
+ * they load under the CLI, vitest and the built package alike, also from a folder without a
+ * package.json (where a global tsx hook takes `.ts` for CommonJS and Node 20 refuses the import).
  * Fingerprint (the cache key): the module's absolute path and content, the labels, `--model-version`
  * and the `--model-files` digest — NOT what the module imports or loads (its weights): declare those
  * with `--model-files` (or bump `--model-version`), or the cache serves the old model's predictions.
@@ -12,18 +24,33 @@
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { InputError, ModelError } from '../../errors.ts';
 import type { Classifier, Prediction } from '../../types.ts';
 import { defineBackend } from '../backend.ts';
 import { classifyInBatches } from '../limit.ts';
-import { AnswerError, checkLabelList, fileHash, labelIndex, sha256, toPrediction } from '../predictions.ts';
+import {
+  AnswerError,
+  type AnswerPolicy,
+  AnswerTextError,
+  checkLabelList,
+  fileHash,
+  labelIndex,
+  quoteText,
+  sha256,
+  toPrediction,
+} from '../predictions.ts';
 import {
   batchSizeOption,
   labelsOption,
   modelFilesDigest,
   modelFilesOption,
   modelVersionOption,
+  policyPart,
+  predictionOption,
   resolveLabels,
+  scoresOption,
+  timeoutOption,
 } from './common.ts';
 
 export interface ModuleClassifierOptions {
@@ -34,12 +61,220 @@ export interface ModuleClassifierOptions {
   modelVersion?: string;
   /** `--model-files` content digest (common.ts modelFilesDigest), part of the fingerprint */
   modelFilesDigest?: string;
+  /** per classify() call, default 60 000 ms */
+  timeoutMs?: number;
+  /** for loading the module (it may load weights at import), default max(timeoutMs, 120 000) ms */
+  startTimeoutMs?: number;
+  /** `--prediction` / `--scores` (checked by the prediction runner; here: shape and fingerprint) */
+  answers?: Partial<AnswerPolicy>;
 }
 
-interface ModelModule {
-  labels?: unknown;
-  classify?: unknown;
-  close?: unknown;
+const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+
+/**
+ * The worker: plain JavaScript (CommonJS, run with `eval`), so it needs no build step and no loader
+ * of its own. Messages: main → {type: 'classify', id, texts} | {type: 'close'}; worker → 'ready'
+ * {hasClassify, labels} | 'load-error' {message} | 'result' {id, value} | 'threw' {id, message} |
+ * 'closed' {message?}.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const describe = (err) => (err instanceof Error ? err.message : String(err));
+const cloneable = (value) => { try { structuredClone(value); return value; } catch { return undefined; } };
+(async () => {
+  let source;
+  try {
+    const loaded = workerData.tsx
+      ? await (await import(workerData.tsx)).tsImport(workerData.url, workerData.url)
+      : await import(workerData.url);
+    source = typeof loaded.classify === 'function' ? loaded : loaded.default !== undefined ? loaded.default : loaded;
+  } catch (err) {
+    parentPort.postMessage({ type: 'load-error', message: describe(err) });
+    return;
+  }
+  parentPort.on('message', async (message) => {
+    if (message.type === 'classify') {
+      let value;
+      try {
+        value = await source.classify(message.texts);
+      } catch (err) {
+        parentPort.postMessage({ type: 'threw', id: message.id, message: describe(err) });
+        return;
+      }
+      try {
+        parentPort.postMessage({ type: 'result', id: message.id, value });
+      } catch (err) {
+        parentPort.postMessage({ type: 'threw', id: message.id, message: 'it returned a value that is not plain data (' + describe(err) + ')' });
+      }
+    } else if (message.type === 'close') {
+      try {
+        if (typeof source.close === 'function') await source.close();
+        parentPort.postMessage({ type: 'closed' });
+      } catch (err) {
+        parentPort.postMessage({ type: 'closed', message: describe(err) });
+      }
+    }
+  });
+  const hasClassify = source != null && typeof source.classify === 'function';
+  parentPort.postMessage({ type: 'ready', hasClassify, labels: hasClassify ? cloneable(source.labels) : undefined });
+})();
+`;
+
+type FromWorker =
+  | { type: 'ready'; hasClassify: boolean; labels: unknown }
+  | { type: 'load-error'; message: string }
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'threw'; id: number; message: string }
+  | { type: 'closed'; message?: string };
+
+interface Call {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+}
+
+/** The model module running in its worker thread. */
+class ModuleWorker {
+  private readonly worker: Worker;
+  private readonly calls = new Map<number, Call>();
+  private nextId = 1;
+  private closing = false;
+  /** why the worker is gone (set once it is), for every later call */
+  private gone: string | null = null;
+  private crash: Error | null = null;
+  private onReady: ((message: FromWorker) => void) | null = null;
+  private onClosed: ((message: string | undefined) => void) | null = null;
+
+  constructor(
+    file: string,
+    private readonly display: string,
+  ) {
+    const ts = TS_EXTENSIONS.has(extname(file).toLowerCase());
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        url: pathToFileURL(file).href,
+        tsx: ts ? import.meta.resolve('tsx/esm/api') : null,
+      },
+    });
+    // An idle model must not keep the process alive; a pending call has its timer for that.
+    this.worker.unref();
+    this.worker.on('message', (message: FromWorker) => this.receive(message));
+    this.worker.on('error', (err) => {
+      this.crash ??= err;
+    });
+    this.worker.on('exit', (code) => {
+      if (this.closing) return;
+      this.end(
+        this.crash
+          ? `the model module crashed: ${this.crash.message}`
+          : `the model module called process.exit(${code})`,
+      );
+    });
+  }
+
+  private receive(message: FromWorker): void {
+    switch (message.type) {
+      case 'ready':
+      case 'load-error':
+        this.onReady?.(message);
+        return;
+      case 'closed':
+        this.onClosed?.(message.message);
+        return;
+      case 'result':
+      case 'threw': {
+        const call = this.calls.get(message.id);
+        if (!call) return; // answered after its timeout: the run has already failed
+        this.calls.delete(message.id);
+        if (message.type === 'result') call.resolve(message.value);
+        else call.reject(new ModelError(`${this.display}: classify() threw: ${message.message}`));
+      }
+    }
+  }
+
+  /** The worker is gone: every pending and later call fails with the reason. */
+  private end(reason: string): void {
+    if (this.gone !== null) return;
+    this.gone = reason;
+    const error = new ModelError(`${this.display}: ${reason}`);
+    for (const call of this.calls.values()) call.reject(error);
+    this.calls.clear();
+    this.onReady?.({ type: 'load-error', message: reason });
+    this.onClosed?.(undefined);
+  }
+
+  /** Waits until the module is loaded: its labels export and whether it has classify(). */
+  ready(timeoutMs: number): Promise<{ hasClassify: boolean; labels: unknown }> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.stop(`it did not finish loading within ${timeoutMs} ms`);
+      }, timeoutMs);
+      this.onReady = (message) => {
+        clearTimeout(timer);
+        this.onReady = null;
+        if (message.type === 'ready') resolve(message);
+        else if (message.type === 'load-error') {
+          reject(new ModelError(`cannot load the ${this.display}: ${message.message}`));
+        }
+      };
+    });
+  }
+
+  classify(texts: readonly string[], timeoutMs: number): Promise<unknown> {
+    if (this.gone !== null) return Promise.reject(new ModelError(`${this.display}: ${this.gone}`));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // The module may be stuck in a synchronous loop: only stopping its thread ends that.
+        this.stop(`classify() did not settle within ${timeoutMs} ms (--timeout); the module was stopped`);
+      }, timeoutMs);
+      this.calls.set(id, {
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      });
+      this.worker.postMessage({ type: 'classify', id, texts: [...texts] });
+    });
+  }
+
+  /** Ends the worker for a reason every pending and later call reports. */
+  private stop(reason: string): void {
+    this.end(reason);
+    this.closing = true;
+    void this.worker.terminate();
+  }
+
+  /** Lets the module's close() run (up to `graceMs`), then ends the thread. */
+  async close(graceMs = 2000): Promise<void> {
+    if (this.gone !== null) return;
+    const closed = new Promise<string | undefined>((resolve) => {
+      this.onClosed = resolve;
+    });
+    this.worker.postMessage({ type: 'close' });
+    let timer: NodeJS.Timeout | undefined;
+    const failure = await Promise.race([
+      closed,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.closing = true;
+    this.gone = 'the model module was closed';
+    await this.worker.terminate();
+    if (failure !== undefined) throw new ModelError(`${this.display}: close() threw: ${failure}`);
+  }
+
+  terminate(): void {
+    this.closing = true;
+    this.gone ??= 'the model module was closed';
+    void this.worker.terminate();
+  }
 }
 
 export async function createModuleClassifier(
@@ -47,47 +282,44 @@ export async function createModuleClassifier(
   opts: ModuleClassifierOptions = {},
 ): Promise<Classifier> {
   const file = resolve(path);
-  let loaded: ModelModule & { default?: ModelModule };
-  try {
-    loaded = (await import(pathToFileURL(file).href)) as ModelModule & { default?: ModelModule };
-  } catch (err) {
-    throw new ModelError(`cannot load the model module ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  const source: ModelModule =
-    typeof loaded.classify === 'function' ? loaded : loaded.default !== undefined ? loaded.default : loaded;
-  if (typeof source.classify !== 'function') {
-    throw new InputError('the model module must export `classify(texts) → Promise<{label, scores?}[]>`', {
-      file: path,
-    });
-  }
-  const classifyFn = source.classify as (texts: string[]) => unknown;
+  const display = `model module ${path}`;
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const worker = new ModuleWorker(file, display);
   let labels: string[];
   try {
-    labels = checkLabelList(opts.labels ?? source.labels, 'the `labels` export');
+    const loaded = await worker.ready(Math.max(timeoutMs, opts.startTimeoutMs ?? 120_000));
+    if (!loaded.hasClassify) {
+      throw new InputError('the model module must export `classify(texts) → Promise<{label, scores?}[]>`', {
+        file: path,
+      });
+    }
+    try {
+      labels = checkLabelList(opts.labels ?? loaded.labels, 'the `labels` export');
+    } catch (err) {
+      throw new InputError(`${(err as Error).message} (or pass --labels)`, { file: path });
+    }
   } catch (err) {
-    throw new InputError(`${(err as Error).message} (or pass --labels)`, { file: path });
+    worker.terminate();
+    throw err;
   }
   const index = labelIndex(labels);
   const batchSize = opts.batchSize ?? batchSizeOption.default;
-  const display = `model module ${path}`;
 
   async function classifyBatch(texts: string[]): Promise<Prediction[]> {
-    let answer: unknown;
-    try {
-      answer = await classifyFn(texts);
-    } catch (err) {
-      throw new ModelError(`${display}: classify() threw: ${(err as Error).message}`, { cause: err });
-    }
+    const answer = await worker.classify(texts, timeoutMs);
     if (!Array.isArray(answer) || answer.length !== texts.length) {
       const got = Array.isArray(answer) ? `${answer.length} predictions` : typeof answer;
       throw new ModelError(`${display}: classify() returned ${got} for ${texts.length} texts`);
     }
     return answer.map((item, i) => {
       try {
-        return toPrediction(item, labels, index);
+        return toPrediction(item, labels, index, undefined, opts.answers?.scores);
       } catch (err) {
         if (err instanceof AnswerError)
-          throw new ModelError(`${display}: prediction ${i + 1}: ${err.message}`);
+          throw new AnswerTextError(
+            `${display}: prediction ${i + 1} (for the text ${quoteText(texts[i]!)}): ${err.message}`,
+            texts[i]!,
+          );
         throw err;
       }
     });
@@ -102,12 +334,11 @@ export async function createModuleClassifier(
       JSON.stringify(labels),
       opts.modelVersion ?? '',
       ...(opts.modelFilesDigest === undefined ? [] : [`model-files:${opts.modelFilesDigest}`]),
+      ...policyPart(opts.answers),
     ),
     id: path,
     classify: (texts) => classifyInBatches(texts, batchSize, classifyBatch),
-    async close(): Promise<void> {
-      if (typeof source.close === 'function') await (source.close as () => unknown)();
-    },
+    close: () => worker.close(),
   };
 }
 
@@ -116,7 +347,15 @@ const MODULE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']
 export default defineBackend({
   name: 'module',
   matches: (spec) => MODULE_EXTENSIONS.has(extname(spec).toLowerCase()),
-  options: [labelsOption, modelVersionOption, modelFilesOption, batchSizeOption],
+  options: [
+    labelsOption,
+    modelVersionOption,
+    modelFilesOption,
+    batchSizeOption,
+    timeoutOption,
+    predictionOption,
+    scoresOption,
+  ],
   async create(spec, options) {
     if (!existsSync(spec)) throw new InputError('model module not found', { file: spec });
     return createModuleClassifier(spec, {
@@ -124,6 +363,8 @@ export default defineBackend({
       batchSize: options.batchSize,
       modelVersion: options.modelVersion,
       modelFilesDigest: await modelFilesDigest(options.modelFiles),
+      timeoutMs: options.timeoutMs,
+      answers: { prediction: options.prediction, scores: options.scores },
     });
   },
 });

@@ -17,11 +17,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { InputError, ModelError } from '../../errors.ts';
+import { InputError, ModelError, UsageError } from '../../errors.ts';
 import { BUNDLED_MODEL_DIR } from '../../paths.ts';
 import type { Classifier, Prediction } from '../../types.ts';
 import { defineBackend, defineOption } from '../backend.ts';
-import { classifyInBatches } from '../limit.ts';
+import { classifyInBatches, withTimeout } from '../limit.ts';
 import { sha256 } from '../predictions.ts';
 import {
   batchSizeOption,
@@ -29,6 +29,9 @@ import {
   modelFilesDigest,
   modelFilesOption,
   modelVersionOption,
+  predictionOption,
+  scoresOption,
+  timeoutOption,
 } from './common.ts';
 
 export const dtypeOption = defineOption({
@@ -63,6 +66,11 @@ export interface TransformersClassifierOptions {
   modelVersion?: string;
   /** `--model-files` content digest (common.ts modelFilesDigest), part of the fingerprint */
   modelFilesDigest?: string;
+  /**
+   * per batch, default 600 000 ms: a batch that takes longer fails the run (ModelError). The ONNX run
+   * itself cannot be cancelled; the run stops waiting for it.
+   */
+  timeoutMs?: number;
 }
 
 const ONNX_FILE: Record<TransformersDtype, string> = { fp32: 'model.onnx', q8: 'model_quantized.onnx' };
@@ -200,8 +208,24 @@ export async function createTransformersClassifier(
     ...(opts.modelFilesDigest === undefined ? [] : [`model-files:${opts.modelFilesDigest}`]),
   );
 
+  const timeoutMs = opts.timeoutMs ?? 600_000;
+  // Runs that outlived their timeout: close() lets them finish (briefly) before disposing the session.
+  const running = new Set<Promise<unknown>>();
   async function classifyBatch(texts: string[]): Promise<Prediction[]> {
-    const output = await pipe(texts, { top_k: null });
+    const run = pipe(texts, { top_k: null });
+    running.add(run);
+    void run.then(
+      () => running.delete(run),
+      () => running.delete(run),
+    );
+    const output = await withTimeout(
+      run,
+      timeoutMs,
+      () =>
+        new ModelError(
+          `transformers.js model ${model}: a batch of ${texts.length} texts was not classified within ${timeoutMs} ms (--timeout)`,
+        ),
+    );
     if (output.length !== texts.length) {
       throw new ModelError(
         `${model}: the pipeline returned ${output.length} results for ${texts.length} texts`,
@@ -234,6 +258,12 @@ export async function createTransformersClassifier(
     id: local ? folder : model,
     classify: (texts) => classifyInBatches(texts, batchSize, classifyBatch),
     async close(): Promise<void> {
+      if (running.size > 0) {
+        const grace = Math.min(timeoutMs, 10_000);
+        await withTimeout(Promise.allSettled(running), grace, () => new Error('still running')).catch(
+          () => undefined,
+        );
+      }
       await pipe.dispose();
     },
   };
@@ -248,14 +278,30 @@ const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/;
 export default defineBackend({
   name: 'transformers',
   matches: () => true,
-  options: [dtypeOption, threadsOption, modelVersionOption, modelFilesOption, batchSizeOption],
+  options: [
+    dtypeOption,
+    threadsOption,
+    modelVersionOption,
+    modelFilesOption,
+    batchSizeOption,
+    timeoutOption,
+    predictionOption,
+    scoresOption,
+  ],
   async create(spec, options) {
+    // The pipeline applies softmax itself: softmaxing its probabilities again would flatten them.
+    if (options.scores === 'logits') {
+      throw new UsageError(
+        '--scores logits is for http, cmd: and module models; a transformers.js model already returns probabilities',
+      );
+    }
     const onnx = {
       batchSize: options.batchSize,
       modelVersion: options.modelVersion,
       modelFilesDigest: await modelFilesDigest(options.modelFiles),
       dtype: options.dtype,
       threads: options.threads,
+      timeoutMs: options.timeoutMs,
     };
     if (spec === '') return createTransformersClassifier(BUNDLED_MODEL_DIR, onnx);
     if (existsSync(spec)) {
