@@ -96,7 +96,8 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
   if (options.session && options.model !== undefined) {
     throw new UsageError('audit() takes a model or a session, not both');
   }
-  const { seed, severities, variantsPerText, resamples, tau, shard } = runSettings(options);
+  // A bad option costs nothing: checked before any data is read.
+  const { tau } = runSettings(options);
   // Logit adjustment re-ranks the scores, which --prediction label declares not to decide the prediction.
   const predictionMode = options.session?.runner.answers.prediction ?? options.classifierOptions?.prediction;
   if (tau !== null && predictionMode === 'label') {
