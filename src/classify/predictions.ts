@@ -148,6 +148,33 @@ function fillProbabilities(given: Map<number, number>, size: number): number[] {
  * checkPrediction; here only the shape, so with logits (`scores` = 'logits') a partial answer, which
  * cannot be completed to a distribution, is refused.
  */
+/**
+ * A backend's answers for one batch → predictions, in order (toPrediction on each). A malformed answer
+ * becomes an AnswerTextError naming the backend, the answer's place and its text, so the audit can add
+ * the data file line. `noun` is what the backend's protocol calls one answer.
+ */
+export function toPredictions(
+  list: readonly unknown[],
+  texts: readonly string[],
+  labels: readonly string[],
+  index: ReadonlyMap<string, number>,
+  opts: { who: string; noun: 'answer' | 'prediction'; keys?: ItemKeys; scores?: AnswerPolicy['scores'] },
+): Prediction[] {
+  return list.map((item, i) => {
+    try {
+      return toPrediction(item, labels, index, opts.keys, opts.scores);
+    } catch (err) {
+      if (err instanceof AnswerError) {
+        throw new AnswerTextError(
+          `${opts.who}: ${opts.noun} ${i + 1} of ${texts.length} (for the text ${quoteText(texts[i]!)}): ${err.message}`,
+          texts[i]!,
+        );
+      }
+      throw err;
+    }
+  });
+}
+
 export function toPrediction(
   item: unknown,
   labels: readonly string[],

@@ -41,13 +41,11 @@ import { classifyInBatches, createLimiter } from '../limit.ts';
 import {
   AnswerError,
   type AnswerPolicy,
-  AnswerTextError,
   checkLabelList,
   fileHash,
   labelIndex,
-  quoteText,
   sha256,
-  toPrediction,
+  toPredictions,
 } from '../predictions.ts';
 import {
   batchSizeOption,
@@ -405,18 +403,10 @@ export async function createCommandClassifier(
     if (list.length !== texts.length) {
       throw new ModelError(`${display}: returned ${list.length} predictions for ${texts.length} texts`);
     }
-    return list.map((item, i) => {
-      try {
-        return toPrediction(item, labels, index, undefined, opts.answers?.scores);
-      } catch (err) {
-        if (err instanceof AnswerError) {
-          throw new AnswerTextError(
-            `${display}: prediction ${i + 1} of ${texts.length} (for the text ${quoteText(texts[i]!)}): ${err.message}`,
-            texts[i]!,
-          );
-        }
-        throw err;
-      }
+    return toPredictions(list, texts, labels, index, {
+      who: display,
+      noun: 'prediction',
+      scores: opts.answers?.scores,
     });
   }
 

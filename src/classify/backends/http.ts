@@ -32,15 +32,13 @@ import { classifyInBatches, createLimiter } from '../limit.ts';
 import {
   AnswerError,
   type AnswerPolicy,
-  AnswerTextError,
   checkLabelList,
   DEFAULT_ITEM_KEYS,
   type ItemKeys,
   labelIndex,
   labelsFromAnswer,
-  quoteText,
   sha256,
-  toPrediction,
+  toPredictions,
 } from '../predictions.ts';
 import {
   batchSizeOption,
@@ -278,18 +276,11 @@ export async function createHttpClassifier(
 
   async function classifyBatch(texts: readonly string[]): Promise<Prediction[]> {
     const list = answers(await limit(() => post(texts)), texts.length);
-    return list.map((item, i) => {
-      try {
-        return toPrediction(item, labels, index, map, opts.answers?.scores);
-      } catch (err) {
-        if (err instanceof AnswerError) {
-          throw new AnswerTextError(
-            `${endpoint}: answer ${i + 1} of ${texts.length} (for the text ${quoteText(texts[i]!)}): ${err.message}`,
-            texts[i]!,
-          );
-        }
-        throw err;
-      }
+    return toPredictions(list, texts, labels, index, {
+      who: endpoint,
+      noun: 'answer',
+      keys: map,
+      scores: opts.answers?.scores,
     });
   }
 

@@ -30,15 +30,12 @@ import type { Classifier, Prediction } from '../../types.ts';
 import { defineBackend } from '../backend.ts';
 import { classifyInBatches } from '../limit.ts';
 import {
-  AnswerError,
   type AnswerPolicy,
-  AnswerTextError,
   checkLabelList,
   fileHash,
   labelIndex,
-  quoteText,
   sha256,
-  toPrediction,
+  toPredictions,
 } from '../predictions.ts';
 import {
   batchSizeOption,
@@ -311,17 +308,10 @@ export async function createModuleClassifier(
       const got = Array.isArray(answer) ? `${answer.length} predictions` : typeof answer;
       throw new ModelError(`${display}: classify() returned ${got} for ${texts.length} texts`);
     }
-    return answer.map((item, i) => {
-      try {
-        return toPrediction(item, labels, index, undefined, opts.answers?.scores);
-      } catch (err) {
-        if (err instanceof AnswerError)
-          throw new AnswerTextError(
-            `${display}: prediction ${i + 1} (for the text ${quoteText(texts[i]!)}): ${err.message}`,
-            texts[i]!,
-          );
-        throw err;
-      }
+    return toPredictions(answer, texts, labels, index, {
+      who: display,
+      noun: 'prediction',
+      scores: opts.answers?.scores,
     });
   }
 
