@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClassifier } from '../src/classify/backends/http.ts';
 import { parseRetryAfter } from '../src/classify/http-client.ts';
 import { loadClassifier } from '../src/classify/load.ts';
+import { DEFAULT_CONCURRENCY } from '../src/defaults.ts';
 import { ModelError } from '../src/errors.ts';
 import { LABELS, predict, scores } from './fixtures/backends/_model.mjs';
 
@@ -281,6 +282,14 @@ describe('http backend', () => {
     expect(await clf.classify(input)).toEqual(input.map(predict));
     expect(maxInFlight).toBe(2);
     expect(requestsTo('/slow/a/predict')[0]!.headers.authorization).toBe('Bearer test-token');
+  });
+
+  it('without `concurrency`, keeps DEFAULT_CONCURRENCY requests in flight (the documented default)', async () => {
+    maxInFlight = 0;
+    const clf = await createHttpClassifier(`${base}/slow/a/predict`, { ...fast, batchSize: 1 });
+    const input = ['a', 'b', 'c', 'd', 'e', 'f'];
+    expect(await clf.classify(input)).toEqual(input.map(predict));
+    expect(maxInFlight).toBe(DEFAULT_CONCURRENCY);
   });
 
   it('fingerprints URL, mapping, labels and model version, but not headers', async () => {

@@ -40,6 +40,13 @@ export interface BackendOption {
   readonly default?: unknown;
   /** false: not settable in a suite's modelOptions (the suite or its CLI sets it) */
   readonly inSuite?: false;
+  /**
+   * The value names files, so a suite's `modelOptions` value resolves against the suite's folder
+   * (suite/context.ts resolveModelOptionPaths): 'file' a path, 'files' a list of paths, 'file-or-text'
+   * a path or inline text (a relative value becomes a path only when that file exists in the suite's
+   * folder). On the command line, paths are relative to the working directory as usual.
+   */
+  readonly path?: 'file' | 'files' | 'file-or-text';
   readonly cli?: OptionFlag;
 }
 

@@ -6,6 +6,7 @@ import {
   DEFAULT_CONCURRENCY,
   DEFAULT_PERTURB,
   DEFAULT_SEED,
+  DEFAULT_SEVERITY,
   DEFAULT_VARIANTS,
   MAX_VARIANTS,
 } from '../defaults.ts';
@@ -20,7 +21,11 @@ export const perturbationCliOptions = {
     default: DEFAULT_PERTURB.join(','),
     describe: 'Perturbations or families, comma-separated, or all (see `tailcheck perturbations`)',
   },
-  severity: { type: 'string', default: '2', describe: 'Severity 1, 2, 3, a comma list like 1,3, or all' },
+  severity: {
+    type: 'string',
+    default: String(DEFAULT_SEVERITY),
+    describe: 'Severity 1, 2, 3, a comma list like 1,3, or all',
+  },
   variants: {
     type: 'number',
     default: DEFAULT_VARIANTS,

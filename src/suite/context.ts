@@ -4,7 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import type { BackendOption } from '../classify/backend.ts';
 import type { CacheUse } from '../classify/cache-store.ts';
+import { BACKEND_OPTIONS, type ClassifierOptions } from '../classify/load.ts';
 import type { ModelSession } from '../classify/session.ts';
 import type { Classifier } from '../types.ts';
 import type { LoadedSuite } from './load.ts';
@@ -26,6 +28,11 @@ export interface RunSuiteOptions {
   batchSize?: number;
   concurrency?: number;
   dtype?: 'fp32' | 'q8';
+  /**
+   * backend options from the command line (its 'run'-group flags, cli/parse.ts backendOptionsFromCli);
+   * a defined value wins over the suite's modelOptions
+   */
+  classifierOptions?: ClassifierOptions;
   onTestStart?(name: string, index: number, total: number): void;
   onTestEnd?(outcome: TestOutcome): void;
   /** what the run took from the prediction cache file (for a stderr line, never the outcome) */
@@ -52,4 +59,43 @@ export function resolveModelSpec(spec: string | undefined, dir: string): string 
 
 export function resolvePath(path: string | undefined, dir: string): string | undefined {
   return path === undefined ? undefined : resolve(dir, path);
+}
+
+/**
+ * A suite's `modelOptions` with its path-valued options (declared with `path`, classify/backend.ts)
+ * resolved against the suite's folder, as `model`, `data` and `train` are: 'file' / 'files' values
+ * always, 'file-or-text' values (labels, httpMap: also inline text) only when the file exists there.
+ */
+export function resolveModelOptionPaths(
+  options: ClassifierOptions | undefined,
+  dir: string,
+): ClassifierOptions | undefined {
+  if (options === undefined) return undefined;
+  const out: Record<string, unknown> = { ...options };
+  for (const { key, path } of BACKEND_OPTIONS as readonly BackendOption[]) {
+    const value = out[key];
+    if (path === undefined || value === undefined) continue;
+    if (path === 'files' && Array.isArray(value)) {
+      out[key] = value.map((v: unknown) => (typeof v === 'string' ? resolve(dir, v) : v));
+    } else if (typeof value === 'string' && value !== '') {
+      const local = resolve(dir, value);
+      if (path === 'file' || existsSync(local)) out[key] = local;
+    }
+  }
+  return out as ClassifierOptions;
+}
+
+/** The files a suite's resolved `modelOptions` name (file-or-text values: only those that are files). */
+export function modelOptionFiles(options: ClassifierOptions | undefined): string[] {
+  if (options === undefined) return [];
+  const files: string[] = [];
+  for (const { key, path } of BACKEND_OPTIONS as readonly BackendOption[]) {
+    const value = (options as Record<string, unknown>)[key];
+    if (path === undefined || value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) {
+      if (typeof v === 'string' && (path !== 'file-or-text' || isAbsolute(v))) files.push(v);
+    }
+  }
+  return files;
 }

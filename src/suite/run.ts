@@ -4,8 +4,15 @@
  * the suite itself (unknown label, bucket or class) are SuiteErrors → exit 2, not failed tests.
  */
 import { resolve } from 'node:path';
+import type { ClassifierOptions } from '../classify/load.ts';
 import { openModelSession } from '../classify/session.ts';
-import { type RunSuiteOptions, resolveModelSpec, resolvePath, type SuiteContext } from './context.ts';
+import {
+  type RunSuiteOptions,
+  resolveModelOptionPaths,
+  resolveModelSpec,
+  resolvePath,
+  type SuiteContext,
+} from './context.ts';
 import type { LoadedSuite } from './load.ts';
 import type { PartialOutcome, SuiteOutcome, TestOutcome } from './outcome.ts';
 import { defaultTestName, runTest } from './tests/index.ts';
@@ -27,8 +34,9 @@ export async function runSuite(loaded: LoadedSuite, options: RunSuiteOptions = {
       concurrency: options.concurrency,
       onCacheUse: options.onCacheUse,
       classifierOptions: {
-        ...suite.modelOptions,
-        dtype: options.dtype ?? suite.modelOptions?.dtype,
+        ...resolveModelOptionPaths(suite.modelOptions, loaded.dir),
+        ...definedOnly(options.classifierOptions),
+        dtype: options.dtype ?? options.classifierOptions?.dtype ?? suite.modelOptions?.dtype,
         batchSize: options.batchSize,
         concurrency: options.concurrency,
       },
@@ -76,6 +84,13 @@ export async function runSuite(loaded: LoadedSuite, options: RunSuiteOptions = {
     tests: outcomes,
     durationMs: Date.now() - started,
   };
+}
+
+/** The options that are set (an absent CLI flag leaves the suite's modelOptions value). */
+function definedOnly(options: ClassifierOptions | undefined): ClassifierOptions {
+  return Object.fromEntries(
+    Object.entries(options ?? {}).filter(([, v]) => v !== undefined),
+  ) as ClassifierOptions;
 }
 
 /**

@@ -118,7 +118,8 @@ export const suiteSchema = z.strictObject({
   model: nonEmpty.optional(),
   /**
    * the model backend's options (labels, httpMap, httpHeaders, timeoutMs, retries, modelVersion,
-   * threads, dtype), as the backends declare them; files they name are read from the working directory
+   * threads, dtype), as the backends declare them; files they name (labels, httpMap, modelFiles)
+   * resolve against the suite's folder (context.ts resolveModelOptionPaths)
    */
   modelOptions: modelOptionsSchema.optional(),
   /** evaluation data file (JSONL/CSV/TSV); absent = the bundled bank queries */

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_BATCH_SIZE } from '../../defaults.ts';
+import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from '../../defaults.ts';
 import { InputError } from '../../errors.ts';
 import { defineOption } from '../backend.ts';
 import { type AnswerPolicy, answerPolicy, DEFAULT_ANSWER_POLICY } from '../predictions.ts';
@@ -45,6 +45,7 @@ export const labelsOption = defineOption({
   key: 'labels',
   describe: 'The model\'s labels in score order (http/cmd/module backends): "a,b,c", or a .json/.txt file',
   schema: z.union([z.string(), z.array(z.string()).readonly()]),
+  path: 'file-or-text',
   cli: { flag: 'labels', group: 'model', type: 'string' },
 });
 
@@ -68,6 +69,7 @@ export const modelFilesOption = defineOption({
   describe:
     'Files or folders the model loads (weights, tokenizer, config …): their contents are hashed into the model fingerprint (cache key), so changing them invalidates the cache — for module, cmd: and http models, whose fingerprint otherwise covers only the module, script or URL',
   schema: z.array(z.string()).readonly(),
+  path: 'files',
   cli: { flag: 'model-files', group: 'model', type: 'string', array: true },
 });
 
@@ -145,8 +147,9 @@ export const batchSizeOption = defineOption({
 /** Also the runner's: the CLI's --concurrency sets both. */
 export const concurrencyOption = defineOption({
   key: 'concurrency',
-  describe: 'Requests in flight at once (http backend, default 4)',
+  describe: `Requests in flight at once (http backend; default ${DEFAULT_CONCURRENCY}, the runner's default too — the CLI's --concurrency sets both)`,
   schema: z.int().positive(),
+  default: DEFAULT_CONCURRENCY,
   inSuite: false,
 });
 

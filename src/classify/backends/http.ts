@@ -23,6 +23,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_SEED } from '../../defaults.ts';
 import { ModelError, UsageError } from '../../errors.ts';
 import type { Classifier, Prediction } from '../../types.ts';
 import { createRng, rngKey } from '../../util/rng.ts';
@@ -71,7 +72,7 @@ export interface HttpClassifierOptions {
   map?: Partial<HttpMapping>;
   /** texts per request, default 32 */
   batchSize?: number;
-  /** requests in flight, default 4 */
+  /** requests in flight, default DEFAULT_CONCURRENCY (1, `concurrencyOption`) */
   concurrency?: number;
   /** per attempt, default 30 000 ms */
   timeoutMs?: number;
@@ -150,8 +151,8 @@ export async function createHttpClassifier(
   const retries = opts.retries ?? retriesOption.default;
   const backoffMs = opts.backoffMs ?? 500;
   const maxWaitMs = opts.maxWaitMs ?? 30_000;
-  const limit = createLimiter(opts.concurrency ?? 4);
-  const rng = createRng(rngKey('tailcheck/http-backoff', opts.seed ?? 0, endpoint));
+  const limit = createLimiter(opts.concurrency ?? concurrencyOption.default);
+  const rng = createRng(rngKey('tailcheck/http-backoff', opts.seed ?? DEFAULT_SEED, endpoint));
   const headers = { 'content-type': 'application/json', accept: 'application/json', ...opts.headers };
 
   const statusLine = (f: { status: number; statusText: string }) =>
@@ -327,6 +328,7 @@ export const httpMapOption = defineOption({
   describe:
     'HTTP backend field mapping, JSON or a file: {"requestField":"inputs","responseField":"predictions","labelKey":"label","scoreKey":"score"}',
   schema: z.union([z.string(), z.custom<Partial<HttpMapping>>(isObject, 'expected an object or JSON text')]),
+  path: 'file-or-text',
   cli: { flag: 'http-map', group: 'model', type: 'string' },
 });
 

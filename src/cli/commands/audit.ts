@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, InferredOptionTypes } from 'yargs';
 import { checkVariants } from '../../audit/options.ts';
 import { type AuditOptions, audit } from '../../audit.ts';
 import { type CacheUse, cacheUseLine } from '../../classify/cache-store.ts';
+import { DEFAULT_RESAMPLES } from '../../defaults.ts';
 import { EXIT_GATE_FAILED, UsageError } from '../../errors.ts';
 import { evaluateGates } from '../../measure/gates.ts';
 import { gateFailureLines } from '../../report/explain.ts';
@@ -61,7 +62,7 @@ export const auditCliOptions = {
   },
   resamples: {
     type: 'number',
-    default: 1000,
+    default: DEFAULT_RESAMPLES,
     describe: 'Bootstrap resamples for confidence intervals (≥ 1000)',
   },
   ...modelRunCliOptions,
@@ -108,6 +109,7 @@ export function toAuditOptions(argv: AuditArgs): AuditOptions {
   positiveInt('concurrency', argv.concurrency);
   positiveInt('limit', argv.limit);
   checkBackendFlags(argv, 'model');
+  checkBackendFlags(argv, 'run');
   if (!(Number.isInteger(argv.resamples) && argv.resamples >= 1000)) {
     throw new UsageError(`--resamples must be an integer ≥ 1000; got ${argv.resamples}`);
   }
@@ -135,13 +137,12 @@ export function toAuditOptions(argv: AuditArgs): AuditOptions {
     cacheDir: argv.cache ? argv.cacheDir : null,
     batchSize: argv.batchSize,
     concurrency: argv.concurrency,
-    dtype: argv.dtype,
     limit: argv.limit,
     protect: argv.protect ? parseProtect(argv.protect) : undefined,
     shard: argv.shard === undefined ? undefined : parseShard(argv.shard),
     examplesOut: argv.examplesOut,
     perturbationOptions: paraphraseModel ? { paraphraseModel } : undefined,
-    classifierOptions: backendOptionsFromCli(argv, 'model'),
+    classifierOptions: { ...backendOptionsFromCli(argv, 'run'), ...backendOptionsFromCli(argv, 'model') },
   };
 }
 

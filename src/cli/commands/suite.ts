@@ -1,6 +1,11 @@
 import { type CacheUse, cacheUseLine } from '../../classify/cache-store.ts';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../../errors.ts';
-import { resolveModelSpec, resolvePath } from '../../suite/context.ts';
+import {
+  modelOptionFiles,
+  resolveModelOptionPaths,
+  resolveModelSpec,
+  resolvePath,
+} from '../../suite/context.ts';
 import { formatTest, formatTotals } from '../../suite/format.ts';
 import { suiteJunit } from '../../suite/junit.ts';
 import { type LoadedSuite, loadSuite } from '../../suite/load.ts';
@@ -9,7 +14,7 @@ import { writeFilesAtomic } from '../../util/atomic-write.ts';
 import { stripControls } from '../../util/strings.ts';
 import { defineCommand } from '../define-command.ts';
 import { checkOutputPaths, flagPaths, modelPaths, type NamedPath } from '../io-paths.ts';
-import { modelRunCliOptions, positiveInt } from '../parse.ts';
+import { backendOptionsFromCli, checkBackendFlags, modelRunCliOptions, positiveInt } from '../parse.ts';
 
 /** Every file the suite run reads: the suite, the flags overriding its files, and the files it names. */
 function suiteInputs(loaded: LoadedSuite, argv: Readonly<Record<string, unknown>>): NamedPath[] {
@@ -27,9 +32,10 @@ function suiteInputs(loaded: LoadedSuite, argv: Readonly<Record<string, unknown>
     ...suite.tests.flatMap((t, i) =>
       'data' in t && typeof t.data === 'string' ? named(`the data of suite test ${i + 1}`, t.data) : [],
     ),
-    ...[suite.modelOptions?.labels, suite.modelOptions?.httpMap]
-      .filter((v): v is string => typeof v === 'string')
-      .map((path) => ({ name: `the suite's modelOptions`, path })),
+    ...modelOptionFiles(resolveModelOptionPaths(suite.modelOptions, dir)).map((path) => ({
+      name: `the suite's modelOptions`,
+      path,
+    })),
   ];
 }
 
@@ -71,6 +77,7 @@ export default defineCommand({
     positiveInt('limit', argv.limit);
     positiveInt('batch-size', argv.batchSize);
     positiveInt('concurrency', argv.concurrency);
+    checkBackendFlags(argv, 'run');
     const loaded = loadSuite(argv.file);
     checkOutputPaths(suiteInputs(loaded, argv), [
       ...flagPaths(argv, ['json'], { stdout: true }),
@@ -91,7 +98,7 @@ export default defineCommand({
       limit: argv.limit,
       batchSize: argv.batchSize,
       concurrency: argv.concurrency,
-      dtype: argv.dtype,
+      classifierOptions: backendOptionsFromCli(argv, 'run'),
       onCacheUse: (use) => {
         cacheUse = use;
       },

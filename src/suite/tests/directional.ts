@@ -2,6 +2,7 @@
  * Suite `directional` test: adding a phrase should move one label's probability up or down
  * (CheckList's DIR).
  */
+import { DEFAULT_SEED } from '../../defaults.ts';
 import { fmt, listEvidence, quote } from '../../report/explain.ts';
 import { createRng, rngKey } from '../../util/rng.ts';
 import type { SuiteContext } from '../context.ts';
@@ -35,7 +36,7 @@ export async function runDirectionalTest(
   index: number,
 ): Promise<PartialOutcome> {
   const target = labelIndex(ctx, test.label, ['tests', index, 'label']);
-  const seed = test.seed ?? ctx.suite.seed ?? 0;
+  const seed = test.seed ?? ctx.suite.seed ?? DEFAULT_SEED;
   const texts = await inputTexts(ctx, test, index);
   const changed = texts.map((t) => addPhrase(t, test, seed));
   const preds = await ctx.session.runner.predict([...texts, ...changed]);

@@ -2,7 +2,9 @@
  * Inputs of the text-driven test types (invariance, expect, directional): literal texts, filled
  * templates and data rows capped by maxCases, and the check that a test's label is the model's.
  */
+
 import { readExamples } from '../../data/load.ts';
+import { DEFAULT_SEED } from '../../defaults.ts';
 import { BUNDLED_EVAL_DATA } from '../../paths.ts';
 import type { Prediction } from '../../types.ts';
 import { createRng, rngKey } from '../../util/rng.ts';
@@ -37,7 +39,7 @@ type InputTest = InvarianceTest | ExpectTest | DirectionalTest;
 
 /** The test's input texts: literal texts, filled templates and data rows, capped by maxCases. */
 export async function inputTexts(ctx: SuiteContext, test: InputTest, index: number): Promise<string[]> {
-  const seed = test.seed ?? ctx.suite.seed ?? 0;
+  const seed = test.seed ?? ctx.suite.seed ?? DEFAULT_SEED;
   const maxCases = test.maxCases ?? DEFAULT_MAX_CASES;
   const texts: string[] = [...(test.texts ?? [])];
   if (test.templates) {
