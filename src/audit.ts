@@ -27,8 +27,11 @@ import { DEFAULT_PERTURB } from './defaults.ts';
 import { UsageError } from './errors.ts';
 import { assignBuckets } from './measure/buckets.ts';
 import { logPriors } from './measure/logit-adjust.ts';
+import { createMeasures } from './measure/results.ts';
+import { initPerturbations } from './perturb/engine.ts';
+import type { Protection } from './perturb/protect/constraints.ts';
 import { loadRegistry } from './perturb/registry.ts';
-import { assembleReport, createMeasures, type ReportWarning } from './report/assemble.ts';
+import { assembleReport, type ReportWarning } from './report/assemble.ts';
 import type { Classifier, ExampleRecord, PerturbationDefinition, Report, Severity } from './types.ts';
 import { openJsonlWriter } from './util/jsonl.ts';
 
@@ -73,8 +76,8 @@ export interface AuditOptions {
   dtype?: 'fp32' | 'q8';
   /** audit only the first N examples of the data (before sharding: a shard audits its share of them) */
   limit?: number;
-  /** extra protected-span patterns: never perturbed */
-  protect?: readonly RegExp[];
+  /** extra protected spans (regexes or span constraints): never perturbed */
+  protect?: readonly Protection[];
   /** options for perturbations that need them (e.g. paraphrase.model endpoint) */
   perturbationOptions?: Record<string, unknown>;
   /** audit a deterministic 1/count of the examples: those whose id hashes to `index` */
@@ -132,7 +135,7 @@ async function auditSource(
     options.perturb === undefined ? DEFAULT_PERTURB : options.perturb,
   );
   const perturbationOptions = options.perturbationOptions ?? {};
-  await Promise.all(perturbations.map((p) => p.init?.(perturbationOptions)));
+  await initPerturbations(perturbations, perturbationOptions);
 
   const session =
     options.session ??
@@ -171,7 +174,6 @@ async function auditSource(
     );
     const priors = tau === null ? null : logPriors(freq.counts, classifier.labels);
 
-    const examplesOut = options.examplesOut ? openJsonlWriter(options.examplesOut) : undefined;
     // Every record is reduced into the accumulators as it arrives; records themselves are kept only
     // when they go inside the JSON report (with --examples-out they stream to the file instead).
     const measures = createMeasures(classes, buckets, {
@@ -179,61 +181,66 @@ async function auditSource(
       bootstrap: { resamples, confidence: CONFIDENCE },
       logitAdjust: tau === null ? null : { tau },
     });
+    const examplesOut = options.examplesOut ? openJsonlWriter(options.examplesOut) : undefined;
     const records: ExampleRecord[] = [];
     let done = 0;
-    options.onProgress?.(0, scan.total);
-    await runPipeline(
-      selectExamples(source, select),
-      session.runner,
-      {
-        perturbations,
-        severities,
-        variantsPerText,
-        seed,
-        protect: options.protect ? [...options.protect] : undefined,
-        options: perturbationOptions,
-      },
-      {
-        labels: classifier.labels,
-        goldLabel: (ex) => mapLabel(ex, labelMap),
-        logitAdjust: priors === null || tau === null ? null : { priors, tau },
-        dataFile: source.path,
-      },
-      async (batch) => {
-        for (const rec of batch) {
-          measures.add(rec);
-          if (examplesOut) await examplesOut.write(rec);
-          else records.push(rec);
-        }
-        done += batch.length;
-        options.onProgress?.(done, scan.total);
-      },
-    ).catch(async (err: unknown) => {
+    let report: Report;
+    try {
+      options.onProgress?.(0, scan.total);
+      await runPipeline(
+        selectExamples(source, select),
+        session.runner,
+        {
+          perturbations,
+          severities,
+          variantsPerText,
+          seed,
+          protect: options.protect,
+          options: perturbationOptions,
+        },
+        {
+          labels: classifier.labels,
+          goldLabel: (ex) => mapLabel(ex, labelMap),
+          logitAdjust: priors === null || tau === null ? null : { priors, tau },
+          dataFile: source.path,
+        },
+        async (batch) => {
+          for (const rec of batch) {
+            measures.add(rec);
+            if (examplesOut) await examplesOut.write(rec);
+            else records.push(rec);
+          }
+          done += batch.length;
+          options.onProgress?.(done, scan.total);
+        },
+      );
+      report = assembleReport({
+        config: {
+          model: { id: classifier.id, fingerprint: classifier.fingerprint, labels: [...classifier.labels] },
+          data: { path: source.path, n: measures.size, textField, labelField },
+          perturbations: perturbations.map((p) => p.name),
+          severities,
+          variants: variantsPerText,
+          seed,
+          bootstrap: { resamples, confidence: CONFIDENCE },
+          buckets: { mode, spec: options.buckets ?? 'auto' },
+          frequencySource: freq.source,
+          logitAdjust: tau === null ? null : { tau },
+          shard: shard ? { ...shard } : null,
+        },
+        classes,
+        buckets,
+        measures,
+        examples: options.examplesOut ? { file: options.examplesOut } : { records },
+        baseWarnings: warnings,
+      });
+    } catch (err) {
       // A failed run leaves no examples file (and a previous one intact): its temp file is removed.
       await examplesOut?.abort();
       throw err;
-    });
+    }
+    // Renamed into place only with the report it belongs to.
     await examplesOut?.close();
-    const report = assembleReport({
-      config: {
-        model: { id: classifier.id, fingerprint: classifier.fingerprint, labels: [...classifier.labels] },
-        data: { path: source.path, n: measures.size, textField, labelField },
-        perturbations: perturbations.map((p) => p.name),
-        severities,
-        variants: variantsPerText,
-        seed,
-        bootstrap: { resamples, confidence: CONFIDENCE },
-        buckets: { mode, spec: options.buckets ?? 'auto' },
-        frequencySource: freq.source,
-        logitAdjust: tau === null ? null : { tau },
-        shard: shard ? { ...shard } : null,
-      },
-      classes,
-      buckets,
-      measures,
-      examples: options.examplesOut ? { file: options.examplesOut } : { records },
-      baseWarnings: warnings,
-    });
     completed = true;
     return report;
   } finally {

@@ -30,7 +30,12 @@ export {
   type UnevaluatedGate,
 } from './measure/gates.ts';
 export { adjustPrediction, logPriors } from './measure/logit-adjust.ts';
-export { computeResults, createResultsAccumulator } from './measure/results.ts';
+export {
+  computeResults,
+  createMeasures,
+  createResultsAccumulator,
+  type RunMeasures,
+} from './measure/results.ts';
 export { candidateSlices, type Slice, type SliceFilter, selectSlices, tailBucket } from './measure/slices.ts';
 export { mergeReports } from './merge.ts';
 export { BUNDLED_EVAL_DATA, BUNDLED_MODEL_DIR } from './paths.ts';
@@ -39,9 +44,7 @@ export type { Protection, SpanConstraint } from './perturb/protect/constraints.t
 export { loadRegistry } from './perturb/registry.ts';
 export {
   assembleReport,
-  createMeasures,
   type ReportWarning,
-  type RunMeasures,
   reportExamples,
   type WarningCode,
 } from './report/assemble.ts';

@@ -8,7 +8,9 @@
  */
 
 import { UsageError } from './errors.ts';
-import { assembleReport, createMeasures, type ReportWarning, reportExamples } from './report/assemble.ts';
+import { tallyVariant, type VariantTally } from './measure/accumulator.ts';
+import { createMeasures } from './measure/results.ts';
+import { assembleReport, type ReportWarning, reportExamples, unchangedWarnings } from './report/assemble.ts';
 import { reportSchemaProblem } from './report/schema.ts';
 import type { ExampleRecord, Report } from './types.ts';
 import { openJsonlWriter } from './util/jsonl.ts';
@@ -69,11 +71,12 @@ export async function mergeReports(
   }
 
   const measures = createMeasures(first.classes, first.buckets, first.config);
-  // The first shard's own records, measured apart only to recompute the data warnings it reported.
-  const firstShard = createMeasures(first.classes, first.buckets, { ...first.config, logitAdjust: null });
+  // The first shard's own variant tally: only to recognise the data warnings it reported.
+  const firstShard: VariantTally = new Map();
   const records: ExampleRecord[] = [];
   const out = opts.examplesOut ? openJsonlWriter(opts.examplesOut) : undefined;
   const seen = new Map<string, number>();
+  let report: Report;
   try {
     for (const [i, r] of reports.entries()) {
       let count = 0;
@@ -84,7 +87,7 @@ export async function mergeReports(
         seen.set(rec.id, i);
         count++;
         measures.add(rec);
-        if (i === 0) firstShard.add(rec);
+        if (i === 0) for (const v of rec.variants) tallyVariant(firstShard, v);
         if (out) await out.write(rec);
         else records.push(rec);
       }
@@ -97,34 +100,37 @@ export async function mergeReports(
         );
       }
     }
+    // Source order, as the unsharded run writes them.
+    records.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || compareStrings(a.id, b.id));
+
+    const firstShardData = new Set(unchangedWarnings(firstShard).map((w) => w.message));
+    const baseWarnings: ReportWarning[] = first.warnings
+      .filter((message) => !firstShardData.has(message))
+      .map((message) => ({ code: 'from-shard', message }));
+    if (missing.length > 0) {
+      baseWarnings.push({
+        code: 'partial-merge',
+        message: `partial merge: shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing`,
+      });
+    }
+    report = assembleReport({
+      config: {
+        ...first.config,
+        data: { ...first.config.data, n: measures.size },
+        shard: missing.length > 0 ? first.config.shard : null,
+      },
+      classes: first.classes,
+      buckets: first.buckets,
+      measures,
+      examples: opts.examplesOut ? { file: opts.examplesOut } : { records },
+      baseWarnings,
+    });
   } catch (err) {
+    // A failed merge leaves no examples file (and a previous one intact): its temp file is removed.
     await out?.abort();
     throw err;
   }
+  // Renamed into place only with the report it belongs to.
   await out?.close();
-  // Source order, as the unsharded run writes them.
-  records.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || compareStrings(a.id, b.id));
-
-  const firstShardData = new Set(firstShard.dataWarnings().map((w) => w.message));
-  const baseWarnings: ReportWarning[] = first.warnings
-    .filter((message) => !firstShardData.has(message))
-    .map((message) => ({ code: 'from-shard', message }));
-  if (missing.length > 0) {
-    baseWarnings.push({
-      code: 'partial-merge',
-      message: `partial merge: shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing`,
-    });
-  }
-  return assembleReport({
-    config: {
-      ...first.config,
-      data: { ...first.config.data, n: measures.size },
-      shard: missing.length > 0 ? first.config.shard : null,
-    },
-    classes: first.classes,
-    buckets: first.buckets,
-    measures,
-    examples: opts.examplesOut ? { file: opts.examplesOut } : { records },
-    baseWarnings,
-  });
+  return report;
 }

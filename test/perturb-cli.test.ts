@@ -173,9 +173,30 @@ describe('tailcheck perturb', { timeout: 180_000 }, () => {
     const r = run(['perturb', '--data', path, '--perturb', 'typo.delete', '--out', out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
-    // no partial output file, no temp file left behind
+    // no partial output file, no temp file (.bad-out.jsonl.<pid>.<n>.tmp) left behind
     expect(existsSync(out)).toBe(false);
-    expect(readdirSync(dir).filter((f) => f.startsWith('bad-out'))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.includes('bad-out'))).toEqual([]);
+  });
+
+  it('on a bad line, writes the rows before it to stdout, then exits 2 with the input error', () => {
+    const path = join(dir, 'bad-stdout.jsonl');
+    writeFileSync(
+      path,
+      '{"id": "a", "text": "first fine line"}\n{"id": "b", "text": "second one"}\n{"text": oops}\n',
+    );
+    const r = run(['perturb', '--data', path, '--perturb', 'typo.delete', '--variants', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad-stdout\.jsonl:line 3.*JSON/);
+    const lines = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; variant: number });
+    expect(lines.map((l) => [l.id, l.variant])).toEqual([
+      ['a', 0],
+      ['a', 1],
+      ['b', 0],
+      ['b', 1],
+    ]);
   });
 
   it('exits 2 on an unknown perturbation or severity, naming the valid choices', () => {

@@ -15,6 +15,7 @@ import type { PredictionRunner } from '../classify/runner.ts';
 import { ModelError } from '../errors.ts';
 import { adjustPrediction } from '../measure/logit-adjust.ts';
 import { perturbExamples } from '../perturb/engine.ts';
+import type { Protection } from '../perturb/protect/constraints.ts';
 import type {
   Example,
   ExampleRecord,
@@ -41,8 +42,8 @@ export interface PerturbPlan {
   severities: readonly Severity[];
   variantsPerText: number;
   seed: number;
-  /** extra protected-span patterns */
-  protect: RegExp[] | undefined;
+  /** extra protected spans (regexes or span constraints) */
+  protect: readonly Protection[] | undefined;
   /** options for perturbations that need them */
   options: Record<string, unknown>;
 }

@@ -28,6 +28,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { ModelError } from '../errors.ts';
 import type { Prediction } from '../types.ts';
+import { argmax } from '../util/numbers.ts';
 
 /** `--prediction` and `--scores`: what makes an answer valid and what the prediction is (see above). */
 export interface AnswerPolicy {
@@ -80,12 +81,6 @@ export const DEFAULT_ITEM_KEYS: ItemKeys = { labelKey: 'label', scoreKey: 'score
 
 /** A malformed answer; the backend wraps it into a ModelError that says where it came from. */
 export class AnswerError extends Error {}
-
-export function argmax(scores: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
-  return best;
-}
 
 export function labelIndex(labels: readonly string[]): Map<string, number> {
   const index = new Map<string, number>();

@@ -107,8 +107,19 @@ export interface CollectedExamples {
   origPred: Int32Column;
   /** keyed by severity + perturbation, in discovery order */
   scopes: Map<string, ScopeColumns>;
-  /** per perturbation: [unchanged variants, all variants] */
-  variantTally: Map<string, [number, number]>;
+  variantTally: VariantTally;
+}
+
+/** Per perturbation: variants seen (`total`) and how many of them left the text unchanged. */
+export type VariantTally = Map<string, { unchanged: number; total: number }>;
+
+/** Counts one variant into `tally`. */
+export function tallyVariant(tally: VariantTally, v: Pick<VariantRecord, 'perturbation' | 'changed'>): void {
+  const t = tally.get(v.perturbation);
+  if (t) {
+    t.unchanged += v.changed ? 0 : 1;
+    t.total += 1;
+  } else tally.set(v.perturbation, { unchanged: v.changed ? 0 : 1, total: 1 });
 }
 
 /** Canonical variant order (the bootstrap and float sums must not depend on the order given). */
@@ -229,11 +240,7 @@ export function createExampleCollector(classes: readonly ClassInfo[], adjusted: 
       if (ok) bump(s.pTp, pred);
     };
     for (const v of variants) {
-      const tally = data.variantTally.get(v.perturbation);
-      if (tally) {
-        tally[0] += v.changed ? 0 : 1;
-        tally[1] += 1;
-      } else data.variantTally.set(v.perturbation, [v.changed ? 0 : 1, 1]);
+      tallyVariant(data.variantTally, v);
       // A scope exists as soon as one of its variants does, changed or not (it then reports n = 0).
       const own = scopeFor(v.perturbation, v.severity);
       const pooled = scopeFor(POOLED, v.severity);

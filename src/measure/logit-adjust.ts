@@ -4,6 +4,7 @@
  * which lowers the score of frequent classes and raises rare ones. τ = 0 leaves predictions unchanged;
  * τ = 1 is the Bayes-optimal correction for the balanced error when p is calibrated.
  */
+import { argmax } from '../util/numbers.ts';
 
 /** log of the smallest positive double: a probability of exactly 0 becomes this instead of −∞. */
 const LOG_FLOOR = Math.log(Number.MIN_VALUE);
@@ -44,8 +45,7 @@ export function adjustPrediction(
   if (scores.length === 0) throw new RangeError('adjustPrediction: empty score vector');
   if (!Number.isFinite(tau)) throw new RangeError(`adjustPrediction: tau must be finite, got ${tau}`);
   const adjusted = scores.map((p, i) => (p > 0 ? Math.log(p) : LOG_FLOOR) - tau * logPrior[i]);
-  let index = 0;
-  for (let i = 1; i < adjusted.length; i++) if (adjusted[i] > adjusted[index]) index = i;
+  const index = argmax(adjusted);
   const max = adjusted[index];
   const exps = adjusted.map((a) => Math.exp(a - max));
   const sum = exps.reduce((s, e) => s + e, 0);

@@ -42,9 +42,9 @@
  *   class not drawn is left out of that fit.
  */
 import { UsageError } from '../errors.ts';
-import type { BucketInfo, ClassInfo, ExampleRecord, Result } from '../types.ts';
+import type { BucketInfo, ClassInfo, ExampleRecord, ReportConfig, Result } from '../types.ts';
 import { compareStrings } from '../util/strings.ts';
-import { type CollectedExamples, createExampleCollector, POOLED } from './accumulator.ts';
+import { type CollectedExamples, createExampleCollector, POOLED, type VariantTally } from './accumulator.ts';
 import { createResampleStreams, MIN_RESAMPLES } from './bootstrap.ts';
 import { canonicalLabels, sumScopes, tabulateExamples } from './class-sums.ts';
 import { scopeResult } from './scope-result.ts';
@@ -85,8 +85,8 @@ export interface ResultsAccumulator {
   add(record: ExampleRecord): void;
   /** examples added so far */
   readonly size: number;
-  /** per perturbation: variants seen and how many of them left the text unchanged */
-  variantTally(): Map<string, { unchanged: number; total: number }>;
+  /** per perturbation: variants seen and how many of them left the text unchanged (a copy) */
+  variantTally(): VariantTally;
   /** results over every example added; the accumulator cannot be used afterwards */
   finish(): MeasuredResults;
 }
@@ -116,15 +116,48 @@ export function createResultsAccumulator(
       return collector.data.ids.length;
     },
     variantTally() {
-      return new Map(
-        [...collector.data.variantTally].map(([p, [unchanged, total]]) => [p, { unchanged, total }]),
-      );
+      return new Map([...collector.data.variantTally].map(([p, t]) => [p, { ...t }]));
     },
     finish() {
       usable();
       finished = true;
       return measure(collector.data, classes, buckets, opts);
     },
+  };
+}
+
+/** The accumulators of one run: plain results, and logit-adjusted ones when asked for. */
+export interface RunMeasures {
+  add(record: ExampleRecord): void;
+  readonly size: number;
+  /** per perturbation: variants seen and how many left the text unchanged, over the records added so far */
+  variantTally(): VariantTally;
+  /** results over every record added; the measures cannot be used afterwards */
+  finish(): { plain: MeasuredResults; adjusted: MeasuredResults | null };
+}
+
+/** The measures of a run configured by `config` (its seed, bootstrap and logit adjustment). */
+export function createMeasures(
+  classes: readonly ClassInfo[],
+  buckets: readonly BucketInfo[],
+  config: Pick<ReportConfig, 'seed' | 'bootstrap' | 'logitAdjust'>,
+): RunMeasures {
+  const opts = { seed: config.seed, ...config.bootstrap };
+  const plain = createResultsAccumulator(classes, buckets, opts);
+  const adjusted =
+    config.logitAdjust === null
+      ? null
+      : createResultsAccumulator(classes, buckets, { ...opts, adjusted: true });
+  return {
+    add(record) {
+      plain.add(record);
+      adjusted?.add(record);
+    },
+    get size() {
+      return plain.size;
+    },
+    variantTally: () => plain.variantTally(),
+    finish: () => ({ plain: plain.finish(), adjusted: adjusted?.finish() ?? null }),
   };
 }
 

@@ -11,7 +11,7 @@
  */
 
 import { UsageError } from '../errors.ts';
-import { createResultsAccumulator, type MeasuredResults } from '../measure/results.ts';
+import type { RunMeasures } from '../measure/results.ts';
 import { verdict } from '../measure/verdict.ts';
 import {
   type BucketInfo,
@@ -48,40 +48,6 @@ export interface ReportWarning {
   message: string;
 }
 
-/** The accumulators of one run: plain results, and logit-adjusted ones when asked for. */
-export interface RunMeasures {
-  add(record: ExampleRecord): void;
-  readonly size: number;
-  /** the warnings derived from the records added so far */
-  dataWarnings(): ReportWarning[];
-  /** results over every record added; the measures cannot be used afterwards */
-  finish(): { plain: MeasuredResults; adjusted: MeasuredResults | null };
-}
-
-export function createMeasures(
-  classes: readonly ClassInfo[],
-  buckets: readonly BucketInfo[],
-  config: Pick<ReportConfig, 'seed' | 'bootstrap' | 'logitAdjust'>,
-): RunMeasures {
-  const opts = { seed: config.seed, ...config.bootstrap };
-  const plain = createResultsAccumulator(classes, buckets, opts);
-  const adjusted =
-    config.logitAdjust === null
-      ? null
-      : createResultsAccumulator(classes, buckets, { ...opts, adjusted: true });
-  return {
-    add(record) {
-      plain.add(record);
-      adjusted?.add(record);
-    },
-    get size() {
-      return plain.size;
-    },
-    dataWarnings: () => unchangedWarnings(plain.variantTally()),
-    finish: () => ({ plain: plain.finish(), adjusted: adjusted?.finish() ?? null }),
-  };
-}
-
 /**
  * Builds a report from its measured per-example records: used by the audit and by `merge`, so a
  * merged set of shard reports is, number for number, the report of the unsharded run.
@@ -96,7 +62,7 @@ export function assembleReport(parts: {
   /** warnings that do not depend on which examples were audited (the data warnings are added here) */
   baseWarnings: readonly ReportWarning[];
 }): Report {
-  const dataWarnings = parts.measures.dataWarnings();
+  const dataWarnings = unchangedWarnings(parts.measures.variantTally());
   const { plain, adjusted } = parts.measures.finish();
   const report: Report = {
     schema: REPORT_SCHEMA,
@@ -116,9 +82,12 @@ export function assembleReport(parts: {
   return report;
 }
 
-/** Perturbations that mostly found nothing to change: said in the report, since those variants don't count. */
-function unchangedWarnings(
-  tally: ReadonlyMap<string, { unchanged: number; total: number }>,
+/**
+ * Perturbations that mostly found nothing to change: said in the report, since those variants don't
+ * count. The report's only data warnings (`merge` recomputes them on the union of the shards).
+ */
+export function unchangedWarnings(
+  tally: ReadonlyMap<string, { readonly unchanged: number; readonly total: number }>,
 ): ReportWarning[] {
   const out: ReportWarning[] = [];
   for (const [name, { unchanged, total }] of [...tally].sort(([a], [b]) => compareStrings(a, b))) {

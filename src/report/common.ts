@@ -4,6 +4,7 @@
  * classes, worst flipped examples, the word diff used to highlight edits).
  * Pure functions; no I/O.
  */
+import { POOLED } from '../measure/accumulator.ts';
 import { MIN_CI_EXAMPLES } from '../measure/bootstrap.ts';
 import type {
   BucketGap,
@@ -16,9 +17,6 @@ import type {
   VariantRecord,
 } from '../types.ts';
 import { compareStrings, stripControls } from '../util/strings.ts';
-
-/** The perturbation name of the pooled (all perturbations) summary rows. */
-export const POOLED = '*';
 
 // ───────────────────────────── numbers ─────────────────────────────
 

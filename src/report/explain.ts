@@ -3,6 +3,7 @@
  * flipped examples a reader can act on. The gate engine (src/measure/gates.ts) decides pass/fail;
  * this module only explains, so the matchers, suites and the CLI say the same thing the same way.
  */
+import { POOLED } from '../measure/accumulator.ts';
 import {
   type Gate,
   type GateCheck,
@@ -15,7 +16,7 @@ import {
 import type { Slice, SliceFilter } from '../measure/slices.ts';
 import type { ExampleRecord, Metrics, Report, Result, Severity, VariantRecord } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
-import { countRange, gapBuckets, POOLED, TOO_FEW_EXAMPLES } from './common.ts';
+import { countRange, gapBuckets, TOO_FEW_EXAMPLES } from './common.ts';
 
 export const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 

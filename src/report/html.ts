@@ -4,6 +4,7 @@
  * the model id, paths, warnings, the verdict) passes through `escapeHtml`, and the
  * Content-Security-Policy forbids scripts and network loads even if something slipped.
  */
+import { POOLED } from '../measure/accumulator.ts';
 import type { BucketInfo, Metrics, Report, Result, Severity } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
 import {
@@ -17,7 +18,6 @@ import {
   gapBuckets,
   hasData,
   MISSING,
-  POOLED,
   pct,
   perturbationLabel,
   pooledFor,

@@ -5,10 +5,11 @@
  * A slice the gate could not check (no changed variants) is a skipped testcase, and a gate that
  * checked nothing at all is a FAILED testcase saying why — a gate never vanishes from the file.
  */
+import { POOLED } from '../measure/accumulator.ts';
 import type { GateCheck, GateOutcome, SkippedSlice, UnevaluatedGate } from '../measure/gates.ts';
 import type { Report } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
-import { POOLED, perturbationLabel } from './common.ts';
+import { perturbationLabel } from './common.ts';
 import { fmtCI, whyNotEvaluated } from './explain.ts';
 import { type JunitTestCase, junitXml } from './junit-xml.ts';
 

@@ -3,6 +3,7 @@
  * Dataset strings are escaped with `escapeMarkdown`, which neutralises inline HTML,
  * table pipes, emphasis, links, code spans, math, block starters and @mentions.
  */
+import { POOLED } from '../measure/accumulator.ts';
 import type { Metrics, Report, Result } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
 import {
@@ -14,7 +15,6 @@ import {
   gapBuckets,
   hasData,
   MISSING,
-  POOLED,
   pct,
   perturbationLabel,
   pooledFor,

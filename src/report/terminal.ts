@@ -4,6 +4,7 @@
  * smuggle ANSI escapes or cursor movement into the user's terminal; colour codes are
  * only ever added by this module, and only when asked.
  */
+import { POOLED } from '../measure/accumulator.ts';
 import type { BucketInfo, Metrics, Report, Result, Severity } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
 import {
@@ -14,7 +15,6 @@ import {
   gapBuckets,
   hasData,
   MISSING,
-  POOLED,
   pct,
   perturbationLabel,
   pooledFor,

@@ -18,6 +18,7 @@ import {
   type TailGapFilter,
 } from '../measure/gates.ts';
 import type { SliceFilter } from '../measure/slices.ts';
+import type { Protection } from '../perturb/protect/constraints.ts';
 import { explainGate, invarianceMessage, nothingToCheck } from '../report/explain.ts';
 import { reportSchemaProblem } from '../report/schema.ts';
 import type { RunSuiteOptions } from '../suite/context.ts';
@@ -38,7 +39,8 @@ export interface InvariantToOptions {
   /** variants per text (default 1) */
   variants?: number;
   seed?: number;
-  protect?: readonly RegExp[];
+  /** extra protection (regexes or span constraints) on top of the built-in protected spans */
+  protect?: readonly Protection[];
   perturbationOptions?: Record<string, unknown>;
 }
 

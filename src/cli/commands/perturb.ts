@@ -128,9 +128,14 @@ export default defineCommand({
         try {
           next = await input.next();
         } catch (err) {
-          // A bad input line: the examples before it still go through the writer, as they did
-          // when each example was written as soon as it was read.
-          await writeChunk(chunk);
+          // A bad input line. On stdout the rows before it still go out (a pipe reader gets them,
+          // flushed, before the exit 2), as when each example was written as soon as it was read;
+          // a file is not kept. The input error is the one reported, whatever happens to that chunk.
+          if (!outFile) {
+            await writeChunk(chunk)
+              .then(() => writer.close())
+              .catch(() => undefined);
+          }
           throw err;
         }
         if (next.done) break;
