@@ -49,15 +49,11 @@ import {
 } from '../predictions.ts';
 import {
   batchSizeOption,
+  EVERY_BACKEND_OPTIONS,
   labelsOption,
   modelFilesDigest,
-  modelFilesOption,
-  modelVersionOption,
   policyPart,
-  predictionOption,
   resolveLabels,
-  scoresOption,
-  timeoutOption,
 } from './common.ts';
 
 export interface CommandClassifierOptions {
@@ -429,15 +425,7 @@ export async function createCommandClassifier(
 export default defineBackend({
   name: 'cmd',
   matches: (spec) => spec.startsWith('cmd:'),
-  options: [
-    labelsOption,
-    timeoutOption,
-    modelVersionOption,
-    modelFilesOption,
-    batchSizeOption,
-    predictionOption,
-    scoresOption,
-  ],
+  options: [labelsOption, ...EVERY_BACKEND_OPTIONS],
   create: async (spec, options) =>
     createCommandClassifier(spec.slice(4), {
       labels: resolveLabels(options.labels),

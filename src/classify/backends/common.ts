@@ -194,3 +194,16 @@ export function policyPart(options: Partial<AnswerPolicy> | undefined): string[]
     ? []
     : [JSON.stringify(policy)];
 }
+
+/**
+ * The options every backend takes: what identifies the model's version, how big a call is, how long
+ * it may take, and how its answers are read. Spread into each backend's `options` after its own.
+ */
+export const EVERY_BACKEND_OPTIONS = [
+  modelVersionOption,
+  modelFilesOption,
+  batchSizeOption,
+  timeoutOption,
+  predictionOption,
+  scoresOption,
+] as const;

@@ -44,14 +44,11 @@ import {
 import {
   batchSizeOption,
   concurrencyOption,
+  EVERY_BACKEND_OPTIONS,
   labelsOption,
   modelFilesDigest,
-  modelFilesOption,
-  modelVersionOption,
   policyPart,
-  predictionOption,
   resolveLabels,
-  scoresOption,
   seedOption,
   timeoutOption,
 } from './common.ts';
@@ -362,13 +359,9 @@ export default defineBackend({
     httpHeadersOption,
     timeoutOption,
     retriesOption,
-    modelVersionOption,
-    modelFilesOption,
-    batchSizeOption,
     concurrencyOption,
     seedOption,
-    predictionOption,
-    scoresOption,
+    ...EVERY_BACKEND_OPTIONS,
   ],
   create: async (spec, options) =>
     createHttpClassifier(spec, {

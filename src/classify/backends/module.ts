@@ -39,15 +39,11 @@ import {
 } from '../predictions.ts';
 import {
   batchSizeOption,
+  EVERY_BACKEND_OPTIONS,
   labelsOption,
   modelFilesDigest,
-  modelFilesOption,
-  modelVersionOption,
   policyPart,
-  predictionOption,
   resolveLabels,
-  scoresOption,
-  timeoutOption,
 } from './common.ts';
 
 export interface ModuleClassifierOptions {
@@ -337,15 +333,7 @@ const MODULE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']
 export default defineBackend({
   name: 'module',
   matches: (spec) => MODULE_EXTENSIONS.has(extname(spec).toLowerCase()),
-  options: [
-    labelsOption,
-    modelVersionOption,
-    modelFilesOption,
-    batchSizeOption,
-    timeoutOption,
-    predictionOption,
-    scoresOption,
-  ],
+  options: [labelsOption, ...EVERY_BACKEND_OPTIONS],
   async create(spec, options) {
     if (!existsSync(spec)) throw new InputError('model module not found', { file: spec });
     return createModuleClassifier(spec, {

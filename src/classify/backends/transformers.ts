@@ -23,16 +23,7 @@ import type { Classifier, Prediction } from '../../types.ts';
 import { defineBackend, defineOption } from '../backend.ts';
 import { classifyInBatches, withTimeout } from '../limit.ts';
 import { sha256 } from '../predictions.ts';
-import {
-  batchSizeOption,
-  contentHash,
-  modelFilesDigest,
-  modelFilesOption,
-  modelVersionOption,
-  predictionOption,
-  scoresOption,
-  timeoutOption,
-} from './common.ts';
+import { batchSizeOption, contentHash, EVERY_BACKEND_OPTIONS, modelFilesDigest } from './common.ts';
 
 export const dtypeOption = defineOption({
   key: 'dtype',
@@ -278,16 +269,7 @@ const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/;
 export default defineBackend({
   name: 'transformers',
   matches: () => true,
-  options: [
-    dtypeOption,
-    threadsOption,
-    modelVersionOption,
-    modelFilesOption,
-    batchSizeOption,
-    timeoutOption,
-    predictionOption,
-    scoresOption,
-  ],
+  options: [dtypeOption, threadsOption, ...EVERY_BACKEND_OPTIONS],
   async create(spec, options) {
     // The pipeline applies softmax itself: softmaxing its probabilities again would flatten them.
     if (options.scores === 'logits') {
