@@ -231,7 +231,7 @@ async function auditSource(
         classes,
         buckets,
         measures,
-        examples: options.examplesOut ? { file: options.examplesOut } : { records },
+        examples: examplesOut ? { file: options.examplesOut!, digest: examplesOut.digest() } : { records },
         baseWarnings: warnings,
       });
     } catch (err) {

@@ -13,7 +13,7 @@ import { createMeasures } from './measure/results.ts';
 import { assembleReport, type ReportWarning, reportExamples, unchangedWarnings } from './report/assemble.ts';
 import { reportSchemaProblem } from './report/schema.ts';
 import type { ExampleRecord, Report } from './types.ts';
-import { openJsonlWriter } from './util/jsonl.ts';
+import { fileDigest, openJsonlWriter } from './util/jsonl.ts';
 import { compareStrings } from './util/strings.ts';
 
 /** Config fields that must agree for shards to be parts of one run. */
@@ -99,6 +99,13 @@ export async function mergeReports(
           `${nameOf(i)} declares ${r.config.data.n} examples (config.data.n) but ${source} holds ${count} records: truncated, or from another run`,
         );
       }
+      // The examples file must be the one this report was written with: the right count is not enough
+      // (a re-run with another model writes as many records, with other predictions).
+      if (r.examplesFile && r.examplesDigest && (await fileDigest(r.examplesFile)) !== r.examplesDigest) {
+        throw new UsageError(
+          `${nameOf(i)}: its examples file ${r.examplesFile} is not the one it was written with (sha256 differs): from another run, or changed since`,
+        );
+      }
     }
     // Source order, as the unsharded run writes them.
     records.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || compareStrings(a.id, b.id));
@@ -122,7 +129,7 @@ export async function mergeReports(
       classes: first.classes,
       buckets: first.buckets,
       measures,
-      examples: opts.examplesOut ? { file: opts.examplesOut } : { records },
+      examples: out ? { file: opts.examplesOut!, digest: out.digest() } : { records },
       baseWarnings,
     });
   } catch (err) {

@@ -280,4 +280,6 @@ export interface Report {
   /** per-example records; absent when written separately with --examples-out */
   examples?: ExampleRecord[];
   examplesFile?: string;
+  /** sha256 (hex) of the examples file as written: `merge` refuses a file from another run */
+  examplesDigest?: string;
 }

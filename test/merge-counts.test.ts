@@ -48,4 +48,19 @@ describe('merge: declared counts against the records', { timeout: 180_000 }, () 
       `${a} declares ${n + 5} examples (config.data.n) but its examples[] holds ${n} records`,
     );
   });
+
+  it('refuses an examples file of the right length written by another run (digest differs)', () => {
+    const [a, b] = [shard(0, true), shard(1, true)];
+    const examples = join(dir, 's1.examples.jsonl');
+    // Same records, one prediction changed: what a re-run with another model leaves beside the old report.
+    const lines = readFileSync(examples, 'utf8').trim().split('\n');
+    const first = JSON.parse(lines[0]!) as { prediction: string };
+    first.prediction = `${first.prediction}_other`;
+    lines[0] = JSON.stringify(first);
+    writeFileSync(examples, `${lines.join('\n')}\n`);
+    const r = runCli(dir, ['merge', a, b, '--json', join(dir, 'merged2.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${b}: its examples file`);
+    expect(r.stderr).toContain('sha256 differs');
+  });
 });

@@ -6,7 +6,8 @@
  * Each line is one JSON object with at least `key` and `output`; other fields are for people reading
  * the file. The file is read once, on first use; every new answer is appended as it arrives (one line
  * per answer, writes chained so lines never interleave), so an interrupted run keeps what it paid
- * for, and a torn last line is skipped on reading (that answer is asked for again). Answers being
+ * for, and a torn last line is skipped on reading (that answer is asked for again) and never
+ * continued: the next answer starts on a fresh line. Answers being
  * computed are shared: asking for a key in flight waits for it instead of asking twice.
  * (Not src/util/jsonl.ts: its reader rejects a torn line and its writer truncates.)
  */
@@ -23,6 +24,8 @@ export interface AnswerLine {
 export class AnswerCache {
   private entries: Promise<Map<string, string>> | null = null;
   private writes: Promise<void> = Promise.resolve();
+  /** the file ends in a torn line (no newline): the next append starts a fresh line first */
+  private needsNewline = false;
   private readonly inFlight = new Map<string, Promise<string>>();
 
   /** `owner` names the cache's user in error messages ("paraphrase.model"). */
@@ -34,6 +37,7 @@ export class AnswerCache {
   private load(): Promise<Map<string, string>> {
     this.entries ??= readFile(this.file, 'utf8').then(
       (body) => {
+        this.needsNewline = body !== '' && !body.endsWith('\n');
         const map = new Map<string, string>();
         for (const line of body.split('\n')) {
           if (line.trim() === '') continue;
@@ -79,7 +83,10 @@ export class AnswerCache {
     (await this.load()).set(line.key, line.output);
     const write = this.writes.then(async () => {
       await mkdir(dirname(this.file), { recursive: true });
-      await appendFile(this.file, `${JSON.stringify(line)}\n`, 'utf8');
+      // Never glue an answer onto a torn line: both would be lost to the next reader.
+      const lead = this.needsNewline ? '\n' : '';
+      this.needsNewline = false;
+      await appendFile(this.file, `${lead}${JSON.stringify(line)}\n`, 'utf8');
     });
     this.writes = write.catch(() => undefined);
     await write;

@@ -58,7 +58,7 @@ export function assembleReport(parts: {
   buckets: BucketInfo[];
   measures: RunMeasures;
   /** the records inside the report, or the JSONL file they were written to */
-  examples: { records: ExampleRecord[] } | { file: string };
+  examples: { records: ExampleRecord[] } | { file: string; digest: string };
   /** warnings that do not depend on which examples were audited (the data warnings are added here) */
   baseWarnings: readonly ReportWarning[];
 }): Report {
@@ -78,7 +78,10 @@ export function assembleReport(parts: {
   };
   report.verdict = verdict(report);
   if ('records' in parts.examples) report.examples = parts.examples.records;
-  else report.examplesFile = parts.examples.file;
+  else {
+    report.examplesFile = parts.examples.file;
+    report.examplesDigest = parts.examples.digest;
+  }
   return report;
 }
 

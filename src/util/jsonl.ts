@@ -3,6 +3,7 @@
  * a temp file and a rename) and one reader, used by every command that writes records (audit
  * --examples-out, merge, perturb) or reads them back.
  */
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -16,6 +17,8 @@ import { type StagedFile, stageFile } from './atomic-write.ts';
  */
 export interface JsonlWriter {
   write(value: unknown): Promise<void>;
+  /** sha256 (hex) of every line written so far: a report names the exact examples file it belongs to */
+  digest(): string;
   /** finishes the output; a file is renamed into place only now */
   close(): Promise<void>;
   /** gives up: a file's temp is removed and the target keeps its previous content */
@@ -47,6 +50,7 @@ export function openJsonlWriter(target: string | NodeJS.WritableStream): JsonlWr
   stream.on('error', onError);
   // Lines are gathered into 64 KiB writes: one syscall per line would dominate large outputs.
   let buffer = '';
+  const hash = createHash('sha256');
   const flush = async (): Promise<void> => {
     if (buffer === '') return;
     const chunk = buffer;
@@ -65,9 +69,12 @@ export function openJsonlWriter(target: string | NodeJS.WritableStream): JsonlWr
     async write(value) {
       if (failure) throw failure;
       if (settled) throw new Error('JSONL writer used after close');
-      buffer += `${JSON.stringify(value)}\n`;
+      const line = `${JSON.stringify(value)}\n`;
+      hash.update(line, 'utf8');
+      buffer += line;
       if (buffer.length >= 1 << 16) await flush();
     },
+    digest: () => hash.copy().digest('hex'),
     async close() {
       if (settled) return;
       settled = true;
@@ -116,4 +123,11 @@ export async function* readJsonl<T = unknown>(path: string): AsyncGenerator<T> {
     }
     yield value;
   }
+}
+
+/** sha256 (hex) of a file's bytes, streamed: what `JsonlWriter.digest()` gave when it wrote the file. */
+export async function fileDigest(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
