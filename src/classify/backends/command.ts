@@ -36,6 +36,7 @@ import { resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { ModelError, UsageError } from '../../errors.ts';
 import type { Classifier, Prediction } from '../../types.ts';
+import { stripControls } from '../../util/strings.ts';
 import { defineBackend } from '../backend.ts';
 import { classifyInBatches, createLimiter } from '../limit.ts';
 import {
@@ -142,6 +143,8 @@ class ChildSession {
   answered = 0;
   /** whether this process has answered with an "id" (then every answer must carry one) */
   private usesIds = false;
+  /** said once per process: id-less answers are accepted, but a late duplicate cannot be caught */
+  private warnedNoIds = false;
   private stderrTail = '';
   exit: { code: number | null; signal: string | null; error?: Error } | null = null;
   readonly exited: Promise<void>;
@@ -287,6 +290,11 @@ class ChildSession {
       throw new ModelError(
         `${this.display}: stdout line ${line.number} has no "id", unlike the earlier answers (request ${id} is pending); ` +
           'echo the request\'s "id" in every answer',
+      );
+    } else if (!this.warnedNoIds) {
+      this.warnedNoIds = true;
+      process.stderr.write(
+        `tailcheck: warning: ${stripControls(this.display)}: answers carry no "id": a duplicated answer that arrives after the next request cannot be told from the real one; echo each request's "id" (see README, Command)\n`,
       );
     }
     if (!Array.isArray(value) && typeof (value as { error?: unknown }).error === 'string') {
