@@ -39,25 +39,18 @@ import type { Classifier, Prediction } from '../../types.ts';
 import { stripControls } from '../../util/strings.ts';
 import { defineBackend } from '../backend.ts';
 import { classifyInBatches, createLimiter } from '../limit.ts';
-import {
-  AnswerError,
-  type AnswerPolicy,
-  checkLabelList,
-  fileHash,
-  labelIndex,
-  sha256,
-  toPredictions,
-} from '../predictions.ts';
+import { AnswerError, checkLabelList, fileHash, labelIndex, sha256, toPredictions } from '../predictions.ts';
 import {
   batchSizeOption,
   EVERY_BACKEND_OPTIONS,
+  identityParts,
   labelsOption,
+  type ModelIdentity,
   modelFilesDigest,
-  policyPart,
   resolveLabels,
 } from './common.ts';
 
-export interface CommandClassifierOptions {
+export interface CommandClassifierOptions extends ModelIdentity {
   labels?: readonly string[];
   /** texts per request, default 32 */
   batchSize?: number;
@@ -67,13 +60,8 @@ export interface CommandClassifierOptions {
   startTimeoutMs?: number;
   /** working directory of the child, default process.cwd() */
   cwd?: string;
-  modelVersion?: string;
-  /** `--model-files` content digest (common.ts modelFilesDigest), part of the fingerprint */
-  modelFilesDigest?: string;
   /** extra environment variables for the child */
   env?: Record<string, string>;
-  /** `--prediction` / `--scores` (checked by the prediction runner; here: shape and fingerprint) */
-  answers?: Partial<AnswerPolicy>;
 }
 
 /** Splits a command line into argv like a POSIX shell would, without expansions. */
@@ -391,9 +379,7 @@ export async function createCommandClassifier(
     JSON.stringify(argv),
     JSON.stringify(scriptHashes),
     JSON.stringify(labels),
-    opts.modelVersion ?? '',
-    ...(opts.modelFilesDigest === undefined ? [] : [`model-files:${opts.modelFilesDigest}`]),
-    ...policyPart(opts.answers),
+    ...identityParts(opts),
   );
 
   async function classifyBatch(texts: readonly string[]): Promise<Prediction[]> {

@@ -207,3 +207,22 @@ export const EVERY_BACKEND_OPTIONS = [
   predictionOption,
   scoresOption,
 ] as const;
+
+/** What identifies a model's version beyond its location: a backend's options extend this. */
+export interface ModelIdentity {
+  /** `--model-version`: a user-declared version string */
+  modelVersion?: string;
+  /** `--model-files` content digest (modelFilesDigest), part of the fingerprint */
+  modelFilesDigest?: string;
+  /** `--prediction` / `--scores` (checked by the prediction runner; here: shape and fingerprint) */
+  answers?: Partial<AnswerPolicy>;
+}
+
+/** The fingerprint parts every backend appends after its own: version, model files, answer policy. */
+export function identityParts(opts: ModelIdentity): string[] {
+  return [
+    opts.modelVersion ?? '',
+    ...(opts.modelFilesDigest === undefined ? [] : [`model-files:${opts.modelFilesDigest}`]),
+    ...policyPart(opts.answers),
+  ];
+}

@@ -32,7 +32,6 @@ import { type HttpFailure, requestWithRetries, snippet } from '../http-client.ts
 import { classifyInBatches, createLimiter } from '../limit.ts';
 import {
   AnswerError,
-  type AnswerPolicy,
   checkLabelList,
   DEFAULT_ITEM_KEYS,
   type ItemKeys,
@@ -45,9 +44,10 @@ import {
   batchSizeOption,
   concurrencyOption,
   EVERY_BACKEND_OPTIONS,
+  identityParts,
   labelsOption,
+  type ModelIdentity,
   modelFilesDigest,
-  policyPart,
   resolveLabels,
   seedOption,
   timeoutOption,
@@ -64,7 +64,7 @@ export interface HttpMapping extends ItemKeys {
   labelsUrl?: string | null;
 }
 
-export interface HttpClassifierOptions {
+export interface HttpClassifierOptions extends ModelIdentity {
   labels?: readonly string[];
   map?: Partial<HttpMapping>;
   /** texts per request, default 32 */
@@ -84,11 +84,6 @@ export interface HttpClassifierOptions {
   /** extra request headers (e.g. Authorization); not part of the fingerprint */
   headers?: Record<string, string>;
   /** user-declared model version, part of the fingerprint (the URL alone cannot tell a redeploy) */
-  modelVersion?: string;
-  /** `--model-files` content digest (common.ts modelFilesDigest), part of the fingerprint */
-  modelFilesDigest?: string;
-  /** `--prediction` / `--scores` (checked by the prediction runner; here: shape and fingerprint) */
-  answers?: Partial<AnswerPolicy>;
 }
 
 const DEFAULT_MAPPING: HttpMapping = {
@@ -267,9 +262,7 @@ export async function createHttpClassifier(
     endpoint,
     JSON.stringify({ ...map, labelsUrl: undefined }),
     JSON.stringify(labels),
-    opts.modelVersion ?? '',
-    ...(opts.modelFilesDigest === undefined ? [] : [`model-files:${opts.modelFilesDigest}`]),
-    ...policyPart(opts.answers),
+    ...identityParts(opts),
   );
 
   async function classifyBatch(texts: readonly string[]): Promise<Prediction[]> {

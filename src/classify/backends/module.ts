@@ -29,37 +29,26 @@ import { InputError, ModelError } from '../../errors.ts';
 import type { Classifier, Prediction } from '../../types.ts';
 import { defineBackend } from '../backend.ts';
 import { classifyInBatches } from '../limit.ts';
-import {
-  type AnswerPolicy,
-  checkLabelList,
-  fileHash,
-  labelIndex,
-  sha256,
-  toPredictions,
-} from '../predictions.ts';
+import { checkLabelList, fileHash, labelIndex, sha256, toPredictions } from '../predictions.ts';
 import {
   batchSizeOption,
   EVERY_BACKEND_OPTIONS,
+  identityParts,
   labelsOption,
+  type ModelIdentity,
   modelFilesDigest,
-  policyPart,
   resolveLabels,
 } from './common.ts';
 
-export interface ModuleClassifierOptions {
+export interface ModuleClassifierOptions extends ModelIdentity {
   /** overrides (or replaces a missing) `labels` export */
   labels?: readonly string[];
   /** texts per classify() call of the module, default 32 */
   batchSize?: number;
-  modelVersion?: string;
-  /** `--model-files` content digest (common.ts modelFilesDigest), part of the fingerprint */
-  modelFilesDigest?: string;
   /** per classify() call, default 60 000 ms */
   timeoutMs?: number;
   /** for loading the module (it may load weights at import), default max(timeoutMs, 120 000) ms */
   startTimeoutMs?: number;
-  /** `--prediction` / `--scores` (checked by the prediction runner; here: shape and fingerprint) */
-  answers?: Partial<AnswerPolicy>;
 }
 
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
@@ -318,9 +307,7 @@ export async function createModuleClassifier(
       file,
       fileHash(file) ?? '',
       JSON.stringify(labels),
-      opts.modelVersion ?? '',
-      ...(opts.modelFilesDigest === undefined ? [] : [`model-files:${opts.modelFilesDigest}`]),
-      ...policyPart(opts.answers),
+      ...identityParts(opts),
     ),
     id: path,
     classify: (texts) => classifyInBatches(texts, batchSize, classifyBatch),
