@@ -9,23 +9,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { audit } from '../src/audit.ts';
 import { mergeReports } from '../src/merge.ts';
 import type { Classifier, Report } from '../src/types.ts';
+import { BANK_COUNTS, BANK_ROWS } from './fixtures/bank-rows.ts';
 import { keywordClassifier } from './fixtures/suite-classifier.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'tailcheck-examples-out-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const rows = [
-  { id: 'a', text: 'When will my new card arrive in the post?', label: 'card_arrival' },
-  { id: 'b', text: 'My card was stolen yesterday, please help', label: 'lost_or_stolen_card' },
-  { id: 'c', text: 'How do I change the PIN of my card?', label: 'change_pin' },
-  { id: 'd', text: 'I lost my wallet with the card in it', label: 'lost_or_stolen_card' },
-];
+const rows = BANK_ROWS.slice(0, 4);
 const run = {
   data: rows,
   perturb: 'typo.delete',
   variants: 1,
   cacheDir: null,
-  classCounts: { card_arrival: 50, lost_or_stolen_card: 30, change_pin: 5 },
+  classCounts: BANK_COUNTS,
 };
 
 /** Open descriptors of this process on files in `dir` (Linux; none elsewhere). */

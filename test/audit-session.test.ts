@@ -12,23 +12,18 @@ import { UsageError } from '../src/errors.ts';
 import { mergeReports } from '../src/merge.ts';
 import { BUNDLED_MODEL_DIR } from '../src/paths.ts';
 import type { Classifier } from '../src/types.ts';
+import { BANK_COUNTS, BANK_ROWS } from './fixtures/bank-rows.ts';
 import { keywordClassifier } from './fixtures/suite-classifier.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'tailcheck-session-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const rows = [
-  { id: 'a', text: 'When will my new card arrive in the post?', label: 'card_arrival' },
-  { id: 'b', text: 'My card was stolen yesterday, please help', label: 'lost_or_stolen_card' },
-  { id: 'c', text: 'How do I change the PIN of my card?', label: 'change_pin' },
-  { id: 'd', text: 'I lost my wallet with the card in it', label: 'lost_or_stolen_card' },
-  { id: 'e', text: 'The card still has not come, it should be delivered by now', label: 'card_arrival' },
-];
+const rows = BANK_ROWS;
 const run = {
   data: rows,
   perturb: 'typo',
   variants: 2,
-  classCounts: { card_arrival: 50, lost_or_stolen_card: 30, change_pin: 5 },
+  classCounts: BANK_COUNTS,
 };
 
 /** A classifier that counts its calls and whether it was closed. */
