@@ -8,6 +8,12 @@
 
 export type Family = 'typo' | 'synonym' | 'paraphrase';
 export type Severity = 1 | 2 | 3;
+/**
+ * Where a perturbation's noise comes from: `natural` — what real users type (typos, synonyms,
+ * rephrasings); `synthetic` — adversarial or machine noise (homoglyphs, OCR confusions).
+ */
+export type PerturbationTag = 'natural' | 'synthetic';
+export const PERTURBATION_TAGS: readonly PerturbationTag[] = ['natural', 'synthetic'];
 export const SEVERITIES: readonly Severity[] = [1, 2, 3];
 
 /** A half-open character range [start, end) in UTF-16 code units (JS string indices). */
@@ -73,6 +79,8 @@ export interface PerturbationDefinition {
   /** `family.kind`, e.g. `typo.keyboard` */
   name: string;
   family: Family;
+  /** `natural` (what real users type) or `synthetic` (adversarial / machine noise); `--perturb natural` selects by it */
+  tag: PerturbationTag;
   description: string;
   /** what each severity level means, in words (shown by `tailcheck perturbations`) */
   severities: Record<Severity, string>;

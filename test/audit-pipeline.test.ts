@@ -20,6 +20,7 @@ function noop(i: number): PerturbationDefinition {
   return {
     name: `noop.n${i}`,
     family: 'typo',
+    tag: 'natural',
     description: 'no edits',
     severities: { 1: '', 2: '', 3: '' },
     apply: () => [],

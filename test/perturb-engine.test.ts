@@ -13,6 +13,7 @@ function fixed(proposals: EditProposal[] | ((text: string, ctx: PerturbationCont
   return {
     name: 'typo.fixture',
     family: 'typo',
+    tag: 'natural',
     description: 'test fixture',
     severities: SEVERITIES,
     apply: (text: string, ctx: PerturbationContext) =>

@@ -216,6 +216,7 @@ function siteBudget(severity: Severity, eligible: number): number {
 const abbreviation: PerturbationDefinition = {
   name: 'paraphrase.abbreviation',
   family: 'paraphrase',
+  tag: 'natural',
   description:
     'Chat-speak abbreviations and their expansions (please ↔ pls/plz, thanks ↔ thx, you → u, your card → ur card, ' +
     'because ↔ bc, information ↔ info, account ↔ acct, as soon as possible ↔ asap, by the way ↔ btw, okay ↔ ok); ' +

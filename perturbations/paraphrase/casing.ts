@@ -82,6 +82,7 @@ function wordSites(words: Word[]): Candidate[] {
 const casing: PerturbationDefinition = {
   name: 'paraphrase.casing',
   family: 'paraphrase',
+  tag: 'natural',
   description:
     'Chat capitalisation: lowercase start, "i", one word in caps, "pin" for "PIN"; then whole-text lowercase, ' +
     'Title Case or sentence case; then ALL CAPS. Protected words keep their case.',

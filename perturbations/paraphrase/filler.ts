@@ -147,6 +147,7 @@ function fillerSites(text: string): Candidate[] {
 const filler: PerturbationDefinition = {
   name: 'paraphrase.filler',
   family: 'paraphrase',
+  tag: 'natural',
   description:
     'Insert chat discourse markers and politeness particles ("Hi, …", "Quick question: …", "can you please …", ' +
     '"…, please?", "… Thanks!") where they fit the sentence type; capitalisation adjusted.',

@@ -304,6 +304,7 @@ function intensifierSites(text: string): Candidate[] {
 const intensifier: PerturbationDefinition = {
   name: 'paraphrase.intensifier',
   family: 'paraphrase',
+  tag: 'natural',
   description:
     'Add, drop or swap intensifiers and hedges (really, very, so, quite, a bit, just, actually) before ' +
     'predicative adjectives, first-person verbs and manner adverbs, found by POS tagging; never after a negation.',

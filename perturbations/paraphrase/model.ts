@@ -409,6 +409,7 @@ async function paraphrase(text: string, ctx: PerturbationContext, config: Config
 const model: PerturbationDefinition = {
   name: 'paraphrase.model',
   family: 'paraphrase',
+  tag: 'natural',
   description:
     'Generative paraphrase from an OpenAI-compatible chat endpoint or a transformers.js text2text model; ' +
     'cached on disk, seeded per variant; protected spans must come back verbatim.',

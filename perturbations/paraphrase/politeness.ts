@@ -277,6 +277,7 @@ function maxDistance(severity: Severity): number {
 const politeness: PerturbationDefinition = {
   name: 'paraphrase.politeness',
   family: 'paraphrase',
+  tag: 'natural',
   description:
     'Swap a request framing for an equivalent one (Can you ↔ Could you ↔ Would you be able to, How do I ↔ ' +
     "How can I, I want to ↔ I'd like to, imperative ↔ Please … ↔ Can you …?), grammatical by construction.",

@@ -138,6 +138,7 @@ function apostropheSites(text: string): Candidate[] {
 const punctuation: PerturbationDefinition = {
   name: 'paraphrase.punctuation',
   family: 'paraphrase',
+  tag: 'natural',
   description:
     'Chat-style punctuation: final punctuation dropped, added, doubled or swapped; optional commas added or ' +
     'dropped; apostrophes dropped from contractions and possessives ("I\'m" → "Im") or restored.',

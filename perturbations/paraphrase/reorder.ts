@@ -321,6 +321,7 @@ function checked(text: string, ctx: PerturbationContext, c: Candidate): Candidat
 const reorder: PerturbationDefinition = {
   name: 'paraphrase.reorder',
   family: 'paraphrase',
+  tag: 'natural',
   description:
     'Move an adverbial clause across its main clause ("X because Y" ↔ "Because Y, X"; if, when, unless, ' +
     'although, before, after, since …) where the split is clean; end punctuation and capitals follow.',

@@ -464,6 +464,7 @@ export function spellingSites(text: string, ctx: Pick<PerturbationContext, 'isFr
 const spelling: PerturbationDefinition = {
   name: 'synonym.spelling',
   family: 'synonym',
+  tag: 'natural',
   description:
     'Switches words between British and American spelling, both ways (colour ↔ color, cancelled ↔ canceled, ' +
     'authorise ↔ authorize, centre ↔ center, enquiry ↔ inquiry), from a curated list of unambiguous pairs; case kept.',

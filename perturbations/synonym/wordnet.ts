@@ -240,6 +240,7 @@ export function replacementCount(severity: Severity, eligible: number): number {
 const wordnetSynonym: PerturbationDefinition = {
   name: 'synonym.wordnet',
   family: 'synonym',
+  tag: 'natural',
   description:
     'Replaces content words (nouns, verbs, adjectives, adverbs; never stopwords, pronouns, negations or contractions) by a WordNet synonym of the same part of speech, re-inflected and in the same case ("I bought a phone" → "I purchased a phone").',
   severities: {

@@ -5,6 +5,7 @@ import type { PerturbationDefinition } from '../../src/types.ts';
 const del: PerturbationDefinition = {
   name: 'typo.delete',
   family: 'typo',
+  tag: 'natural',
   description: 'Deletes one letter from a word of three or more letters ("account" → "acount").',
   severities: TYPO_SEVERITIES,
   apply: (text, ctx) =>

@@ -56,6 +56,7 @@ function hasHomoglyph(word: string): boolean {
 const homoglyph: PerturbationDefinition = {
   name: 'typo.homoglyph',
   family: 'typo',
+  tag: 'synthetic',
   description:
     'Replaces one letter of a word with an identical-looking Cyrillic/Greek letter (a→а, e→е, o→о …).',
   severities: TYPO_SEVERITIES,

@@ -11,6 +11,7 @@ import type { PerturbationDefinition } from '../../src/types.ts';
 const insert: PerturbationDefinition = {
   name: 'typo.insert',
   family: 'typo',
+  tag: 'natural',
   description: 'Inserts a neighbouring QWERTY key next to one letter of a word ("card" → "cartd").',
   severities: TYPO_SEVERITIES,
   apply: (text, ctx) =>

@@ -11,6 +11,7 @@ import type { PerturbationDefinition } from '../../src/types.ts';
 const keyboard: PerturbationDefinition = {
   name: 'typo.keyboard',
   family: 'typo',
+  tag: 'natural',
   description:
     'Replaces one letter of a word with a neighbouring QWERTY key, keeping its case ("card" → "cafd").',
   severities: TYPO_SEVERITIES,

@@ -6,6 +6,7 @@ import type { EditProposal, PerturbationDefinition } from '../../src/types.ts';
 const merge: PerturbationDefinition = {
   name: 'typo.merge',
   family: 'typo',
+  tag: 'natural',
   description:
     'Drops the space between two adjacent words of two or more letters ("credit card" → "creditcard").',
   severities: {

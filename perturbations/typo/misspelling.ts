@@ -261,6 +261,7 @@ function misspell(word: string, pick: (n: number) => number): string | null {
 const misspelling: PerturbationDefinition = {
   name: 'typo.misspelling',
   family: 'typo',
+  tag: 'natural',
   description:
     'Writes a word the way people misspell it: a curated list of common misspellings (receive → recieve), ' +
     'then rules for ie/ei, doubled consonants, -able/-ible, -ance/-ence, silent letters and sound-alikes.',

@@ -45,6 +45,7 @@ function ocrSites(word: string): [number, readonly [string, string]][] {
 const ocr: PerturbationDefinition = {
   name: 'typo.ocr',
   family: 'typo',
+  tag: 'synthetic',
   description:
     'Swaps one letter group for a look-alike, as OCR misreads it (rn↔m, cl↔d, l→1, O→0, S→5, B→8 …).',
   severities: TYPO_SEVERITIES,

@@ -5,6 +5,7 @@ import type { PerturbationDefinition } from '../../src/types.ts';
 const repeat: PerturbationDefinition = {
   name: 'typo.repeat',
   family: 'typo',
+  tag: 'natural',
   description: 'Doubles one letter of a word ("money" → "monney").',
   severities: TYPO_SEVERITIES,
   apply: (text, ctx) =>

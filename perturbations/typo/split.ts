@@ -5,6 +5,7 @@ import type { PerturbationDefinition } from '../../src/types.ts';
 const split: PerturbationDefinition = {
   name: 'typo.split',
   family: 'typo',
+  tag: 'natural',
   description: 'Inserts a space inside a word of four or more letters ("payment" → "pay ment").',
   severities: TYPO_SEVERITIES,
   apply: (text, ctx) =>

@@ -17,6 +17,7 @@ function swapSites(word: string): number[] {
 const swap: PerturbationDefinition = {
   name: 'typo.swap',
   family: 'typo',
+  tag: 'natural',
   description: 'Swaps two adjacent letters inside a word ("receive" → "recieve"), never across words.',
   severities: TYPO_SEVERITIES,
   apply: (text, ctx) =>

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.ts';
 import type { Family, PerturbationDefinition } from '../types.ts';
-import { SEVERITIES } from '../types.ts';
+import { PERTURBATION_TAGS, SEVERITIES } from '../types.ts';
 import { compareStrings } from '../util/strings.ts';
 
 /** src/perturb → perturbations, and dist/src/perturb → dist/perturbations. */
@@ -54,6 +54,7 @@ export function validateDefinition(
   if (typeof d.name !== 'string' || !NAME_RE.test(d.name)) return fail(`name must look like "family.kind"`);
   if (d.name !== expected) fail(`name "${d.name}" does not match its file (expected "${expected}")`);
   if (d.family !== folder) fail(`family "${String(d.family)}" does not match its folder "${folder}"`);
+  if (!PERTURBATION_TAGS.includes(d.tag as never)) fail(`tag must be one of ${PERTURBATION_TAGS.join(', ')}`);
   if (typeof d.description !== 'string' || d.description.trim() === '') fail('description is missing');
   if (typeof d.severities !== 'object' || d.severities === null) fail('severities 1–3 are not documented');
   for (const s of SEVERITIES) {
