@@ -83,6 +83,7 @@ const casing: PerturbationDefinition = {
   name: 'paraphrase.casing',
   family: 'paraphrase',
   tag: 'natural',
+  meaning: { exempt: 'the encoder lower-cases its input, so it cannot see a change of case' },
   description:
     'Chat capitalisation: lowercase start, "i", one word in caps, "pin" for "PIN"; then whole-text lowercase, ' +
     'Title Case or sentence case; then ALL CAPS. Protected words keep their case.',

@@ -142,6 +142,8 @@ export function toAuditOptions(argv: AuditArgs): AuditOptions {
     shard: argv.shard === undefined ? undefined : parseShard(argv.shard),
     examplesOut: argv.examplesOut,
     perturbationOptions: paraphraseModel ? { paraphraseModel } : undefined,
+    meaningCheck: argv.meaningCheck,
+    embedModel: argv.embedModel,
     classifierOptions: { ...backendOptionsFromCli(argv, 'run'), ...backendOptionsFromCli(argv, 'model') },
   };
 }
