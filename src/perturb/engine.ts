@@ -282,10 +282,15 @@ function finishVariant(first: Variant | undefined, reason: Verdict, accepted: Va
 
 /**
  * The variants of one group (text × perturbation × severity), synchronously: distinct draws only, no
- * meaning check. undefined when `apply` turned out to be asynchronous (the group is then re-drawn
- * asynchronously; the pending draw is shared through the perturbation's own caches).
+ * meaning check. When `apply` turns out to be asynchronous, the group is drawn by `drawGroup` instead:
+ * the first draw's pending result is handed over (an async perturbation is asynchronous from its
+ * first call); a later surprise re-draws the group asynchronously.
  */
-function drawGroupSync(src: VariantSource, severity: Severity, variants: number): Variant[] | undefined {
+function drawGroupSync(
+  src: VariantSource,
+  severity: Severity,
+  variants: number,
+): Variant[] | { firstDraw: Promise<Variant> | undefined } {
   const out: Variant[] = [];
   const kept = new Set<string>();
   for (let k = 0; k < variants; k++) {
@@ -294,9 +299,10 @@ function drawGroupSync(src: VariantSource, severity: Severity, variants: number)
     for (let draw = 0; draw < MAX_DRAWS && !accepted; draw++) {
       const v = perturbOne(src, severity, k, draw);
       if (isPromise(v)) {
-        v.catch(() => undefined); // the asynchronous re-draw reports any failure
         asyncDefs.add(src.def);
-        return undefined;
+        if (k === 0 && draw === 0) return { firstDraw: v };
+        v.catch(() => undefined); // the asynchronous re-draw reports any failure
+        return { firstDraw: undefined };
       }
       if (!v.changed) {
         if (draw === 0) accepted = v; // no eligible site: nothing to re-draw
@@ -319,6 +325,7 @@ async function drawGroup(
   variants: number,
   threshold: number | null,
   meaning: MeaningCheck | null | undefined,
+  firstDraw?: Promise<Variant>,
 ): Promise<Variant[]> {
   const out: Variant[] = [];
   const kept = new Set<string>();
@@ -327,7 +334,7 @@ async function drawGroup(
     let firstReason: Verdict;
     let accepted: Variant | undefined;
     for (let draw = 0; draw < MAX_DRAWS && !accepted; draw++) {
-      const v = await perturbOne(src, severity, k, draw);
+      const v = await (k === 0 && draw === 0 && firstDraw ? firstDraw : perturbOne(src, severity, k, draw));
       if (!v.changed) {
         if (draw === 0) accepted = v;
         continue;
@@ -401,16 +408,18 @@ export async function perturbExamples(
           for (let k = 0; k < vs.length; k++) results[i]![at + k] = vs[k]!;
           done(i, vs.length);
         };
+        let firstDraw: Promise<Variant> | undefined;
         if (threshold === null && !asyncDefs.has(def)) {
           const group = drawGroupSync(src, severity, variants);
-          if (group) {
+          if (Array.isArray(group)) {
             place(group);
             continue;
           }
+          firstDraw = group.firstDraw;
         }
         const inFlight = asyncDefs.has(def) ? modelInFlight : meaningInFlight;
         const limit = asyncDefs.has(def) ? concurrency : MEANING_IN_FLIGHT;
-        const task = drawGroup(src, severity, variants, threshold, meaning).then(place);
+        const task = drawGroup(src, severity, variants, threshold, meaning, firstDraw).then(place);
         const tracked: Promise<void> = task
           .catch((error: unknown) => {
             failure ??= { error };
