@@ -66,12 +66,17 @@ if (show >= 0) {
     const texts = readTexts(ds.path);
     const covered = new Uint8Array(texts.length);
     console.log(`\n## ${ds.name} (${texts.length} texts)`);
-    console.log('| perturbation | fires at sev 2 | edited words / changed variant, sev 1 / 2 / 3 | sev 3 ≠ sev 1 |');
+    console.log(
+      '| perturbation | fires at sev 2 | edited words / changed variant, sev 1 / 2 / 3 | sev 3 ≠ sev 1 |',
+    );
     console.log('|---|---:|---|---:|');
     for (const def of defs) {
       const perSev = new Map<Severity, Variant[][]>();
       for (const severity of [1, 2, 3] as Severity[]) {
-        perSev.set(severity, await perturbExamples(texts, [def], { seed: 0, severities: [severity], variants: 3 }));
+        perSev.set(
+          severity,
+          await perturbExamples(texts, [def], { seed: 0, severities: [severity], variants: 3 }),
+        );
       }
       const sev2 = perSev.get(2)!;
       let fires = 0;
@@ -82,7 +87,10 @@ if (show >= 0) {
         }
       });
       const means = ([1, 2, 3] as Severity[]).map((s) => {
-        const changed = perSev.get(s)!.flat().filter((v) => v.changed);
+        const changed = perSev
+          .get(s)!
+          .flat()
+          .filter((v) => v.changed);
         return changed.length ? changed.reduce((n, v) => n + editedWords(v), 0) / changed.length : 0;
       });
       let both = 0;
@@ -103,6 +111,8 @@ if (show >= 0) {
       );
     }
     const n = covered.reduce((a, b) => a + b, 0);
-    console.log(`\n**coverage** (≥ 1 counted paraphrase changes the text at sev 2): ${((100 * n) / texts.length).toFixed(1)} % (${n}/${texts.length})`);
+    console.log(
+      `\n**coverage** (≥ 1 counted paraphrase changes the text at sev 2): ${((100 * n) / texts.length).toFixed(1)} % (${n}/${texts.length})`,
+    );
   }
 }

@@ -11,7 +11,14 @@
  * many sites are rewritten (1 / up to 2 / all).
  */
 
-import { admissible, apostropheOf, budget, type Candidate, choose, lexiconTags } from '../../src/perturb/paraphrase.ts';
+import {
+  admissible,
+  apostropheOf,
+  budget,
+  type Candidate,
+  choose,
+  lexiconTags,
+} from '../../src/perturb/paraphrase.ts';
 import { isAllCaps, tokenize } from '../../src/perturb/text/index.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition, Severity } from '../../src/types.ts';
 
@@ -244,7 +251,8 @@ const INVERTERS = /(?:^|[^\p{L}])(?:do|did|does|can|could|would|should|will|why|
 function styleOf(text: string, subject: string): Style {
   const hasApostrophe = /\p{L}['’]\p{L}/u.test(text);
   // chat without apostrophes ("im so tired", "i m so tired") keeps dropping them
-  const dropsThem = !hasApostrophe && (/\bi ?m\b|\b\p{L}+ t\b|\bive\b|\bdont\b|\bcant\b/iu.test(text) || subject === 'i');
+  const dropsThem =
+    !hasApostrophe && (/\bi ?m\b|\b\p{L}+ t\b|\bive\b|\bdont\b|\bcant\b/iu.test(text) || subject === 'i');
   return { i: subject, apostrophe: dropsThem ? '' : apostropheOf(text) };
 }
 
@@ -268,7 +276,10 @@ function feelingSites(text: string): (Candidate & { rungs: string[] })[] {
     const style = styleOf(text, m[1]!);
     // a habitual "i feel awful when …" or a "right now" does not take the progressive or perfect
     const clause = text.slice(end).split(/[.!?;,]| but | and i /)[0]!;
-    if (HABITUAL.test(clause) || (NOW.test(clause) && form !== 'felt' && form !== 'was' && form !== 'was-feeling'))
+    if (
+      HABITUAL.test(clause) ||
+      (NOW.test(clause) && form !== 'felt' && form !== 'was' && form !== 'was-feeling')
+    )
       continue;
     const rungs = LADDERS[form].map((f, k) => {
       const words = render(f, style, k === 2 && f === 'have-been');

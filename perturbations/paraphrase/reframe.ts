@@ -27,7 +27,7 @@ import {
   writesLowercase,
 } from '../../src/perturb/paraphrase.ts';
 import { type TaggedToken, tagText } from '../../src/perturb/pos.ts';
-import { isAllCaps, sentenceSpans } from '../../src/perturb/text/index.ts';
+import { isAllCaps, lowerFirst, sentenceSpans } from '../../src/perturb/text/index.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition, Severity } from '../../src/types.ts';
 
 /** Frames per rung, each a prefix and the end punctuation it takes; rung k+1 always has more words. */
@@ -157,10 +157,7 @@ function parseQuestion(text: string, toks: readonly TaggedToken[], sentenceStart
   const unchanged = (endTok: number): Question => ({
     start: head.start,
     end: toks[endTok]!.end,
-    embedded: text
-      .slice(head.start, toks[endTok]!.end)
-      .toLowerCase()
-      .replace(/^(\S+)/, (w) => w),
+    embedded: lowerFirst(text.slice(head.start, toks[endTok]!.end)),
     negation: false,
     youSubject: false,
   });
@@ -232,8 +229,11 @@ function parseQuestion(text: string, toks: readonly TaggedToken[], sentenceStart
       youSubject: false,
     };
   }
-  const s1 = subjectEnd(toks, s0);
+  let s1 = subjectEnd(toks, s0);
   if (s1 < 0) return null;
+  // "did my transfer go through": the tagger read "go" as part of the noun phrase
+  if (DO.has(a) && !isBaseVerb(toks[s1]) && s1 - 1 > s0 && lexiconTags(toks[s1 - 1]!.lower).includes('VB'))
+    s1--;
   const subject = text.slice(toks[s0]!.start, toks[s1 - 1]!.end);
   const subjectLower = subject.toLowerCase();
   const youSubject = subjectLower === 'you';
