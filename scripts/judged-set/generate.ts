@@ -5,12 +5,12 @@
  * check OFF (so the set holds the variants the check must learn to reject too), each with the
  * similarity the bundled encoder gives it.
  *
- *   npx tsx scripts/judged-set/generate.ts [--per 120] [--out test/fixtures/judged-variants/items.jsonl]
+ *   npx tsx scripts/judged-set/generate.ts [--per 150] [--out test/fixtures/judged-variants/items.jsonl]
  *                                          [--sheets /work/judging/meaning --judges 6]
  *
- * Per perturbation, `--per` items are sampled (seeded) from all its counted variants, spread evenly over
- * its severities and the three text files. Each item's split — `calibration` or `heldout` — is decided by
- * a hash of its source text id, so every variant of one text lands in the same part. With `--sheets`,
+ * Per perturbation, `--per` (default 150) items are sampled (seeded) from all its counted variants, spread evenly over
+ * its severities and the three text files. Each item's split — `calibration` (40 %) or `heldout` (60 %) — is decided
+ * by a hash of its source text id, so every variant of one text lands in the same part. With `--sheets`,
  * blind judging sheets are written too: the items shuffled, without perturbation, severity or
  * similarity, cut into `--judges` files.
  */
@@ -27,7 +27,7 @@ import { createRng } from '../../src/util/rng.ts';
 
 const { values } = parseArgs({
   options: {
-    per: { type: 'string', default: '120' },
+    per: { type: 'string', default: '150' },
     out: { type: 'string', default: 'test/fixtures/judged-variants/items.jsonl' },
     sheets: { type: 'string' },
     judges: { type: 'string', default: '6' },
@@ -53,7 +53,8 @@ export interface JudgedItem {
 
 function splitOf(textId: string): JudgedItem['split'] {
   const h = createHash('sha256').update(`judged-set\0${textId}`).digest();
-  return h[0]! % 2 === 0 ? 'calibration' : 'heldout';
+  // 40 % calibration, 60 % held out: the held-out part must keep ≥ 50 variants per perturbation
+  return h[0]! % 5 < 2 ? 'calibration' : 'heldout';
 }
 
 const registry = await loadRegistry();

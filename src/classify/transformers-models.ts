@@ -83,6 +83,23 @@ export function isLocalModel(model: string): boolean {
 }
 
 /**
+ * The identity of a LOCAL model folder without loading it (name:sha256 of every file the pipeline
+ * would read); undefined for a hub id, whose files are only known once loaded.
+ */
+export async function localModelIdentity(
+  model: string,
+  dtype: TransformersDtype,
+): Promise<string[] | undefined> {
+  if (!isLocalModel(model)) return undefined;
+  const folder = resolve(model);
+  const parts: string[] = [];
+  for (const file of fingerprintFiles(folder, ONNX_FILE[dtype])) {
+    parts.push(`${file}:${await contentHash(join(folder, file))}`);
+  }
+  return parts;
+}
+
+/**
  * Loads a transformers.js pipeline for `task` from a local folder (offline: remote models are
  * disallowed) or a hub id. A local folder must hold config.json and the dtype's ONNX file (InputError
  * naming what is there otherwise); a load failure is a ModelError naming the model and role.

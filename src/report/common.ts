@@ -262,3 +262,33 @@ function lcsKeep(a: readonly string[], b: readonly string[]): boolean[] {
   }
   return keep;
 }
+
+// ───────────────────────────── variants ─────────────────────────────
+
+export const VARIANTS_LEGEND =
+  'Only counted variants enter the metrics: changed, distinct from the other variants of the same example × perturbation × severity, and — for synonym and paraphrase perturbations — at least as similar to the original as the meaning threshold (after up to 4 re-draws).';
+
+export interface VariantCountCells {
+  perturbation: string;
+  /** "0.80", or "exempt" / "off" */
+  threshold: string;
+  total: number;
+  counted: number;
+  unchanged: number;
+  duplicate: number;
+  rejected: number;
+}
+
+/** One row per perturbation for the variants table of every report format. */
+export function variantCountCells(report: Report): VariantCountCells[] {
+  const mc = report.config.meaningCheck;
+  return (report.variantCounts ?? []).map((row) => ({
+    ...row,
+    threshold:
+      mc === null
+        ? 'off'
+        : mc.thresholds[row.perturbation] !== undefined
+          ? mc.thresholds[row.perturbation]!.toFixed(2)
+          : 'exempt',
+  }));
+}

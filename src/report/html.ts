@@ -28,6 +28,8 @@ import {
   significantDrop,
   significantGain,
   TOO_FEW_LEGEND,
+  VARIANTS_LEGEND,
+  variantCountCells,
   worstClasses,
   worstFlips,
 } from './common.ts';
@@ -77,6 +79,7 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
     resultsSection(report, severities),
     worstClassesSection(report, severities, worstK),
     report.logitAdjusted ? logitSection(report, severities) : '',
+    variantsSection(report),
     flipsSection(report, exampleK),
     warningsSection(report),
     configSection(report),
@@ -437,6 +440,26 @@ function flipsSection(report: Report, k: number): string {
 <thead><tr><th class="num">#</th><th>Original → variant</th><th>Gold</th><th>Predicted</th><th class="num">Confidence</th><th>Perturbation</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
+</tbody></table></div>
+</section>`;
+}
+
+function variantsSection(report: Report): string {
+  const rows = variantCountCells(report);
+  if (rows.length === 0) return '';
+  const body = rows
+    .map(
+      (r) =>
+        `<tr><td class="text name">${escapeHtml(r.perturbation)}</td><td class="num">${r.total}</td><td class="num">${r.counted}</td><td class="num">${r.unchanged}</td><td class="num">${r.duplicate}</td><td class="num">${r.rejected}</td><td class="num">${escapeHtml(r.threshold)}</td></tr>`,
+    )
+    .join('\n');
+  return `<section>
+<h2>Variants</h2>
+<p class="muted">${escapeHtml(VARIANTS_LEGEND)}</p>
+<div class="scroll"><table class="results">
+<thead><tr><th>Perturbation</th><th class="num">Made</th><th class="num">Counted</th><th class="num">Unchanged</th><th class="num">Duplicate</th><th class="num">Rejected</th><th class="num">Meaning threshold</th></tr></thead>
+<tbody>
+${body}
 </tbody></table></div>
 </section>`;
 }

@@ -23,6 +23,8 @@ import {
   rowsForSeverity,
   severitiesOf,
   TOO_FEW_LEGEND,
+  VARIANTS_LEGEND,
+  variantCountCells,
   worstClasses,
   worstFlips,
 } from './common.ts';
@@ -122,6 +124,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   }
 
   if (report.logitAdjusted) out.push('', ...logitAdjustedSection(report));
+  out.push(...variantsSection(report));
   out.push('', ...flipsSection(report, exampleK));
 
   if (report.warnings.length > 0) {
@@ -129,6 +132,24 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
     for (const w of report.warnings) out.push(`- ${escapeMarkdown(w)}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+function variantsSection(report: Report): string[] {
+  const rows = variantCountCells(report);
+  if (rows.length === 0) return [];
+  return [
+    '',
+    '## Variants',
+    '',
+    VARIANTS_LEGEND,
+    '',
+    '| Perturbation | Made | Counted | Unchanged | Duplicate | Rejected | Meaning threshold |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${escapeMarkdown(r.perturbation)} | ${r.total} | ${r.counted} | ${r.unchanged} | ${r.duplicate} | ${r.rejected} | ${r.threshold} |`,
+    ),
+  ];
 }
 
 function resultRow(report: Report, r: Result): string {

@@ -25,6 +25,8 @@ import {
   significantDrop,
   significantGain,
   TOO_FEW_LEGEND,
+  VARIANTS_LEGEND,
+  variantCountCells,
   worstClasses,
 } from './common.ts';
 
@@ -84,6 +86,7 @@ export function renderTerminal(report: Report, opts: TerminalOptions = {}): stri
   }
 
   if (report.logitAdjusted) out.push('', ...logitAdjustedLines(report, paint));
+  out.push(...variantLines(report, width, paint));
 
   if (report.warnings.length > 0) {
     out.push('');
@@ -295,6 +298,27 @@ function logitAdjustedLines(report: Report, paint: (t: string, s?: Style) => str
     paint,
   );
   return [paint(title, 'bold'), ...t.lines];
+}
+
+/** Variants made per perturbation and why the uncounted ones do not count. */
+function variantLines(report: Report, width: number, paint: (t: string, s?: Style) => string): string[] {
+  const rows = variantCountCells(report);
+  if (rows.length === 0) return [];
+  const t = table(
+    ['variants', 'made', 'counted', 'unchanged', 'duplicate', 'rejected', 'threshold'],
+    rows.map((r) => [
+      { text: truncate(stripControls(r.perturbation), MAX_NAME_WIDTH) },
+      { text: String(r.total) },
+      { text: String(r.counted) },
+      { text: String(r.unchanged), style: r.unchanged > 0 ? 'dim' : undefined },
+      { text: String(r.duplicate), style: r.duplicate > 0 ? 'dim' : undefined },
+      { text: String(r.rejected), style: r.rejected > 0 ? 'yellow' : undefined },
+      { text: r.threshold, style: 'dim' },
+    ]),
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    paint,
+  );
+  return ['', ...t.lines, ...wrap(VARIANTS_LEGEND, width).map((l) => paint(l, 'dim'))];
 }
 
 // ───────────────────────────── layout ─────────────────────────────

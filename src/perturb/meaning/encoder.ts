@@ -15,11 +15,16 @@
  */
 import { createHash } from 'node:crypto';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { entryLine, headerLine, readCacheFile, textHash } from '../../classify/cache-store.ts';
 import { createLimiter } from '../../classify/limit.ts';
 import { sha256 } from '../../classify/predictions.ts';
-import { loadTransformersPipeline, type TransformersDtype } from '../../classify/transformers-models.ts';
+import {
+  type LoadedPipeline,
+  loadTransformersPipeline,
+  localModelIdentity,
+  type TransformersDtype,
+} from '../../classify/transformers-models.ts';
 import { ModelError } from '../../errors.ts';
 import { BUNDLED_ENCODER_DIR } from '../../paths.ts';
 
@@ -74,18 +79,25 @@ export async function openSentenceEncoder(
 ): Promise<SentenceEncoder> {
   const bundled = model === undefined || model === '';
   const dtype = opts.dtype ?? (bundled ? 'q8' : 'fp32');
-  const loaded = await loadTransformersPipeline<FeatureExtractor>(
-    'feature-extraction',
-    bundled ? BUNDLED_ENCODER_DIR : model,
-    { dtype, threads: opts.threads, role: 'sentence encoder' },
-  );
-  const { pipe } = loaded;
-  const fingerprint = sha256(
-    'tailcheck/encoder@1',
-    dtype,
-    'mean-pooled, normalised',
-    ...loaded.identityParts,
-  );
+  const source = bundled ? BUNDLED_ENCODER_DIR : model;
+  const load = () =>
+    loadTransformersPipeline<FeatureExtractor>('feature-extraction', source, {
+      dtype,
+      threads: opts.threads,
+      role: 'sentence encoder',
+    });
+  // A local folder is known by its files: with every embedding in the cache, the model is never loaded
+  // (a warm re-run pays nothing for the check). A hub model is loaded to learn its identity.
+  const localIdentity = await localModelIdentity(source, dtype);
+  let loading: Promise<LoadedPipeline<FeatureExtractor>> | undefined;
+  if (localIdentity === undefined) loading = load();
+  const identity = localIdentity ?? (await loading!).identityParts;
+  const id = localIdentity === undefined ? (await loading!).id : resolve(source);
+  const fingerprint = sha256('tailcheck/encoder@1', dtype, 'mean-pooled, normalised', ...identity);
+  const pipeline = async (): Promise<FeatureExtractor> => {
+    loading ??= load();
+    return (await loading).pipe;
+  };
 
   const memory = new Map<string, Float32Array | Promise<Float32Array>>();
   let dims = 0;
@@ -100,16 +112,16 @@ export async function openSentenceEncoder(
     const read = await readCacheFile(file, undefined, (h, { scores }) => {
       memory.set(h, Float32Array.from(scores));
     });
-    if (read.header === undefined)
-      await writeFile(file, headerLine(fingerprint, loaded.id, 0), { flag: 'a' });
+    if (read.header === undefined) await writeFile(file, headerLine(fingerprint, id, 0), { flag: 'a' });
   }
 
   async function compute(text: string, key: string): Promise<Float32Array> {
+    const pipe = await pipeline();
     const out = await oneAtATime(() => pipe(text, { pooling: 'mean', normalize: true }));
     const vector = Float32Array.from(out.data);
     if (dims === 0) dims = vector.length;
     if (vector.length !== dims || !vector.every(Number.isFinite)) {
-      throw new ModelError(`sentence encoder ${loaded.id}: no usable embedding for ${JSON.stringify(text)}`);
+      throw new ModelError(`sentence encoder ${id}: no usable embedding for ${JSON.stringify(text)}`);
     }
     computed++;
     memory.set(key, vector);
@@ -121,7 +133,7 @@ export async function openSentenceEncoder(
   }
 
   return {
-    id: loaded.id,
+    id,
     fingerprint,
     get computed() {
       return computed;
@@ -138,7 +150,7 @@ export async function openSentenceEncoder(
     },
     async close() {
       await writes;
-      await pipe.dispose();
+      if (loading) await (await loading).pipe.dispose();
     },
   };
 }
