@@ -131,10 +131,11 @@ async function auditSource(
   const textField = options.textField ?? 'text';
   const labelField = options.labelField ?? 'label';
   const registry = await loadRegistry();
+  const perturbationOptions = options.perturbationOptions ?? {};
   const perturbations: PerturbationDefinition[] = registry.resolve(
     options.perturb === undefined ? DEFAULT_PERTURB : options.perturb,
+    { options: perturbationOptions },
   );
-  const perturbationOptions = options.perturbationOptions ?? {};
   await initPerturbations(perturbations, perturbationOptions);
 
   const session =
