@@ -16,6 +16,8 @@ import { initPerturbations, perturbExamples, perturbText } from '../../src/pertu
 import { getTagger } from '../../src/perturb/pos.ts';
 import { loadRegistry } from '../../src/perturb/registry.ts';
 import { STOPWORDS } from '../../src/perturb/synonym.ts';
+import { suitePerturbationOptions } from '../../src/suite/context.ts';
+import { suiteSchema } from '../../src/suite/schema.ts';
 import type { Severity, Variant } from '../../src/types.ts';
 import contextual, { eligibleWords, keepFills, parseOptions, replacementCount } from './contextual.ts';
 
@@ -228,6 +230,14 @@ describe('synonym.contextual selection and options', () => {
     expect(parseOptions({ mlmModel: { model: 'x', topK: 5 } })).toEqual({ model: 'x', topK: 5 });
     expect(() => parseOptions({ mlmModel: { model: 'x', topk: 5 } })).toThrow(UsageError);
     expect(() => parseOptions({ mlmModel: { model: 'x', topK: 0 } })).toThrow(/topK/);
+  });
+
+  it('a suite names it with mlmModel, a folder relative to the suite file or a hub id', () => {
+    const suite = (mlmModel?: string) =>
+      suiteSchema.parse({ name: 's', tests: [{ type: 'expect', texts: ['x'], label: 'a' }], mlmModel });
+    expect(suitePerturbationOptions(suite(), '/suites')).toBeUndefined();
+    expect(suitePerturbationOptions(suite('./bert'), '/suites')).toEqual({ mlmModel: '/suites/bert' });
+    expect(suitePerturbationOptions(suite('org/bert'), '/suites')).toEqual({ mlmModel: 'org/bert' });
   });
 
   it('fails clearly on a missing or invalid model folder', async () => {
