@@ -23,12 +23,18 @@ import type { CacheUse } from './classify/cache-store.ts';
 import type { ClassifierOptions } from './classify/load.ts';
 import { type ModelSession, openModelSession } from './classify/session.ts';
 import type { DataFormat, ExampleRow, LabelMap } from './data/load.ts';
-import { DEFAULT_PERTURB } from './defaults.ts';
+import { DEFAULT_CACHE_DIR, DEFAULT_PERTURB } from './defaults.ts';
 import { UsageError } from './errors.ts';
 import { assignBuckets } from './measure/buckets.ts';
 import { logPriors } from './measure/logit-adjust.ts';
 import { createMeasures } from './measure/results.ts';
 import { initPerturbations } from './perturb/engine.ts';
+import {
+  type MeaningCheck,
+  meaningCheckConfig,
+  openMeaningCheckFor,
+  withMeaning,
+} from './perturb/meaning/check.ts';
 import type { Protection } from './perturb/protect/constraints.ts';
 import { loadRegistry } from './perturb/registry.ts';
 import { assembleReport, type ReportWarning } from './report/assemble.ts';
@@ -80,6 +86,13 @@ export interface AuditOptions {
   protect?: readonly Protection[];
   /** options for perturbations that need them (e.g. paraphrase.model endpoint) */
   perturbationOptions?: Record<string, unknown>;
+  /**
+   * the meaning check on synonym and paraphrase variants (default true): below its perturbation's
+   * threshold a variant is re-drawn, else recorded as `rejected` and not counted
+   */
+  meaningCheck?: boolean;
+  /** the meaning check's sentence encoder (transformers.js folder or hub id); default the bundled all-MiniLM-L6-v2 */
+  embedModel?: string;
   /** audit a deterministic 1/count of the examples: those whose id hashes to `index` */
   shard?: { index: number; count: number };
   /** write the per-example records to this JSONL file instead of into the report */
@@ -127,17 +140,40 @@ async function auditSource(
   source: DataSource,
   labelMap: LabelMap | undefined,
 ): Promise<Report> {
-  const { seed, severities, variantsPerText, resamples, tau, shard } = runSettings(options);
-  const textField = options.textField ?? 'text';
-  const labelField = options.labelField ?? 'label';
   const registry = await loadRegistry();
   const perturbationOptions = options.perturbationOptions ?? {};
   const perturbations: PerturbationDefinition[] = registry.resolve(
     options.perturb === undefined ? DEFAULT_PERTURB : options.perturb,
     { options: perturbationOptions },
   );
-  await initPerturbations(perturbations, perturbationOptions);
+  const cacheDir = options.cacheDir === undefined ? DEFAULT_CACHE_DIR : options.cacheDir;
+  const meaning = await openMeaningCheckFor(perturbations, {
+    enabled: options.meaningCheck !== false,
+    embedModel: options.embedModel,
+    cacheDir,
+  });
+  // synonym.wordnet ranks senses with the same encoder (one model in memory, one embedding cache)
+  const checkedOptions = withMeaning(perturbationOptions, meaning);
+  try {
+    await initPerturbations(perturbations, checkedOptions);
+    return await auditWith(options, source, labelMap, perturbations, checkedOptions, meaning);
+  } finally {
+    await meaning?.close();
+  }
+}
 
+/** The audit with its perturbations initialised and its meaning check (if any) open. */
+async function auditWith(
+  options: AuditOptions,
+  source: DataSource,
+  labelMap: LabelMap | undefined,
+  perturbations: PerturbationDefinition[],
+  perturbationOptions: Record<string, unknown>,
+  meaning: MeaningCheck | null,
+): Promise<Report> {
+  const { seed, severities, variantsPerText, resamples, tau, shard } = runSettings(options);
+  const textField = options.textField ?? 'text';
+  const labelField = options.labelField ?? 'label';
   const session =
     options.session ??
     (await openModelSession(options.model, {
@@ -198,6 +234,7 @@ async function auditSource(
           seed,
           protect: options.protect,
           options: perturbationOptions,
+          meaning,
         },
         {
           labels: classifier.labels,
@@ -228,6 +265,7 @@ async function auditSource(
           frequencySource: freq.source,
           logitAdjust: tau === null ? null : { tau },
           shard: shard ? { ...shard } : null,
+          meaningCheck: meaningCheckConfig(perturbations, meaning),
         },
         classes,
         buckets,

@@ -75,6 +75,14 @@ export interface PerturbationContext {
   options: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * How the meaning check (src/perturb/meaning/) treats a perturbation's variants: `threshold` — the
+ * least cosine similarity of original and variant embeddings a kept variant must reach (calibrated on
+ * the judged set, docs/meaning-check.md); `exempt` — not checked, with the reason (typos: character
+ * noise does not change meaning; casing: the encoder lower-cases, so it cannot see the change).
+ */
+export type MeaningPolicy = { threshold: number } | { exempt: string };
+
 export interface PerturbationDefinition {
   /** `family.kind`, e.g. `typo.keyboard` */
   name: string;
@@ -86,6 +94,8 @@ export interface PerturbationDefinition {
   severities: Record<Severity, string>;
   /** slow or resource-hungry (loads a lexicon, calls a model) */
   heavy?: boolean;
+  /** the meaning check's rule for this perturbation; required for synonym and paraphrase perturbations, typos are exempt */
+  meaning?: MeaningPolicy;
   /** needs a model or endpoint configured; skipped unless configured */
   needsModel?: boolean;
   /**
@@ -105,9 +115,25 @@ export interface Variant {
   severity: Severity;
   /** 0-based variant index */
   variant: number;
-  /** false when no eligible site existed: never counted as robust */
+  /** the text differs from the original (false: no eligible site; never counted) */
   changed: boolean;
   edits: Edit[];
+  /** cosine similarity of original and variant embeddings, rounded to 4 decimals (checked variants only) */
+  similarity?: number;
+  /** why a changed variant is not counted: a copy of an earlier sibling, or below the meaning threshold */
+  dropped?: DropReason;
+}
+
+/**
+ * A changed variant that does not count: `duplicate` — every re-draw repeated an earlier variant of the
+ * same example × perturbation × severity; `rejected` — every re-draw fell below the perturbation's
+ * meaning threshold.
+ */
+export type DropReason = 'duplicate' | 'rejected';
+
+/** Does this variant count in the metrics? Changed, distinct from its siblings and meaning-checked. */
+export function isCounted(v: { changed: boolean; dropped?: DropReason }): boolean {
+  return v.changed && v.dropped === undefined;
 }
 
 // ───────────────────────────── data ─────────────────────────────
@@ -234,7 +260,12 @@ export interface VariantRecord {
   severity: Severity;
   variant: number;
   text: string;
+  /** the text differs from the original */
   changed: boolean;
+  /** meaning check: cosine similarity to the original (4 decimals), on checked variants */
+  similarity?: number;
+  /** a changed variant not counted (a duplicate of a sibling, or rejected by the meaning check) */
+  dropped?: DropReason;
   prediction: string;
   /** probability of `prediction` */
   confidence: number;
@@ -271,6 +302,28 @@ export interface ReportConfig {
   frequencySource: FrequencySource;
   logitAdjust: { tau: number } | null;
   shard: { index: number; count: number } | null;
+  /** the meaning check of synonym and paraphrase variants; null with --no-meaning-check or when nothing was checked */
+  meaningCheck: MeaningCheckConfig | null;
+}
+
+export interface VariantCountRow {
+  perturbation: string;
+  total: number;
+  counted: number;
+  unchanged: number;
+  duplicate: number;
+  rejected: number;
+}
+
+export interface MeaningCheckConfig {
+  /** the sentence encoder's folder or hub id */
+  encoder: string;
+  /** its fingerprint (model files + dtype): similarities are a function of it */
+  fingerprint: string;
+  /** per checked perturbation: the least similarity a counted variant has */
+  thresholds: Record<string, number>;
+  /** per unchecked perturbation: why */
+  exempt: Record<string, string>;
 }
 
 /** The report format's version: bumped on every incompatible change (docs/report-schema.md). */
@@ -287,6 +340,12 @@ export interface Report {
   results: Result[];
   /** the same metrics under post-hoc logit adjustment (only with --logit-adjust) */
   logitAdjusted: { summary: Result[]; results: Result[] } | null;
+  /**
+   * per perturbation: variants made (`total`), `counted` in the metrics, and the others by reason —
+   * `unchanged` (no eligible site), `duplicate` (repeated a sibling after every re-draw), `rejected`
+   * (below the meaning threshold after every re-draw). Recomputable from the records.
+   */
+  variantCounts: VariantCountRow[];
   /** one-line human verdict */
   verdict: string;
   warnings: string[];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../src/audit.ts';
 import { BUNDLED_EVAL_DATA, PACKAGE_ROOT } from '../src/paths.ts';
-import type { ExampleRecord, Metrics, Report, VariantRecord } from '../src/types.ts';
+import { type ExampleRecord, isCounted, type Metrics, type Report, type VariantRecord } from '../src/types.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'tailcheck-audit-'));
 const cacheDir = join(work, 'cache');
@@ -51,7 +51,7 @@ function recompute(
   let cleanRight = 0;
   let robust = 0;
   for (const e of examples) {
-    const vs = e.variants.filter((v) => v.changed && keep(e, v));
+    const vs = e.variants.filter((v) => isCounted(v) && keep(e, v));
     if (vs.length === 0) continue;
     inScope++;
     const orig = e.prediction === e.label ? 1 : 0;

@@ -4,7 +4,7 @@ import { POOLED } from '../src/measure/accumulator.ts';
 import { assignBuckets } from '../src/measure/buckets.ts';
 import { leastSquaresSlope } from '../src/measure/regression.ts';
 import { computeResults } from '../src/measure/results.ts';
-import type { ExampleRecord, Metrics, Severity } from '../src/types.ts';
+import { type ExampleRecord, isCounted, type Metrics, type Severity } from '../src/types.ts';
 import { block, nonFinitePaths, record } from './measure-helpers.ts';
 
 const OPTS = { seed: 7, resamples: 1000, confidence: 0.95 };
@@ -404,7 +404,7 @@ describe('properties', () => {
         for (const r of [...summary, ...results]) {
           const changed = recs.flatMap((e) =>
             e.variants
-              .filter((v) => v.changed && v.severity === r.severity)
+              .filter((v) => isCounted(v) && v.severity === r.severity)
               .filter((v) => r.perturbation === POOLED || v.perturbation === r.perturbation)
               .map(() => (e.prediction === e.label ? 1 : 0)),
           );

@@ -1,7 +1,9 @@
 /**
  * paraphrase.casing — how people capitalise in chat: a lowercase start, "i" for
  * "I", one word in caps for emphasis, "pin" for "PIN"; at higher severity the
- * whole message in lowercase, Title Case or sentence case; at the top, ALL CAPS.
+ * whole message in lowercase or sentence case; at the top, ALL CAPS for a short
+ * message (a shout). No Title Case of whole sentences and no ALL CAPS of a long
+ * message: people do not type those, so they would test noise nobody sends.
  *
  * Protected words keep their case. A pasted URL or e-mail simply stays as it is,
  * but a negation cannot ("DON'T" inside an all-caps message), so a whole-text
@@ -33,9 +35,11 @@ const isI = (w: Word) => /^i(?:['’](?:m|ve|d|ll))?$/i.test(w.text);
 
 type Style = (w: Word) => string;
 
-const STYLES: Record<'lower' | 'title' | 'sentence' | 'upper', Style> = {
+/** Longest message shouted in ALL CAPS at severity 3; longer ones get a severity-2 style. */
+const SHOUT_WORDS = 12;
+
+const STYLES: Record<'lower' | 'sentence' | 'upper', Style> = {
   lower: (w) => w.text.toLowerCase(),
-  title: (w) => upperFirst(w.text),
   sentence: (w) => (w.initial || isI(w) ? upperFirst(w.text) : w.text),
   upper: (w) => w.text.toUpperCase(),
 };
@@ -83,13 +87,14 @@ const casing: PerturbationDefinition = {
   name: 'paraphrase.casing',
   family: 'paraphrase',
   tag: 'natural',
+  meaning: { exempt: 'the encoder lower-cases its input, so it cannot see a change of case' },
   description:
-    'Chat capitalisation: lowercase start, "i", one word in caps, "pin" for "PIN"; then whole-text lowercase, ' +
-    'Title Case or sentence case; then ALL CAPS. Protected words keep their case.',
+    'Chat capitalisation: lowercase start, "i", one word in caps, "pin" for "PIN"; then whole-text lowercase ' +
+    'or sentence case; then ALL CAPS for a short message. Protected words keep their case.',
   severities: {
     1: 'one word recased (first letter, I ↔ i, one word in caps, an acronym or name lowercased)',
-    2: 'the whole text in one style: all lowercase, Title Case or sentence case',
-    3: 'the whole text in ALL CAPS (all lowercase when it already is; a severity-2 style when a negation blocks it)',
+    2: 'the whole text in one style: all lowercase or sentence case',
+    3: `a message of up to ${SHOUT_WORDS} words in ALL CAPS (all lowercase when it already is); longer ones, or when a negation blocks it, a severity-2 style`,
   },
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
     const words = casingWords(text);
@@ -100,9 +105,12 @@ const casing: PerturbationDefinition = {
     }
     const viable = (styles: Style[]) =>
       styles.map((s) => restyle(text, ctx, words, s)).filter((e): e is EditProposal[] => e !== null);
-    const mixed = viable([STYLES.lower, STYLES.title, STYLES.sentence]);
-    // ALL CAPS cannot recase a protected negation ("won't"): fall back to a severity-2 style
-    const options = ctx.severity === 2 ? mixed : viable([shouting ? STYLES.lower : STYLES.upper]);
+    const mixed = viable([STYLES.lower, STYLES.sentence]);
+    // ALL CAPS cannot recase a protected negation ("won't"), and nobody shouts a paragraph:
+    // fall back to a severity-2 style
+    const short = words.length <= SHOUT_WORDS;
+    const options =
+      ctx.severity === 2 ? mixed : short || shouting ? viable([shouting ? STYLES.lower : STYLES.upper]) : [];
     if (options.length === 0 && ctx.severity === 3) options.push(...mixed);
     return options.length > 0 ? ctx.rng.pick(options) : [];
   },

@@ -6,7 +6,8 @@
  *
  * Fillers are picked by sentence type so the result stays idiomatic: question
  * openers only before questions, "please" only in requests ("can you …" or an
- * imperative), "Thanks" never twice. Inserted at the start of a capitalised
+ * imperative), "Thanks" never twice, and greetings and thanks only when the text asks someone
+ * something (a question, a request, a stated need) — never on a statement of feeling. Inserted at the start of a capitalised
  * sentence, the filler takes the capital and the old first word is lowercased
  * unless it is "I", an acronym or a name ("Apple Pay").
  */
@@ -63,26 +64,51 @@ function styled(filler: string, allCaps: boolean, capital: boolean): string {
   return capital ? upperFirst(filler) : filler;
 }
 
+/** An inverted question even without its "?" ("how do i reset my pin"), not "when i was young i …". */
+const INVERTED =
+  /^\W*(?:(?:how|what|why|where|when|which|who)(?:['’]s| +(?:do|does|did|is|are|was|were|can|could|should|will|would|much|many|long|to)\b)|(?:can|could|do|does|did|is|are|will|would|should|may) +(?:i|you|we|my|the|it|there|this|someone)\b)/i;
+/** A need stated to the reader ("I need to change my PIN"): a request in support chat. */
+const NEED = /^\W*(?:hi[,!]? +)?i +(?:need|want|would like|['’]?d like)\b/i;
+
+/**
+ * Does the text ask someone something: a question, a request, or a stated need with no statement
+ * of feeling in it? Only then may it take a greeting or a "Thanks" — a diary line ("i feel so
+ * lonely") thanks nobody.
+ */
+export function asksSomeone(text: string): boolean {
+  return sentenceSpans(text).some((s) => {
+    const sentence = text.slice(s.start, s.end);
+    return (
+      /\?\s*$/.test(sentence) ||
+      isRequest(sentence) ||
+      INVERTED.test(sentence) ||
+      (NEED.test(sentence) && !/\bfe(?:el|lt|eling)\b/i.test(text))
+    );
+  });
+}
+
 function fillerSites(text: string): Candidate[] {
   const out: Candidate[] = [];
   const sentences = sentenceSpans(text);
   if (sentences.length === 0) return out;
   const allCaps = isAllCaps(text);
   const lowerStyle = writesLowercase(text);
+  const asks = asksSomeone(text);
 
   sentences.forEach((span, k) => {
     const sentence = text.slice(span.start, span.end);
     const words = tokenize(sentence);
     const first = words[0];
     if (!first || MARKER_WORDS.has(first.lower)) return;
+    const greetings = asks ? GREETINGS : [];
     const options =
       k > 0
         ? LATER_OPENERS
-        : isQuestion(sentence)
-          ? [...GREETINGS, ...QUESTION_OPENERS]
+        : isQuestion(sentence) && asks
+          ? [...greetings, ...QUESTION_OPENERS]
           : isRequest(sentence)
-            ? [...GREETINGS, ...REQUEST_OPENERS]
-            : [...GREETINGS, ...STATEMENT_OPENERS];
+            ? [...greetings, ...REQUEST_OPENERS]
+            : [...greetings, ...STATEMENT_OPENERS];
     const group = `open${k}`;
     if (first.start > 0) {
       // sentence opens with a number, amount or symbol: put the filler in front of it
@@ -128,7 +154,7 @@ function fillerSites(text: string): Candidate[] {
     }
   }
 
-  if (!hasThanks) {
+  if (!hasThanks && asks) {
     const closers = (
       isQuestion(lastSentence) || requestAt >= 0 ? QUESTION_CLOSERS : STATEMENT_CLOSERS
     ).filter((c) => !(hasPlease && /please/i.test(c)));
@@ -148,9 +174,11 @@ const filler: PerturbationDefinition = {
   name: 'paraphrase.filler',
   family: 'paraphrase',
   tag: 'natural',
+  meaning: { threshold: 0.8 },
   description:
     'Insert chat discourse markers and politeness particles ("Hi, …", "Quick question: …", "can you please …", ' +
-    '"…, please?", "… Thanks!") where they fit the sentence type; capitalisation adjusted.',
+    '"…, please?", "… Thanks!") where they fit the sentence type; greetings and thanks only when the text asks ' +
+    'someone something (never on a statement of feeling); capitalisation adjusted.',
   severities: {
     1: 'one filler',
     2: 'two fillers at different positions',

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { perturbExamples, perturbText } from '../../src/perturb/engine.ts';
+import { MAX_DRAWS, perturbExamples, perturbText } from '../../src/perturb/engine.ts';
 import type { Variant } from '../../src/types.ts';
 import model, { clearMemoryCache, type RetryEvent } from './model.ts';
 
@@ -129,8 +129,13 @@ describe('paraphrase.model over chat completions', () => {
       variants: 2,
       options: opts,
     });
-    expect(seen).toHaveLength(texts.length * 2 * 2);
-    // variants of one text ask with different seeds
+    // the server gives one paraphrase per text, so each group's second variant repeats the first:
+    // re-drawn (MAX_DRAWS draws in all), then recorded as a duplicate
+    expect(seen).toHaveLength(texts.length * 2 * (1 + MAX_DRAWS));
+    expect(first.flat().map((v) => v.dropped ?? 'counted')).toEqual(
+      texts.flatMap(() => ['counted', 'duplicate', 'counted', 'duplicate']),
+    );
+    // every draw asks with its own seed
     const seeds = new Set(seen.map((s) => `${s.body.messages[1].content}|${s.body.seed}`));
     expect(seeds.size).toBe(seen.length);
     const lines = readFileSync(join(opts.paraphraseModel.cacheDir, 'cache.jsonl'), 'utf8').trim().split('\n');

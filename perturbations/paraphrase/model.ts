@@ -396,6 +396,7 @@ const model: PerturbationDefinition = {
   name: 'paraphrase.model',
   family: 'paraphrase',
   tag: 'natural',
+  meaning: { threshold: 0.8 },
   description:
     'Generative paraphrase from an OpenAI-compatible chat endpoint or a transformers.js text2text model; ' +
     'cached on disk, seeded per variant; protected spans must come back verbatim.',

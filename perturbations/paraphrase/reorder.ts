@@ -322,6 +322,7 @@ const reorder: PerturbationDefinition = {
   name: 'paraphrase.reorder',
   family: 'paraphrase',
   tag: 'natural',
+  meaning: { threshold: 0.8 },
   description:
     'Move an adverbial clause across its main clause ("X because Y" ↔ "Because Y, X"; if, when, unless, ' +
     'although, before, after, since …) where the split is clean; end punctuation and capitals follow.',

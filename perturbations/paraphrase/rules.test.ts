@@ -196,3 +196,34 @@ describe('paraphrase.intensifier', () => {
     expect(only(intensifier, "I'm lost.").length).toBeGreaterThan(0);
   });
 });
+
+describe('paraphrase.filler thanks only those who were asked', () => {
+  it('never greets or thanks on a statement of feeling', () => {
+    for (const text of [
+      'i feel so lonely tonight',
+      'I am really happy with how the day went.',
+      'when i was young i felt safe',
+    ]) {
+      for (const t of only(filler, text))
+        expect(t, text).not.toMatch(/thank|\bhi\b|hello|hey|appreciated|please/i);
+    }
+  });
+
+  it('still thanks questions, requests and stated needs', () => {
+    expect(only(filler, 'how do i reset my pin').some((t) => /thanks?/i.test(t))).toBe(true);
+    expect(only(filler, 'Cancel my card.').some((t) => /thanks?/i.test(t))).toBe(true);
+    expect(only(filler, 'I need to change my address.').some((t) => /thank/i.test(t))).toBe(true);
+  });
+});
+
+describe('paraphrase.casing uses only casings people type', () => {
+  it('never Title-Cases a sentence and shouts only short messages', () => {
+    const text = 'My card was declined at the shop this morning';
+    const out = only(casing, text);
+    expect(out).toContain('my card was declined at the shop this morning');
+    expect(out).toContain('MY CARD WAS DECLINED AT THE SHOP THIS MORNING');
+    for (const t of out) expect(t).not.toMatch(/^My Card Was/);
+    const long = 'I ordered a new card two weeks ago and it still has not arrived at my home address today';
+    for (const t of only(casing, long)) expect(t).not.toBe(long.toUpperCase());
+  });
+});

@@ -256,6 +256,8 @@ const contextualSynonym: PerturbationDefinition = {
     3: '40 % of the replaceable words (at least three where there are)',
   },
   heavy: true,
+  // the synonym family's threshold until the judged set calibrates this perturbation's own
+  meaning: { threshold: 0.8 },
   needsModel: true,
   configured: (options) => parseOptions(options) !== null,
   async init(options) {

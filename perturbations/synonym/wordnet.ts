@@ -241,6 +241,7 @@ const wordnetSynonym: PerturbationDefinition = {
   name: 'synonym.wordnet',
   family: 'synonym',
   tag: 'natural',
+  meaning: { threshold: 0.8 },
   description:
     'Replaces content words (nouns, verbs, adjectives, adverbs; never stopwords, pronouns, negations or contractions) by a WordNet synonym of the same part of speech, re-inflected and in the same case ("I bought a phone" → "I purchased a phone").',
   severities: {

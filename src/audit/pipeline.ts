@@ -15,6 +15,7 @@ import type { PredictionRunner } from '../classify/runner.ts';
 import { ModelError } from '../errors.ts';
 import { adjustPrediction } from '../measure/logit-adjust.ts';
 import { perturbExamples } from '../perturb/engine.ts';
+import type { MeaningCheck } from '../perturb/meaning/check.ts';
 import type { Protection } from '../perturb/protect/constraints.ts';
 import type {
   Example,
@@ -46,6 +47,8 @@ export interface PerturbPlan {
   protect: readonly Protection[] | undefined;
   /** options for perturbations that need them */
   options: Record<string, unknown>;
+  /** the meaning check of synonym and paraphrase variants; null = off */
+  meaning?: MeaningCheck | null;
 }
 
 /** How predictions become a record's fields. */
@@ -124,11 +127,11 @@ export async function runPipeline(
 
 /** Every variant of every example of a chunk, in (perturbation, severity, variant) order: the one fan-out. */
 function perturbChunk(chunk: readonly Example[], plan: PerturbPlan): Promise<Variant[][]> {
-  const { perturbations, severities, variantsPerText, seed, protect, options } = plan;
+  const { perturbations, severities, variantsPerText, seed, protect, options, meaning } = plan;
   return perturbExamples(
     chunk.map((ex) => ex.text),
     perturbations,
-    { seed, severities, variants: variantsPerText, protect, options },
+    { seed, severities, variants: variantsPerText, protect, options, meaning },
   );
 }
 
@@ -187,6 +190,8 @@ function recordBuilder(
       variant: v.variant,
       text: v.text,
       changed: v.changed,
+      ...(v.similarity === undefined ? {} : { similarity: v.similarity }),
+      ...(v.dropped === undefined ? {} : { dropped: v.dropped }),
       ...describe(variantPreds[k] as Prediction),
     }));
     return { id: ex.id, row: ex.line, text: ex.text, label, ...describe(original), variants: vrecs };

@@ -41,6 +41,18 @@ export const perturbationCliOptions = {
     array: true,
     describe: 'Extra regex of text no perturbation may touch (repeatable)',
   },
+  'meaning-check': {
+    type: 'boolean',
+    default: true,
+    describe:
+      "Keep a synonym or paraphrase variant only if its sentence embedding stays close to the original (≥ the perturbation's threshold); below it the variant is re-drawn, else recorded as rejected and not counted. Typos and casing are exempt. --no-meaning-check turns it off",
+  },
+  'embed-model': {
+    type: 'string',
+    nargs: 1,
+    describe:
+      'Sentence encoder for the meaning check: a transformers.js feature-extraction folder or hub id (default: the bundled all-MiniLM-L6-v2, q8)',
+  },
 } as const;
 
 /** `--format` of every command that reads a data file (`--data`). */

@@ -9,7 +9,13 @@
  * Labels and examples are indexed in arrival order here; class-sums.ts maps them to the canonical order
  * (known classes then the other labels sorted; examples by id) so results never depend on arrival order.
  */
-import type { ClassInfo, ExampleRecord, Severity, VariantRecord } from '../types.ts';
+import {
+  type ClassInfo,
+  type ExampleRecord,
+  isCounted,
+  type Severity,
+  type VariantRecord,
+} from '../types.ts';
 import { compareStrings } from '../util/strings.ts';
 
 /** The perturbation name of the pooled summary results. */
@@ -110,16 +116,34 @@ export interface CollectedExamples {
   variantTally: VariantTally;
 }
 
-/** Per perturbation: variants seen (`total`) and how many of them left the text unchanged. */
-export type VariantTally = Map<string, { unchanged: number; total: number }>;
+/**
+ * Per perturbation: variants seen (`total`), how many count, and why the others do not — the text was
+ * left unchanged (no eligible site), a duplicate of a sibling, or rejected by the meaning check.
+ */
+export interface VariantCounts {
+  total: number;
+  counted: number;
+  unchanged: number;
+  duplicate: number;
+  rejected: number;
+}
+export type VariantTally = Map<string, VariantCounts>;
 
 /** Counts one variant into `tally`. */
-export function tallyVariant(tally: VariantTally, v: Pick<VariantRecord, 'perturbation' | 'changed'>): void {
-  const t = tally.get(v.perturbation);
-  if (t) {
-    t.unchanged += v.changed ? 0 : 1;
-    t.total += 1;
-  } else tally.set(v.perturbation, { unchanged: v.changed ? 0 : 1, total: 1 });
+export function tallyVariant(
+  tally: VariantTally,
+  v: Pick<VariantRecord, 'perturbation' | 'changed' | 'dropped'>,
+): void {
+  let t = tally.get(v.perturbation);
+  if (!t) {
+    t = { total: 0, counted: 0, unchanged: 0, duplicate: 0, rejected: 0 };
+    tally.set(v.perturbation, t);
+  }
+  t.total += 1;
+  if (!v.changed) t.unchanged += 1;
+  else if (v.dropped === 'duplicate') t.duplicate += 1;
+  else if (v.dropped === 'rejected') t.rejected += 1;
+  else t.counted += 1;
 }
 
 /** Canonical variant order (the bootstrap and float sums must not depend on the order given). */
@@ -215,10 +239,10 @@ export function createExampleCollector(classes: readonly ClassInfo[], adjusted: 
   const add = (e: ExampleRecord): void => {
     // Read (and so validate) everything before changing any state.
     const origPredLabel = predOf(e, e.id);
-    for (const v of e.variants) if (v.changed) predOf(v, e.id);
+    for (const v of e.variants) if (isCounted(v)) predOf(v, e.id);
     const origGoldProb = goldProbOf(e, e.id);
     const variants = inVariantOrder(e.variants);
-    for (const v of variants) if (v.changed) goldProbOf(v, e.id);
+    for (const v of variants) if (isCounted(v)) goldProbOf(v, e.id);
 
     const i = data.ids.length;
     const gold = indexOf(e.label);
@@ -244,7 +268,7 @@ export function createExampleCollector(classes: readonly ClassInfo[], adjusted: 
       // A scope exists as soon as one of its variants does, changed or not (it then reports n = 0).
       const own = scopeFor(v.perturbation, v.severity);
       const pooled = scopeFor(POOLED, v.severity);
-      if (!v.changed) continue;
+      if (!isCounted(v)) continue;
       const pred = indexOf(predOf(v, e.id));
       const gp = goldProbOf(v, e.id);
       visit(own, pred, gp);

@@ -2,11 +2,20 @@
  * The perturbation engine: builds each variant's context (seeded rng, protected spans),
  * asks the perturbation for edit proposals, checks them against the protection
  * constraints (protect/constraints.ts) and applies them. `perturbExamples` is the one fan-out from
- * texts to variants; `perturbText` makes a single variant. A variant
- * depends only on (seed, perturbation, severity, variant index, text), never on what was
- * processed before, so results are identical across batch orders, shards and runs.
+ * texts to variants; `perturbText` makes a single draw. A draw depends only on (seed, perturbation,
+ * severity, variant index, draw number, text), never on what was processed before, so results are
+ * identical across batch orders, shards and runs.
+ *
+ * The fan-out keeps a variant only when it counts as evidence (TextAttack's transformation +
+ * constraints): it must differ from the variants of the same example × perturbation × severity already
+ * kept, and — for perturbations with a meaning threshold, when a meaning check is given — its
+ * similarity to the original must reach the threshold. A draw that fails is re-drawn (draw numbers
+ * 1 … MAX_DRAWS − 1, each with its own rng); when every draw fails, the first draw is emitted with
+ * `dropped: 'duplicate' | 'rejected'` so the records still show it (never counted). The variants of a
+ * group are drawn in index order, so the outcome depends only on the group itself.
  */
 import type {
+  DropReason,
   Edit,
   EditProposal,
   PerturbationContext,
@@ -21,13 +30,21 @@ import {
   ProtectedText,
   type Protection,
 } from './protect/constraints.ts';
+import type { MeaningCheck } from './meaning/check.ts';
 import { countNegations } from './protect/patterns.ts';
+
+/** Draws per variant at most: the first and up to 4 re-draws after a duplicate or a rejection. */
+export const MAX_DRAWS = 5;
+/** Groups waiting on the meaning check at once (the encoder runs one text at a time; this keeps it fed). */
+const MEANING_IN_FLIGHT = 8;
 
 export interface PerturbTextOptions {
   seed: number;
   severity: Severity;
   /** 0-based variant index */
   variant: number;
+  /** 0-based draw number (re-draws after a duplicate or rejection); default 0 */
+  draw?: number;
   /** constraints (or regexes) to protect, on top of the built-in ones */
   protect?: readonly Protection[];
   /** perturbation-specific options (passed to `apply` as ctx.options) */
@@ -59,10 +76,20 @@ interface VariantSource {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
-function makeContext(src: VariantSource, severity: Severity, variant: number): PerturbationContext {
+function makeContext(
+  src: VariantSource,
+  severity: Severity,
+  variant: number,
+  draw: number,
+): PerturbationContext {
   const { guard } = src;
+  // draw 0 keeps the key variants always had: a variant that needs no re-draw is what it was before
+  const key =
+    draw === 0
+      ? rngKey(src.seed, src.def.name, severity, variant, src.text)
+      : rngKey(src.seed, src.def.name, severity, variant, `draw ${draw}`, src.text);
   return {
-    rng: createRng(rngKey(src.seed, src.def.name, severity, variant, src.text)),
+    rng: createRng(key),
     severity,
     protectedSpans: guard.spans,
     // bound once per text by ProtectedText: no closure per variant on the typo hot path
@@ -148,9 +175,14 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-/** One variant of `src`'s text. */
-function perturbOne(src: VariantSource, severity: Severity, variant: number): Variant | Promise<Variant> {
-  const proposals = src.def.apply(src.text, makeContext(src, severity, variant));
+/** One draw of a variant of `src`'s text. */
+function perturbOne(
+  src: VariantSource,
+  severity: Severity,
+  variant: number,
+  draw = 0,
+): Variant | Promise<Variant> {
+  const proposals = src.def.apply(src.text, makeContext(src, severity, variant, draw));
   if (isPromise(proposals)) {
     return proposals.then((p) => applyProposals(src, p, severity, variant));
   }
@@ -158,8 +190,9 @@ function perturbOne(src: VariantSource, severity: Severity, variant: number): Va
 }
 
 /**
- * One variant of `text`. Synchronous when the perturbation's `apply` is (the typo hot
- * path); a Promise when `apply` is async. The perturbation must have been initialised
+ * One draw of a variant of `text` (draw 0: the first), without the distinctness and meaning checks
+ * of `perturbExamples` — what the perturbation itself makes (golden files, perturbation tests).
+ * Synchronous when the perturbation's `apply` is (the typo hot path); a Promise when `apply` is async. The perturbation must have been initialised
  * (`initPerturbations`) when it has an `init`.
  */
 export function perturbText(
@@ -174,7 +207,7 @@ export function perturbText(
     seed: opts.seed,
     options: opts.options ?? NO_OPTIONS,
   };
-  return perturbOne(src, opts.severity, opts.variant);
+  return perturbOne(src, opts.severity, opts.variant, opts.draw ?? 0);
 }
 
 /** Like perturbText, but throws when the perturbation is asynchronous. */
@@ -210,6 +243,11 @@ export interface PerturbExamplesOptions {
   /** perturbation-specific options (passed to `apply` as ctx.options) */
   options?: Readonly<Record<string, unknown>>;
   /**
+   * The meaning check: variants of perturbations with a threshold are re-drawn or dropped as
+   * `rejected` below it, and carry their `similarity`. Absent or null: no check (`--no-meaning-check`).
+   */
+  meaning?: MeaningCheck | null;
+  /**
    * async `apply` calls (model-backed perturbations) in flight at once; default 1, one request
    * at a time, as audit and perturb sent them before they shared this fan-out. Raise it only
    * for an endpoint that takes parallel requests.
@@ -219,13 +257,115 @@ export interface PerturbExamplesOptions {
   onText?(i: number): void;
 }
 
+/** Does `def` have this severity level? (A perturbation may declare only the levels it really has.) */
+export function declaresSeverity(def: PerturbationDefinition, severity: Severity): boolean {
+  return typeof (def.severities as Partial<Record<Severity, string>>)[severity] === 'string';
+}
+
+/** The meaning threshold `def`'s variants must reach under `meaning`, or null when not checked. */
+function thresholdOf(def: PerturbationDefinition, meaning: MeaningCheck | null | undefined): number | null {
+  if (!meaning || !def.meaning || !('threshold' in def.meaning)) return null;
+  return def.meaning.threshold;
+}
+
+/** Perturbations whose `apply` returned a Promise: their groups are drawn asynchronously. */
+const asyncDefs = new WeakSet<PerturbationDefinition>();
+
+/** Keeps or drops one draw against the group's kept texts; returns why it fails, or undefined. */
+type Verdict = DropReason | undefined;
+
+function finishVariant(first: Variant | undefined, reason: Verdict, accepted: Variant | undefined): Variant {
+  if (accepted) return accepted;
+  // every draw failed: emit the first, marked, so the records show what was not counted and why
+  return { ...(first as Variant), dropped: reason };
+}
+
+/**
+ * The variants of one group (text × perturbation × severity), synchronously: distinct draws only, no
+ * meaning check. When `apply` turns out to be asynchronous, the group is drawn by `drawGroup` instead:
+ * the first draw's pending result is handed over (an async perturbation is asynchronous from its
+ * first call); a later surprise re-draws the group asynchronously.
+ */
+function drawGroupSync(
+  src: VariantSource,
+  severity: Severity,
+  variants: number,
+): Variant[] | { firstDraw: Promise<Variant> | undefined } {
+  const out: Variant[] = [];
+  const kept = new Set<string>();
+  for (let k = 0; k < variants; k++) {
+    let first: Variant | undefined;
+    let accepted: Variant | undefined;
+    for (let draw = 0; draw < MAX_DRAWS && !accepted; draw++) {
+      const v = perturbOne(src, severity, k, draw);
+      if (isPromise(v)) {
+        asyncDefs.add(src.def);
+        if (k === 0 && draw === 0) return { firstDraw: v };
+        v.catch(() => undefined); // the asynchronous re-draw reports any failure
+        return { firstDraw: undefined };
+      }
+      if (!v.changed) {
+        if (draw === 0) accepted = v; // no eligible site: nothing to re-draw
+        continue;
+      }
+      if (kept.has(v.text)) first ??= v;
+      else accepted = v;
+    }
+    const variant = finishVariant(first, 'duplicate', accepted);
+    if (variant.changed && !variant.dropped) kept.add(variant.text);
+    out.push(variant);
+  }
+  return out;
+}
+
+/** The variants of one group with the meaning check (and/or an asynchronous `apply`). */
+async function drawGroup(
+  src: VariantSource,
+  severity: Severity,
+  variants: number,
+  threshold: number | null,
+  meaning: MeaningCheck | null | undefined,
+  firstDraw?: Promise<Variant>,
+): Promise<Variant[]> {
+  const out: Variant[] = [];
+  const kept = new Set<string>();
+  for (let k = 0; k < variants; k++) {
+    let first: Variant | undefined;
+    let firstReason: Verdict;
+    let accepted: Variant | undefined;
+    for (let draw = 0; draw < MAX_DRAWS && !accepted; draw++) {
+      const v = await (k === 0 && draw === 0 && firstDraw ? firstDraw : perturbOne(src, severity, k, draw));
+      if (!v.changed) {
+        if (draw === 0) accepted = v;
+        continue;
+      }
+      let reason: Verdict;
+      if (kept.has(v.text)) reason = 'duplicate';
+      else if (threshold !== null && meaning) {
+        v.similarity = await meaning.similarity(src.text, v.text);
+        if (v.similarity < threshold) reason = 'rejected';
+      }
+      if (reason === undefined) accepted = v;
+      else if (!first) {
+        first = v;
+        firstReason = reason;
+      }
+    }
+    const variant = finishVariant(first, firstReason, accepted);
+    if (variant.changed && !variant.dropped) kept.add(variant.text);
+    out.push(variant);
+  }
+  return out;
+}
+
 /**
  * The one fan-out from texts to variants, used by audit, perturb, suites and tests:
  * result[i] lists text i's variants ordered by perturbation (as given), severity (as
- * given), then variant index. Protected spans are found once per text and shared by its
- * variants; synchronous perturbations run without an await per variant (the typo hot
- * path), async ones (model-backed) with at most `concurrency` (default 1) applies in flight. The
- * perturbations must have been initialised (`initPerturbations`).
+ * given; only the levels a perturbation declares), then variant index. Protected spans are found once
+ * per text and shared by its variants; groups without a meaning check and with a synchronous
+ * `apply` run without an await (the typo hot path); model-backed ones with at most `concurrency`
+ * (default 1) groups in flight, meaning-checked ones with a few more. The perturbations must have been
+ * initialised (`initPerturbations`).
  */
 export async function perturbExamples(
   texts: readonly string[],
@@ -234,44 +374,64 @@ export async function perturbExamples(
 ): Promise<Variant[][]> {
   const constraints: Constraints = compileConstraints(opts.protect);
   const options = opts.options ?? NO_OPTIONS;
-  const perText = defs.length * opts.severities.length * opts.variants;
+  const { meaning, variants } = opts;
+  const plan = defs.map((def) => ({
+    def,
+    severities: opts.severities.filter((s) => declaresSeverity(def, s)),
+    threshold: thresholdOf(def, meaning),
+  }));
+  const perText = plan.reduce((n, p) => n + p.severities.length * variants, 0);
   const results: Variant[][] = texts.map(() => new Array<Variant>(perText));
   const remaining = texts.map(() => perText);
-  const done = (i: number): void => {
-    if (--remaining[i]! === 0) opts.onText?.(i);
+  const done = (i: number, n: number): void => {
+    remaining[i]! -= n;
+    if (remaining[i] === 0) opts.onText?.(i);
   };
+  const modelInFlight = new Set<Promise<void>>();
+  const meaningInFlight = new Set<Promise<void>>();
   const concurrency = Math.max(1, opts.concurrency ?? 1);
-  const inFlight = new Set<Promise<void>>();
+  // a group that fails after leaving its in-flight set must still fail the call
+  let failure: { error: unknown } | undefined;
 
   for (let i = 0; i < texts.length; i++) {
+    if (failure) break;
     const text = texts[i]!;
     if (perText === 0) opts.onText?.(i);
     const guard = new ProtectedText(text, constraints);
     let slot = 0;
-    for (const def of defs) {
+    for (const { def, severities, threshold } of plan) {
       const src: VariantSource = { text, def, guard, seed: opts.seed, options };
-      for (const severity of opts.severities) {
-        for (let variant = 0; variant < opts.variants; variant++) {
-          const at = slot++;
-          const result = perturbOne(src, severity, variant);
-          if (!isPromise(result)) {
-            results[i]![at] = result;
-            done(i);
+      for (const severity of severities) {
+        const at = slot;
+        slot += variants;
+        const place = (vs: Variant[]): void => {
+          for (let k = 0; k < vs.length; k++) results[i]![at + k] = vs[k]!;
+          done(i, vs.length);
+        };
+        let firstDraw: Promise<Variant> | undefined;
+        if (threshold === null && !asyncDefs.has(def)) {
+          const group = drawGroupSync(src, severity, variants);
+          if (Array.isArray(group)) {
+            place(group);
             continue;
           }
-          const task = result.then((v) => {
-            results[i]![at] = v;
-            done(i);
-          });
-          const tracked: Promise<void> = task.finally(() => inFlight.delete(tracked));
-          tracked.catch(() => undefined); // rejections surface through race/all below
-          inFlight.add(tracked);
-          // Bounded in-flight async calls: wait for one to finish before starting more.
-          if (inFlight.size >= concurrency) await Promise.race(inFlight);
+          firstDraw = group.firstDraw;
         }
+        const inFlight = asyncDefs.has(def) ? modelInFlight : meaningInFlight;
+        const limit = asyncDefs.has(def) ? concurrency : MEANING_IN_FLIGHT;
+        const task = drawGroup(src, severity, variants, threshold, meaning, firstDraw).then(place);
+        const tracked: Promise<void> = task
+          .catch((error: unknown) => {
+            failure ??= { error };
+          })
+          .finally(() => inFlight.delete(tracked));
+        inFlight.add(tracked);
+        // Bounded in-flight groups: wait for one to finish before starting more.
+        if (inFlight.size >= limit) await Promise.race(inFlight);
       }
     }
   }
-  await Promise.all(inFlight);
+  await Promise.all([...modelInFlight, ...meaningInFlight]);
+  if (failure) throw failure.error;
   return results;
 }

@@ -68,8 +68,29 @@ export function validateDefinition(
     if (typeof text !== 'string' || text.trim() === '') fail(`severity ${s} is not documented`);
   }
   if (typeof d.apply !== 'function') fail('apply is not a function');
+  checkMeaningPolicy(d, fail);
   if (d.init !== undefined && typeof d.init !== 'function') fail('init is not a function');
   return d as PerturbationDefinition;
+}
+
+/**
+ * Synonym and paraphrase perturbations must say how the meaning check treats them (a threshold in
+ * (0, 1), or an exemption with its reason); typos are exempt and declare nothing.
+ */
+function checkMeaningPolicy(d: Partial<PerturbationDefinition>, fail: (why: string) => never): void {
+  const m = d.meaning as { threshold?: unknown; exempt?: unknown } | undefined;
+  if (m === undefined) {
+    if (d.family !== 'typo') fail('meaning is missing: give { threshold } (0–1) or { exempt: "why" }');
+    return;
+  }
+  if (d.family === 'typo') fail('typos are exempt from the meaning check: remove meaning');
+  if (typeof m !== 'object' || m === null) fail('meaning must be { threshold } or { exempt }');
+  if ('threshold' in m) {
+    const t = m.threshold;
+    if (typeof t !== 'number' || !(t > 0 && t < 1)) fail('meaning.threshold must be a number in (0, 1)');
+  } else if (typeof m.exempt !== 'string' || m.exempt.trim() === '') {
+    fail('meaning must be { threshold } or { exempt: "why" }');
+  }
 }
 
 /** Module files of one family folder, one per kind (prefers the extension this file runs as). */

@@ -11,6 +11,7 @@
  */
 
 import { UsageError } from '../errors.ts';
+import type { VariantCounts, VariantTally } from '../measure/accumulator.ts';
 import type { RunMeasures } from '../measure/results.ts';
 import { verdict } from '../measure/verdict.ts';
 import {
@@ -20,6 +21,7 @@ import {
   REPORT_SCHEMA,
   type Report,
   type ReportConfig,
+  type VariantCountRow,
 } from '../types.ts';
 import { readJsonl } from '../util/jsonl.ts';
 import { compareStrings } from '../util/strings.ts';
@@ -37,6 +39,8 @@ export type WarningCode =
   | 'unknown-counted-labels'
   /** a perturbation that mostly left the text unchanged (derived from the records) */
   | 'unchanged-variants'
+  /** the meaning check rejected many of a perturbation's variants (derived from the records) */
+  | 'rejected-variants'
   /** merge: shards were missing */
   | 'partial-merge'
   /** merge: a run-level warning read back from a shard's JSON report, where it is only a string */
@@ -62,7 +66,8 @@ export function assembleReport(parts: {
   /** warnings that do not depend on which examples were audited (the data warnings are added here) */
   baseWarnings: readonly ReportWarning[];
 }): Report {
-  const dataWarnings = unchangedWarnings(parts.measures.variantTally());
+  const tally = parts.measures.variantTally();
+  const dataWarnings = unchangedWarnings(tally);
   const { plain, adjusted } = parts.measures.finish();
   const report: Report = {
     schema: REPORT_SCHEMA,
@@ -73,6 +78,7 @@ export function assembleReport(parts: {
     summary: plain.summary,
     results: plain.results,
     logitAdjusted: adjusted,
+    variantCounts: variantCounts(tally),
     verdict: '',
     warnings: [...parts.baseWarnings, ...dataWarnings].map((w) => w.message),
   };
@@ -85,19 +91,36 @@ export function assembleReport(parts: {
   return report;
 }
 
+/** Per perturbation (sorted by name): variants made, counted, and why the others do not count. */
+export function variantCounts(tally: VariantTally): VariantCountRow[] {
+  return [...tally]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([perturbation, counts]) => ({ perturbation, ...counts }));
+}
+
+/** Share of changed variants the meaning check may reject before the report says so. */
+const REJECTED_WARNING_SHARE = 0.3;
+
 /**
- * Perturbations that mostly found nothing to change: said in the report, since those variants don't
- * count. The report's only data warnings (`merge` recomputes them on the union of the shards).
+ * Perturbations that mostly found nothing to change, or whose changed variants the meaning check
+ * mostly rejected: said in the report, since those variants don't count. The report's only data
+ * warnings (`merge` recomputes them on the union of the shards).
  */
-export function unchangedWarnings(
-  tally: ReadonlyMap<string, { readonly unchanged: number; readonly total: number }>,
-): ReportWarning[] {
+export function unchangedWarnings(tally: ReadonlyMap<string, Readonly<VariantCounts>>): ReportWarning[] {
   const out: ReportWarning[] = [];
-  for (const [name, { unchanged, total }] of [...tally].sort(([a], [b]) => compareStrings(a, b))) {
+  const pct = (x: number, of: number): string => `${((x / of) * 100).toFixed(0)} %`;
+  for (const [name, { unchanged, rejected, total }] of [...tally].sort(([a], [b]) => compareStrings(a, b))) {
     if (total > 0 && unchanged / total > 0.5) {
       out.push({
         code: 'unchanged-variants',
-        message: `${name}: ${((unchanged / total) * 100).toFixed(0)} % of variants left the text unchanged (no eligible site); they are not counted`,
+        message: `${name}: ${pct(unchanged, total)} of variants left the text unchanged (no eligible site); they are not counted`,
+      });
+    }
+    const changed = total - unchanged;
+    if (changed > 0 && rejected / changed > REJECTED_WARNING_SHARE) {
+      out.push({
+        code: 'rejected-variants',
+        message: `${name}: the meaning check rejected ${pct(rejected, changed)} of its changed variants (${rejected} of ${changed}); they are not counted`,
       });
     }
   }

@@ -6,15 +6,16 @@
  */
 import { POOLED } from '../measure/accumulator.ts';
 import { MIN_CI_EXAMPLES } from '../measure/bootstrap.ts';
-import type {
-  BucketGap,
-  ClassInfo,
-  ExampleRecord,
-  Metrics,
-  Report,
-  Result,
-  Severity,
-  VariantRecord,
+import {
+  type BucketGap,
+  type ClassInfo,
+  type ExampleRecord,
+  isCounted,
+  type Metrics,
+  type Report,
+  type Result,
+  type Severity,
+  type VariantRecord,
 } from '../types.ts';
 import { compareStrings, stripControls } from '../util/strings.ts';
 
@@ -164,7 +165,7 @@ export function worstFlips(examples: readonly ExampleRecord[] | undefined, k: nu
   for (const example of examples ?? []) {
     if (example.prediction !== example.label) continue;
     for (const variant of example.variants) {
-      if (variant.changed && variant.prediction !== example.label) flips.push({ example, variant });
+      if (isCounted(variant) && variant.prediction !== example.label) flips.push({ example, variant });
     }
   }
   flips.sort(

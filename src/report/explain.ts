@@ -14,7 +14,15 @@ import {
   worstFirst,
 } from '../measure/gates.ts';
 import type { Slice, SliceFilter } from '../measure/slices.ts';
-import type { ExampleRecord, Metrics, Report, Result, Severity, VariantRecord } from '../types.ts';
+import {
+  type ExampleRecord,
+  isCounted,
+  type Metrics,
+  type Report,
+  type Result,
+  type Severity,
+  type VariantRecord,
+} from '../types.ts';
 import { stripControls } from '../util/strings.ts';
 import { countRange, gapBuckets, TOO_FEW_EXAMPLES } from './common.ts';
 
@@ -124,7 +132,7 @@ export function flippedExamples(report: Report, slice: SliceWhere, k = 3): FlipE
     (bucketLabels === null || bucketLabels.has(e.label)) &&
     (slice.class === undefined || e.label === slice.class);
   const variantInSlice = (v: VariantRecord): boolean =>
-    v.changed && v.severity === slice.severity && (slice.pooled || v.perturbation === slice.perturbation);
+    isCounted(v) && v.severity === slice.severity && (slice.pooled || v.perturbation === slice.perturbation);
   const breaks: FlipEvidence[] = [];
   const flips: FlipEvidence[] = [];
   for (const e of examples) {

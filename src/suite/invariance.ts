@@ -9,7 +9,7 @@ import { initPerturbations, perturbExamples } from '../perturb/engine.ts';
 import type { Protection } from '../perturb/protect/constraints.ts';
 import { loadRegistry } from '../perturb/registry.ts';
 import type { InvarianceFlip, InvarianceOutcome } from '../report/explain.ts';
-import type { Prediction, Severity } from '../types.ts';
+import { isCounted, type Prediction, type Severity } from '../types.ts';
 
 export interface InvarianceOptions {
   severity?: Severity;
@@ -57,7 +57,8 @@ export async function checkInvariance(
   let unchanged = 0;
   for (const [i, text] of texts.entries()) {
     for (const v of perturbed[i]!) {
-      if (v.changed && v.text !== text) pairs.push({ text, variant: v.text, perturbation: v.perturbation });
+      if (isCounted(v) && v.text !== text)
+        pairs.push({ text, variant: v.text, perturbation: v.perturbation });
       else unchanged++;
     }
   }

@@ -153,6 +153,8 @@ export function toAuditOptions(argv: AuditArgs): AuditOptions {
             ...(argv.mlmModel ? { mlmModel: argv.mlmModel } : {}),
           }
         : undefined,
+    meaningCheck: argv.meaningCheck,
+    embedModel: argv.embedModel,
     classifierOptions: { ...backendOptionsFromCli(argv, 'run'), ...backendOptionsFromCli(argv, 'model') },
   };
 }
