@@ -141,8 +141,10 @@ async function auditSource(
   labelMap: LabelMap | undefined,
 ): Promise<Report> {
   const registry = await loadRegistry();
+  const perturbationOptions = options.perturbationOptions ?? {};
   const perturbations: PerturbationDefinition[] = registry.resolve(
     options.perturb === undefined ? DEFAULT_PERTURB : options.perturb,
+    { options: perturbationOptions },
   );
   const cacheDir = options.cacheDir === undefined ? DEFAULT_CACHE_DIR : options.cacheDir;
   const meaning = await openMeaningCheckFor(perturbations, {
@@ -151,10 +153,10 @@ async function auditSource(
     cacheDir,
   });
   // synonym.wordnet ranks senses with the same encoder (one model in memory, one embedding cache)
-  const perturbationOptions = withMeaning(options.perturbationOptions ?? {}, meaning);
+  const checkedOptions = withMeaning(perturbationOptions, meaning);
   try {
-    await initPerturbations(perturbations, perturbationOptions);
-    return await auditWith(options, source, labelMap, perturbations, perturbationOptions, meaning);
+    await initPerturbations(perturbations, checkedOptions);
+    return await auditWith(options, source, labelMap, perturbations, checkedOptions, meaning);
   } finally {
     await meaning?.close();
   }

@@ -98,6 +98,11 @@ export interface PerturbationDefinition {
   meaning?: MeaningPolicy;
   /** needs a model or endpoint configured; skipped unless configured */
   needsModel?: boolean;
+  /**
+   * needsModel perturbations: do these perturbation options name the model? Then family and `all`
+   * selections include the perturbation (without it, only its exact name selects it).
+   */
+  configured?(options: Readonly<Record<string, unknown>>): boolean;
   /** one-time resource loading (lexicons, indexes); idempotent */
   init?(options: Readonly<Record<string, unknown>>): Promise<void>;
   /** propose edits; return [] when the text has no eligible site (the variant is then `changed: false`) */

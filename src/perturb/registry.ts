@@ -20,6 +20,11 @@ export const FAMILIES: readonly Family[] = ['typo', 'synonym', 'paraphrase'];
 export interface ResolveOptions {
   /** include needsModel perturbations in family / `all` selections (when a model is configured) */
   includeNeedsModel?: boolean;
+  /**
+   * the perturbation options of the run: a needsModel perturbation whose `configured(options)` says
+   * they name its model joins family / `all` selections too
+   */
+  options?: Readonly<Record<string, unknown>>;
 }
 
 export interface PerturbationRegistry {
@@ -29,7 +34,8 @@ export interface PerturbationRegistry {
   /**
    * Perturbations named by `spec`: comma lists of exact names (`typo.keyboard`), family
    * names (`typo`, or `typo.*`) and `all`; deduplicated, sorted by name. needsModel
-   * perturbations are only selected by exact name unless `includeNeedsModel`.
+   * perturbations are only selected by exact name unless `includeNeedsModel` or the options
+   * configure their model.
    * Unknown names → UsageError listing the valid ones.
    */
   resolve(spec: string | readonly string[], options?: ResolveOptions): PerturbationDefinition[];
@@ -136,7 +142,10 @@ export function createRegistry(definitions: readonly PerturbationDefinition[]): 
       .filter((s) => s !== '');
     if (parts.length === 0) throw new UsageError('no perturbation named; try "typo" or "all"');
     const picked = new Set<PerturbationDefinition>();
-    const bulk = (d: PerturbationDefinition): boolean => options.includeNeedsModel === true || !d.needsModel;
+    const bulk = (d: PerturbationDefinition): boolean =>
+      options.includeNeedsModel === true ||
+      !d.needsModel ||
+      (options.options !== undefined && d.configured?.(options.options) === true);
     for (const part of parts) {
       const name = part.toLowerCase();
       const family = name.endsWith('.*') ? name.slice(0, -2) : name;

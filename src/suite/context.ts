@@ -57,6 +57,17 @@ export function resolveModelSpec(spec: string | undefined, dir: string): string 
   return spec; // a hub id like `org/model`
 }
 
+/**
+ * The perturbation options of the suite's tests: `mlmModel` (synonym.contextual's masked LM), a
+ * folder resolved against the suite's folder like `model`; undefined when the suite sets none.
+ */
+export function suitePerturbationOptions(suite: Suite, dir: string): Record<string, unknown> | undefined {
+  const spec = suite.mlmModel;
+  if (spec === undefined) return undefined;
+  const local = resolve(dir, spec);
+  return { mlmModel: spec.startsWith('.') || isAbsolute(spec) || existsSync(local) ? local : spec };
+}
+
 export function resolvePath(path: string | undefined, dir: string): string | undefined {
   return path === undefined ? undefined : resolve(dir, path);
 }

@@ -41,7 +41,9 @@ export async function checkInvariance(
   if (texts.length === 0) throw new Error('invariance check needs at least one text');
 
   const registry = await loadRegistry();
-  const defs = registry.resolve(typeof perturbation === 'string' ? perturbation : [...perturbation]);
+  const defs = registry.resolve(typeof perturbation === 'string' ? perturbation : [...perturbation], {
+    options: perturbationOptions,
+  });
   await initPerturbations(defs, perturbationOptions);
 
   const perturbed = await perturbExamples(texts, defs, {

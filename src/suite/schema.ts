@@ -136,6 +136,8 @@ export const suiteSchema = z.strictObject({
   limit: z.int().positive().optional(),
   thresholds: thresholdsSchema.optional(),
   lexicons: z.record(nonEmpty, z.array(nonEmpty).min(1)).optional(),
+  /** masked LM for synonym.contextual (hub id or folder, resolved against the suite's folder); turns it on */
+  mlmModel: nonEmpty.optional(),
   tests: z.array(testSchema).min(1),
 });
 

@@ -85,6 +85,11 @@ export const auditCliOptions = {
     type: 'string',
     describe: 'Model name (endpoint) or transformers.js id for paraphrase.model',
   },
+  'mlm-model': {
+    type: 'string',
+    nargs: 1,
+    describe: 'Masked LM (transformers.js fill-mask: hub id or folder) for synonym.contextual; turns it on',
+  },
   ...reportOutputOptions({ merged: false, gates: true }),
   ...gateCliOptions,
   quiet: { type: 'boolean', default: false, describe: 'No terminal summary and no progress bar' },
@@ -141,7 +146,13 @@ export function toAuditOptions(argv: AuditArgs): AuditOptions {
     protect: argv.protect ? parseProtect(argv.protect) : undefined,
     shard: argv.shard === undefined ? undefined : parseShard(argv.shard),
     examplesOut: argv.examplesOut,
-    perturbationOptions: paraphraseModel ? { paraphraseModel } : undefined,
+    perturbationOptions:
+      paraphraseModel || argv.mlmModel
+        ? {
+            ...(paraphraseModel ? { paraphraseModel } : {}),
+            ...(argv.mlmModel ? { mlmModel: argv.mlmModel } : {}),
+          }
+        : undefined,
     meaningCheck: argv.meaningCheck,
     embedModel: argv.embedModel,
     classifierOptions: { ...backendOptionsFromCli(argv, 'run'), ...backendOptionsFromCli(argv, 'model') },

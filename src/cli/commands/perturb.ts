@@ -67,6 +67,11 @@ const perturbCliOptions = {
   ...perturbationCliOptions,
   out: { type: 'string', nargs: 1, describe: 'Output file, or - for stdout (the default)' },
   option: { type: 'string', array: true, describe: 'Perturbation option key=value (repeatable)' },
+  'mlm-model': {
+    type: 'string',
+    nargs: 1,
+    describe: 'Masked LM (transformers.js fill-mask: hub id or folder) for synonym.contextual; turns it on',
+  },
 } as const;
 
 type PerturbArgs = ArgumentsCamelCase<InferredOptionTypes<typeof perturbCliOptions>>;
@@ -79,7 +84,11 @@ export default defineCommand({
       .options(perturbCliOptions)
       .example('$0 perturb --data queries.jsonl --perturb typo,synonym --severity all --variants 3', '')
       .example('$0 perturb --data queries.jsonl --perturb typo.keyboard --protect "[A-Z]{2}\\d{6}"', '')
-      .example('cat queries.csv | $0 perturb --data - --format csv', 'read standard input'),
+      .example('cat queries.csv | $0 perturb --data - --format csv', 'read standard input')
+      .example(
+        '$0 perturb --data queries.jsonl --perturb synonym --mlm-model ./my-bert',
+        'with synonym.contextual',
+      ),
   handler: async (argv) => {
     checkOutputPaths(flagPaths(argv, ['data']), flagPaths(argv, ['out'], { stdout: true }));
     checkVariants('--variants', argv.variants);
@@ -87,7 +96,8 @@ export default defineCommand({
     const severities = parseSeverities(argv.severity);
     const protect = parseProtect(argv.protect);
     const options = parseOptions(argv.option);
-    const defs = (await loadRegistry()).resolve(argv.perturb);
+    if (argv.mlmModel) options.mlmModel = argv.mlmModel;
+    const defs = (await loadRegistry()).resolve(argv.perturb, { options });
     // perturb has no cache folder: embeddings are kept in memory for this run only
     const meaning = await openMeaningCheckFor(defs, {
       enabled: argv.meaningCheck,

@@ -17,7 +17,7 @@ import {
 import { matchesPerturbation, type SliceFilter, tailBucket } from '../../measure/slices.ts';
 import { explainGate, fmt, whyNotEvaluated } from '../../report/explain.ts';
 import type { Report } from '../../types.ts';
-import { resolvePath, type SuiteContext } from '../context.ts';
+import { resolvePath, type SuiteContext, suitePerturbationOptions } from '../context.ts';
 import type { YamlPath } from '../load.ts';
 import type { GateResult, PartialOutcome } from '../outcome.ts';
 import type { AuditTest, Gate as ThresholdGate, Thresholds } from '../schema.ts';
@@ -46,6 +46,7 @@ export async function runAuditTest(
     variants: test.variants ?? suite.variants,
     seed: test.seed ?? suite.seed,
     limit: limits.length ? Math.min(...limits) : undefined,
+    perturbationOptions: suitePerturbationOptions(suite, loaded.dir),
   };
   const report = await audit(auditOptions);
   const thresholds = mergeThresholds(suite.thresholds, test.thresholds);

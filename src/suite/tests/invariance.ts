@@ -1,7 +1,7 @@
 /** Suite `invariance` test: predictions should not change under a perturbation (CheckList's INV). */
 import { fmt, listEvidence, quote } from '../../report/explain.ts';
 import type { Severity } from '../../types.ts';
-import type { SuiteContext } from '../context.ts';
+import { type SuiteContext, suitePerturbationOptions } from '../context.ts';
 import { checkInvariance } from '../invariance.ts';
 import type { PartialOutcome } from '../outcome.ts';
 import type { InvarianceTest } from '../schema.ts';
@@ -19,6 +19,7 @@ export async function runInvarianceTest(
     variants: test.variants,
     seed: test.seed ?? ctx.suite.seed,
     maxFlipRate: test.maxFlipRate,
+    perturbationOptions: suitePerturbationOptions(ctx.suite, ctx.loaded.dir),
   });
   const line = `flip rate ${fmt(o.flipRate)} ≤ ${fmt(o.maxFlipRate)}: ${o.flips.length} of ${o.n} changed variants of ${o.nTexts} texts changed prediction under ${o.perturbations.join(', ')} (severity ${o.severity})`;
   return {
