@@ -148,8 +148,32 @@ describe('createResultsAccumulator', () => {
     expect(() => acc.add(early)).toThrow(/"d" has no adjustedPrediction/);
     acc.add(good[1]);
     expect(acc.size).toBe(2);
-    expect(acc.variantTally()).toEqual(new Map([['p', { unchanged: 0, total: 2 }]]));
+    expect(acc.variantTally()).toEqual(new Map([['p', { total: 2, counted: 2, unchanged: 0, duplicate: 0, rejected: 0 }]]));
     expectIdentical(acc.finish(), computeResults(good, classes, buckets, opts));
+  });
+
+  it('dropped variants (duplicate, rejected) count nowhere but in the tally', () => {
+    const base = [
+      record('a', 'A', 'A', 0.9, [['typo.a', 1, 'A', 0.8]]),
+      record('b', 'B', 'B', 0.9, [['typo.a', 1, 'B', 0.7]]),
+    ];
+    const withDropped = base.map((r) => ({
+      ...r,
+      variants: [
+        ...r.variants,
+        { ...r.variants[0]!, variant: 1, text: 'x', prediction: 'C', goldProb: 0, dropped: 'duplicate' as const },
+        { ...r.variants[0]!, variant: 2, text: 'y', prediction: 'C', goldProb: 0, dropped: 'rejected' as const },
+      ],
+    }));
+    expectIdentical(
+      computeResults(withDropped, classes, buckets, OPTS),
+      computeResults(base, classes, buckets, OPTS),
+    );
+    const acc = createResultsAccumulator(classes, buckets, OPTS);
+    for (const r of withDropped) acc.add(r);
+    expect(acc.variantTally()).toEqual(
+      new Map([['typo.a', { total: 6, counted: 2, unchanged: 0, duplicate: 2, rejected: 2 }]]),
+    );
   });
 
   it('counts variants per perturbation, and is spent after finish()', () => {
@@ -164,8 +188,8 @@ describe('createResultsAccumulator', () => {
     acc.add(record('b', 'B', 'B', 0.9, [['typo.a', 1, 'A', 0.8]]));
     expect(acc.variantTally()).toEqual(
       new Map([
-        ['syn', { unchanged: 1, total: 1 }],
-        ['typo.a', { unchanged: 1, total: 3 }],
+        ['syn', { total: 1, counted: 0, unchanged: 1, duplicate: 0, rejected: 0 }],
+        ['typo.a', { total: 3, counted: 2, unchanged: 1, duplicate: 0, rejected: 0 }],
       ]),
     );
     const out = acc.finish();
