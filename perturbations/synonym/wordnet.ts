@@ -25,12 +25,8 @@ import { isSentenceStart, matchCase } from '../../src/perturb/text/index.ts';
 import { getWordNet, type WnPos, type WordNetIndex } from '../../src/perturb/wordnet/index.ts';
 import type { EditProposal, PerturbationDefinition, Severity } from '../../src/types.ts';
 
-/** Senses (most frequent first) that synonyms are drawn from. */
-const MAX_SENSES = 3;
-/** Synonyms kept per word, best first; the rng picks among them. */
-const MAX_CHOICES = 3;
-/** A synonym is kept only if used at least this share as often as the best one (SemCor counts). */
-const MIN_RELATIVE_USE = 0.2;
+/** Senses (most frequent first) whose synonyms are candidates; the sentence decides among them. */
+export const SENSE_POOL = Number(process.env.WSD_POOL ?? 6);
 const SHARE: Record<Severity, number> = { 1: 0, 2: 0.2, 3: 0.4 };
 
 /** Tags whose form is its lemma; for the others the lemma comes from morphy. */
@@ -55,8 +51,11 @@ export interface Site {
   /** original word */
   word: string;
   tag: string;
-  /** replacements in the original's form and case, best first */
-  choices: string[];
+  /** the WordNet lemma and part of speech the word is read as */
+  lemma: string;
+  pos: WnPos;
+  /** replacements in the original's form and case, with their senses, best first */
+  candidates: Candidate[];
 }
 
 /** The lemma of `word` whose inflection for `tag` is `word` again, with the tag that makes it so. */
@@ -101,45 +100,67 @@ export interface ChoiceContext {
   beforePreposition?: boolean;
 }
 
-const choiceCache = new Map<string, readonly string[]>();
+/** A replacement for one word, with the WordNet sense it comes from. */
+export interface Candidate {
+  /** the replacement in the original's form and case */
+  form: string;
+  /** synset offset of the shared sense */
+  offset: number;
+  /** 0-based rank of that sense among the word's senses */
+  sense: number;
+  /** SemCor uses of the replacement in that sense */
+  uses: number;
+}
 
-/** Ranked replacements for one word, already inflected and cased; [] if none is safe. */
+const choiceCache = new Map<string, readonly Candidate[]>();
+
+/** Every safe replacement for one word over its first `SENSE_POOL` senses, inflected and cased, best first. */
+export function synonymCandidates(
+  wn: WordNetIndex,
+  original: string,
+  tag: string,
+  context: ChoiceContext = {},
+): Candidate[] {
+  const word = original.toLowerCase();
+  const key = `${word} ${tag} ${context.beforePreposition ? 1 : 0}`;
+  let found = choiceCache.get(key);
+  if (!found) {
+    found = lowerCaseCandidates(wn, word, tag, context);
+    if (choiceCache.size > 100_000) choiceCache.clear();
+    choiceCache.set(key, found);
+  }
+  if (original === word) return found.slice();
+  // "Help" → "Assist" reads as a name when the lexicon knows the capitalised word as one
+  const tagger = getTagger();
+  const out: Candidate[] = [];
+  for (const c of found) {
+    const cased = matchCase(original, c.form);
+    if (wordnetPos(tagger.categories(cased.split(' ')[0]!)[0] ?? 'NN') !== null) out.push({ ...c, form: cased });
+  }
+  return out;
+}
+
+/** Ranked replacement strings for one word, without looking at the sentence (the sense-blind ranking). */
 export function synonymChoices(
   wn: WordNetIndex,
   original: string,
   tag: string,
   context: ChoiceContext = {},
 ): string[] {
-  const word = original.toLowerCase();
-  const key = `${word} ${tag} ${context.beforePreposition ? 1 : 0}`;
-  let forms = choiceCache.get(key);
-  if (!forms) {
-    forms = lowerCaseChoices(wn, word, tag, context);
-    if (choiceCache.size > 100_000) choiceCache.clear();
-    choiceCache.set(key, forms);
-  }
-  if (original === word) return forms.slice();
-  // "Help" → "Assist" reads as a name when the lexicon knows the capitalised word as one
-  const tagger = getTagger();
-  const out: string[] = [];
-  for (const form of forms) {
-    const cased = matchCase(original, form);
-    if (wordnetPos(tagger.categories(cased.split(' ')[0]!)[0] ?? 'NN') !== null) out.push(cased);
-  }
-  return out;
+  return synonymCandidates(wn, original, tag, context).map((c) => c.form);
 }
 
-function lowerCaseChoices(wn: WordNetIndex, word: string, tag: string, context: ChoiceContext): string[] {
+function lowerCaseCandidates(wn: WordNetIndex, word: string, tag: string, context: ChoiceContext): Candidate[] {
   const pos = wordnetPos(tag);
   if (!pos) return [];
   const found = lemmaOf(wn, word, tag, pos);
   if (!found) return [];
   const minLaterSense = Math.max(1, MIN_SENSE_SHARE * wn.totalTagCount(found.lemma, pos));
   const tagger = getTagger();
-  const out: string[] = [];
-  let best = 0;
-  for (const syn of wn.synonyms(found.lemma, pos, { maxSenses: MAX_SENSES })) {
-    if (syn.capitalised || syn.tagCount < 1 || (syn.sense > 0 && syn.lemmaTagCount < minLaterSense)) continue;
+  const out: Candidate[] = [];
+  const offsets = wn.synsetOffsets(found.lemma, pos);
+  for (const syn of wn.synonyms(found.lemma, pos, { maxSenses: SENSE_POOL })) {
+    if (syn.capitalised || syn.tagCount < Number(process.env.WSD_TC ?? 1) || (syn.sense > 0 && syn.lemmaTagCount < minLaterSense * Number(process.env.WSD_LS ?? 1))) continue;
     if (
       context.beforePreposition &&
       syn.frames.length > 0 &&
@@ -150,7 +171,7 @@ function lowerCaseChoices(wn: WordNetIndex, word: string, tag: string, context: 
     if (!PLAIN_WORDS.test(syn.word) || STOPWORDS.has(syn.word) || !fitsAsPhrase(syn.word)) continue;
     if (isDerivative(syn.word, found.lemma)) continue;
     const form = inflect(syn.word, found.tag);
-    if (!form || form === word || out.includes(form)) continue;
+    if (!form || form === word || out.some((c) => c.form === form)) continue;
     // an inflected slot filled by a form identical to its lemma ("stopped" → "quit", "funds" →
     // "money") reads as the base form and may break agreement
     if (form === syn.word && !BASE_TAGS.has(found.tag)) continue;
@@ -162,11 +183,7 @@ function lowerCaseChoices(wn: WordNetIndex, word: string, tag: string, context: 
     const cats = tagger.categories(pos === 'v' ? words[0]! : words[words.length - 1]!);
     if (wordnetPos(cats[0] ?? '') !== pos) continue;
     if (pos === 'n' && form.endsWith('ing') && !word.endsWith('ing')) continue;
-    if (best === 0) best = syn.tagCount;
-    // much rarer than the best synonym: usually a worse fit ("need" → "require", not "involve")
-    if (syn.tagCount < MIN_RELATIVE_USE * best) continue;
-    out.push(form);
-    if (out.length === MAX_CHOICES) break;
+    out.push({ form, offset: offsets[syn.sense]!, sense: syn.sense, uses: syn.tagCount });
   }
   return out;
 }
@@ -211,8 +228,10 @@ export function analyse(text: string): Site[] {
     if (usual !== undefined && wordnetPos(usual) !== pos) continue;
     const beforePreposition =
       pos === 'v' && !!next && (next.tag === 'IN' || (next.tag === 'TO' && tokens[i + 2]?.tag !== 'VB'));
-    const choices = synonymChoices(wn, t.text, t.tag, { beforePreposition });
-    if (choices.length > 0) sites.push({ start: t.start, end: t.end, word: t.text, tag: t.tag, choices });
+    const candidates = synonymCandidates(wn, t.text, t.tag, { beforePreposition });
+    if (candidates.length === 0) continue;
+    const lemma = lemmaOf(wn, lower, t.tag, pos)!.lemma;
+    sites.push({ start: t.start, end: t.end, word: t.text, tag: t.tag, lemma, pos, candidates });
   }
   return sites;
 }
