@@ -15,5 +15,7 @@ function findPackageRoot(): string {
 export const PACKAGE_ROOT = findPackageRoot();
 /** The bundled BANKING77-LT classifier (transformers.js layout). */
 export const BUNDLED_MODEL_DIR = join(PACKAGE_ROOT, 'models', 'banking77-lt');
+/** The meaning check's sentence encoder: all-MiniLM-L6-v2, q8 (transformers.js layout). */
+export const BUNDLED_ENCODER_DIR = join(PACKAGE_ROOT, 'models', 'all-MiniLM-L6-v2');
 /** The bundled evaluation set: banking-style queries written for this project. */
 export const BUNDLED_EVAL_DATA = join(PACKAGE_ROOT, 'data', 'bank-queries.jsonl');

@@ -41,8 +41,7 @@
  * available in this environment) — see generateLocally().
  */
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AnswerCache } from '../../src/classify/answer-cache.ts';
 import {
@@ -51,6 +50,7 @@ import {
   requestWithRetries,
   snippet,
 } from '../../src/classify/http-client.ts';
+import { loadTransformersPipeline } from '../../src/classify/transformers-models.ts';
 import { DEFAULT_CACHE_DIR } from '../../src/defaults.ts';
 import { ModelError, UsageError } from '../../src/errors.ts';
 import { editable } from '../../src/perturb/paraphrase.ts';
@@ -316,27 +316,13 @@ function loadGenerator(model: string): Promise<Generate> {
   let pending = generators.get(model);
   if (!pending) {
     pending = (async () => {
-      const { env, pipeline } = await import('@huggingface/transformers');
-      const folder = resolve(model);
-      const local = existsSync(folder) && statSync(folder).isDirectory();
-      if (local) {
-        // a folder is addressed by name under localModelPath (transformers.js has no absolute-path form)
-        env.allowLocalModels = true;
-        env.localModelPath = `${dirname(folder)}/`;
-      }
-      try {
-        const generator = await pipeline('text2text-generation', local ? basename(folder) : model, {
-          device: 'cpu',
-        });
-        return generator as unknown as Generate;
-      } catch (err) {
-        throw new ModelError(
-          `paraphrase.model: cannot load the text2text model "${model}": ${(err as Error).message}`,
-          {
-            cause: err,
-          },
-        );
-      }
+      type Generator = Generate & { model: { config: unknown } };
+      // greedy decoding only reads the fp32 weights' outputs; q8 generators are not assumed to exist
+      const { pipe } = await loadTransformersPipeline<Generator>('text2text-generation', model, {
+        dtype: 'fp32',
+        role: 'paraphrase.model text2text model',
+      });
+      return pipe;
     })();
     pending.catch(() => generators.delete(model));
     generators.set(model, pending);

@@ -1,11 +1,12 @@
 /**
  * transformers.js (v4) backend: a text-classification pipeline over a local model folder (loaded
- * offline) or a Hugging Face Hub id. This is the only file that touches the library's global `env`.
+ * offline) or a Hugging Face Hub id.
  *
  * dtype defaults to 'fp32' (onnx/model.onnx): 'q8' (onnx/model_quantized.onnx) is ~30 % faster, but its
  * dynamic quantization scales activations per padded BATCH, so a text's scores change slightly with its
  * batch companions — which breaks "same text, same prediction" for deduplication, caching and sharding.
- * Fingerprint (the cache key): sha256 of the dtype and the name and CONTENT hash of every file the
+ * The model is loaded by src/classify/transformers-models.ts (the one place that builds a
+ * transformers.js model). Fingerprint (the cache key): sha256 of the dtype and the name and CONTENT hash of every file the
  * pipeline may read — the top-level *.json (config, tokenizer, tokenizer_config, special tokens …; not
  * tailcheck's own label_counts.json), *.txt and *.model files (vocabularies), and the ONNX weights of the
  * chosen dtype with their external-data files (onnx/model.onnx, onnx/model.onnx_data*). Content, not
@@ -14,8 +15,7 @@
  * the pipeline never loads, README/docs, and `--threads` (outputs are identical). A hub model: the same
  * files in the transformers.js cache when they can be found, else its id, config and `--model-version`.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError, ModelError, UsageError } from '../../errors.ts';
 import { BUNDLED_MODEL_DIR } from '../../paths.ts';
@@ -23,7 +23,8 @@ import type { Classifier, Prediction } from '../../types.ts';
 import { defineBackend, defineOption } from '../backend.ts';
 import { classifyInBatches, withTimeout } from '../limit.ts';
 import { sha256 } from '../predictions.ts';
-import { batchSizeOption, contentHash, EVERY_BACKEND_OPTIONS, modelFilesDigest } from './common.ts';
+import { loadTransformersPipeline } from '../transformers-models.ts';
+import { batchSizeOption, EVERY_BACKEND_OPTIONS, modelFilesDigest } from './common.ts';
 
 export const dtypeOption = defineOption({
   key: 'dtype',
@@ -64,8 +65,6 @@ export interface TransformersClassifierOptions {
   timeoutMs?: number;
 }
 
-const ONNX_FILE: Record<TransformersDtype, string> = { fp32: 'model.onnx', q8: 'model_quantized.onnx' };
-
 interface LabelScore {
   label: string;
   score: number;
@@ -74,14 +73,6 @@ type TextClassifier = ((texts: string[], opts: { top_k: null }) => Promise<Label
   model: { config: { id2label?: Record<string, string> } };
   dispose(): Promise<void>;
 };
-
-// env is global: loads that set it up differently must not interleave.
-let loadQueue: Promise<unknown> = Promise.resolve();
-function serialized<T>(task: () => Promise<T>): Promise<T> {
-  const run = loadQueue.then(task, task);
-  loadQueue = run.catch(() => undefined);
-  return run;
-}
 
 function labelsFromConfig(id2label: Record<string, string> | undefined, where: string): string[] {
   if (id2label === undefined || Object.keys(id2label).length === 0) {
@@ -102,100 +93,25 @@ function checkDtype(dtype: string): TransformersDtype {
   return dtype;
 }
 
-/** The files of a model folder the fingerprint covers (see the module comment), relative and sorted. */
-export function fingerprintFiles(folder: string, onnx: string): string[] {
-  const top = readdirSync(folder, { withFileTypes: true })
-    .filter((e) => e.isFile() && !e.name.startsWith('.') && e.name !== 'label_counts.json')
-    .map((e) => e.name)
-    .filter((name) => /\.(json|txt|model)$/i.test(name));
-  const onnxDir = join(folder, 'onnx');
-  const weights = existsSync(onnxDir)
-    ? readdirSync(onnxDir, { withFileTypes: true })
-        .filter((e) => e.isFile() && (e.name === onnx || e.name.startsWith(`${onnx}_data`)))
-        .map((e) => `onnx/${e.name}`)
-    : [];
-  return [...top, ...weights].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/** A hub model's folder in the transformers.js cache, when it can be found. */
-function cachedHubFolder(cacheDir: string | null, id: string, onnx: string): string | undefined {
-  if (cacheDir === null) return undefined;
-  for (const dir of [join(cacheDir, id), join(cacheDir, id, 'resolve', 'main')]) {
-    if (existsSync(join(dir, 'config.json')) && existsSync(join(dir, 'onnx', onnx))) return dir;
-  }
-  return undefined;
-}
-
 export async function createTransformersClassifier(
   model: string,
   opts: TransformersClassifierOptions = {},
 ): Promise<Classifier> {
   const dtype = checkDtype(opts.dtype ?? dtypeOption.default);
   const batchSize = opts.batchSize ?? batchSizeOption.default;
-  const folder = resolve(model);
-  const local = existsSync(folder) && statSync(folder).isDirectory();
-  const onnx = ONNX_FILE[dtype];
-  /** the folder whose files the fingerprint hashes: the local folder, or a hub model's cached copy */
-  let hashedFolder: string | undefined;
-
-  if (local) {
-    const config = join(folder, 'config.json');
-    if (!existsSync(config)) {
-      throw new InputError('not a transformers.js model folder (no config.json)', { file: model });
-    }
-    const weights = join(folder, 'onnx', onnx);
-    if (!existsSync(weights)) {
-      const dir = join(folder, 'onnx');
-      const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.onnx')) : [];
-      throw new InputError(
-        `dtype ${dtype} needs onnx/${onnx}, which is missing (present: ${present.join(', ') || 'none'})`,
-        { file: model },
-      );
-    }
-    hashedFolder = folder;
-  }
-
-  const pipe = await serialized(async () => {
-    const { env, pipeline } = await import('@huggingface/transformers');
-    if (local) {
-      env.allowRemoteModels = false;
-      env.allowLocalModels = true;
-      env.localModelPath = `${dirname(folder)}/`;
-    } else {
-      env.allowRemoteModels = true;
-      env.allowLocalModels = false;
-    }
-    try {
-      return (await pipeline('text-classification', local ? basename(folder) : model, {
-        dtype,
-        device: 'cpu',
-        ...(opts.threads === undefined ? {} : { session_options: { intraOpNumThreads: opts.threads } }),
-      })) as unknown as TextClassifier;
-    } catch (err) {
-      throw new ModelError(
-        `cannot load the model ${local ? `folder ${model}` : `"${model}" from the Hugging Face Hub`} (${dtype}): ${(err as Error).message}`,
-        { cause: err },
-      );
-    } finally {
-      if (!local) hashedFolder = cachedHubFolder(env.cacheDir, model, onnx);
-    }
+  const loaded = await loadTransformersPipeline<TextClassifier>('text-classification', model, {
+    dtype,
+    threads: opts.threads,
   });
-
+  const { pipe } = loaded;
   const labels = labelsFromConfig(pipe.model.config.id2label, model);
   const index = new Map(labels.map((label, i) => [label, i]));
-  const hashed: string[] = [];
   // The tokenizer decides the model's input as much as the weights do: every file counts, by content.
-  if (hashedFolder !== undefined) {
-    for (const file of fingerprintFiles(hashedFolder, onnx)) {
-      hashed.push(`${file}:${await contentHash(join(hashedFolder, file))}`);
-    }
-  }
   const fingerprint = sha256(
     'tailcheck/transformers@2',
     dtype,
-    ...(hashedFolder !== undefined
-      ? hashed
-      : [`hub:${model}`, JSON.stringify(pipe.model.config), opts.modelVersion ?? '']),
+    ...loaded.identityParts,
+    ...(loaded.filesHashed ? [] : [opts.modelVersion ?? '']),
     ...(opts.modelFilesDigest === undefined ? [] : [`model-files:${opts.modelFilesDigest}`]),
   );
 
@@ -246,7 +162,7 @@ export async function createTransformersClassifier(
   return {
     labels,
     fingerprint,
-    id: local ? folder : model,
+    id: loaded.id,
     classify: (texts) => classifyInBatches(texts, batchSize, classifyBatch),
     async close(): Promise<void> {
       if (running.size > 0) {
