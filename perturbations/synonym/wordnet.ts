@@ -22,11 +22,12 @@ import { inflect } from '../../src/perturb/inflect.ts';
 import { getTagger, wordnetPos } from '../../src/perturb/pos.ts';
 import { LINKING_VERBS, PARTICLES, STOPWORDS } from '../../src/perturb/synonym.ts';
 import { isSentenceStart, matchCase } from '../../src/perturb/text/index.ts';
+import { cosine, openSentenceEncoder, type SentenceEncoder } from '../../src/perturb/meaning/encoder.ts';
 import { getWordNet, type WnPos, type WordNetIndex } from '../../src/perturb/wordnet/index.ts';
 import type { EditProposal, PerturbationDefinition, Severity } from '../../src/types.ts';
 
 /** Senses (most frequent first) whose synonyms are candidates; the sentence decides among them. */
-export const SENSE_POOL = Number(process.env.WSD_POOL ?? 6);
+export const SENSE_POOL = 12;
 const SHARE: Record<Severity, number> = { 1: 0, 2: 0.2, 3: 0.4 };
 
 /** Tags whose form is its lemma; for the others the lemma comes from morphy. */
@@ -38,8 +39,6 @@ const NOUN_MARKERS = new Set(['DT', 'PRP$', 'POS']);
 
 /** Verb frames that take no direct object: "Somebody ----s", "Somebody ----s PP", "… to somebody". */
 const NO_OBJECT_FRAMES = new Set([1, 2, 3, 4, 12, 13, 22, 27]);
-/** A later sense counts only if the word has it in at least this share of its tagged uses. */
-const MIN_SENSE_SHARE = 0.1;
 
 /** one or two lower-case words of 3+ letters, each with a vowel (no "yrs", "pa") */
 const PLAIN_WORDS = /^(?=[a-z]*[aeiouy])[a-z]{3,}(?: (?=[a-z]*[aeiouy])[a-z]+)?$/;
@@ -155,12 +154,11 @@ function lowerCaseCandidates(wn: WordNetIndex, word: string, tag: string, contex
   if (!pos) return [];
   const found = lemmaOf(wn, word, tag, pos);
   if (!found) return [];
-  const minLaterSense = Math.max(1, MIN_SENSE_SHARE * wn.totalTagCount(found.lemma, pos));
   const tagger = getTagger();
   const out: Candidate[] = [];
   const offsets = wn.synsetOffsets(found.lemma, pos);
   for (const syn of wn.synonyms(found.lemma, pos, { maxSenses: SENSE_POOL })) {
-    if (syn.capitalised || syn.tagCount < Number(process.env.WSD_TC ?? 1) || (syn.sense > 0 && syn.lemmaTagCount < minLaterSense * Number(process.env.WSD_LS ?? 1))) continue;
+    if (syn.capitalised || syn.tagCount < 1) continue;
     if (
       context.beforePreposition &&
       syn.frames.length > 0 &&
@@ -236,17 +234,119 @@ export function analyse(text: string): Site[] {
   return sites;
 }
 
-// The engine asks for several variants and severities of one text in a row: analyse it once.
-const cache = new Map<string, Site[]>();
+/** Words of context kept on each side of the word when its contribution is measured. */
+const WINDOW_WORDS = 6;
+/** A replacement must give back at least this share of the word's contribution to its window. */
+export const MIN_RESTORED = 0.2;
+/** …and be within this of the best replacement of the same word. */
+const NEAR_BEST = 0.15;
+/** Replacements kept per word, best first; the rng picks among them. */
+const MAX_CHOICES = 3;
+
+/** A word with the replacements that fit its sentence, best first. */
+export interface ContextSite extends Site {
+  choices: { form: string; restored: number }[];
+}
+
+/** Start of the `n`-th whitespace-separated token before `at` (0 if there are fewer). */
+function windowStart(text: string, at: number, n: number): number {
+  let i = at;
+  for (let k = 0; k < n; k++) {
+    while (i > 0 && /\s/.test(text[i - 1]!)) i--;
+    if (i === 0) return 0;
+    while (i > 0 && !/\s/.test(text[i - 1]!)) i--;
+  }
+  return i;
+}
+
+/** End of the `n`-th whitespace-separated token after `at` (text length if there are fewer). */
+function windowEnd(text: string, at: number, n: number): number {
+  let i = at;
+  // the rest of the word's own token ("account?") belongs to it, not to the window's count
+  while (i < text.length && !/\s/.test(text[i]!)) i++;
+  for (let k = 0; k < n; k++) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (i === text.length) return i;
+    while (i < text.length && !/\s/.test(text[i]!)) i++;
+  }
+  return i;
+}
+
+/**
+ * The replacements of `site` that keep its meaning in this sentence. The window around the word is
+ * embedded as written, without the word, and with each replacement; a replacement's score is the
+ * share of the word's contribution it gives back,
+ *   restored = (cos(window, with replacement) − cos(window, without word)) / (1 − cos(window, without word)),
+ * so it does not depend on how much the rest of the window already says. A synonym in the sense the
+ * sentence uses restores most of it ("tried" → "attempted" 0.6–0.7); one from another sense restores
+ * little or pulls the window elsewhere ("account" → "bill", "find" → "bump": below 0). Measured on
+ * labelled substitutions, see bench/synonym-senses.ts.
+ */
+export async function fittingChoices(
+  text: string,
+  site: Site,
+  encoder: SentenceEncoder,
+): Promise<ContextSite['choices']> {
+  const from = windowStart(text, site.start, WINDOW_WORDS);
+  const to = windowEnd(text, site.end, WINDOW_WORDS);
+  const before = text.slice(from, site.start);
+  const after = text.slice(site.end, to);
+  const window = await encoder.embed(before + site.word + after);
+  const without = cosine(window, await encoder.embed(`${before.trimEnd()} ${after.trimStart()}`.trim()));
+  // the window means the same without the word: nothing to measure a replacement by
+  if (without > 0.995) return [];
+  const scored: ContextSite['choices'] = [];
+  for (const c of site.candidates) {
+    // phrasal verbs from WordNet ("pull away", "come in") mostly carry another sense of the verb
+    if (site.pos === 'v' && c.form.includes(' ')) continue;
+    const restored = (cosine(window, await encoder.embed(before + c.form + after)) - without) / (1 - without);
+    if (restored >= MIN_RESTORED) scored.push({ form: c.form, restored });
+  }
+  if (scored.length === 0) return [];
+  // stable: equal scores keep the candidates' WordNet order
+  scored.sort((a, b) => b.restored - a.restored);
+  const best = scored[0]!.restored;
+  return scored.filter((c) => c.restored >= best - NEAR_BEST).slice(0, MAX_CHOICES);
+}
+
+/** Words of `text` that may be replaced, each with the replacements that fit its sentence. */
+export async function analyseInContext(text: string, encoder: SentenceEncoder): Promise<ContextSite[]> {
+  const out: ContextSite[] = [];
+  for (const site of analyse(text)) {
+    const choices = await fittingChoices(text, site, encoder);
+    if (choices.length > 0) out.push({ ...site, choices });
+  }
+  return out;
+}
+
+// The engine asks for several variants and severities of one text in a row: analyse it once
+// (the promise is shared, so concurrent variants do not embed twice).
+const cache = new Map<string, Promise<ContextSite[]>>();
 const CACHE_SIZE = 512;
 
-function cachedSites(text: string): Site[] {
-  const hit = cache.get(text);
+function cachedSites(text: string, encoder: SentenceEncoder): Promise<ContextSite[]> {
+  const key = `${encoder.fingerprint}\n${text}`;
+  const hit = cache.get(key);
   if (hit) return hit;
-  const sites = analyse(text);
+  const sites = analyseInContext(text, encoder);
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  cache.set(text, sites);
+  cache.set(key, sites);
+  // a failed embedding is not remembered: the next call tries again
+  sites.catch(() => cache.delete(key));
   return sites;
+}
+
+let defaultEncoder: Promise<SentenceEncoder> | undefined;
+
+/** The run's encoder when the caller passes one (`sentenceEncoder` option), else the bundled model, opened once. */
+function encoderFor(options: Readonly<Record<string, unknown>>): Promise<SentenceEncoder> {
+  const given = options.sentenceEncoder as SentenceEncoder | undefined;
+  if (given) return Promise.resolve(given);
+  defaultEncoder ??= openSentenceEncoder();
+  defaultEncoder.catch(() => {
+    defaultEncoder = undefined;
+  });
+  return defaultEncoder;
 }
 
 /** How many words a severity replaces out of `eligible`. */
@@ -268,14 +368,16 @@ const wordnetSynonym: PerturbationDefinition = {
     3: '40 % of the replaceable words (rounded up, at least one)',
   },
   heavy: true,
-  async init() {
+  async init(options) {
     getWordNet();
     getTagger();
+    await encoderFor(options);
   },
-  apply(text, ctx): EditProposal[] {
-    const sites = cachedSites(text).filter((s) => ctx.isFree(s.start, s.end));
+  async apply(text, ctx): Promise<EditProposal[]> {
+    const all = await cachedSites(text, await encoderFor(ctx.options));
+    const sites = all.filter((s) => ctx.isFree(s.start, s.end));
     const chosen = ctx.rng.sample(sites, replacementCount(ctx.severity, sites.length));
-    return chosen.map((s) => ({ start: s.start, end: s.end, replacement: ctx.rng.pick(s.choices) }));
+    return chosen.map((s) => ({ start: s.start, end: s.end, replacement: ctx.rng.pick(s.choices).form }));
   },
 };
 
