@@ -14,8 +14,8 @@ import { parseArgs } from 'node:util';
 import wordnetSynonym from '../perturbations/synonym/wordnet.ts';
 import { initPerturbations, perturbText } from '../src/perturb/engine.ts';
 import { openSentenceEncoder } from '../src/perturb/meaning/encoder.ts';
-import { createRng } from '../src/util/rng.ts';
 import type { PerturbationDefinition, Severity, Variant } from '../src/types.ts';
+import { createRng } from '../src/util/rng.ts';
 
 const { values } = parseArgs({
   options: {
@@ -44,7 +44,12 @@ interface Substitution {
   variant: string;
 }
 
-async function run(def: PerturbationDefinition, texts: string[], set: string, options: Record<string, unknown>) {
+async function run(
+  def: PerturbationDefinition,
+  texts: string[],
+  set: string,
+  options: Record<string, unknown>,
+) {
   const subs: Substitution[] = [];
   let changed1 = 0;
   const editsPerChanged: Record<Severity, number[]> = { 1: [], 2: [], 3: [] };
@@ -56,7 +61,8 @@ async function run(def: PerturbationDefinition, texts: string[], set: string, op
       editsPerChanged[severity].push(v.edits.length);
       if (severity !== 1) continue;
       changed1++;
-      for (const e of v.edits) subs.push({ set, sentence: text, word: e.before, replacement: e.after, variant: v.text });
+      for (const e of v.edits)
+        subs.push({ set, sentence: text, word: e.before, replacement: e.after, variant: v.text });
     }
   }
   const seconds = (performance.now() - t0) / 1000;
@@ -73,7 +79,8 @@ const encoder = await openSentenceEncoder();
 await initPerturbations([wordnetSynonym], { sentenceEncoder: encoder });
 let oldDef: PerturbationDefinition | undefined;
 if (values.old) {
-  oldDef = (await import(join(values.old, 'perturbations/synonym/wordnet.ts'))).default as PerturbationDefinition;
+  oldDef = (await import(join(values.old, 'perturbations/synonym/wordnet.ts')))
+    .default as PerturbationDefinition;
   await initPerturbations([oldDef]);
 }
 
@@ -87,13 +94,15 @@ for (const set of SETS) {
     `${set} (${texts.length} texts) new: coverage@1 ${(100 * fresh.coverage).toFixed(1)} %, edits per changed variant s1/s2/s3 ${fresh.editsPerChanged.join(' / ')}, ${fresh.textsPerSecond.toFixed(1)} texts/s (3 severities, cold), ${embeds.toFixed(1)} embeddings/text`,
   );
   const rng = createRng(`synonym-senses\u241f${seed}\u241f${set}`);
-  for (const s of rng.sample(fresh.subs, Math.min(SAMPLE, fresh.subs.length))) items.push({ ...s, engine: 'new' });
+  for (const s of rng.sample(fresh.subs, Math.min(SAMPLE, fresh.subs.length)))
+    items.push({ ...s, engine: 'new' });
   if (oldDef) {
     const old = await run(oldDef, texts, set, {});
     console.log(
       `${set} old: coverage@1 ${(100 * old.coverage).toFixed(1)} %, edits per changed variant ${old.editsPerChanged.join(' / ')}, ${old.textsPerSecond.toFixed(1)} texts/s`,
     );
-    for (const s of rng.sample(old.subs, Math.min(SAMPLE, old.subs.length))) items.push({ ...s, engine: 'old' });
+    for (const s of rng.sample(old.subs, Math.min(SAMPLE, old.subs.length)))
+      items.push({ ...s, engine: 'old' });
   }
 }
 

@@ -1,28 +1,32 @@
 /**
- * synonym.wordnet — replaces content words by WordNet synonyms of the same part of speech,
- * re-inflected to the original's form and in its case ("I bought a phone" → "I purchased a
- * phone", "Cancel it" → "Call off it").
+ * synonym.wordnet — replaces content words by WordNet synonyms in the sense the sentence uses,
+ * re-inflected to the original's form and in its case ("I bought a phone" → "I purchased a phone",
+ * but never "transfer money" → "transportation money" or "my account" → "my report").
  *
- * Precision over coverage: a word is replaced only when
+ * A word is a candidate only when
  * - the Brill tagger reads it as a noun, verb, adjective or adverb and it is not a stopword,
  *   pronoun, auxiliary, light or linking verb, negation, contraction piece ("doesn't", "i m"),
  *   acronym, mid-sentence name, phrasal-verb head ("top up") or noun modifier ("tracking number");
  * - its lemma re-inflected to its tag gives back the word itself (tag and lemma agree);
- * and a synonym is offered only when it
- * - comes from one of the word's 3 most frequent senses (later ones only if the word has that
- *   sense in ≥ 10 % of its SemCor uses) and is itself attested in that sense, at least a fifth
- *   as often as the best synonym;
- * - is one or two plain lower-case words, not a stopword, name, abbreviation or derivative of
+ * and its candidate replacements are the synonyms, from any of its first 12 senses, that
+ * - are attested in SemCor in that sense;
+ * - are one or two plain lower-case words, not a stopword, name, abbreviation or derivative of
  *   the word ("transfer" → "transferral"), and a collocation ends in a particle ("call off"),
- *   not a preposition ("travel to");
- * - is, once inflected, a word the tagger's lexicon reads first in the same part of speech;
- * - for a verb followed by a preposition ("waiting for"), has a frame without a direct object.
+ *   not a preposition ("travel to"); verbs: one word (WordNet's phrasal verbs mostly carry
+ *   another sense: "withdraw" → "pull away");
+ * - are, once inflected, a word the tagger's lexicon reads first in the same part of speech;
+ * - for a verb followed by a preposition ("waiting for"), have a frame without a direct object.
+ * The sentence then decides (fittingChoices): a replacement is kept only if it gives back at least
+ * a fifth of the word's contribution to the meaning of a ±6-word window around it, measured with
+ * the sentence encoder (src/perturb/meaning/encoder.ts; the run's encoder as
+ * `options.sentenceEncoder`, else the bundled all-MiniLM-L6-v2), and is near the best replacement.
+ * `apply` is therefore async; embeddings are one text per call, so variants stay deterministic.
  */
 import { inflect } from '../../src/perturb/inflect.ts';
+import { cosine, openSentenceEncoder, type SentenceEncoder } from '../../src/perturb/meaning/encoder.ts';
 import { getTagger, wordnetPos } from '../../src/perturb/pos.ts';
 import { LINKING_VERBS, PARTICLES, STOPWORDS } from '../../src/perturb/synonym.ts';
 import { isSentenceStart, matchCase } from '../../src/perturb/text/index.ts';
-import { cosine, openSentenceEncoder, type SentenceEncoder } from '../../src/perturb/meaning/encoder.ts';
 import { getWordNet, type WnPos, type WordNetIndex } from '../../src/perturb/wordnet/index.ts';
 import type { EditProposal, PerturbationDefinition, Severity } from '../../src/types.ts';
 
@@ -134,7 +138,8 @@ export function synonymCandidates(
   const out: Candidate[] = [];
   for (const c of found) {
     const cased = matchCase(original, c.form);
-    if (wordnetPos(tagger.categories(cased.split(' ')[0]!)[0] ?? 'NN') !== null) out.push({ ...c, form: cased });
+    if (wordnetPos(tagger.categories(cased.split(' ')[0]!)[0] ?? 'NN') !== null)
+      out.push({ ...c, form: cased });
   }
   return out;
 }
@@ -149,7 +154,12 @@ export function synonymChoices(
   return synonymCandidates(wn, original, tag, context).map((c) => c.form);
 }
 
-function lowerCaseCandidates(wn: WordNetIndex, word: string, tag: string, context: ChoiceContext): Candidate[] {
+function lowerCaseCandidates(
+  wn: WordNetIndex,
+  word: string,
+  tag: string,
+  context: ChoiceContext,
+): Candidate[] {
   const pos = wordnetPos(tag);
   if (!pos) return [];
   const found = lemmaOf(wn, word, tag, pos);
@@ -361,7 +371,7 @@ const wordnetSynonym: PerturbationDefinition = {
   family: 'synonym',
   tag: 'natural',
   description:
-    'Replaces content words (nouns, verbs, adjectives, adverbs; never stopwords, pronouns, negations or contractions) by a WordNet synonym of the same part of speech, re-inflected and in the same case ("I bought a phone" → "I purchased a phone").',
+    'Replaces content words (nouns, verbs, adjectives, adverbs; never stopwords, pronouns, negations or contractions) by a WordNet synonym of the same part of speech in the sense the sentence uses (checked with the sentence encoder), re-inflected and in the same case ("I bought a phone" → "I purchased a phone").',
   severities: {
     1: 'one word replaced',
     2: '20 % of the replaceable words (rounded up, at least one)',
