@@ -1,36 +1,37 @@
 /**
- * synonym.wordnet — replaces content words by WordNet synonyms of the same part of speech,
- * re-inflected to the original's form and in its case ("I bought a phone" → "I purchased a
- * phone", "Cancel it" → "Call off it").
+ * synonym.wordnet — replaces content words by WordNet synonyms in the sense the sentence uses,
+ * re-inflected to the original's form and in its case ("I bought a phone" → "I purchased a phone",
+ * but never "transfer money" → "transportation money" or "my account" → "my report").
  *
- * Precision over coverage: a word is replaced only when
+ * A word is a candidate only when
  * - the Brill tagger reads it as a noun, verb, adjective or adverb and it is not a stopword,
  *   pronoun, auxiliary, light or linking verb, negation, contraction piece ("doesn't", "i m"),
  *   acronym, mid-sentence name, phrasal-verb head ("top up") or noun modifier ("tracking number");
  * - its lemma re-inflected to its tag gives back the word itself (tag and lemma agree);
- * and a synonym is offered only when it
- * - comes from one of the word's 3 most frequent senses (later ones only if the word has that
- *   sense in ≥ 10 % of its SemCor uses) and is itself attested in that sense, at least a fifth
- *   as often as the best synonym;
- * - is one or two plain lower-case words, not a stopword, name, abbreviation or derivative of
+ * and its candidate replacements are the synonyms, from any of its first 12 senses, that
+ * - are attested in SemCor in that sense;
+ * - are one or two plain lower-case words, not a stopword, name, abbreviation or derivative of
  *   the word ("transfer" → "transferral"), and a collocation ends in a particle ("call off"),
- *   not a preposition ("travel to");
- * - is, once inflected, a word the tagger's lexicon reads first in the same part of speech;
- * - for a verb followed by a preposition ("waiting for"), has a frame without a direct object.
+ *   not a preposition ("travel to"); verbs: one word (WordNet's phrasal verbs mostly carry
+ *   another sense: "withdraw" → "pull away");
+ * - are, once inflected, a word the tagger's lexicon reads first in the same part of speech;
+ * - for a verb followed by a preposition ("waiting for"), have a frame without a direct object.
+ * The sentence then decides (fittingChoices): a replacement is kept only if it gives back at least
+ * a fifth of the word's contribution to the meaning of a ±6-word window around it, measured with
+ * the sentence encoder (src/perturb/meaning/encoder.ts; the run's encoder as
+ * `options.sentenceEncoder`, else the bundled all-MiniLM-L6-v2), and is near the best replacement.
+ * `apply` is therefore async; embeddings are one text per call, so variants stay deterministic.
  */
 import { inflect } from '../../src/perturb/inflect.ts';
+import { cosine, openSentenceEncoder, type SentenceEncoder } from '../../src/perturb/meaning/encoder.ts';
 import { getTagger, wordnetPos } from '../../src/perturb/pos.ts';
 import { LINKING_VERBS, PARTICLES, STOPWORDS } from '../../src/perturb/synonym.ts';
 import { isSentenceStart, matchCase } from '../../src/perturb/text/index.ts';
 import { getWordNet, type WnPos, type WordNetIndex } from '../../src/perturb/wordnet/index.ts';
 import type { EditProposal, PerturbationDefinition, Severity } from '../../src/types.ts';
 
-/** Senses (most frequent first) that synonyms are drawn from. */
-const MAX_SENSES = 3;
-/** Synonyms kept per word, best first; the rng picks among them. */
-const MAX_CHOICES = 3;
-/** A synonym is kept only if used at least this share as often as the best one (SemCor counts). */
-const MIN_RELATIVE_USE = 0.2;
+/** Senses (most frequent first) whose synonyms are candidates; the sentence decides among them. */
+export const SENSE_POOL = 12;
 const SHARE: Record<Severity, number> = { 1: 0, 2: 0.2, 3: 0.4 };
 
 /** Tags whose form is its lemma; for the others the lemma comes from morphy. */
@@ -42,8 +43,6 @@ const NOUN_MARKERS = new Set(['DT', 'PRP$', 'POS']);
 
 /** Verb frames that take no direct object: "Somebody ----s", "Somebody ----s PP", "… to somebody". */
 const NO_OBJECT_FRAMES = new Set([1, 2, 3, 4, 12, 13, 22, 27]);
-/** A later sense counts only if the word has it in at least this share of its tagged uses. */
-const MIN_SENSE_SHARE = 0.1;
 
 /** one or two lower-case words of 3+ letters, each with a vowel (no "yrs", "pa") */
 const PLAIN_WORDS = /^(?=[a-z]*[aeiouy])[a-z]{3,}(?: (?=[a-z]*[aeiouy])[a-z]+)?$/;
@@ -55,8 +54,11 @@ export interface Site {
   /** original word */
   word: string;
   tag: string;
-  /** replacements in the original's form and case, best first */
-  choices: string[];
+  /** the WordNet lemma and part of speech the word is read as */
+  lemma: string;
+  pos: WnPos;
+  /** replacements in the original's form and case, with their senses, best first */
+  candidates: Candidate[];
 }
 
 /** The lemma of `word` whose inflection for `tag` is `word` again, with the tag that makes it so. */
@@ -101,45 +103,72 @@ export interface ChoiceContext {
   beforePreposition?: boolean;
 }
 
-const choiceCache = new Map<string, readonly string[]>();
+/** A replacement for one word, with the WordNet sense it comes from. */
+export interface Candidate {
+  /** the replacement in the original's form and case */
+  form: string;
+  /** synset offset of the shared sense */
+  offset: number;
+  /** 0-based rank of that sense among the word's senses */
+  sense: number;
+  /** SemCor uses of the replacement in that sense */
+  uses: number;
+}
 
-/** Ranked replacements for one word, already inflected and cased; [] if none is safe. */
+const choiceCache = new Map<string, readonly Candidate[]>();
+
+/** Every safe replacement for one word over its first `SENSE_POOL` senses, inflected and cased, best first. */
+export function synonymCandidates(
+  wn: WordNetIndex,
+  original: string,
+  tag: string,
+  context: ChoiceContext = {},
+): Candidate[] {
+  const word = original.toLowerCase();
+  const key = `${word} ${tag} ${context.beforePreposition ? 1 : 0}`;
+  let found = choiceCache.get(key);
+  if (!found) {
+    found = lowerCaseCandidates(wn, word, tag, context);
+    if (choiceCache.size > 100_000) choiceCache.clear();
+    choiceCache.set(key, found);
+  }
+  if (original === word) return found.slice();
+  // "Help" → "Assist" reads as a name when the lexicon knows the capitalised word as one
+  const tagger = getTagger();
+  const out: Candidate[] = [];
+  for (const c of found) {
+    const cased = matchCase(original, c.form);
+    if (wordnetPos(tagger.categories(cased.split(' ')[0]!)[0] ?? 'NN') !== null)
+      out.push({ ...c, form: cased });
+  }
+  return out;
+}
+
+/** Ranked replacement strings for one word, without looking at the sentence (the sense-blind ranking). */
 export function synonymChoices(
   wn: WordNetIndex,
   original: string,
   tag: string,
   context: ChoiceContext = {},
 ): string[] {
-  const word = original.toLowerCase();
-  const key = `${word} ${tag} ${context.beforePreposition ? 1 : 0}`;
-  let forms = choiceCache.get(key);
-  if (!forms) {
-    forms = lowerCaseChoices(wn, word, tag, context);
-    if (choiceCache.size > 100_000) choiceCache.clear();
-    choiceCache.set(key, forms);
-  }
-  if (original === word) return forms.slice();
-  // "Help" → "Assist" reads as a name when the lexicon knows the capitalised word as one
-  const tagger = getTagger();
-  const out: string[] = [];
-  for (const form of forms) {
-    const cased = matchCase(original, form);
-    if (wordnetPos(tagger.categories(cased.split(' ')[0]!)[0] ?? 'NN') !== null) out.push(cased);
-  }
-  return out;
+  return synonymCandidates(wn, original, tag, context).map((c) => c.form);
 }
 
-function lowerCaseChoices(wn: WordNetIndex, word: string, tag: string, context: ChoiceContext): string[] {
+function lowerCaseCandidates(
+  wn: WordNetIndex,
+  word: string,
+  tag: string,
+  context: ChoiceContext,
+): Candidate[] {
   const pos = wordnetPos(tag);
   if (!pos) return [];
   const found = lemmaOf(wn, word, tag, pos);
   if (!found) return [];
-  const minLaterSense = Math.max(1, MIN_SENSE_SHARE * wn.totalTagCount(found.lemma, pos));
   const tagger = getTagger();
-  const out: string[] = [];
-  let best = 0;
-  for (const syn of wn.synonyms(found.lemma, pos, { maxSenses: MAX_SENSES })) {
-    if (syn.capitalised || syn.tagCount < 1 || (syn.sense > 0 && syn.lemmaTagCount < minLaterSense)) continue;
+  const out: Candidate[] = [];
+  const offsets = wn.synsetOffsets(found.lemma, pos);
+  for (const syn of wn.synonyms(found.lemma, pos, { maxSenses: SENSE_POOL })) {
+    if (syn.capitalised || syn.tagCount < 1) continue;
     if (
       context.beforePreposition &&
       syn.frames.length > 0 &&
@@ -150,7 +179,7 @@ function lowerCaseChoices(wn: WordNetIndex, word: string, tag: string, context: 
     if (!PLAIN_WORDS.test(syn.word) || STOPWORDS.has(syn.word) || !fitsAsPhrase(syn.word)) continue;
     if (isDerivative(syn.word, found.lemma)) continue;
     const form = inflect(syn.word, found.tag);
-    if (!form || form === word || out.includes(form)) continue;
+    if (!form || form === word || out.some((c) => c.form === form)) continue;
     // an inflected slot filled by a form identical to its lemma ("stopped" → "quit", "funds" →
     // "money") reads as the base form and may break agreement
     if (form === syn.word && !BASE_TAGS.has(found.tag)) continue;
@@ -162,11 +191,7 @@ function lowerCaseChoices(wn: WordNetIndex, word: string, tag: string, context: 
     const cats = tagger.categories(pos === 'v' ? words[0]! : words[words.length - 1]!);
     if (wordnetPos(cats[0] ?? '') !== pos) continue;
     if (pos === 'n' && form.endsWith('ing') && !word.endsWith('ing')) continue;
-    if (best === 0) best = syn.tagCount;
-    // much rarer than the best synonym: usually a worse fit ("need" → "require", not "involve")
-    if (syn.tagCount < MIN_RELATIVE_USE * best) continue;
-    out.push(form);
-    if (out.length === MAX_CHOICES) break;
+    out.push({ form, offset: offsets[syn.sense]!, sense: syn.sense, uses: syn.tagCount });
   }
   return out;
 }
@@ -211,23 +236,127 @@ export function analyse(text: string): Site[] {
     if (usual !== undefined && wordnetPos(usual) !== pos) continue;
     const beforePreposition =
       pos === 'v' && !!next && (next.tag === 'IN' || (next.tag === 'TO' && tokens[i + 2]?.tag !== 'VB'));
-    const choices = synonymChoices(wn, t.text, t.tag, { beforePreposition });
-    if (choices.length > 0) sites.push({ start: t.start, end: t.end, word: t.text, tag: t.tag, choices });
+    const candidates = synonymCandidates(wn, t.text, t.tag, { beforePreposition });
+    if (candidates.length === 0) continue;
+    const lemma = lemmaOf(wn, lower, t.tag, pos)!.lemma;
+    sites.push({ start: t.start, end: t.end, word: t.text, tag: t.tag, lemma, pos, candidates });
   }
   return sites;
 }
 
-// The engine asks for several variants and severities of one text in a row: analyse it once.
-const cache = new Map<string, Site[]>();
+/** Words of context kept on each side of the word when its contribution is measured. */
+const WINDOW_WORDS = 6;
+/** A replacement must give back at least this share of the word's contribution to its window. */
+export const MIN_RESTORED = 0.2;
+/** …and be within this of the best replacement of the same word. */
+const NEAR_BEST = 0.15;
+/** Replacements kept per word, best first; the rng picks among them. */
+const MAX_CHOICES = 3;
+
+/** A word with the replacements that fit its sentence, best first. */
+export interface ContextSite extends Site {
+  choices: { form: string; restored: number }[];
+}
+
+/** Start of the `n`-th whitespace-separated token before `at` (0 if there are fewer). */
+function windowStart(text: string, at: number, n: number): number {
+  let i = at;
+  for (let k = 0; k < n; k++) {
+    while (i > 0 && /\s/.test(text[i - 1]!)) i--;
+    if (i === 0) return 0;
+    while (i > 0 && !/\s/.test(text[i - 1]!)) i--;
+  }
+  return i;
+}
+
+/** End of the `n`-th whitespace-separated token after `at` (text length if there are fewer). */
+function windowEnd(text: string, at: number, n: number): number {
+  let i = at;
+  // the rest of the word's own token ("account?") belongs to it, not to the window's count
+  while (i < text.length && !/\s/.test(text[i]!)) i++;
+  for (let k = 0; k < n; k++) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (i === text.length) return i;
+    while (i < text.length && !/\s/.test(text[i]!)) i++;
+  }
+  return i;
+}
+
+/**
+ * The replacements of `site` that keep its meaning in this sentence. The window around the word is
+ * embedded as written, without the word, and with each replacement; a replacement's score is the
+ * share of the word's contribution it gives back,
+ *   restored = (cos(window, with replacement) − cos(window, without word)) / (1 − cos(window, without word)),
+ * so it does not depend on how much the rest of the window already says. A synonym in the sense the
+ * sentence uses restores most of it ("tried" → "attempted" 0.6–0.7); one from another sense restores
+ * little or pulls the window elsewhere ("account" → "bill", "find" → "bump": below 0). Measured on
+ * labelled substitutions, see bench/synonym-senses.ts.
+ */
+export async function fittingChoices(
+  text: string,
+  site: Site,
+  encoder: SentenceEncoder,
+): Promise<ContextSite['choices']> {
+  const from = windowStart(text, site.start, WINDOW_WORDS);
+  const to = windowEnd(text, site.end, WINDOW_WORDS);
+  const before = text.slice(from, site.start);
+  const after = text.slice(site.end, to);
+  const window = await encoder.embed(before + site.word + after);
+  const without = cosine(window, await encoder.embed(`${before.trimEnd()} ${after.trimStart()}`.trim()));
+  // the window means the same without the word: nothing to measure a replacement by
+  if (without > 0.995) return [];
+  const scored: ContextSite['choices'] = [];
+  for (const c of site.candidates) {
+    // phrasal verbs from WordNet ("pull away", "come in") mostly carry another sense of the verb
+    if (site.pos === 'v' && c.form.includes(' ')) continue;
+    const restored = (cosine(window, await encoder.embed(before + c.form + after)) - without) / (1 - without);
+    if (restored >= MIN_RESTORED) scored.push({ form: c.form, restored });
+  }
+  if (scored.length === 0) return [];
+  // stable: equal scores keep the candidates' WordNet order
+  scored.sort((a, b) => b.restored - a.restored);
+  const best = scored[0]!.restored;
+  return scored.filter((c) => c.restored >= best - NEAR_BEST).slice(0, MAX_CHOICES);
+}
+
+/** Words of `text` that may be replaced, each with the replacements that fit its sentence. */
+export async function analyseInContext(text: string, encoder: SentenceEncoder): Promise<ContextSite[]> {
+  const out: ContextSite[] = [];
+  for (const site of analyse(text)) {
+    const choices = await fittingChoices(text, site, encoder);
+    if (choices.length > 0) out.push({ ...site, choices });
+  }
+  return out;
+}
+
+// The engine asks for several variants and severities of one text in a row: analyse it once
+// (the promise is shared, so concurrent variants do not embed twice).
+const cache = new Map<string, Promise<ContextSite[]>>();
 const CACHE_SIZE = 512;
 
-function cachedSites(text: string): Site[] {
-  const hit = cache.get(text);
+function cachedSites(text: string, encoder: SentenceEncoder): Promise<ContextSite[]> {
+  const key = `${encoder.fingerprint}\n${text}`;
+  const hit = cache.get(key);
   if (hit) return hit;
-  const sites = analyse(text);
+  const sites = analyseInContext(text, encoder);
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  cache.set(text, sites);
+  cache.set(key, sites);
+  // a failed embedding is not remembered: the next call tries again
+  sites.catch(() => cache.delete(key));
   return sites;
+}
+
+let defaultEncoder: Promise<SentenceEncoder> | undefined;
+
+/** The run's encoder when the caller passes one (`sentenceEncoder` option), else the bundled model, opened once. */
+function encoderFor(options: Readonly<Record<string, unknown>>): Promise<SentenceEncoder> {
+  const given = options.sentenceEncoder as SentenceEncoder | undefined;
+  if (given) return Promise.resolve(given);
+  defaultEncoder ??= openSentenceEncoder();
+  defaultEncoder.catch(() => {
+    defaultEncoder = undefined;
+  });
+  return defaultEncoder;
 }
 
 /** How many words a severity replaces out of `eligible`. */
@@ -243,21 +372,23 @@ const wordnetSynonym: PerturbationDefinition = {
   tag: 'natural',
   meaning: { threshold: 0.8 },
   description:
-    'Replaces content words (nouns, verbs, adjectives, adverbs; never stopwords, pronouns, negations or contractions) by a WordNet synonym of the same part of speech, re-inflected and in the same case ("I bought a phone" → "I purchased a phone").',
+    'Replaces content words (nouns, verbs, adjectives, adverbs; never stopwords, pronouns, negations or contractions) by a WordNet synonym of the same part of speech in the sense the sentence uses (checked with the sentence encoder), re-inflected and in the same case ("I bought a phone" → "I purchased a phone").',
   severities: {
     1: 'one word replaced',
     2: '20 % of the replaceable words (rounded up, at least one)',
     3: '40 % of the replaceable words (rounded up, at least one)',
   },
   heavy: true,
-  async init() {
+  async init(options) {
     getWordNet();
     getTagger();
+    await encoderFor(options);
   },
-  apply(text, ctx): EditProposal[] {
-    const sites = cachedSites(text).filter((s) => ctx.isFree(s.start, s.end));
+  async apply(text, ctx): Promise<EditProposal[]> {
+    const all = await cachedSites(text, await encoderFor(ctx.options));
+    const sites = all.filter((s) => ctx.isFree(s.start, s.end));
     const chosen = ctx.rng.sample(sites, replacementCount(ctx.severity, sites.length));
-    return chosen.map((s) => ({ start: s.start, end: s.end, replacement: ctx.rng.pick(s.choices) }));
+    return chosen.map((s) => ({ start: s.start, end: s.end, replacement: ctx.rng.pick(s.choices).form }));
   },
 };
 

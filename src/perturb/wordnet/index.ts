@@ -258,6 +258,14 @@ export class WordNetIndex {
     return synset;
   }
 
+  /** The synset's gloss: its definition and quoted examples, as written after the "|" of its data line. */
+  gloss(offset: number, pos: WnPos): string {
+    const buf = this.data[pos];
+    const bar = buf.indexOf('|', offset);
+    const end = lineEnd(buf, offset);
+    return bar < 0 || bar > end ? '' : buf.toString('latin1', bar + 1, end).trim();
+  }
+
   /** Synsets of a lemma, in sense order. */
   synsets(lemma: string, pos: WnPos): Synset[] {
     return this.synsetOffsets(lemma, pos).map((offset) => this.synset(offset, pos));
