@@ -30,7 +30,7 @@ import { logPriors } from './measure/logit-adjust.ts';
 import { createMeasures } from './measure/results.ts';
 import { initPerturbations } from './perturb/engine.ts';
 import type { Protection } from './perturb/protect/constraints.ts';
-import { loadRegistry } from './perturb/registry.ts';
+import { loadRegistry, planSeverities, skippedSeveritiesMessage } from './perturb/registry.ts';
 import { assembleReport, type ReportWarning } from './report/assemble.ts';
 import type { Classifier, ExampleRecord, PerturbationDefinition, Report, Severity } from './types.ts';
 import { openJsonlWriter } from './util/jsonl.ts';
@@ -127,13 +127,15 @@ async function auditSource(
   source: DataSource,
   labelMap: LabelMap | undefined,
 ): Promise<Report> {
-  const { seed, severities, variantsPerText, resamples, tau, shard } = runSettings(options);
+  const { seed, severities: asked, variantsPerText, resamples, tau, shard } = runSettings(options);
   const textField = options.textField ?? 'text';
   const labelField = options.labelField ?? 'label';
   const registry = await loadRegistry();
   const perturbations: PerturbationDefinition[] = registry.resolve(
     options.perturb === undefined ? DEFAULT_PERTURB : options.perturb,
   );
+  // Each perturbation runs only at the levels it declares; a level none of them has is a usage error.
+  const { severities, skipped } = planSeverities(perturbations, asked);
   const perturbationOptions = options.perturbationOptions ?? {};
   await initPerturbations(perturbations, perturbationOptions);
 
@@ -156,6 +158,9 @@ async function auditSource(
     const select = { shard, limit: options.limit };
     const scan = await scanData(source, classifier.labels, labelMap, select);
     const warnings: ReportWarning[] = [...scan.warnings];
+    if (skipped.length > 0) {
+      warnings.push({ code: 'skipped-severities', message: skippedSeveritiesMessage(skipped) });
+    }
     const freq = await classFrequencies(
       {
         train: options.train,

@@ -113,7 +113,7 @@ describe('tailcheck perturb', { timeout: 180_000 }, () => {
       '--perturb',
       'typo.keyboard',
       '--severity',
-      '3',
+      '2',
       '--variants',
       '1',
       '--protect',

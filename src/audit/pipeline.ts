@@ -16,6 +16,7 @@ import { ModelError } from '../errors.ts';
 import { adjustPrediction } from '../measure/logit-adjust.ts';
 import { perturbExamples } from '../perturb/engine.ts';
 import type { Protection } from '../perturb/protect/constraints.ts';
+import { hasSeverity } from '../perturb/registry.ts';
 import type {
   Example,
   ExampleRecord,
@@ -123,12 +124,20 @@ export async function runPipeline(
 }
 
 /** Every variant of every example of a chunk, in (perturbation, severity, variant) order: the one fan-out. */
-function perturbChunk(chunk: readonly Example[], plan: PerturbPlan): Promise<Variant[][]> {
+async function perturbChunk(chunk: readonly Example[], plan: PerturbPlan): Promise<Variant[][]> {
   const { perturbations, severities, variantsPerText, seed, protect, options } = plan;
-  return perturbExamples(
+  const perturbed = await perturbExamples(
     chunk.map((ex) => ex.text),
     perturbations,
     { seed, severities, variants: variantsPerText, protect, options },
+  );
+  // A level a perturbation does not declare is never measured (the pairs were warned about).
+  const undeclared = new Set(
+    perturbations.flatMap((d) => severities.filter((s) => !hasSeverity(d, s)).map((s) => `${s} ${d.name}`)),
+  );
+  if (undeclared.size === 0) return perturbed;
+  return perturbed.map((variants) =>
+    variants.filter((v) => !undeclared.has(`${v.severity} ${v.perturbation}`)),
   );
 }
 

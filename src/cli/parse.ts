@@ -160,13 +160,13 @@ export function parseShard(value: string): { index: number; count: number } {
   return { index, count };
 }
 
-/** `--severity 2`, `--severity 1,3`, `--severity all`. */
-export function parseSeverities(spec: string): Severity[] {
+/** `--severity 2`, `--severity 1,3`, `--severity all` (each perturbation's declared levels). */
+export function parseSeverities(spec: string): Severity[] | 'all' {
   const parts = String(spec)
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (parts.includes('all')) return [...SEVERITIES];
+  if (parts.includes('all')) return 'all';
   const out = new Set<Severity>();
   for (const p of parts) {
     const n = Number(p);

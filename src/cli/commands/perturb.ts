@@ -4,7 +4,12 @@ import { setField } from '../../data/fields.ts';
 import { readExamples } from '../../data/load.ts';
 import { UsageError } from '../../errors.ts';
 import { initPerturbations, perturbExamples } from '../../perturb/engine.ts';
-import { loadRegistry } from '../../perturb/registry.ts';
+import {
+  hasSeverity,
+  loadRegistry,
+  planSeverities,
+  skippedSeveritiesMessage,
+} from '../../perturb/registry.ts';
 import type { Example } from '../../types.ts';
 import { openJsonlWriter } from '../../util/jsonl.ts';
 import { stripControls } from '../../util/strings.ts';
@@ -68,11 +73,16 @@ export default defineCommand({
     checkOutputPaths(flagPaths(argv, ['data']), flagPaths(argv, ['out'], { stdout: true }));
     checkVariants('--variants', argv.variants);
     if (!Number.isSafeInteger(argv.seed)) throw new UsageError('--seed must be an integer');
-    const severities = parseSeverities(argv.severity);
+    const asked = parseSeverities(argv.severity);
     const protect = parseProtect(argv.protect);
     const options = parseOptions(argv.option);
     const defs = (await loadRegistry()).resolve(argv.perturb);
+    // Each perturbation runs only at the levels it declares; a level none of them has is a usage error.
+    const { severities, skipped } = planSeverities(defs, asked);
+    if (skipped.length > 0)
+      process.stderr.write(`tailcheck: warning: ${skippedSeveritiesMessage(skipped)}\n`);
     await initPerturbations(defs, options);
+    const byName = new Map(defs.map((d) => [d.name, d]));
 
     const outFile = argv.out === '-' ? undefined : argv.out;
     if (!outFile) {
@@ -105,6 +115,7 @@ export default defineCommand({
           if (ex.label !== undefined) passThrough.unshift([argv.labelField, ex.label]);
           const extras = passThrough.filter(([key]) => !OUTPUT_KEYS.has(key));
           for (const v of perturbed[i]!) {
+            if (!hasSeverity(byName.get(v.perturbation)!, v.severity)) continue;
             const record: Record<string, unknown> = {
               id: ex.id,
               text: v.text,
