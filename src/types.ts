@@ -15,6 +15,12 @@ export type Severity = 1 | 2 | 3;
 export type PerturbationTag = 'natural' | 'synthetic';
 export const PERTURBATION_TAGS: readonly PerturbationTag[] = ['natural', 'synthetic'];
 export const SEVERITIES: readonly Severity[] = [1, 2, 3];
+/**
+ * The fewest sites a level edits, for perturbations whose levels count sites (typos, synonyms, most
+ * paraphrases): a text with fewer eligible sites stays unchanged at that level rather than repeat the
+ * level below, so every changed variant of level k carries at least k edits.
+ */
+export const MIN_SITES: Readonly<Record<Severity, number>> = { 1: 1, 2: 2, 3: 3 };
 /** What each declared severity level means: level 1 always, 2 and 3 only where they are real. */
 export type SeverityDocs = { 1: string } & Partial<Record<2 | 3, string>>;
 

@@ -164,10 +164,13 @@ describe('synonym.wordnet', () => {
       }
     }
     expect(replacementCount(1, 10)).toBe(1);
-    expect(replacementCount(2, 10)).toBe(2);
-    expect(replacementCount(3, 10)).toBe(4);
-    expect(replacementCount(2, 2)).toBe(1);
-    expect(replacementCount(3, 0)).toBe(0);
+    expect(replacementCount(2, 10)).toBe(3);
+    expect(replacementCount(3, 10)).toBe(5);
+    expect(replacementCount(2, 2)).toBe(2);
+    // fewer replaceable words than a level's floor (2, 3): no variant at that level
+    expect(replacementCount(2, 1)).toBe(0);
+    expect(replacementCount(3, 2)).toBe(0);
+    expect(replacementCount(1, 0)).toBe(0);
   });
 
   it('is deterministic in (seed, severity, variant, text) and varies across variants', () => {

@@ -3,6 +3,7 @@
  * eligible, and the QWERTY layout. Each typo perturbation supplies only its word-level edit.
  */
 import type { EditProposal, PerturbationContext, Rng, Severity, SeverityDocs } from '../types.ts';
+import { MIN_SITES } from '../types.ts';
 import { latinWords, minimalDiff, type Segment } from './text/index.ts';
 
 export const TYPO_SEVERITIES: SeverityDocs = {
@@ -10,9 +11,6 @@ export const TYPO_SEVERITIES: SeverityDocs = {
   2: '~10% of eligible words get an edit, at least 2 (texts with fewer eligible words stay unchanged)',
   3: '~25% of eligible words get an edit, at least 3 (texts with fewer eligible words stay unchanged)',
 };
-
-/** The fewest sites each level edits: a level never does what the level below it does. */
-const MIN_SITES: Record<Severity, number> = { 1: 1, 2: 2, 3: 3 };
 
 /**
  * Sites to edit for a severity, given the number of eligible sites: 1, then ~10 % (≥ 2), then ~25 %
