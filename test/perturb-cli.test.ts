@@ -144,7 +144,7 @@ describe('tailcheck perturb', { timeout: 180_000 }, () => {
       '--perturb',
       'paraphrase.contraction',
       '--severity',
-      '3',
+      '1',
       '--variants',
       '1',
       '--protect',
