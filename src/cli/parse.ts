@@ -19,12 +19,14 @@ export const perturbationCliOptions = {
   perturb: {
     type: 'string',
     default: DEFAULT_PERTURB.join(','),
-    describe: 'Perturbations or families, comma-separated, or all (see `tailcheck perturbations`)',
+    describe:
+      'Perturbations, families, tags (natural, synthetic) or all, comma-separated as a union (see `tailcheck perturbations`)',
   },
   severity: {
     type: 'string',
     default: String(DEFAULT_SEVERITY),
-    describe: 'Severity 1, 2, 3, a comma list like 1,3, or all',
+    describe:
+      'Severity 1, 2, 3, a comma list like 1,3, or all (each perturbation runs only at the levels it declares)',
   },
   variants: {
     type: 'number',
