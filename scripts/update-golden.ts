@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initPerturbations, perturbText } from '../src/perturb/engine.ts';
-import { loadRegistry, PERTURBATIONS_DIR } from '../src/perturb/registry.ts';
+import { hasSeverity, loadRegistry, PERTURBATIONS_DIR, severitiesOf } from '../src/perturb/registry.ts';
 import type { PerturbationDefinition, Severity } from '../src/types.ts';
 
 export interface GoldenCase {
@@ -45,13 +45,16 @@ export function goldenPath(def: PerturbationDefinition): string {
   return join(PERTURBATIONS_DIR, def.family, `${kind}.golden.json`);
 }
 
-function defaultCases(): Omit<GoldenCase, 'expected'>[] {
+/** Every sentence at every level `def` declares, and a second variant of two sentences. */
+function defaultCases(def: PerturbationDefinition): Omit<GoldenCase, 'expected'>[] {
+  const levels = severitiesOf(def);
   const cases: Omit<GoldenCase, 'expected'>[] = [];
   for (const text of GOLDEN_SENTENCES) {
-    for (const severity of [1, 2, 3] as const) cases.push({ text, severity, variant: 0 });
+    for (const severity of levels) cases.push({ text, severity, variant: 0 });
   }
   // A second variant shows that variants differ.
-  for (const text of GOLDEN_SENTENCES.slice(0, 2)) cases.push({ text, severity: 2, variant: 1 });
+  const second = levels[Math.min(1, levels.length - 1)]!;
+  for (const text of GOLDEN_SENTENCES.slice(0, 2)) cases.push({ text, severity: second, variant: 1 });
   return cases;
 }
 
@@ -62,7 +65,8 @@ async function update(def: PerturbationDefinition, reset: boolean): Promise<stri
   const seed = old?.seed ?? SEED;
   const cases: GoldenCase[] = [];
   let changed = 0;
-  for (const c of old?.cases ?? defaultCases()) {
+  // Cases at a level the perturbation no longer declares are dropped.
+  for (const c of (old?.cases ?? defaultCases(def)).filter((c) => hasSeverity(def, c.severity))) {
     const v = await perturbText(c.text, def, { seed, severity: c.severity, variant: c.variant });
     const before = (c as Partial<GoldenCase>).expected;
     if (before !== undefined && before !== v.text) changed++;

@@ -36,7 +36,7 @@ import {
   withMeaning,
 } from './perturb/meaning/check.ts';
 import type { Protection } from './perturb/protect/constraints.ts';
-import { loadRegistry } from './perturb/registry.ts';
+import { loadRegistry, planSeverities, skippedSeveritiesMessage } from './perturb/registry.ts';
 import { assembleReport, type ReportWarning } from './report/assemble.ts';
 import type { Classifier, ExampleRecord, PerturbationDefinition, Report, Severity } from './types.ts';
 import { openJsonlWriter } from './util/jsonl.ts';
@@ -171,7 +171,9 @@ async function auditWith(
   perturbationOptions: Record<string, unknown>,
   meaning: MeaningCheck | null,
 ): Promise<Report> {
-  const { seed, severities, variantsPerText, resamples, tau, shard } = runSettings(options);
+  const { seed, severities: asked, variantsPerText, resamples, tau, shard } = runSettings(options);
+  // Each perturbation runs only at the levels it declares; a level none of them has is a usage error.
+  const { severities, skipped } = planSeverities(perturbations, asked);
   const textField = options.textField ?? 'text';
   const labelField = options.labelField ?? 'label';
   const session =
@@ -193,6 +195,9 @@ async function auditWith(
     const select = { shard, limit: options.limit };
     const scan = await scanData(source, classifier.labels, labelMap, select);
     const warnings: ReportWarning[] = [...scan.warnings];
+    if (skipped.length > 0) {
+      warnings.push({ code: 'skipped-severities', message: skippedSeveritiesMessage(skipped) });
+    }
     const freq = await classFrequencies(
       {
         train: options.train,

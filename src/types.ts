@@ -15,6 +15,14 @@ export type Severity = 1 | 2 | 3;
 export type PerturbationTag = 'natural' | 'synthetic';
 export const PERTURBATION_TAGS: readonly PerturbationTag[] = ['natural', 'synthetic'];
 export const SEVERITIES: readonly Severity[] = [1, 2, 3];
+/**
+ * The fewest sites a level edits, for perturbations whose levels count sites (typos, synonyms, most
+ * paraphrases): a text with fewer eligible sites stays unchanged at that level rather than repeat the
+ * level below, so every changed variant of level k carries at least k edits.
+ */
+export const MIN_SITES: Readonly<Record<Severity, number>> = { 1: 1, 2: 2, 3: 3 };
+/** What each declared severity level means: level 1 always, 2 and 3 only where they are real. */
+export type SeverityDocs = { 1: string } & Partial<Record<2 | 3, string>>;
 
 /** A half-open character range [start, end) in UTF-16 code units (JS string indices). */
 export interface Span {
@@ -90,8 +98,12 @@ export interface PerturbationDefinition {
   /** `natural` (what real users type) or `synthetic` (adversarial / machine noise); `--perturb natural` selects by it */
   tag: PerturbationTag;
   description: string;
-  /** what each severity level means, in words (shown by `tailcheck perturbations`) */
-  severities: Record<Severity, string>;
+  /**
+   * The severity levels this perturbation really has, each described in words (shown by `tailcheck
+   * perturbations`). Level 1 is required; a level is left out when it would not do more than the one
+   * below (no fake levels). The engine never asks for an undeclared level.
+   */
+  severities: SeverityDocs;
   /** slow or resource-hungry (loads a lexicon, calls a model) */
   heavy?: boolean;
   /** the meaning check's rule for this perturbation; required for synonym and paraphrase perturbations, typos are exempt */

@@ -121,8 +121,8 @@ describe('audit on the bundled model', () => {
     expect(report.classes).toHaveLength(77);
     expect(report.examples?.length).toBe(smallSet().length);
     expect(report.results.map((r) => `${r.perturbation}@${r.severity}`)).toEqual([
+      // contraction declares levels 1 and 2: its severity-3 pair is not run, and the report says so
       'paraphrase.contraction@1',
-      'paraphrase.contraction@3',
       'synonym.wordnet@1',
       'synonym.wordnet@3',
       'typo.keyboard@1',
@@ -131,6 +131,10 @@ describe('audit on the bundled model', () => {
       'typo.swap@3',
     ]);
     expect(report.verdict.length).toBeGreaterThan(20);
+    expect(report.warnings).toContain(
+      'not run, the perturbation has no such level: paraphrase.contraction at severity 3',
+    );
+    expect(report.config.severities).toEqual([1, 3]);
   });
 
   it('every drop (overall, per bucket, per class, pooled) equals the value recomputed from examples[]', () => {

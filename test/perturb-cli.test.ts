@@ -113,7 +113,7 @@ describe('tailcheck perturb', { timeout: 180_000 }, () => {
       '--perturb',
       'typo.keyboard',
       '--severity',
-      '3',
+      '2',
       '--variants',
       '1',
       '--protect',
@@ -144,7 +144,7 @@ describe('tailcheck perturb', { timeout: 180_000 }, () => {
       '--perturb',
       'paraphrase.contraction',
       '--severity',
-      '3',
+      '1',
       '--variants',
       '1',
       '--protect',
@@ -221,8 +221,12 @@ describe('tailcheck perturbations', { timeout: 180_000 }, () => {
       needsModel: boolean;
     }[];
     const keyboard = rows.find((x) => x.name === 'typo.keyboard');
-    expect(keyboard).toMatchObject({ family: 'typo', heavy: false, needsModel: false });
+    expect(keyboard).toMatchObject({ family: 'typo', tag: 'natural', heavy: false, needsModel: false });
     expect(Object.keys(keyboard!.severities)).toEqual(['1', '2', '3']);
+    // only the declared levels, and the tag
+    const reorder = rows.find((x) => x.name === 'paraphrase.reorder');
+    expect(Object.keys(reorder!.severities)).toEqual(['1']);
+    expect(rows.find((x) => x.name === 'typo.homoglyph')).toMatchObject({ tag: 'synthetic' });
   });
 
   it('prints a table for humans', () => {
@@ -231,5 +235,8 @@ describe('tailcheck perturbations', { timeout: 180_000 }, () => {
     expect(r.stdout).toMatch(/^typo$/m);
     expect(r.stdout).toMatch(/typo\.misspelling\s+Writes a word/);
     expect(r.stdout).toMatch(/1: one edit in the text/);
+    expect(r.stdout).toMatch(/typo\.ocr .*\n\s+tag: synthetic\n/);
+    // paraphrase.reorder lists level 1 only
+    expect(r.stdout).toMatch(/paraphrase\.reorder .*\n\s+tag: natural\n\s+1: one sentence reordered\n\n/);
   });
 });

@@ -5,8 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.ts';
 import {
   createRegistry,
+  hasSeverity,
   loadRegistry,
   loadRegistryFrom,
+  planSeverities,
+  severitiesOf,
+  skippedSeveritiesMessage,
   validateDefinition,
 } from '../src/perturb/registry.ts';
 import type { PerturbationDefinition } from '../src/types.ts';
@@ -83,10 +87,27 @@ describe('resolve', () => {
     expect(names('all', true)).toContain('paraphrase.model');
   });
 
+  it('selects by tag, as a union with names and families', () => {
+    const tagged = createRegistry([
+      def('typo.a'),
+      def('typo.ocr', { tag: 'synthetic' }),
+      def('typo.glyph', { tag: 'synthetic' }),
+      def('synonym.b'),
+      def('paraphrase.model', { needsModel: true }),
+    ]);
+    const pick = (spec: string) => tagged.resolve(spec).map((d) => d.name);
+    expect(pick('synthetic')).toEqual(['typo.glyph', 'typo.ocr']);
+    expect(pick('natural')).toEqual(['synonym.b', 'typo.a']);
+    expect(pick('natural,typo.ocr')).toEqual(['synonym.b', 'typo.a', 'typo.ocr']);
+    expect(pick('typo')).toEqual(['typo.a', 'typo.glyph', 'typo.ocr']);
+    expect(pick('synonym, Synthetic')).toEqual(['synonym.b', 'typo.glyph', 'typo.ocr']);
+    expect(() => createRegistry([def('typo.a')]).resolve('synthetic')).toThrow(/no perturbation is tagged/);
+  });
+
   it('rejects unknown names with a UsageError that lists the valid ones', () => {
     expect(() => registry.resolve('typo.nope')).toThrow(UsageError);
     expect(() => registry.resolve('typo.nope')).toThrow(
-      /Valid: all, paraphrase, synonym, typo, paraphrase\.model/,
+      /Valid: all, natural, synthetic, paraphrase, synonym, typo, paraphrase\.model/,
     );
     expect(() => registry.resolve(' , ')).toThrow(UsageError);
   });
@@ -106,7 +127,13 @@ describe('validateDefinition', () => {
     ['no export', undefined, /no default-exported/],
     ['name not matching the file', def('typo.y'), /does not match its file/],
     ['family not matching the folder', { ...def('typo.x'), family: 'synonym' }, /does not match its folder/],
-    ['a missing severity', { ...def('typo.x'), severities: { 1: 'a', 2: 'b' } }, /severity 3/],
+    [
+      'a missing level 1',
+      { ...def('typo.x'), severities: { 2: 'b', 3: 'c' } },
+      /severity 1 is not documented/,
+    ],
+    ['an undocumented declared level', { ...def('typo.x'), severities: { 1: 'a', 3: ' ' } }, /severity 3/],
+    ['a level that does not exist', { ...def('typo.x'), severities: { 1: 'a', 4: 'd' } }, /"4" is not one/],
     ['an empty description', { ...def('typo.x'), description: ' ' }, /description/],
     ['no apply', { ...def('typo.x'), apply: undefined }, /apply/],
   ])('rejects %s', (_why, value, message) => {
@@ -148,5 +175,47 @@ describe('loadRegistryFrom (discovery)', () => {
   it('fails loudly, naming the file, on a malformed module', async () => {
     const dir = tree('bad', { 'typo/x.js': moduleSource('typo.y', 'typo') });
     await expect(loadRegistryFrom(dir)).rejects.toThrow(/typo\/x\.js.*expected "typo\.x"/);
+  });
+});
+
+describe('declared severities', () => {
+  const full = def('typo.full');
+  const one = def('paraphrase.one', { severities: { 1: 'the one swap a sentence allows' } });
+  const twoOfThree = def('synonym.two', { severities: { 1: 'a', 3: 'c' } });
+
+  it('lists only the declared levels, ascending', () => {
+    expect(severitiesOf(full)).toEqual([1, 2, 3]);
+    expect(severitiesOf(one)).toEqual([1]);
+    expect(severitiesOf(twoOfThree)).toEqual([1, 3]);
+    expect(hasSeverity(twoOfThree, 2)).toBe(false);
+    expect(hasSeverity(twoOfThree, 3)).toBe(true);
+    expect(validateDefinition(one, 'paraphrase', 'one', 'one.ts')).toBe(one);
+  });
+
+  it('all = every level each perturbation declares, with nothing skipped', () => {
+    expect(planSeverities([one], 'all')).toEqual({ severities: [1], skipped: [] });
+    expect(planSeverities([one, twoOfThree], 'all')).toEqual({ severities: [1, 3], skipped: [] });
+    expect(planSeverities([one, full], 'all')).toEqual({ severities: [1, 2, 3], skipped: [] });
+  });
+
+  it('a level only some declare runs for those and names the skipped pairs', () => {
+    const plan = planSeverities([full, one, twoOfThree], [3, 2]);
+    expect(plan.severities).toEqual([2, 3]);
+    expect(plan.skipped).toEqual([
+      { perturbation: 'paraphrase.one', severity: 2 },
+      { perturbation: 'paraphrase.one', severity: 3 },
+      { perturbation: 'synonym.two', severity: 2 },
+    ]);
+    expect(skippedSeveritiesMessage(plan.skipped)).toBe(
+      'not run, the perturbation has no such level: paraphrase.one at severity 2, 3; synonym.two at severity 2',
+    );
+  });
+
+  it('a level none of the selection declares is a usage error naming them', () => {
+    expect(() => planSeverities([one, twoOfThree], [2])).toThrow(UsageError);
+    expect(() => planSeverities([one, twoOfThree], [1, 2])).toThrow(
+      /no selected perturbation has severity 2; their levels: paraphrase\.one \(1\), synonym\.two \(1, 3\)/,
+    );
+    expect(planSeverities([one], [1])).toEqual({ severities: [1], skipped: [] });
   });
 });

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { perturbTextSync } from '../../src/perturb/engine.ts';
+import { severitiesOf } from '../../src/perturb/registry.ts';
 import type { Severity } from '../../src/types.ts';
 import abbreviation, { ABBREVIATIONS } from './abbreviation.ts';
 
@@ -74,13 +75,15 @@ describe('paraphrase.abbreviation', () => {
     expect(v.edits).toEqual([]);
   });
 
-  it('changes one site at severity 1, half at severity 2 and all at severity 3', () => {
+  it('changes one site at severity 1 and two at severity 2, and has no level 3', () => {
     const text = 'please send the information about my account tomorrow because it is urgent';
     for (let variant = 0; variant < 5; variant++) {
       expect(run(text, 1, variant).edits).toHaveLength(1);
-      expect(run(text, 2, variant).edits).toHaveLength(3);
-      expect(run(text, 3, variant).edits).toHaveLength(6);
+      expect(run(text, 2, variant).edits).toHaveLength(2);
     }
+    // one site cannot make a level-2 variant: unchanged rather than a copy of level 1
+    expect(run('please help', 2, 0).changed).toBe(false);
+    expect(severitiesOf(abbreviation)).toEqual([1, 2]);
   });
 
   it('is deterministic', () => {

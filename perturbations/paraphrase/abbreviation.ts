@@ -10,7 +10,7 @@
  * and expanding "ur" (your or you're?) or "min" (minute or minimum?).
  */
 
-import { admissible, type Candidate, choose, lexiconTags } from '../../src/perturb/paraphrase.ts';
+import { admissible, type Candidate, chooseForSeverity, lexiconTags } from '../../src/perturb/paraphrase.ts';
 import {
   isAllCaps,
   isSentenceStart,
@@ -21,7 +21,7 @@ import {
   tokenize,
   upperFirst,
 } from '../../src/perturb/text/index.ts';
-import type { EditProposal, PerturbationContext, PerturbationDefinition, Severity } from '../../src/types.ts';
+import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
 
 interface Rule {
   /** the full form, lower case, one or more words separated by single spaces */
@@ -208,11 +208,6 @@ function abbreviationSites(text: string, ctx: PerturbationContext): Candidate[] 
   return out;
 }
 
-/** Sites changed per severity: 1 → one, 2 → half (at least one), 3 → all. */
-function siteBudget(severity: Severity, eligible: number): number {
-  return severity === 1 ? 1 : severity === 2 ? Math.max(1, Math.floor(eligible / 2)) : eligible;
-}
-
 const abbreviation: PerturbationDefinition = {
   name: 'paraphrase.abbreviation',
   family: 'paraphrase',
@@ -222,16 +217,14 @@ const abbreviation: PerturbationDefinition = {
     'Chat-speak abbreviations and their expansions (please ↔ pls/plz, thanks ↔ thx, you → u, your card → ur card, ' +
     'because ↔ bc, information ↔ info, account ↔ acct, as soon as possible ↔ asap, by the way ↔ btw, okay ↔ ok); ' +
     'never touches negations, numbers or other protected text; first-letter capital kept.',
+  // Two levels: about 2 % of real texts have three sites, so a third level would hardly ever run.
   severities: {
     1: 'one word or phrase abbreviated or expanded',
-    2: 'half of the eligible sites (rounded down, at least one)',
-    3: 'every eligible site',
+    2: 'two words or phrases (texts with fewer sites stay unchanged)',
   },
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
     const sites = admissible(text, ctx, abbreviationSites(text, ctx));
-    if (sites.length === 0) return [];
-    const groups = new Set(sites.map((s) => s.group)).size;
-    return choose(ctx.rng, sites, siteBudget(ctx.severity, groups));
+    return chooseForSeverity(ctx.rng, sites, ctx.severity);
   },
 };
 

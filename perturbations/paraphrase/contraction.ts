@@ -18,9 +18,8 @@
 import {
   admissible,
   apostropheOf,
-  budget,
   type Candidate,
-  choose,
+  chooseForSeverity,
   lexiconTags,
 } from '../../src/perturb/paraphrase.ts';
 import { isSentenceStart, matchCase, type Token, tokenize } from '../../src/perturb/text/index.ts';
@@ -279,14 +278,14 @@ const contraction: PerturbationDefinition = {
   description:
     "Contract or expand pronoun + auxiliary and negations (I am ↔ I'm, it is ↔ it's, I would ↔ I'd, " +
     "do not ↔ don't, cannot ↔ can't), only where the expansion is unambiguous; case and apostrophe style kept.",
+  // Two levels: under 1 % of real texts have three sites, so a third level would hardly ever run.
   severities: {
     1: 'one contraction or expansion',
-    2: 'up to three contractions or expansions',
-    3: 'every eligible contraction or expansion',
+    2: 'two contractions or expansions (texts with fewer sites stay unchanged)',
   },
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
     const sites = admissible(text, ctx, contractionSites(text));
-    return choose(ctx.rng, sites, budget(ctx.severity, 3));
+    return chooseForSeverity(ctx.rng, sites, ctx.severity);
   },
 };
 

@@ -12,7 +12,7 @@
  * "not happy" mean different things.
  */
 
-import { admissible, budget, type Candidate, choose } from '../../src/perturb/paraphrase.ts';
+import { admissible, type Candidate, choose } from '../../src/perturb/paraphrase.ts';
 import { type TaggedToken, tagText } from '../../src/perturb/pos.ts';
 import { isAllCaps, isSentenceStart } from '../../src/perturb/text/index.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
@@ -309,13 +309,10 @@ const intensifier: PerturbationDefinition = {
   description:
     'Add, drop or swap intensifiers and hedges (really, very, so, quite, a bit, just, actually) before ' +
     'predicative adjectives, first-person verbs and manner adverbs, found by POS tagging; never after a negation.',
-  severities: {
-    1: 'one intensifier added, dropped or swapped',
-    2: 'up to two intensifiers added, dropped or swapped',
-    3: 'every eligible site changed',
-  },
+  // One level: about 1 % of texts have a second site, so higher levels would repeat level 1.
+  severities: { 1: 'one intensifier added, dropped or swapped' },
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
-    return choose(ctx.rng, admissible(text, ctx, intensifierSites(text)), budget(ctx.severity));
+    return choose(ctx.rng, admissible(text, ctx, intensifierSites(text)), 1);
   },
 };
 

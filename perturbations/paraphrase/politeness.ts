@@ -15,7 +15,6 @@
 import {
   admissible,
   apostropheOf,
-  budget,
   type Candidate,
   choose,
   GREETING_RE,
@@ -282,10 +281,10 @@ const politeness: PerturbationDefinition = {
   description:
     'Swap a request framing for an equivalent one (Can you ↔ Could you ↔ Would you be able to, How do I ↔ ' +
     "How can I, I want to ↔ I'd like to, imperative ↔ Please … ↔ Can you …?), grammatical by construction.",
+  // One level: texts with a second framing are rare (2 % of banking queries), so more sites cannot
+  // make a higher level; how far a swap jumps is not a level (a farther swap is no bigger an edit).
   severities: {
     1: 'one framing swapped for its nearest neighbour (Can ↔ Could, want ↔ would like, X ↔ Please X)',
-    2: 'up to two framings swapped, up to two steps away (… ↔ Would you be able to, X. ↔ Can you X?)',
-    3: 'every framing swapped for any alternative, formal ones included',
   },
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
     const limit = maxDistance(ctx.severity);
@@ -294,7 +293,7 @@ const politeness: PerturbationDefinition = {
     const nearest = new Map<string, number>();
     for (const s of sites) nearest.set(s.group!, Math.min(nearest.get(s.group!) ?? Infinity, s.distance));
     sites = sites.filter((s) => s.distance <= Math.max(limit, nearest.get(s.group!)!));
-    return choose(ctx.rng, sites, budget(ctx.severity));
+    return choose(ctx.rng, sites, 1);
   },
 };
 

@@ -13,9 +13,8 @@
 
 import {
   admissible,
-  budget,
   type Candidate,
-  choose,
+  chooseForSeverity,
   isQuestion,
   isRequest,
 } from '../../src/perturb/paraphrase.ts';
@@ -145,12 +144,12 @@ const punctuation: PerturbationDefinition = {
     'dropped; apostrophes dropped from contractions and possessives ("I\'m" → "Im") or restored.',
   severities: {
     1: 'one punctuation change',
-    2: 'up to three punctuation changes',
-    3: 'every eligible punctuation change',
+    2: 'two punctuation changes (texts with fewer sites stay unchanged)',
+    3: 'every eligible punctuation change, at least three (texts with fewer stay unchanged)',
   },
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
     const sites = admissible(text, ctx, [...finalSites(text), ...commaSites(text), ...apostropheSites(text)]);
-    return choose(ctx.rng, sites, budget(ctx.severity, 3));
+    return chooseForSeverity(ctx.rng, sites, ctx.severity);
   },
 };
 

@@ -16,14 +16,7 @@
  * edited — a sentence reorders when at least one of its clauses is free of them.
  */
 
-import {
-  admissible,
-  budget,
-  type Candidate,
-  canLowercase,
-  choose,
-  editable,
-} from '../../src/perturb/paraphrase.ts';
+import { admissible, type Candidate, canLowercase, choose, editable } from '../../src/perturb/paraphrase.ts';
 import { lowerFirst, sentenceSpans, type Token, tokenize, upperFirst } from '../../src/perturb/text/index.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
 
@@ -326,11 +319,8 @@ const reorder: PerturbationDefinition = {
   description:
     'Move an adverbial clause across its main clause ("X because Y" ↔ "Because Y, X"; if, when, unless, ' +
     'although, before, after, since …) where the split is clean; end punctuation and capitals follow.',
-  severities: {
-    1: 'one sentence reordered',
-    2: 'up to two sentences reordered',
-    3: 'every eligible sentence reordered',
-  },
+  // One level: a clause swap is all a sentence allows, and texts with two reorderable sentences are rare.
+  severities: { 1: 'one sentence reordered' },
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
     const sites: Candidate[] = [];
     for (const s of sentenceSpans(text)) {
@@ -338,7 +328,7 @@ const reorder: PerturbationDefinition = {
       if (c) sites.push(c);
     }
     // every edit was checked while building; admissible() re-checks the whole candidate
-    return choose(ctx.rng, admissible(text, ctx, sites), budget(ctx.severity));
+    return choose(ctx.rng, admissible(text, ctx, sites), 1);
   },
 };
 

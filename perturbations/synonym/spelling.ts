@@ -469,11 +469,8 @@ const spelling: PerturbationDefinition = {
   description:
     'Switches words between British and American spelling, both ways (colour ↔ color, cancelled ↔ canceled, ' +
     'authorise ↔ authorize, centre ↔ center, enquiry ↔ inquiry), from a curated list of unambiguous pairs; case kept.',
-  severities: {
-    1: 'one word respelt',
-    2: 'half of the respellable words (rounded down, at least one)',
-    3: 'every respellable word',
-  },
+  // One level: a text rarely has two respellable words (2 % of banking queries, 5 % of emotion texts).
+  severities: { 1: 'one word respelt' },
   apply(text, ctx) {
     const sites = spellingSites(text, ctx);
     const k = spellingSiteCount(ctx.severity, sites.length);

@@ -29,10 +29,12 @@ import { LINKING_VERBS, PARTICLES, STOPWORDS } from '../../src/perturb/synonym.t
 import { isSentenceStart, matchCase } from '../../src/perturb/text/index.ts';
 import { getWordNet, type WnPos, type WordNetIndex } from '../../src/perturb/wordnet/index.ts';
 import type { EditProposal, PerturbationDefinition, Severity } from '../../src/types.ts';
+import { MIN_SITES } from '../../src/types.ts';
 
 /** Senses (most frequent first) whose synonyms are candidates; the sentence decides among them. */
 export const SENSE_POOL = 12;
-const SHARE: Record<Severity, number> = { 1: 0, 2: 0.2, 3: 0.4 };
+/** Share of the replaceable words each level replaces (at least MIN_SITES of them). */
+const SHARE: Record<Severity, number> = { 1: 0, 2: 0.25, 3: 0.5 };
 
 /** Tags whose form is its lemma; for the others the lemma comes from morphy. */
 const BASE_TAGS = new Set(['NN', 'VB', 'VBP', 'JJ', 'RB']);
@@ -359,11 +361,14 @@ function encoderFor(options: Readonly<Record<string, unknown>>): Promise<Sentenc
   return defaultEncoder;
 }
 
-/** How many words a severity replaces out of `eligible`. */
+/**
+ * How many words a severity replaces out of `eligible`: 1, then 25 % (≥ 2), then 50 % (≥ 3), rounded up.
+ * A text with fewer replaceable words than the level's floor gets none at that level (unchanged), so
+ * level 3 never gives the one-word substitution of level 1.
+ */
 export function replacementCount(severity: Severity, eligible: number): number {
-  if (eligible === 0) return 0;
-  if (severity === 1) return 1;
-  return Math.min(eligible, Math.max(1, Math.ceil(SHARE[severity] * eligible)));
+  if (eligible < MIN_SITES[severity]) return 0;
+  return Math.min(eligible, Math.max(MIN_SITES[severity], Math.ceil(SHARE[severity] * eligible)));
 }
 
 const wordnetSynonym: PerturbationDefinition = {
@@ -375,8 +380,8 @@ const wordnetSynonym: PerturbationDefinition = {
     'Replaces content words (nouns, verbs, adjectives, adverbs; never stopwords, pronouns, negations or contractions) by a WordNet synonym of the same part of speech in the sense the sentence uses (checked with the sentence encoder), re-inflected and in the same case ("I bought a phone" → "I purchased a phone").',
   severities: {
     1: 'one word replaced',
-    2: '20 % of the replaceable words (rounded up, at least one)',
-    3: '40 % of the replaceable words (rounded up, at least one)',
+    2: '25 % of the replaceable words (rounded up), at least 2 (texts with fewer stay unchanged)',
+    3: '50 % of the replaceable words (rounded up), at least 3 (texts with fewer stay unchanged)',
   },
   heavy: true,
   async init(options) {

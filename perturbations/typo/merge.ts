@@ -11,8 +11,8 @@ const merge: PerturbationDefinition = {
     'Drops the space between two adjacent words of two or more letters ("credit card" → "creditcard").',
   severities: {
     1: 'one pair of words merged',
-    2: '~10% of eligible word gaps merged (at least 1)',
-    3: '~25% of eligible word gaps merged (at least 2)',
+    2: '~10% of eligible word gaps merged, at least 2 (texts with fewer stay unchanged)',
+    3: '~25% of eligible word gaps merged, at least 3 (texts with fewer stay unchanged)',
   },
   apply(text, ctx) {
     const words = latinWords(text);

@@ -19,10 +19,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readExamples } from '../../src/data/load.ts';
-import { declaresSeverity, initPerturbations, perturbExamples } from '../../src/perturb/engine.ts';
+import { initPerturbations, perturbExamples } from '../../src/perturb/engine.ts';
 import { openMeaningCheck } from '../../src/perturb/meaning/check.ts';
-import { loadRegistry } from '../../src/perturb/registry.ts';
-import { type Example, isCounted, SEVERITIES } from '../../src/types.ts';
+import { loadRegistry, severitiesOf } from '../../src/perturb/registry.ts';
+import { type Example, isCounted } from '../../src/types.ts';
 import { createRng } from '../../src/util/rng.ts';
 
 const { values } = parseArgs({
@@ -72,7 +72,7 @@ for (const source of SOURCES) {
 
 const items: JudgedItem[] = [];
 for (const def of defs) {
-  const severities = SEVERITIES.filter((s) => declaresSeverity(def, s));
+  const severities = severitiesOf(def);
   // candidates per (severity, source), then an even round-robin sample
   const pools = new Map<string, Omit<JudgedItem, 'id' | 'similarity'>[]>();
   for (const source of SOURCES) {

@@ -25,7 +25,8 @@ export interface Shard {
 /** The settings of a run, checked and with defaults applied. */
 export interface RunSettings {
   seed: number;
-  severities: Severity[];
+  /** the levels asked for; `all` = each perturbation's declared levels (see planSeverities) */
+  severities: Severity[] | 'all';
   variantsPerText: number;
   resamples: number;
   /** post-hoc logit adjustment strength τ; null = off */
@@ -78,14 +79,17 @@ export function checkVariants(name: string, variants: number): void {
   }
 }
 
-function normaliseSeverities(severity: Severity | readonly Severity[] | 'all' | undefined): Severity[] {
+function normaliseSeverities(
+  severity: Severity | readonly Severity[] | 'all' | undefined,
+): Severity[] | 'all' {
   if (severity === undefined) return [DEFAULT_SEVERITY];
-  if (severity === 'all') return [...SEVERITIES];
+  if (severity === 'all') return 'all';
   const list = Array.isArray(severity) ? severity : [severity];
   for (const s of list) {
     if (!SEVERITIES.includes(s as Severity))
       throw new UsageError(`severity must be 1, 2, 3 or all; got ${s}`);
   }
+  if (list.length === 0) throw new UsageError('severity must be 1, 2, 3 or all; got an empty list');
   return [...new Set(list as Severity[])].sort();
 }
 

@@ -19,12 +19,14 @@ export const perturbationCliOptions = {
   perturb: {
     type: 'string',
     default: DEFAULT_PERTURB.join(','),
-    describe: 'Perturbations or families, comma-separated, or all (see `tailcheck perturbations`)',
+    describe:
+      'Perturbations, families, tags (natural, synthetic) or all, comma-separated as a union (see `tailcheck perturbations`)',
   },
   severity: {
     type: 'string',
     default: String(DEFAULT_SEVERITY),
-    describe: 'Severity 1, 2, 3, a comma list like 1,3, or all',
+    describe:
+      'Severity 1, 2, 3, a comma list like 1,3, or all (each perturbation runs only at the levels it declares)',
   },
   variants: {
     type: 'number',
@@ -172,13 +174,13 @@ export function parseShard(value: string): { index: number; count: number } {
   return { index, count };
 }
 
-/** `--severity 2`, `--severity 1,3`, `--severity all`. */
-export function parseSeverities(spec: string): Severity[] {
+/** `--severity 2`, `--severity 1,3`, `--severity all` (each perturbation's declared levels). */
+export function parseSeverities(spec: string): Severity[] | 'all' {
   const parts = String(spec)
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (parts.includes('all')) return [...SEVERITIES];
+  if (parts.includes('all')) return 'all';
   const out = new Set<Severity>();
   for (const p of parts) {
     const n = Number(p);

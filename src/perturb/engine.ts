@@ -32,6 +32,7 @@ import {
 } from './protect/constraints.ts';
 import type { MeaningCheck } from './meaning/check.ts';
 import { countNegations } from './protect/patterns.ts';
+import { hasSeverity } from './registry.ts';
 
 /** Draws per variant at most: the first and up to 4 re-draws after a duplicate or a rejection. */
 export const MAX_DRAWS = 5;
@@ -257,11 +258,6 @@ export interface PerturbExamplesOptions {
   onText?(i: number): void;
 }
 
-/** Does `def` have this severity level? (A perturbation may declare only the levels it really has.) */
-export function declaresSeverity(def: PerturbationDefinition, severity: Severity): boolean {
-  return typeof (def.severities as Partial<Record<Severity, string>>)[severity] === 'string';
-}
-
 /** The meaning threshold `def`'s variants must reach under `meaning`, or null when not checked. */
 function thresholdOf(def: PerturbationDefinition, meaning: MeaningCheck | null | undefined): number | null {
   if (!meaning || !def.meaning || !('threshold' in def.meaning)) return null;
@@ -377,7 +373,7 @@ export async function perturbExamples(
   const { meaning, variants } = opts;
   const plan = defs.map((def) => ({
     def,
-    severities: opts.severities.filter((s) => declaresSeverity(def, s)),
+    severities: opts.severities.filter((s) => hasSeverity(def, s)),
     threshold: thresholdOf(def, meaning),
   }));
   const perText = plan.reduce((n, p) => n + p.severities.length * variants, 0);

@@ -10,6 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import type { EditProposal, PerturbationContext, Rng, Severity, Span } from '../types.ts';
+import { MIN_SITES } from '../types.ts';
 import { isGraphemeBoundary, sentenceSpans, tokenize } from './text/index.ts';
 
 export function overlaps(a: Span, b: Span): boolean {
@@ -210,6 +211,10 @@ export function budget(severity: Severity, mid = 2): number {
  * touch an already chosen edit or share its group. Returned sorted by position.
  */
 export function choose(rng: Rng, candidates: readonly Candidate[], limit: number): EditProposal[] {
+  return proposals(chooseCandidates(rng, candidates, limit));
+}
+
+function chooseCandidates(rng: Rng, candidates: readonly Candidate[], limit: number): Candidate[] {
   const chosen: Candidate[] = [];
   const groups = new Set<string>();
   for (const c of rng.shuffle(candidates)) {
@@ -219,5 +224,30 @@ export function choose(rng: Rng, candidates: readonly Candidate[], limit: number
     chosen.push(c);
     if (c.group !== undefined) groups.add(c.group);
   }
+  return chosen;
+}
+
+function proposals(chosen: readonly Candidate[]): EditProposal[] {
   return chosen.flatMap(partsOf).sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/** What `chooseForSeverity` does at each level, for the perturbations' severity descriptions. */
+export const SITE_SEVERITIES = {
+  1: 'one site',
+  2: 'two sites (texts with fewer stay unchanged)',
+  3: 'every site, at least three (texts with fewer stay unchanged)',
+} as const;
+
+/**
+ * Sites for a level that counts sites: one at 1, two at 2, all at 3; a level that cannot rewrite
+ * MIN_SITES[severity] non-conflicting sites proposes nothing, so it never repeats the level below.
+ */
+export function chooseForSeverity(
+  rng: Rng,
+  candidates: readonly Candidate[],
+  severity: Severity,
+): EditProposal[] {
+  const limit = severity === 1 ? 1 : severity === 2 ? 2 : Number.POSITIVE_INFINITY;
+  const chosen = chooseCandidates(rng, candidates, limit);
+  return chosen.length < MIN_SITES[severity] ? [] : proposals(chosen);
 }

@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.ts';
-import type { Family, PerturbationDefinition } from '../types.ts';
+import type { Family, PerturbationDefinition, PerturbationTag, Severity } from '../types.ts';
 import { PERTURBATION_TAGS, SEVERITIES } from '../types.ts';
 import { compareStrings } from '../util/strings.ts';
 
@@ -33,9 +33,9 @@ export interface PerturbationRegistry {
   get(name: string): PerturbationDefinition | undefined;
   /**
    * Perturbations named by `spec`: comma lists of exact names (`typo.keyboard`), family
-   * names (`typo`, or `typo.*`) and `all`; deduplicated, sorted by name. needsModel
-   * perturbations are only selected by exact name unless `includeNeedsModel` or the options
-   * configure their model.
+   * names (`typo`, or `typo.*`), tags (`natural`, `synthetic`) and `all`, as a union;
+   * deduplicated, sorted by name. needsModel perturbations are only selected by exact name
+   * unless `includeNeedsModel` or the options configure their model.
    * Unknown names → UsageError listing the valid ones.
    */
   resolve(spec: string | readonly string[], options?: ResolveOptions): PerturbationDefinition[];
@@ -62,11 +62,14 @@ export function validateDefinition(
   if (d.family !== folder) fail(`family "${String(d.family)}" does not match its folder "${folder}"`);
   if (!PERTURBATION_TAGS.includes(d.tag as never)) fail(`tag must be one of ${PERTURBATION_TAGS.join(', ')}`);
   if (typeof d.description !== 'string' || d.description.trim() === '') fail('description is missing');
-  if (typeof d.severities !== 'object' || d.severities === null) fail('severities 1–3 are not documented');
-  for (const s of SEVERITIES) {
-    const text = (d.severities as Record<number, unknown>)[s];
-    if (typeof text !== 'string' || text.trim() === '') fail(`severity ${s} is not documented`);
+  if (typeof d.severities !== 'object' || d.severities === null) fail('severities are not documented');
+  const levels = d.severities as Record<string, unknown>;
+  for (const key of Object.keys(levels)) {
+    if (!SEVERITIES.includes(Number(key) as Severity)) fail(`severity "${key}" is not one of 1, 2, 3`);
+    const text = levels[key];
+    if (typeof text !== 'string' || text.trim() === '') fail(`severity ${key} is not documented`);
   }
+  if (!('1' in levels)) fail('severity 1 is not documented (every perturbation has level 1)');
   if (typeof d.apply !== 'function') fail('apply is not a function');
   checkMeaningPolicy(d, fail);
   if (d.init !== undefined && typeof d.init !== 'function') fail('init is not a function');
@@ -91,6 +94,68 @@ function checkMeaningPolicy(d: Partial<PerturbationDefinition>, fail: (why: stri
   } else if (typeof m.exempt !== 'string' || m.exempt.trim() === '') {
     fail('meaning must be { threshold } or { exempt: "why" }');
   }
+}
+
+/** The severity levels `def` declares, ascending (always including 1). */
+export function severitiesOf(def: Pick<PerturbationDefinition, 'severities'>): Severity[] {
+  return SEVERITIES.filter((s) => hasSeverity(def, s));
+}
+
+/** True when `def` declares level `severity` (the engine runs no other level). */
+export function hasSeverity(def: Pick<PerturbationDefinition, 'severities'>, severity: Severity): boolean {
+  const text = (def.severities as Partial<Record<Severity, string>>)[severity];
+  return typeof text === 'string';
+}
+
+/** A (perturbation, severity) pair asked for but not declared, so not run. */
+export interface SkippedSeverity {
+  perturbation: string;
+  severity: Severity;
+}
+
+export interface SeverityPlan {
+  /** the levels the run covers, ascending: those asked, or with `all` every level any perturbation declares */
+  severities: Severity[];
+  /** pairs asked for that their perturbation does not declare (empty with `all`) */
+  skipped: SkippedSeverity[];
+}
+
+/**
+ * The levels a run asks of `defs`: `all` means each perturbation's declared levels; a list runs every
+ * perturbation at the listed levels it declares. A listed level that none of `defs` declares is a
+ * usage error naming them; levels only some declare are skipped for the others (`skipped`, to warn).
+ */
+export function planSeverities(
+  defs: readonly PerturbationDefinition[],
+  requested: readonly Severity[] | 'all',
+): SeverityPlan {
+  if (requested === 'all') {
+    return { severities: SEVERITIES.filter((s) => defs.some((d) => hasSeverity(d, s))), skipped: [] };
+  }
+  const severities = [...new Set(requested)].sort((a, b) => a - b);
+  for (const s of severities) {
+    if (defs.length > 0 && !defs.some((d) => hasSeverity(d, s))) {
+      const declared = defs.map((d) => `${d.name} (${severitiesOf(d).join(', ')})`).join(', ');
+      throw new UsageError(
+        `no selected perturbation has severity ${s}; their levels: ${declared}. Ask for a level they declare, or --severity all`,
+      );
+    }
+  }
+  const skipped: SkippedSeverity[] = [];
+  for (const d of defs) {
+    for (const s of severities) if (!hasSeverity(d, s)) skipped.push({ perturbation: d.name, severity: s });
+  }
+  return { severities, skipped };
+}
+
+/** One line saying which asked-for pairs do not run (their perturbation does not declare the level). */
+export function skippedSeveritiesMessage(skipped: readonly SkippedSeverity[]): string {
+  const byName = new Map<string, Severity[]>();
+  for (const { perturbation, severity } of skipped) {
+    byName.set(perturbation, [...(byName.get(perturbation) ?? []), severity]);
+  }
+  const parts = [...byName].map(([name, levels]) => `${name} at severity ${levels.join(', ')}`);
+  return `not run, the perturbation has no such level: ${parts.join('; ')}`;
 }
 
 /** Module files of one family folder, one per kind (prefers the extension this file runs as). */
@@ -153,6 +218,17 @@ export function createRegistry(definitions: readonly PerturbationDefinition[]): 
       if (exact) picked.add(exact);
       else if (name === 'all') {
         for (const d of defs.filter(bulk)) picked.add(d);
+      } else if (PERTURBATION_TAGS.includes(name as PerturbationTag)) {
+        const tagged = defs.filter((d) => d.tag === name);
+        const usable = tagged.filter(bulk);
+        if (usable.length === 0) {
+          throw new UsageError(
+            tagged.length === 0
+              ? `no perturbation is tagged ${name}`
+              : `every ${name} perturbation needs a model; name one explicitly: ${tagged.map((d) => d.name).join(', ')}`,
+          );
+        }
+        for (const d of usable) picked.add(d);
       } else if (families.has(family as Family)) {
         const members = defs.filter((d) => d.family === family);
         const usable = members.filter(bulk);
@@ -163,7 +239,9 @@ export function createRegistry(definitions: readonly PerturbationDefinition[]): 
         }
         for (const d of usable) picked.add(d);
       } else {
-        const valid = ['all', ...[...families].sort(), ...defs.map((d) => d.name)].join(', ');
+        const valid = ['all', ...PERTURBATION_TAGS, ...[...families].sort(), ...defs.map((d) => d.name)].join(
+          ', ',
+        );
         throw new UsageError(`unknown perturbation "${part}". Valid: ${valid}`);
       }
     }

@@ -2,21 +2,26 @@
  * Shared machinery of the typo family: how many sites a severity asks for, which words are
  * eligible, and the QWERTY layout. Each typo perturbation supplies only its word-level edit.
  */
-import type { EditProposal, PerturbationContext, Rng, Severity } from '../types.ts';
+import type { EditProposal, PerturbationContext, Rng, Severity, SeverityDocs } from '../types.ts';
+import { MIN_SITES } from '../types.ts';
 import { latinWords, minimalDiff, type Segment } from './text/index.ts';
 
-export const TYPO_SEVERITIES: Record<Severity, string> = {
+export const TYPO_SEVERITIES: SeverityDocs = {
   1: 'one edit in the text',
-  2: '~10% of eligible words get an edit (at least 1)',
-  3: '~25% of eligible words get an edit (at least 2)',
+  2: '~10% of eligible words get an edit, at least 2 (texts with fewer eligible words stay unchanged)',
+  3: '~25% of eligible words get an edit, at least 3 (texts with fewer eligible words stay unchanged)',
 };
 
-/** Sites to edit for a severity, given the number of eligible sites. */
+/**
+ * Sites to edit for a severity, given the number of eligible sites: 1, then ~10 % (≥ 2), then ~25 %
+ * (≥ 3). A text with fewer eligible sites than a level's floor gets no edit at that level (the variant
+ * is unchanged and not counted): editing all it has would give level 3 the text of level 1 or 2.
+ */
 export function typoSiteCount(severity: Severity, eligible: number): number {
-  if (eligible <= 0) return 0;
+  if (eligible < MIN_SITES[severity]) return 0;
   if (severity === 1) return 1;
-  if (severity === 2) return Math.max(1, Math.round(eligible * 0.1));
-  return Math.min(eligible, Math.max(2, Math.round(eligible * 0.25)));
+  const share = severity === 2 ? 0.1 : 0.25;
+  return Math.min(eligible, Math.max(MIN_SITES[severity], Math.round(eligible * share)));
 }
 
 export interface WordTypo {

@@ -37,6 +37,8 @@ export type WarningCode =
   | 'uncounted-labels'
   /** class counts for labels the model does not have (ignored) */
   | 'unknown-counted-labels'
+  /** (perturbation, severity) pairs asked for that the perturbation does not declare, so not run */
+  | 'skipped-severities'
   /** a perturbation that mostly left the text unchanged (derived from the records) */
   | 'unchanged-variants'
   /** the meaning check rejected many of a perturbation's variants (derived from the records) */

@@ -7,7 +7,7 @@ import type { ModelSession } from '../classify/session.ts';
 import { DEFAULT_SEED, DEFAULT_SEVERITY } from '../defaults.ts';
 import { initPerturbations, perturbExamples } from '../perturb/engine.ts';
 import type { Protection } from '../perturb/protect/constraints.ts';
-import { loadRegistry } from '../perturb/registry.ts';
+import { hasSeverity, loadRegistry, planSeverities } from '../perturb/registry.ts';
 import type { InvarianceFlip, InvarianceOutcome } from '../report/explain.ts';
 import { isCounted, type Prediction, type Severity } from '../types.ts';
 
@@ -41,9 +41,12 @@ export async function checkInvariance(
   if (texts.length === 0) throw new Error('invariance check needs at least one text');
 
   const registry = await loadRegistry();
-  const defs = registry.resolve(typeof perturbation === 'string' ? perturbation : [...perturbation], {
+  const selected = registry.resolve(typeof perturbation === 'string' ? perturbation : [...perturbation], {
     options: perturbationOptions,
   });
+  // Only perturbations that have this level take part (none having it is a usage error).
+  planSeverities(selected, [severity]);
+  const defs = selected.filter((d) => hasSeverity(d, severity));
   await initPerturbations(defs, perturbationOptions);
 
   const perturbed = await perturbExamples(texts, defs, {

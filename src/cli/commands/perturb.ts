@@ -6,7 +6,7 @@ import { readExamples } from '../../data/load.ts';
 import { UsageError } from '../../errors.ts';
 import { initPerturbations, type PerturbExamplesOptions, perturbExamples } from '../../perturb/engine.ts';
 import { openMeaningCheckFor, withMeaning } from '../../perturb/meaning/check.ts';
-import { loadRegistry } from '../../perturb/registry.ts';
+import { loadRegistry, planSeverities, skippedSeveritiesMessage } from '../../perturb/registry.ts';
 import type { Example, PerturbationDefinition } from '../../types.ts';
 import { openJsonlWriter } from '../../util/jsonl.ts';
 import { stripControls } from '../../util/strings.ts';
@@ -93,11 +93,15 @@ export default defineCommand({
     checkOutputPaths(flagPaths(argv, ['data']), flagPaths(argv, ['out'], { stdout: true }));
     checkVariants('--variants', argv.variants);
     if (!Number.isSafeInteger(argv.seed)) throw new UsageError('--seed must be an integer');
-    const severities = parseSeverities(argv.severity);
+    const asked = parseSeverities(argv.severity);
     const protect = parseProtect(argv.protect);
     const options = parseOptions(argv.option);
     if (argv.mlmModel) options.mlmModel = argv.mlmModel;
     const defs = (await loadRegistry()).resolve(argv.perturb, { options });
+    // Each perturbation runs only at the levels it declares; a level none of them has is a usage error.
+    const { severities, skipped } = planSeverities(defs, asked);
+    if (skipped.length > 0)
+      process.stderr.write(`tailcheck: warning: ${skippedSeveritiesMessage(skipped)}\n`);
     // perturb has no cache folder: embeddings are kept in memory for this run only
     const meaning = await openMeaningCheckFor(defs, {
       enabled: argv.meaningCheck,

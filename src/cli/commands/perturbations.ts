@@ -1,5 +1,4 @@
-import { loadRegistry } from '../../perturb/registry.ts';
-import { SEVERITIES } from '../../types.ts';
+import { loadRegistry, severitiesOf } from '../../perturb/registry.ts';
 import { defineCommand } from '../define-command.ts';
 
 export default defineCommand({
@@ -15,8 +14,9 @@ export default defineCommand({
       const rows = defs.map((d) => ({
         name: d.name,
         family: d.family,
+        tag: d.tag,
         description: d.description,
-        severities: d.severities,
+        severities: Object.fromEntries(severitiesOf(d).map((s) => [s, d.severities[s]])),
         heavy: d.heavy === true,
         needsModel: d.needsModel === true,
       }));
@@ -35,12 +35,15 @@ export default defineCommand({
         .filter(Boolean)
         .join(', ');
       lines.push(`  ${d.name.padEnd(width)}  ${d.description}${flags ? ` [${flags}]` : ''}`);
-      for (const s of SEVERITIES) lines.push(`  ${''.padEnd(width)}    ${s}: ${d.severities[s]}`);
+      lines.push(`  ${''.padEnd(width)}    tag: ${d.tag}`);
+      for (const s of severitiesOf(d)) lines.push(`  ${''.padEnd(width)}    ${s}: ${d.severities[s]}`);
     }
     lines.push(
       '',
-      'Select with --perturb: exact names, family names (typo) or all, comma-separated.',
-      'Perturbations that need a model are left out of family and "all" selections.',
+      'Select with --perturb: exact names, family names (typo), tags (natural, synthetic) or all,',
+      'comma-separated (a union). natural: what real users type; synthetic: adversarial or machine noise.',
+      'Perturbations that need a model are left out of family, tag and "all" selections.',
+      'Each perturbation runs only at the severities it lists; --severity all runs all of them.',
     );
     process.stdout.write(`${lines.join('\n').replace(/^\n/, '')}\n`);
   },
