@@ -106,17 +106,25 @@ for (const def of defs) {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([, pool]) => rng.shuffle(pool));
   const picked: Omit<JudgedItem, 'id' | 'similarity'>[] = [];
-  const usedTexts = new Set<string>();
-  // one variant per source text and severity at most, so no text dominates a perturbation's sample
-  for (let round = 0; picked.length < per && shuffled.some((p) => p.length > 0); round++) {
-    for (const pool of shuffled) {
-      while (pool.length > 0 && picked.length < per) {
-        const item = pool.shift()!;
-        const key = `${item.textId}/${item.severity}`;
-        if (usedTexts.has(key)) continue;
-        usedTexts.add(key);
-        picked.push(item);
-        break;
+  // First one variant per source text and severity, so no text dominates a perturbation's sample; a
+  // perturbation that fires on few texts then takes their other (distinct) variants too.
+  for (const perText of [1, 3]) {
+    const usedTexts = new Map<string, number>();
+    for (const item of picked) {
+      const key = `${item.textId}/${item.severity}`;
+      usedTexts.set(key, (usedTexts.get(key) ?? 0) + 1);
+    }
+    const left = shuffled.map((pool) => pool.filter((i) => !picked.includes(i)));
+    while (picked.length < per && left.some((p) => p.length > 0)) {
+      for (const pool of left) {
+        while (pool.length > 0 && picked.length < per) {
+          const item = pool.shift()!;
+          const key = `${item.textId}/${item.severity}`;
+          if ((usedTexts.get(key) ?? 0) >= perText) continue;
+          usedTexts.set(key, (usedTexts.get(key) ?? 0) + 1);
+          picked.push(item);
+          break;
+        }
       }
     }
   }
