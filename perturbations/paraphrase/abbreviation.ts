@@ -212,7 +212,7 @@ const abbreviation: PerturbationDefinition = {
   name: 'paraphrase.abbreviation',
   family: 'paraphrase',
   tag: 'natural',
-  meaning: { threshold: 0.8 },
+  meaning: { threshold: 0.5 },
   description:
     'Chat-speak abbreviations and their expansions (please ↔ pls/plz, thanks ↔ thx, you → u, your card → ur card, ' +
     'because ↔ bc, information ↔ info, account ↔ acct, as soon as possible ↔ asap, by the way ↔ btw, okay ↔ ok); ' +

@@ -274,7 +274,7 @@ const contraction: PerturbationDefinition = {
   name: 'paraphrase.contraction',
   family: 'paraphrase',
   tag: 'natural',
-  meaning: { threshold: 0.8 },
+  meaning: { threshold: 0.5 },
   description:
     "Contract or expand pronoun + auxiliary and negations (I am ↔ I'm, it is ↔ it's, I would ↔ I'd, " +
     "do not ↔ don't, cannot ↔ can't), only where the expansion is unambiguous; case and apostrophe style kept.",

@@ -294,7 +294,7 @@ const feeling: PerturbationDefinition = {
   name: 'paraphrase.feeling',
   family: 'paraphrase',
   tag: 'natural',
-  meaning: { threshold: 0.8 },
+  meaning: { threshold: 0.5 },
   description:
     'Restate a first-person feeling in another aspect, keeping the feeling word ("i feel X" ↔ "i\'m feeling X" → ' +
     '"i\'ve been feeling X"; "i am X" → "i feel X"; "i felt X" ↔ "i was feeling X"); ' +

@@ -305,7 +305,7 @@ const intensifier: PerturbationDefinition = {
   name: 'paraphrase.intensifier',
   family: 'paraphrase',
   tag: 'natural',
-  meaning: { threshold: 0.8 },
+  meaning: { threshold: 0.5 },
   description:
     'Add, drop or swap intensifiers and hedges (really, very, so, quite, a bit, just, actually) before ' +
     'predicative adjectives, first-person verbs and manner adverbs, found by POS tagging; never after a negation.',

@@ -277,7 +277,7 @@ const politeness: PerturbationDefinition = {
   name: 'paraphrase.politeness',
   family: 'paraphrase',
   tag: 'natural',
-  meaning: { threshold: 0.8 },
+  meaning: { threshold: 0.5 },
   description:
     'Swap a request framing for an equivalent one (Can you ↔ Could you ↔ Would you be able to, How do I ↔ ' +
     "How can I, I want to ↔ I'd like to, imperative ↔ Please … ↔ Can you …?), grammatical by construction.",

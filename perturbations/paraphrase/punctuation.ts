@@ -138,7 +138,7 @@ const punctuation: PerturbationDefinition = {
   name: 'paraphrase.punctuation',
   family: 'paraphrase',
   tag: 'natural',
-  meaning: { threshold: 0.8 },
+  meaning: { threshold: 0.5 },
   description:
     'Chat-style punctuation: final punctuation dropped, added, doubled or swapped; optional commas added or ' +
     'dropped; apostrophes dropped from contractions and possessives ("I\'m" → "Im") or restored.',

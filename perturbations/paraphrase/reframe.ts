@@ -362,7 +362,7 @@ const reframe: PerturbationDefinition = {
   name: 'paraphrase.reframe',
   family: 'paraphrase',
   tag: 'natural',
-  meaning: { threshold: 0.8 },
+  meaning: { threshold: 0.5 },
   description:
     'Turn a direct question into an indirect one asking the same thing ("Why was my card declined?" → "Can you tell me ' +
     'why my card was declined?", "How do I …?" → "… how to …", "Is there …?" → "… if there is …"): inversion undone, ' +

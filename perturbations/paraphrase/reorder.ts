@@ -315,7 +315,7 @@ const reorder: PerturbationDefinition = {
   name: 'paraphrase.reorder',
   family: 'paraphrase',
   tag: 'natural',
-  meaning: { threshold: 0.8 },
+  meaning: { threshold: 0.96 },
   description:
     'Move an adverbial clause across its main clause ("X because Y" ↔ "Because Y, X"; if, when, unless, ' +
     'although, before, after, since …) where the split is clean; end punctuation and capitals follow.',

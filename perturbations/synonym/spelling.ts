@@ -465,7 +465,7 @@ const spelling: PerturbationDefinition = {
   name: 'synonym.spelling',
   family: 'synonym',
   tag: 'natural',
-  meaning: { threshold: 0.8 },
+  meaning: { threshold: 0.5 },
   description:
     'Switches words between British and American spelling, both ways (colour ↔ color, cancelled ↔ canceled, ' +
     'authorise ↔ authorize, centre ↔ center, enquiry ↔ inquiry), from a curated list of unambiguous pairs; case kept.',

@@ -375,7 +375,7 @@ const wordnetSynonym: PerturbationDefinition = {
   name: 'synonym.wordnet',
   family: 'synonym',
   tag: 'natural',
-  meaning: { threshold: 0.8 },
+  meaning: { threshold: 0.89 },
   description:
     'Replaces content words (nouns, verbs, adjectives, adverbs; never stopwords, pronouns, negations or contractions) by a WordNet synonym of the same part of speech in the sense the sentence uses (checked with the sentence encoder), re-inflected and in the same case ("I bought a phone" → "I purchased a phone").',
   severities: {
