@@ -277,6 +277,7 @@ async function auditWith(
         measures,
         examples: examplesOut ? { file: options.examplesOut!, digest: examplesOut.digest() } : { records },
         baseWarnings: warnings,
+        tags: Object.fromEntries(perturbations.map((p) => [p.name, p.tag])),
       });
     } catch (err) {
       // A failed run leaves no examples file (and a previous one intact): its temp file is removed.

@@ -131,6 +131,10 @@ export async function mergeReports(
       measures,
       examples: out ? { file: opts.examplesOut!, digest: out.digest() } : { records },
       baseWarnings,
+      // the shards' tags (a shard without changed variants of a perturbation has no result for it)
+      tags: Object.fromEntries(
+        reports.flatMap((r) => r.results.flatMap((x) => (x.tag ? [[x.perturbation, x.tag] as const] : []))),
+      ),
     });
   } catch (err) {
     // A failed merge leaves no examples file (and a previous one intact): its temp file is removed.

@@ -253,6 +253,8 @@ export interface SlopeEstimate extends Estimate {
 export interface Result {
   perturbation: string;
   severity: Severity;
+  /** the perturbation's tag (`natural` / `synthetic`); absent on the pooled summaries (`*`) */
+  tag?: PerturbationTag;
   overall: Metrics;
   buckets: Record<string, Metrics>;
   perClass: Record<string, Metrics>;

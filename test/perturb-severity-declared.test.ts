@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../src/audit/pipeline.ts';
 import { DEFAULT_ANSWER_POLICY } from '../src/classify/predictions.ts';
 import type { PredictionRunner } from '../src/classify/runner.ts';
-import { computeResults } from '../src/measure/results.ts';
+import { computeResults, createMeasures } from '../src/measure/results.ts';
+import { assembleReport } from '../src/report/assemble.ts';
 import { renderHtml } from '../src/report/html.ts';
 import { renderMarkdown } from '../src/report/markdown.ts';
 import { renderTerminal } from '../src/report/terminal.ts';
@@ -115,6 +116,26 @@ describe('measures and reports with a missing (perturbation, severity) pair', ()
     const keptHigh = measured.results.find((r) => r.perturbation === kept && r.severity === high)!;
     expect(pooledHigh.overall.n).toBe(keptHigh.overall.n);
     expect(pooledHigh.overall.drop).toBeCloseTo(keptHigh.overall.drop, 12);
+  });
+
+  it('tags each per-perturbation result, not the pooled summaries', () => {
+    const measures = createMeasures(base.classes, base.buckets, { ...base.config, logitAdjust: null });
+    for (const r of examplesWithout) measures.add(r);
+    const assembled = assembleReport({
+      config: report.config,
+      classes: base.classes,
+      buckets: base.buckets,
+      measures,
+      examples: { records: examplesWithout },
+      baseWarnings: [],
+      tags: { [kept]: 'synthetic', [partial]: 'natural' },
+    });
+    expect(assembled.results.map((r) => `${r.perturbation}@${r.severity}:${r.tag}`)).toEqual([
+      `${partial}@${low}:natural`,
+      `${kept}@${low}:synthetic`,
+      `${kept}@${high}:synthetic`,
+    ]);
+    expect(assembled.summary.every((r) => r.tag === undefined)).toBe(true);
   });
 
   it('renders in every format without the missing pair', () => {

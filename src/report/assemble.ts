@@ -18,10 +18,12 @@ import {
   type BucketInfo,
   type ClassInfo,
   type ExampleRecord,
+  type PerturbationTag,
   REPORT_SCHEMA,
   type Report,
   type ReportConfig,
   type VariantCountRow,
+  type Result,
 } from '../types.ts';
 import { readJsonl } from '../util/jsonl.ts';
 import { compareStrings } from '../util/strings.ts';
@@ -67,10 +69,17 @@ export function assembleReport(parts: {
   examples: { records: ExampleRecord[] } | { file: string; digest: string };
   /** warnings that do not depend on which examples were audited (the data warnings are added here) */
   baseWarnings: readonly ReportWarning[];
+  /** each perturbation's tag, written into its results */
+  tags?: Readonly<Record<string, PerturbationTag>>;
 }): Report {
   const tally = parts.measures.variantTally();
   const dataWarnings = unchangedWarnings(tally);
-  const { plain, adjusted } = parts.measures.finish();
+  const measured = parts.measures.finish();
+  const tags = parts.tags ?? {};
+  const tagged = (results: Result[]): Result[] =>
+    results.map((r) => (Object.hasOwn(tags, r.perturbation) ? { ...r, tag: tags[r.perturbation] } : r));
+  const plain = { ...measured.plain, results: tagged(measured.plain.results) };
+  const adjusted = measured.adjusted && { ...measured.adjusted, results: tagged(measured.adjusted.results) };
   const report: Report = {
     schema: REPORT_SCHEMA,
     tool: { name: 'tailcheck', version: VERSION },
