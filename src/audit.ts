@@ -195,7 +195,8 @@ async function auditWith(
     const select = { shard, limit: options.limit };
     const scan = await scanData(source, classifier.labels, labelMap, select);
     const warnings: ReportWarning[] = [...scan.warnings];
-    if (skipped.length > 0) {
+    // the default level is not "asked for": perturbations without it are skipped by design, silently
+    if (skipped.length > 0 && options.severity !== undefined) {
       warnings.push({ code: 'skipped-severities', message: skippedSeveritiesMessage(skipped) });
     }
     const freq = await classFrequencies(

@@ -58,4 +58,6 @@ for (const r of evaluate(items, declared)) {
   );
 }
 const auc = heldOutAuc(items, exempt);
-console.log(`\nHeld-out ROC AUC of similarity for "same label" (checked perturbations pooled): ${auc?.toFixed(3)}`);
+console.log(
+  `\nHeld-out ROC AUC of similarity for "same label" (checked perturbations pooled): ${auc?.toFixed(3)}`,
+);

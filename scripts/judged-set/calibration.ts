@@ -109,7 +109,10 @@ export function evaluate(
 }
 
 /** Pooled ROC AUC of similarity for "judged same label" on the held-out part. */
-export function heldOutAuc(items: readonly JudgedItem[], exempt: ReadonlySet<string> = new Set()): number | null {
+export function heldOutAuc(
+  items: readonly JudgedItem[],
+  exempt: ReadonlySet<string> = new Set(),
+): number | null {
   return rocAuc(
     items
       .filter((i) => i.split === 'heldout' && !exempt.has(i.perturbation))

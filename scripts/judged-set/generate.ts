@@ -151,7 +151,10 @@ if (values.sheets) {
     const sheet = blind
       .filter((_, i) => i % judges === j)
       .map((i) => ({ id: i.id, task: i.source, label: i.label, original: i.original, variant: i.variant }));
-    writeFileSync(join(values.sheets, `sheet-${j + 1}.jsonl`), sheet.map((s) => JSON.stringify(s)).join('\n') + '\n');
+    writeFileSync(
+      join(values.sheets, `sheet-${j + 1}.jsonl`),
+      sheet.map((s) => JSON.stringify(s)).join('\n') + '\n',
+    );
   }
   process.stderr.write(`${judges} blind sheets → ${values.sheets}\n`);
 }

@@ -24,9 +24,7 @@ export const perturbationCliOptions = {
   },
   severity: {
     type: 'string',
-    default: String(DEFAULT_SEVERITY),
-    describe:
-      'Severity 1, 2, 3, a comma list like 1,3, or all (each perturbation runs only at the levels it declares)',
+    describe: `Severity 1, 2, 3, a comma list like 1,3, or all (default ${DEFAULT_SEVERITY}). A perturbation runs only at the levels it declares (\`tailcheck perturbations\`); asking for a level some lack warns, one none has is an error`,
   },
   variants: {
     type: 'number',
@@ -175,7 +173,9 @@ export function parseShard(value: string): { index: number; count: number } {
 }
 
 /** `--severity 2`, `--severity 1,3`, `--severity all` (each perturbation's declared levels). */
-export function parseSeverities(spec: string): Severity[] | 'all' {
+/** `--severity` → levels; undefined when the flag was not given (the caller's default applies, silently). */
+export function parseSeverities(spec: string | undefined): Severity[] | 'all' | undefined {
+  if (spec === undefined) return undefined;
   const parts = String(spec)
     .split(',')
     .map((s) => s.trim())

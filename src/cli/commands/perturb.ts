@@ -3,6 +3,7 @@ import { checkVariants } from '../../audit/options.ts';
 import { MAX_CHUNK_TEXTS } from '../../audit/pipeline.ts';
 import { setField } from '../../data/fields.ts';
 import { readExamples } from '../../data/load.ts';
+import { DEFAULT_SEVERITY } from '../../defaults.ts';
 import { UsageError } from '../../errors.ts';
 import { initPerturbations, type PerturbExamplesOptions, perturbExamples } from '../../perturb/engine.ts';
 import { openMeaningCheckFor, withMeaning } from '../../perturb/meaning/check.ts';
@@ -93,14 +94,15 @@ export default defineCommand({
     checkOutputPaths(flagPaths(argv, ['data']), flagPaths(argv, ['out'], { stdout: true }));
     checkVariants('--variants', argv.variants);
     if (!Number.isSafeInteger(argv.seed)) throw new UsageError('--seed must be an integer');
-    const asked = parseSeverities(argv.severity);
+    const asked = parseSeverities(argv.severity) ?? [DEFAULT_SEVERITY];
     const protect = parseProtect(argv.protect);
     const options = parseOptions(argv.option);
     if (argv.mlmModel) options.mlmModel = argv.mlmModel;
     const defs = (await loadRegistry()).resolve(argv.perturb, { options });
     // Each perturbation runs only at the levels it declares; a level none of them has is a usage error.
     const { severities, skipped } = planSeverities(defs, asked);
-    if (skipped.length > 0)
+    // a perturbation without the default level is skipped by design; said only when a level was asked for
+    if (skipped.length > 0 && argv.severity !== undefined)
       process.stderr.write(`tailcheck: warning: ${skippedSeveritiesMessage(skipped)}\n`);
     // perturb has no cache folder: embeddings are kept in memory for this run only
     const meaning = await openMeaningCheckFor(defs, {
