@@ -29,12 +29,7 @@ import { assignBuckets } from './measure/buckets.ts';
 import { logPriors } from './measure/logit-adjust.ts';
 import { createMeasures } from './measure/results.ts';
 import { initPerturbations } from './perturb/engine.ts';
-import {
-  type MeaningCheck,
-  meaningCheckConfig,
-  openMeaningCheckFor,
-  withMeaning,
-} from './perturb/meaning/check.ts';
+import { type MeaningCheck, meaningCheckConfig, openRunMeaning } from './perturb/meaning/check.ts';
 import type { Protection } from './perturb/protect/constraints.ts';
 import { loadRegistry, planSeverities, skippedSeveritiesMessage } from './perturb/registry.ts';
 import { assembleReport, type ReportWarning } from './report/assemble.ts';
@@ -147,18 +142,16 @@ async function auditSource(
     { options: perturbationOptions },
   );
   const cacheDir = options.cacheDir === undefined ? DEFAULT_CACHE_DIR : options.cacheDir;
-  const meaning = await openMeaningCheckFor(perturbations, {
+  const run = await openRunMeaning(perturbations, perturbationOptions, {
     enabled: options.meaningCheck !== false,
     embedModel: options.embedModel,
     cacheDir,
   });
-  // synonym.wordnet ranks senses with the same encoder (one model in memory, one embedding cache)
-  const checkedOptions = withMeaning(perturbationOptions, meaning);
   try {
-    await initPerturbations(perturbations, checkedOptions);
-    return await auditWith(options, source, labelMap, perturbations, checkedOptions, meaning);
+    await initPerturbations(perturbations, run.options);
+    return await auditWith(options, source, labelMap, perturbations, run.options, run.check);
   } finally {
-    await meaning?.close();
+    await run.close();
   }
 }
 

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../src/audit.ts';
 import { BUNDLED_EVAL_DATA, PACKAGE_ROOT } from '../src/paths.ts';
-import { type ExampleRecord, isCounted, type Metrics, type Report, type VariantRecord } from '../src/types.ts';
+import {
+  type ExampleRecord,
+  isCounted,
+  type Metrics,
+  type Report,
+  type VariantRecord,
+} from '../src/types.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'tailcheck-audit-'));
 const cacheDir = join(work, 'cache');

@@ -148,7 +148,9 @@ describe('createResultsAccumulator', () => {
     expect(() => acc.add(early)).toThrow(/"d" has no adjustedPrediction/);
     acc.add(good[1]);
     expect(acc.size).toBe(2);
-    expect(acc.variantTally()).toEqual(new Map([['p', { total: 2, counted: 2, unchanged: 0, duplicate: 0, rejected: 0 }]]));
+    expect(acc.variantTally()).toEqual(
+      new Map([['p', { total: 2, counted: 2, unchanged: 0, duplicate: 0, rejected: 0 }]]),
+    );
     expectIdentical(acc.finish(), computeResults(good, classes, buckets, opts));
   });
 
@@ -161,8 +163,22 @@ describe('createResultsAccumulator', () => {
       ...r,
       variants: [
         ...r.variants,
-        { ...r.variants[0]!, variant: 1, text: 'x', prediction: 'C', goldProb: 0, dropped: 'duplicate' as const },
-        { ...r.variants[0]!, variant: 2, text: 'y', prediction: 'C', goldProb: 0, dropped: 'rejected' as const },
+        {
+          ...r.variants[0]!,
+          variant: 1,
+          text: 'x',
+          prediction: 'C',
+          goldProb: 0,
+          dropped: 'duplicate' as const,
+        },
+        {
+          ...r.variants[0]!,
+          variant: 2,
+          text: 'y',
+          prediction: 'C',
+          goldProb: 0,
+          dropped: 'rejected' as const,
+        },
       ],
     }));
     expectIdentical(

@@ -169,7 +169,9 @@ describe.each(defs.map((d) => [d.name, d] as const))('%s properties', (_name, de
       fc.asyncProperty(fc.array(textArb, { minLength: 1, maxLength: 6 }), fc.nat(50), async (texts, seed) => {
         // a variant depends on its siblings (they must differ), never on other texts
         const opts = { seed, severities: [2 as const], variants: 2 };
-        const alone = await Promise.all(texts.map(async (t) => (await perturbExamples([t], [def], opts))[0]!));
+        const alone = await Promise.all(
+          texts.map(async (t) => (await perturbExamples([t], [def], opts))[0]!),
+        );
         const reversed = [...texts].reverse();
         const batch = await perturbExamples(reversed, [def], opts);
         reversed.forEach((t, i) => {

@@ -151,7 +151,7 @@ describe('loadRegistryFrom (discovery)', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const moduleSource = (name: string, family: string) =>
-    `export default { name: '${name}', family: '${family}', tag: 'natural', ${family === 'typo' ? '' : "meaning: { threshold: 0.8 }, "}description: 'd', severities: { 1: 'a', 2: 'b', 3: 'c' }, apply: () => [] };\n`;
+    `export default { name: '${name}', family: '${family}', tag: 'natural', ${family === 'typo' ? '' : 'meaning: { threshold: 0.8 }, '}description: 'd', severities: { 1: 'a', 2: 'b', 3: 'c' }, apply: () => [] };\n`;
 
   function tree(name: string, files: Record<string, string>): string {
     const dir = join(root, name);

@@ -285,6 +285,32 @@ function windowEnd(text: string, at: number, n: number): number {
 }
 
 /**
+ * Every candidate of `site` (phrasal verbs aside) with its `restored` score (below); [] when the window
+ * means the same without the word (nothing to measure a replacement by).
+ */
+export async function restoredScores(
+  text: string,
+  site: Site,
+  encoder: SentenceEncoder,
+): Promise<(Candidate & { restored: number })[]> {
+  const from = windowStart(text, site.start, WINDOW_WORDS);
+  const to = windowEnd(text, site.end, WINDOW_WORDS);
+  const before = text.slice(from, site.start);
+  const after = text.slice(site.end, to);
+  const window = await encoder.embed(before + site.word + after);
+  const without = cosine(window, await encoder.embed(`${before.trimEnd()} ${after.trimStart()}`.trim()));
+  if (without > 0.995) return [];
+  const scored: (Candidate & { restored: number })[] = [];
+  for (const c of site.candidates) {
+    // phrasal verbs from WordNet ("pull away", "come in") mostly carry another sense of the verb
+    if (site.pos === 'v' && c.form.includes(' ')) continue;
+    const restored = (cosine(window, await encoder.embed(before + c.form + after)) - without) / (1 - without);
+    scored.push({ ...c, restored });
+  }
+  return scored;
+}
+
+/**
  * The replacements of `site` that keep its meaning in this sentence. The window around the word is
  * embedded as written, without the word, and with each replacement; a replacement's score is the
  * share of the word's contribution it gives back,
@@ -299,21 +325,7 @@ export async function fittingChoices(
   site: Site,
   encoder: SentenceEncoder,
 ): Promise<ContextSite['choices']> {
-  const from = windowStart(text, site.start, WINDOW_WORDS);
-  const to = windowEnd(text, site.end, WINDOW_WORDS);
-  const before = text.slice(from, site.start);
-  const after = text.slice(site.end, to);
-  const window = await encoder.embed(before + site.word + after);
-  const without = cosine(window, await encoder.embed(`${before.trimEnd()} ${after.trimStart()}`.trim()));
-  // the window means the same without the word: nothing to measure a replacement by
-  if (without > 0.995) return [];
-  const scored: ContextSite['choices'] = [];
-  for (const c of site.candidates) {
-    // phrasal verbs from WordNet ("pull away", "come in") mostly carry another sense of the verb
-    if (site.pos === 'v' && c.form.includes(' ')) continue;
-    const restored = (cosine(window, await encoder.embed(before + c.form + after)) - without) / (1 - without);
-    if (restored >= MIN_RESTORED) scored.push({ form: c.form, restored });
-  }
+  const scored = (await restoredScores(text, site, encoder)).filter((c) => c.restored >= MIN_RESTORED);
   if (scored.length === 0) return [];
   // stable: equal scores keep the candidates' WordNet order
   scored.sort((a, b) => b.restored - a.restored);

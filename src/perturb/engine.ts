@@ -24,13 +24,13 @@ import type {
   Variant,
 } from '../types.ts';
 import { createRng, rngKey } from '../util/rng.ts';
+import type { MeaningCheck } from './meaning/check.ts';
 import {
   type Constraints,
   compileConstraints,
   ProtectedText,
   type Protection,
 } from './protect/constraints.ts';
-import type { MeaningCheck } from './meaning/check.ts';
 import { countNegations } from './protect/patterns.ts';
 import { hasSeverity } from './registry.ts';
 

@@ -22,8 +22,8 @@ import {
   REPORT_SCHEMA,
   type Report,
   type ReportConfig,
-  type VariantCountRow,
   type Result,
+  type VariantCountRow,
 } from '../types.ts';
 import { readJsonl } from '../util/jsonl.ts';
 import { compareStrings } from '../util/strings.ts';

@@ -6,7 +6,7 @@ import { readExamples } from '../../data/load.ts';
 import { DEFAULT_SEVERITY } from '../../defaults.ts';
 import { UsageError } from '../../errors.ts';
 import { initPerturbations, type PerturbExamplesOptions, perturbExamples } from '../../perturb/engine.ts';
-import { openMeaningCheckFor, withMeaning } from '../../perturb/meaning/check.ts';
+import { openRunMeaning } from '../../perturb/meaning/check.ts';
 import { loadRegistry, planSeverities, skippedSeveritiesMessage } from '../../perturb/registry.ts';
 import type { Example, PerturbationDefinition } from '../../types.ts';
 import { openJsonlWriter } from '../../util/jsonl.ts';
@@ -105,14 +105,14 @@ export default defineCommand({
     if (skipped.length > 0 && argv.severity !== undefined)
       process.stderr.write(`tailcheck: warning: ${skippedSeveritiesMessage(skipped)}\n`);
     // perturb has no cache folder: embeddings are kept in memory for this run only
-    const meaning = await openMeaningCheckFor(defs, {
+    const run = await openRunMeaning(defs, options, {
       enabled: argv.meaningCheck,
       embedModel: argv.embedModel,
     });
     try {
-      await perturbFile(argv, defs, { severities, protect, options: withMeaning(options, meaning), meaning });
+      await perturbFile(argv, defs, { severities, protect, options: run.options, meaning: run.check });
     } finally {
-      await meaning?.close();
+      await run.close();
     }
   },
 });

@@ -56,16 +56,37 @@ export function hasThreshold(def: PerturbationDefinition): boolean {
   return def.meaning !== undefined && 'threshold' in def.meaning;
 }
 
+/** A run's sentence encoder, and the meaning check over it when that is on. */
+export interface RunMeaning {
+  /** null when no selected perturbation is synonym or paraphrase (a typo-only run loads nothing) */
+  encoder: SentenceEncoder | null;
+  /** null with --no-meaning-check (or without an encoder) */
+  check: MeaningCheck | null;
+  /** the perturbation options with the encoder added (synonym.wordnet ranks senses with it) */
+  options: Record<string, unknown>;
+  close(): Promise<void>;
+}
+
 /**
- * The run's meaning check: null when it is off or no selected perturbation has a threshold (a
- * typo-only run never loads the encoder).
+ * The run's encoder — opened whenever a selected perturbation has a meaning threshold, even with the
+ * check off, because synonym.wordnet ranks senses with it (one model, one embedding cache) — and its
+ * meaning check when `enabled`. The model itself loads only on the first embedding the cache lacks.
  */
-export async function openMeaningCheckFor(
+export async function openRunMeaning(
   defs: readonly PerturbationDefinition[],
+  options: Record<string, unknown>,
   opts: MeaningCheckOptions & { enabled: boolean },
-): Promise<MeaningCheck | null> {
-  if (!opts.enabled || !defs.some(hasThreshold)) return null;
-  return openMeaningCheck(opts);
+): Promise<RunMeaning> {
+  if (!defs.some(hasThreshold)) {
+    return { encoder: null, check: null, options, close: async () => undefined };
+  }
+  const encoder = await openSentenceEncoder(opts.embedModel, opts);
+  return {
+    encoder,
+    check: opts.enabled ? meaningCheckFrom(encoder) : null,
+    options: { ...options, [SENTENCE_ENCODER_OPTION]: encoder },
+    close: () => encoder.close(),
+  };
 }
 
 /** The report's record of the check: encoder, and per perturbation its threshold or why it is exempt. */
@@ -87,11 +108,3 @@ export const TYPO_EXEMPTION = 'character noise does not change meaning';
 
 /** The key under which perturbations find the run's sentence encoder in ctx.options. */
 export const SENTENCE_ENCODER_OPTION = 'sentenceEncoder';
-
-/** Perturbation options with the run's encoder added (perturbations that rank candidates use it). */
-export function withMeaning(
-  options: Record<string, unknown>,
-  meaning: MeaningCheck | null,
-): Record<string, unknown> {
-  return meaning ? { ...options, [SENTENCE_ENCODER_OPTION]: meaning.sentenceEncoder } : options;
-}
