@@ -2,7 +2,8 @@
  * Context-aware synonym.wordnet on the BANKING77 and emotion test sets (../shared/data; their text is
  * read here, never written into the repo):
  *   npx tsx bench/synonym-senses.ts [--old <worktree at 798581b>] [--out /work/judging/senses] [--limit N]
- * Prints, per set, the share of texts with a changed severity-1 variant (coverage), substitutions per
+ * The new engine runs as an audit runs it (the fan-out with the meaning check); the old one as it ran
+ * before the check existed. Prints, per set, the share of texts with a counted severity-1 variant (coverage), substitutions per
  * changed text at severities 1–3, and throughput (texts/s, embeddings per text). With --old it also
  * runs the sense-blind engine of that checkout and writes a blind judging file: 200 random severity-1
  * substitutions (tokens, seeded) per set from each engine, shuffled, without the engine
@@ -12,9 +13,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import wordnetSynonym from '../perturbations/synonym/wordnet.ts';
-import { initPerturbations, perturbText } from '../src/perturb/engine.ts';
+import { initPerturbations, perturbExamples } from '../src/perturb/engine.ts';
+import { type MeaningCheck, meaningCheckFrom } from '../src/perturb/meaning/check.ts';
 import { openSentenceEncoder } from '../src/perturb/meaning/encoder.ts';
-import type { PerturbationDefinition, Severity, Variant } from '../src/types.ts';
+import { isCounted, type PerturbationDefinition, SEVERITIES, type Severity } from '../src/types.ts';
 import { createRng } from '../src/util/rng.ts';
 
 const { values } = parseArgs({
@@ -44,20 +46,27 @@ interface Substitution {
   variant: string;
 }
 
+/**
+ * The perturbation as an audit runs it — the one fan-out, with the meaning check when `meaning` is
+ * given (re-draws below the threshold, rejected variants not counted) — at every level it declares.
+ */
 async function run(
   def: PerturbationDefinition,
   texts: string[],
   set: string,
   options: Record<string, unknown>,
+  meaning: MeaningCheck | null,
 ) {
   const subs: Substitution[] = [];
   let changed1 = 0;
   const editsPerChanged: Record<Severity, number[]> = { 1: [], 2: [], 3: [] };
+  const severities = SEVERITIES.filter((s) => typeof (def.severities as Record<number, unknown>)[s] === 'string');
   const t0 = performance.now();
-  for (const text of texts) {
-    for (const severity of [1, 2, 3] as const) {
-      const v = (await perturbText(text, def, { seed, severity, variant: 0, options })) as Variant;
-      if (!v.changed) continue;
+  const out = await perturbExamples(texts, [def], { seed, severities, variants: 1, options, meaning });
+  for (const [i, text] of texts.entries()) {
+    for (const v of out[i]!) {
+      const severity = v.severity;
+      if (!isCounted(v)) continue;
       editsPerChanged[severity].push(v.edits.length);
       if (severity !== 1) continue;
       changed1++;
@@ -88,7 +97,7 @@ const items: (Substitution & { engine: string })[] = [];
 for (const set of SETS) {
   const texts = readTexts(set);
   const before = encoder.computed;
-  const fresh = await run(wordnetSynonym, texts, set, { sentenceEncoder: encoder });
+  const fresh = await run(wordnetSynonym, texts, set, { sentenceEncoder: encoder }, meaningCheckFrom(encoder));
   const embeds = (encoder.computed - before) / texts.length;
   console.log(
     `${set} (${texts.length} texts) new: coverage@1 ${(100 * fresh.coverage).toFixed(1)} %, edits per changed variant s1/s2/s3 ${fresh.editsPerChanged.join(' / ')}, ${fresh.textsPerSecond.toFixed(1)} texts/s (3 severities, cold), ${embeds.toFixed(1)} embeddings/text`,
@@ -97,7 +106,7 @@ for (const set of SETS) {
   for (const s of rng.sample(fresh.subs, Math.min(SAMPLE, fresh.subs.length)))
     items.push({ ...s, engine: 'new' });
   if (oldDef) {
-    const old = await run(oldDef, texts, set, {});
+    const old = await run(oldDef, texts, set, {}, null);
     console.log(
       `${set} old: coverage@1 ${(100 * old.coverage).toFixed(1)} %, edits per changed variant ${old.editsPerChanged.join(' / ')}, ${old.textsPerSecond.toFixed(1)} texts/s`,
     );

@@ -24,6 +24,7 @@ function def(name: string, extra: Partial<PerturbationDefinition> = {}): Perturb
     tag: 'natural',
     description: `${name} fixture`,
     severities: SEV,
+    ...(name.startsWith('typo.') ? {} : { meaning: { threshold: 0.5 } }),
     apply: () => [],
     ...extra,
   };
