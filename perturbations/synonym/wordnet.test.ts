@@ -66,15 +66,16 @@ describe('synonym.wordnet', () => {
   it('replaces content words with same-POS WordNet synonyms in the same form', async () => {
     const seen = new Set<string>();
     for (let i = 0; i < 12; i++) {
-      for (const e of (await variant('I bought a phone and the shop charged me twice.', 3, i)).edits) {
-        seen.add(`${e.before}→${e.after}`);
-      }
+      const text = 'I bought a phone and the cashier answered my questions and helped the children';
+      for (const e of (await variant(text, 1, i)).edits) seen.add(`${e.before}→${e.after}`);
     }
     expect(seen).toContain('bought→purchased');
-    expect([...seen].some((s) => s.startsWith('charged→'))).toBe(true);
+    expect(seen).toContain('children→kids');
     for (const pair of seen) {
       const [before, after] = pair.split('→') as [string, string];
-      if (before === 'bought' || before === 'charged') expect(after).toMatch(/ed$|ed |t$/);
+      // past tense stays past tense, plural stays plural
+      if (before === 'bought') expect(after).toMatch(/ed$|ed |t$/);
+      if (before === 'children') expect(after).toMatch(/s$/);
     }
   });
 
@@ -146,7 +147,7 @@ describe('synonym.wordnet', () => {
     expect(edits.some((e) => e.before === 'Tried')).toBe(true);
     expect(synonymChoices(wn, 'Cancel', 'VB')[0]).toMatch(/^[A-Z][a-z]/);
     expect(synonymChoices(wn, 'CANCEL', 'VB')[0]).toBe(synonymChoices(wn, 'cancel', 'VB')[0]!.toUpperCase());
-    const shouted = await variant('I TRIED TO PAY THE BILL TWICE', 2, 0);
+    const shouted = await variant('I TRIED TO PAY THE BILL TWICE', 1, 0);
     expect(shouted.changed).toBe(true);
     expect(shouted.text).toBe(shouted.text.toUpperCase());
   });
@@ -181,11 +182,12 @@ describe('synonym.wordnet', () => {
   });
 
   it('is deterministic in (seed, severity, variant, text) and varies across variants', async () => {
-    const text = 'I bought a phone online and the shop charged me twice for the delivery';
+    const text =
+      'The friendly cashier quickly answered my difficult questions, explained the fees and helped the children buy a cheap phone';
     const outputs = new Set<string>();
     for (let i = 0; i < 8; i++) {
-      const a = await variant(text, 2, i, 11);
-      expect(await variant(text, 2, i, 11)).toEqual(a);
+      const a = await variant(text, 1, i, 11);
+      expect(await variant(text, 1, i, 11)).toEqual(a);
       outputs.add(a.text);
     }
     expect(outputs.size).toBeGreaterThan(1);
