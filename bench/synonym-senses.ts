@@ -60,7 +60,9 @@ async function run(
   const subs: Substitution[] = [];
   let changed1 = 0;
   const editsPerChanged: Record<Severity, number[]> = { 1: [], 2: [], 3: [] };
-  const severities = SEVERITIES.filter((s) => typeof (def.severities as Record<number, unknown>)[s] === 'string');
+  const severities = SEVERITIES.filter(
+    (s) => typeof (def.severities as Record<number, unknown>)[s] === 'string',
+  );
   const t0 = performance.now();
   const out = await perturbExamples(texts, [def], { seed, severities, variants: 1, options, meaning });
   for (const [i, text] of texts.entries()) {
@@ -97,7 +99,13 @@ const items: (Substitution & { engine: string })[] = [];
 for (const set of SETS) {
   const texts = readTexts(set);
   const before = encoder.computed;
-  const fresh = await run(wordnetSynonym, texts, set, { sentenceEncoder: encoder }, meaningCheckFrom(encoder));
+  const fresh = await run(
+    wordnetSynonym,
+    texts,
+    set,
+    { sentenceEncoder: encoder },
+    meaningCheckFrom(encoder),
+  );
   const embeds = (encoder.computed - before) / texts.length;
   console.log(
     `${set} (${texts.length} texts) new: coverage@1 ${(100 * fresh.coverage).toFixed(1)} %, edits per changed variant s1/s2/s3 ${fresh.editsPerChanged.join(' / ')}, ${fresh.textsPerSecond.toFixed(1)} texts/s (3 severities, cold), ${embeds.toFixed(1)} embeddings/text`,

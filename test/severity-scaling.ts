@@ -15,7 +15,11 @@ import type { PerturbationDefinition, Severity, Variant } from '../src/types.ts'
 export type EditUnit = 'edits' | 'words';
 
 /** Perturbations measured in edited words; every other one in edits. */
-export const WORD_UNIT: ReadonlySet<string> = new Set(['paraphrase.reorder']);
+export const WORD_UNIT: ReadonlySet<string> = new Set([
+  'paraphrase.reorder',
+  'paraphrase.reframe',
+  'paraphrase.feeling',
+]);
 
 export function editUnit(name: string): EditUnit {
   return WORD_UNIT.has(name) ? 'words' : 'edits';

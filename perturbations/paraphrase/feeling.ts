@@ -188,7 +188,7 @@ const LADDERS: Record<Form, Form[]> = {
   'have-been': ['am-feeling', 'feel'],
   am: ['feel', 'have-been', 'have-been'],
   // past: "had been feeling" breaks a narrative sequence ("and then i had been feeling awful"), so
-  // a past statement has fewer rungs and higher severities reuse the last one
+  // a past statement has fewer rungs: it is left unchanged at the levels it lacks
   felt: ['was-feeling'],
   'was-feeling': ['felt'],
   'had-been': ['was-feeling', 'felt'],
@@ -302,14 +302,15 @@ const feeling: PerturbationDefinition = {
   severities: {
     1: 'one statement restated with its nearest form (feel ↔ am feeling, am → feel, felt ↔ was feeling)',
     2: 'up to two statements restated one step further (feel / am feeling → have been feeling; was → was feeling)',
-    3: 'every statement restated with the furthest form (I have been feeling, uncontracted)',
+    3: 'every statement restated with the furthest form (I have been feeling, uncontracted; statements without a third form, such as past ones, stay unchanged)',
   },
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
     const rung = (ctx.severity as Severity) - 1;
-    const sites = feelingSites(text).map((s) => ({
-      ...s,
-      replacement: s.rungs[Math.min(rung, s.rungs.length - 1)]!,
-    }));
+    // a statement without this level's rung (a past one has fewer) is not rewritten at this level:
+    // reusing a lower rung would make the level a copy of the one below
+    const sites = feelingSites(text)
+      .filter((s) => s.rungs.length > rung)
+      .map((s) => ({ ...s, replacement: s.rungs[rung]! }));
     return choose(ctx.rng, admissible(text, ctx, sites), budget(ctx.severity));
   },
 };

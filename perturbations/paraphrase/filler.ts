@@ -181,11 +181,13 @@ const filler: PerturbationDefinition = {
     'someone something (never on a statement of feeling); capitalisation adjusted.',
   severities: {
     1: 'one filler',
-    2: 'two fillers at different positions',
-    3: 'three fillers (opening, please, closing and later-sentence openers)',
+    2: 'two fillers at different positions (texts with fewer sites stay unchanged)',
+    3: 'three fillers (opening, please, closing and later-sentence openers; texts with fewer sites stay unchanged)',
   },
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
-    return choose(ctx.rng, admissible(text, ctx, fillerSites(text)), ctx.severity);
+    const chosen = choose(ctx.rng, admissible(text, ctx, fillerSites(text)), ctx.severity);
+    // a level needs its number of fillers: fewer would repeat a lower level (the text stays unchanged)
+    return chosen.length < ctx.severity ? [] : chosen;
   },
 };
 
