@@ -86,7 +86,7 @@ export interface PerturbationContext {
 /**
  * How the meaning check (src/perturb/meaning/) treats a perturbation's variants: `threshold` — the
  * least cosine similarity of original and variant embeddings a kept variant must reach (calibrated on
- * the judged set, docs/meaning-check.md); `exempt` — not checked, with the reason (typos: character
+ * the judged set, README, "Meaning check"); `exempt` — not checked, with the reason (typos: character
  * noise does not change meaning; casing: the encoder lower-cases, so it cannot see the change).
  */
 export type MeaningPolicy = { threshold: number } | { exempt: string };

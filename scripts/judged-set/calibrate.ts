@@ -1,6 +1,6 @@
 /**
  * Prints the meaning thresholds calibrated on the judged set's calibration part and the held-out
- * evaluation (docs/meaning-check.md): per perturbation, the share of kept variants judged same-label
+ * evaluation (README, "Meaning check"): per perturbation, the share of kept variants judged same-label
  * and natural, with Wilson 95 % intervals, before and after the check, the share rejected, and the
  * pooled ROC AUC of similarity for "same label".
  *

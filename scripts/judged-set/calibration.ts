@@ -1,6 +1,6 @@
 /**
  * Calibration of the meaning thresholds on the judged set (test/fixtures/judged-variants/), and the
- * held-out evaluation the closing note and docs/meaning-check.md report. Pure functions over judged
+ * held-out evaluation README, "Meaning check", reports. Pure functions over judged
  * items; `calibrate.ts` prints them, `test/meaning-judged-set.test.ts` re-checks them.
  *
  * Rule, per perturbation, on its calibration items: the smallest threshold t (0.50, 0.51, … 0.99) at

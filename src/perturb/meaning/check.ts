@@ -1,7 +1,7 @@
 /**
  * The meaning check: a synonym or paraphrase variant counts only when its sentence embedding stays
  * close enough to the original's (cosine similarity ≥ the perturbation's calibrated threshold, see
- * `PerturbationDefinition.meaning` and docs/meaning-check.md). Typos are exempt (character noise does
+ * `PerturbationDefinition.meaning` and README, "Meaning check"). Typos are exempt (character noise does
  * not change meaning), and so is casing (the encoder lower-cases: it cannot see the change).
  *
  * Similarities are rounded to 4 decimals before they are compared with a threshold, and that rounded
