@@ -1,7 +1,8 @@
 /**
  * Paraphrase family coverage (issue 11): the share of texts for which at least one paraphrase
  * perturbation other than casing, punctuation and filler (and the model-backed one) produces a
- * changed variant at severity 2 (seed 0, 3 variants), plus each perturbation's own fire rate and
+ * changed variant that counts — distinct and kept by the meaning check, as an audit runs it — at severity 2
+ * (seed 0, 3 variants; a perturbation without level 2 does not fire there), plus each perturbation's own fire rate and
  * mean edited words per changed variant at severities 1 / 2 / 3.
  *
  *   npx tsx bench/paraphrase-coverage.ts            banking77 + emotion test (../shared/data) and own questions
@@ -14,8 +15,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initPerturbations, perturbExamples } from '../src/perturb/engine.ts';
+import { meaningCheckFrom } from '../src/perturb/meaning/check.ts';
+import { openSentenceEncoder } from '../src/perturb/meaning/encoder.ts';
 import { loadRegistry } from '../src/perturb/registry.ts';
-import type { Severity, Variant } from '../src/types.ts';
+import { isCounted, type Severity, type Variant } from '../src/types.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SHARED = join(ROOT, '..', 'shared', 'data');
@@ -43,6 +46,8 @@ const editedWords = (v: Variant) =>
 const registry = await loadRegistry();
 const defs = registry.list().filter((d) => d.family === 'paraphrase' && !d.needsModel);
 await initPerturbations(defs);
+const encoder = await openSentenceEncoder();
+const meaning = meaningCheckFrom(encoder);
 const args = process.argv.slice(2);
 const show = args.indexOf('--show');
 
@@ -75,13 +80,13 @@ if (show >= 0) {
       for (const severity of [1, 2, 3] as Severity[]) {
         perSev.set(
           severity,
-          await perturbExamples(texts, [def], { seed: 0, severities: [severity], variants: 3 }),
+          await perturbExamples(texts, [def], { seed: 0, severities: [severity], variants: 3, meaning }),
         );
       }
       const sev2 = perSev.get(2)!;
       let fires = 0;
       sev2.forEach((vs, i) => {
-        if (vs.some((v) => v.changed)) {
+        if (vs.some(isCounted)) {
           fires++;
           if (!EXCLUDED.has(def.name)) covered[i] = 1;
         }
@@ -90,15 +95,15 @@ if (show >= 0) {
         const changed = perSev
           .get(s)!
           .flat()
-          .filter((v) => v.changed);
+          .filter(isCounted);
         return changed.length ? changed.reduce((n, v) => n + editedWords(v), 0) / changed.length : 0;
       });
       let both = 0;
       let differ = 0;
       texts.forEach((_, i) => {
-        const a = perSev.get(1)![i]![0]!;
-        const c = perSev.get(3)![i]![0]!;
-        if (a.changed && c.changed) {
+        const a = perSev.get(1)![i]![0];
+        const c = perSev.get(3)![i]![0];
+        if (a && c && isCounted(a) && isCounted(c)) {
           both++;
           if (a.text !== c.text) differ++;
         }
@@ -116,3 +121,4 @@ if (show >= 0) {
     );
   }
 }
+await encoder.close();

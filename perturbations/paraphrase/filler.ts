@@ -174,7 +174,7 @@ const filler: PerturbationDefinition = {
   name: 'paraphrase.filler',
   family: 'paraphrase',
   tag: 'natural',
-  meaning: { threshold: 0.5 },
+  meaning: { threshold: 0.71 },
   description:
     'Insert chat discourse markers and politeness particles ("Hi, …", "Quick question: …", "can you please …", ' +
     '"…, please?", "… Thanks!") where they fit the sentence type; greetings and thanks only when the text asks ' +
