@@ -92,10 +92,7 @@ if (show >= 0) {
         }
       });
       const means = ([1, 2, 3] as Severity[]).map((s) => {
-        const changed = perSev
-          .get(s)!
-          .flat()
-          .filter(isCounted);
+        const changed = perSev.get(s)!.flat().filter(isCounted);
         return changed.length ? changed.reduce((n, v) => n + editedWords(v), 0) / changed.length : 0;
       });
       let both = 0;

@@ -26,9 +26,9 @@
 import { z } from 'zod';
 import { isLocalModel, loadTransformersPipeline } from '../../src/classify/transformers-models.ts';
 import { InputError, UsageError } from '../../src/errors.ts';
-import { getTagger, wordnetPos } from '../../src/perturb/pos.ts';
-import { LINKING_VERBS, PARTICLES, STOPWORDS } from '../../src/perturb/synonym.ts';
-import { isSentenceStart, matchCase } from '../../src/perturb/text/index.ts';
+import { getTagger } from '../../src/perturb/pos.ts';
+import { eligibleWords as eligibleSynonymWords, STOPWORDS } from '../../src/perturb/synonym.ts';
+import { matchCase } from '../../src/perturb/text/index.ts';
 import { getWordNet, type WnPos, type WordNetIndex } from '../../src/perturb/wordnet/index.ts';
 import type { EditProposal, PerturbationDefinition, Severity } from '../../src/types.ts';
 
@@ -44,11 +44,8 @@ const DEFAULT_TOP_K = 10;
 const SHARE: Record<Severity, number> = { 1: 0, 2: 0.2, 3: 0.4 };
 const FLOOR: Record<Severity, number> = { 1: 1, 2: 2, 3: 3 };
 
-const ASCII_WORD = /^[A-Za-z]+$/;
 /** one word of 3+ letters with a vowel (no "yrs", no subword pieces "##ing") */
 const PLAIN_FILL = /^(?=[A-Za-z]*[AEIOUYaeiouy])[A-Za-z]{3,}$/;
-/** Tags after which a word is inside a noun phrase. */
-const NOUN_MARKERS = new Set(['DT', 'PRP$', 'POS']);
 /** hub ids: "bert-base-uncased", "Xenova/bert-base-uncased" */
 const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/;
 
@@ -143,36 +140,9 @@ export interface Site {
   pos: WnPos;
 }
 
-function isLinkingVerb(wn: WordNetIndex, word: string): boolean {
-  return wn.baseForms(word, 'v').some((base) => LINKING_VERBS.has(base));
-}
-
 /** Words of `text` that may be masked (synonym.wordnet's eligibility rules; independent of the model). */
 export function eligibleWords(text: string): Site[] {
-  const wn = getWordNet();
-  const tagger = getTagger();
-  const tokens = tagger.tagText(text);
-  const hasLower = /[a-z]/.test(text);
-  const sites: Site[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (!t.word || t.contraction || t.text.length < 3) continue;
-    const pos = wordnetPos(t.tag);
-    if (!pos) continue;
-    const lower = t.text.toLowerCase();
-    if (STOPWORDS.has(lower) || !ASCII_WORD.test(t.text)) continue;
-    // acronyms ("PIN", "ATM") unless the whole text is shouted; names mid-sentence ("Visa")
-    if (hasLower && t.text === t.text.toUpperCase()) continue;
-    if (hasLower && t.text[0] !== lower[0] && !isSentenceStart(text, t.start, { lineBreaks: true })) continue;
-    const next = tokens[i + 1];
-    if (pos === 'v' && next && PARTICLES.has(next.text.toLowerCase())) continue;
-    if (pos === 'v' && isLinkingVerb(wn, lower)) continue;
-    if (t.tag === 'VBG' && i > 0 && NOUN_MARKERS.has(tokens[i - 1]!.tag)) continue;
-    const usual = tagger.categories(lower)[0];
-    if (usual !== undefined && wordnetPos(usual) !== pos) continue;
-    sites.push({ start: t.start, end: t.end, word: t.text, tag: t.tag, pos });
-  }
-  return sites;
+  return eligibleSynonymWords(text).map(({ start, end, word, tag, pos }) => ({ start, end, word, tag, pos }));
 }
 
 function lemmas(wn: WordNetIndex, word: string, pos: WnPos): Set<string> {

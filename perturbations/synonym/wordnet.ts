@@ -25,8 +25,8 @@
 import { inflect } from '../../src/perturb/inflect.ts';
 import { cosine, openSentenceEncoder, type SentenceEncoder } from '../../src/perturb/meaning/encoder.ts';
 import { getTagger, wordnetPos } from '../../src/perturb/pos.ts';
-import { LINKING_VERBS, PARTICLES, STOPWORDS } from '../../src/perturb/synonym.ts';
-import { isSentenceStart, matchCase } from '../../src/perturb/text/index.ts';
+import { eligibleWords, PARTICLES, STOPWORDS } from '../../src/perturb/synonym.ts';
+import { matchCase } from '../../src/perturb/text/index.ts';
 import { getWordNet, type WnPos, type WordNetIndex } from '../../src/perturb/wordnet/index.ts';
 import type { EditProposal, PerturbationDefinition, Severity } from '../../src/types.ts';
 import { MIN_SITES } from '../../src/types.ts';
@@ -44,15 +44,12 @@ const SHARE: Record<Severity, number> = { 1: 0, 2: 0.25, 3: 0.5 };
 const BASE_TAGS = new Set(['NN', 'VB', 'VBP', 'JJ', 'RB']);
 /** Tags a verb may be re-read as when its past form is ambiguous (VBD ↔ VBN). */
 const PAST_TAGS = ['VBD', 'VBN'];
-/** Tags after which a word is inside a noun phrase. */
-const NOUN_MARKERS = new Set(['DT', 'PRP$', 'POS']);
 
 /** Verb frames that take no direct object: "Somebody ----s", "Somebody ----s PP", "… to somebody". */
 const NO_OBJECT_FRAMES = new Set([1, 2, 3, 4, 12, 13, 22, 27]);
 
 /** one or two lower-case words of 3+ letters, each with a vowel (no "yrs", "pa") */
 const PLAIN_WORDS = /^(?=[a-z]*[aeiouy])[a-z]{3,}(?: (?=[a-z]*[aeiouy])[a-z]+)?$/;
-const ASCII_WORD = /^[A-Za-z]+$/;
 
 export interface Site {
   start: number;
@@ -202,50 +199,15 @@ function lowerCaseCandidates(
   return out;
 }
 
-const linkingCache = new Map<string, boolean>();
-
-function isLinkingVerb(wn: WordNetIndex, word: string): boolean {
-  let linking = linkingCache.get(word);
-  if (linking === undefined) {
-    linking = wn.baseForms(word, 'v').some((base) => LINKING_VERBS.has(base));
-    if (linkingCache.size > 50_000) linkingCache.clear();
-    linkingCache.set(word, linking);
-  }
-  return linking;
-}
-
 /** Words of `text` that may be replaced, with their replacements (independent of rng and severity). */
 export function analyse(text: string): Site[] {
   const wn = getWordNet();
-  const tagger = getTagger();
-  const tokens = tagger.tagText(text);
-  const hasLower = /[a-z]/.test(text);
   const sites: Site[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (!t.word || t.contraction || t.text.length < 3) continue;
-    const pos = wordnetPos(t.tag);
-    if (!pos) continue;
-    const lower = t.text.toLowerCase();
-    if (STOPWORDS.has(lower) || !ASCII_WORD.test(t.text)) continue;
-    // acronyms ("PIN", "ATM") unless the whole text is shouted; names mid-sentence ("Visa")
-    if (hasLower && t.text === t.text.toUpperCase()) continue;
-    if (hasLower && t.text[0] !== lower[0] && !isSentenceStart(text, t.start, { lineBreaks: true })) continue;
-    const next = tokens[i + 1];
-    if (pos === 'v' && next && PARTICLES.has(next.text.toLowerCase())) continue;
-    if (pos === 'v' && isLinkingVerb(wn, lower)) continue;
-    // "the tracking number": a participle used as a modifier, not as a verb
-    if (t.tag === 'VBG' && i > 0 && NOUN_MARKERS.has(tokens[i - 1]!.tag)) continue;
-    // only in the word's usual class ("transfer" as a noun, "need" as a verb): where the
-    // context repairs overrule the lexicon the reading is less certain, so leave the word
-    const usual = tagger.categories(lower)[0];
-    if (usual !== undefined && wordnetPos(usual) !== pos) continue;
-    const beforePreposition =
-      pos === 'v' && !!next && (next.tag === 'IN' || (next.tag === 'TO' && tokens[i + 2]?.tag !== 'VB'));
-    const candidates = synonymCandidates(wn, t.text, t.tag, { beforePreposition });
+  for (const w of eligibleWords(text)) {
+    const candidates = synonymCandidates(wn, w.word, w.tag, { beforePreposition: w.beforePreposition });
     if (candidates.length === 0) continue;
-    const lemma = lemmaOf(wn, lower, t.tag, pos)!.lemma;
-    sites.push({ start: t.start, end: t.end, word: t.text, tag: t.tag, lemma, pos, candidates });
+    const lemma = lemmaOf(wn, w.word.toLowerCase(), w.tag, w.pos)!.lemma;
+    sites.push({ start: w.start, end: w.end, word: w.word, tag: w.tag, lemma, pos: w.pos, candidates });
   }
   return sites;
 }

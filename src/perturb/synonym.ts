@@ -1,3 +1,7 @@
+import { getTagger, wordnetPos } from './pos.ts';
+import { isSentenceStart } from './text/index.ts';
+import { getWordNet, type WnPos, type WordNetIndex } from './wordnet/index.ts';
+
 /**
  * Helpers shared by the synonym perturbations (perturbations/synonym/), beside typo.ts and
  * paraphrase.ts. Words the synonym perturbation never replaces: function words, auxiliaries, light verbs,
@@ -68,3 +72,69 @@ export const PARTICLES: ReadonlySet<string> = new Set([
   'over',
   'in',
 ]);
+
+/** Tags after which a word is inside a noun phrase. */
+const NOUN_MARKERS = new Set(['DT', 'PRP$', 'POS']);
+const ASCII_WORD = /^[A-Za-z]+$/;
+
+/** A word the synonym perturbations may replace. */
+export interface EligibleWord {
+  start: number;
+  end: number;
+  word: string;
+  /** the tagger's tag in context */
+  tag: string;
+  pos: WnPos;
+  /** a verb followed by a preposition ("waiting for"): its replacement must not need an object */
+  beforePreposition: boolean;
+}
+
+const linkingCache = new Map<string, boolean>();
+
+function isLinkingVerb(wn: WordNetIndex, word: string): boolean {
+  let linking = linkingCache.get(word);
+  if (linking === undefined) {
+    linking = wn.baseForms(word, 'v').some((base) => LINKING_VERBS.has(base));
+    if (linkingCache.size > 50_000) linkingCache.clear();
+    linkingCache.set(word, linking);
+  }
+  return linking;
+}
+
+/**
+ * The words of `text` a synonym may replace (synonym.wordnet and synonym.contextual share the rule): a
+ * noun, verb, adjective or adverb in the tagger's reading, in the word's usual class, not a stopword,
+ * pronoun, auxiliary, light or linking verb, negation, contraction piece, acronym, mid-sentence name,
+ * phrasal-verb head ("top up") or noun modifier ("tracking number").
+ */
+export function eligibleWords(text: string): EligibleWord[] {
+  const wn = getWordNet();
+  const tagger = getTagger();
+  const tokens = tagger.tagText(text);
+  const hasLower = /[a-z]/.test(text);
+  const out: EligibleWord[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!t.word || t.contraction || t.text.length < 3) continue;
+    const pos = wordnetPos(t.tag);
+    if (!pos) continue;
+    const lower = t.text.toLowerCase();
+    if (STOPWORDS.has(lower) || !ASCII_WORD.test(t.text)) continue;
+    // acronyms ("PIN", "ATM") unless the whole text is shouted; names mid-sentence ("Visa")
+    if (hasLower && t.text === t.text.toUpperCase()) continue;
+    if (hasLower && t.text[0] !== lower[0] && !isSentenceStart(text, t.start, { lineBreaks: true })) continue;
+    const next = tokens[i + 1];
+    if (pos === 'v' && next && PARTICLES.has(next.text.toLowerCase())) continue;
+    if (pos === 'v' && isLinkingVerb(wn, lower)) continue;
+    // "the tracking number": a participle used as a modifier, not as a verb
+    if (t.tag === 'VBG' && i > 0 && NOUN_MARKERS.has(tokens[i - 1]!.tag)) continue;
+    // only in the word's usual class ("transfer" as a noun, "need" as a verb): where the
+    // context repairs overrule the lexicon the reading is less certain, so leave the word
+    const usual = tagger.categories(lower)[0];
+    if (usual !== undefined && wordnetPos(usual) !== pos) continue;
+    const beforePreposition =
+      pos === 'v' && !!next && (next.tag === 'IN' || (next.tag === 'TO' && tokens[i + 2]?.tag !== 'VB'));
+    out.push({ start: t.start, end: t.end, word: t.text, tag: t.tag, pos, beforePreposition });
+  }
+  return out;
+}
