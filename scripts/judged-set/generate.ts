@@ -24,6 +24,7 @@ import { openMeaningCheck } from '../../src/perturb/meaning/check.ts';
 import { loadRegistry, severitiesOf } from '../../src/perturb/registry.ts';
 import { type Example, isCounted } from '../../src/types.ts';
 import { createRng } from '../../src/util/rng.ts';
+import type { JudgedItem } from './calibration.ts';
 
 const { values } = parseArgs({
   options: {
@@ -38,20 +39,10 @@ const per = Number(values.per);
 const seed = Number(values.seed);
 const SOURCES = ['questions', 'banking', 'feelings'] as const;
 
-export interface JudgedItem {
-  id: string;
-  source: (typeof SOURCES)[number];
-  textId: string;
-  label: string;
-  original: string;
-  variant: string;
-  perturbation: string;
-  severity: number;
-  similarity: number;
-  split: 'calibration' | 'heldout';
-}
+/** An item before it is judged. */
+type GeneratedItem = Omit<JudgedItem, 'sameLabel' | 'natural'>;
 
-function splitOf(textId: string): JudgedItem['split'] {
+function splitOf(textId: string): GeneratedItem['split'] {
   const h = createHash('sha256').update(`judged-set\0${textId}`).digest();
   // 40 % calibration, 60 % held out: the held-out part must keep ≥ 50 variants per perturbation
   return h[0]! % 5 < 2 ? 'calibration' : 'heldout';
@@ -70,11 +61,11 @@ for (const source of SOURCES) {
   for await (const ex of readExamples(`test/fixtures/own-texts/${source}.jsonl`)) texts[source].push(ex);
 }
 
-const items: JudgedItem[] = [];
+const items: GeneratedItem[] = [];
 for (const def of defs) {
   const severities = severitiesOf(def);
   // candidates per (severity, source), then an even round-robin sample
-  const pools = new Map<string, Omit<JudgedItem, 'id' | 'similarity'>[]>();
+  const pools = new Map<string, Omit<GeneratedItem, 'id' | 'similarity'>[]>();
   for (const source of SOURCES) {
     const exs = texts[source]!;
     const variants = await perturbExamples(
@@ -105,7 +96,7 @@ for (const def of defs) {
   const shuffled = [...pools.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([, pool]) => rng.shuffle(pool));
-  const picked: Omit<JudgedItem, 'id' | 'similarity'>[] = [];
+  const picked: Omit<GeneratedItem, 'id' | 'similarity'>[] = [];
   // First one variant per source text and severity, so no text dominates a perturbation's sample; a
   // perturbation that fires on few texts then takes their other (distinct) variants too.
   for (const perText of [1, 3]) {
