@@ -211,17 +211,27 @@ export interface CacheFileInfo {
   lastUsed: Date;
 }
 
-/** The cache files under `<cacheDir>/predictions/`, most recently used first. */
+/** The meaning check's sentence embeddings (src/perturb/meaning/encoder.ts), in this line format too. */
+export function embeddingsDir(cacheDir: string): string {
+  return join(cacheDir, 'embeddings');
+}
+
+/**
+ * The cache files under `<cacheDir>/predictions/` and `<cacheDir>/embeddings/`, most recently used
+ * first.
+ */
 export async function listCacheFiles(cacheDir: string): Promise<string[]> {
-  const dir = predictionsDir(cacheDir);
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
+  const files: string[] = [];
+  for (const dir of [predictionsDir(cacheDir), embeddingsDir(cacheDir)]) {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw err;
+    }
+    files.push(...names.filter((n) => n.endsWith('.jsonl')).map((n) => join(dir, n)));
   }
-  const files = names.filter((n) => n.endsWith('.jsonl')).map((n) => join(dir, n));
   const withTimes = await Promise.all(files.map(async (f) => ({ f, t: (await stat(f)).mtimeMs })));
   return withTimes.sort((a, b) => b.t - a.t || (a.f < b.f ? -1 : 1)).map((x) => x.f);
 }
@@ -262,7 +272,7 @@ export interface PruneResult {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Removes prediction cache files (only `<cacheDir>/predictions/*.jsonl`; nothing else is touched). */
+/** Removes cache files (only `<cacheDir>/{predictions,embeddings}/*.jsonl`; nothing else is touched). */
 export async function pruneCache(cacheDir: string, opts: PruneOptions): Promise<PruneResult> {
   if (!opts.all && opts.olderThanDays === undefined) {
     throw new RangeError('pruneCache needs olderThanDays or all');

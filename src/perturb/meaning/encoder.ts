@@ -14,9 +14,9 @@
  * a warm re-run embeds nothing. A line that fails its checksum is ignored and its text embedded again.
  */
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { entryLine, headerLine, readCacheFile, textHash } from '../../classify/cache-store.ts';
+import { embeddingsDir, entryLine, headerLine, readCacheFile, textHash } from '../../classify/cache-store.ts';
 import { createLimiter } from '../../classify/limit.ts';
 import { sha256 } from '../../classify/predictions.ts';
 import {
@@ -69,7 +69,7 @@ const EMBEDDINGS_FORMAT = 'embeddings@1';
 
 export function embeddingsFileFor(cacheDir: string, fingerprint: string): string {
   const name = createHash('sha256').update(`${EMBEDDINGS_FORMAT}\0${fingerprint}`).digest('hex').slice(0, 32);
-  return join(cacheDir, 'embeddings', `${name}.jsonl`);
+  return join(embeddingsDir(cacheDir), `${name}.jsonl`);
 }
 
 /** Opens the encoder: `model` is a folder or hub id; undefined or '' = the bundled all-MiniLM-L6-v2. */
@@ -113,6 +113,9 @@ export async function openSentenceEncoder(
       memory.set(h, Float32Array.from(scores));
     });
     if (read.header === undefined) await writeFile(file, headerLine(fingerprint, id, 0), { flag: 'a' });
+    // "last used" is the mtime (`tailcheck cache prune --older-than`): a warm run appends nothing
+    const now = new Date();
+    await utimes(file, now, now);
   }
 
   async function compute(text: string, key: string): Promise<Float32Array> {
