@@ -9,7 +9,8 @@
  * the caching, sharding, order or chunking of a run. Measured here on an idle 2-core machine: ~620
  * texts/s one at a time vs ~960 in batches of 32; reproducibility wins.
  *
- * Vectors are kept in memory for the run and, with a cache folder, in an append-only file beside the
+ * Vectors are kept in memory (the most recent MEMORY_VECTORS, ~1.5 KB each) and, with a cache folder, in
+ * an append-only file beside the
  * prediction cache (`<cacheDir>/embeddings/…jsonl`, the prediction cache's checksummed line format), so
  * a warm re-run embeds nothing. A line that fails its checksum is ignored and its text embedded again.
  */
@@ -66,6 +67,11 @@ type FeatureExtractor = ((
 };
 
 const EMBEDDINGS_FORMAT = 'embeddings@1';
+/**
+ * Vectors held in memory at most (~300 MB of 384-d vectors): a huge run must not grow without bound. An
+ * evicted text is embedded again if it comes back — to the same vector, so only time is lost.
+ */
+const MEMORY_VECTORS = 200_000;
 
 export function embeddingsFileFor(cacheDir: string, fingerprint: string): string {
   const name = createHash('sha256').update(`${EMBEDDINGS_FORMAT}\0${fingerprint}`).digest('hex').slice(0, 32);
@@ -100,6 +106,11 @@ export async function openSentenceEncoder(
   };
 
   const memory = new Map<string, Float32Array | Promise<Float32Array>>();
+  const remember = (key: string, value: Float32Array | Promise<Float32Array>): void => {
+    memory.delete(key); // re-inserted last: the map's order is the order of use
+    memory.set(key, value);
+    if (memory.size > MEMORY_VECTORS) memory.delete(memory.keys().next().value as string);
+  };
   let dims = 0;
   // one ONNX run at a time: the runtime already uses every core for one text
   const oneAtATime = createLimiter(1);
@@ -110,7 +121,7 @@ export async function openSentenceEncoder(
   if (file) {
     await mkdir(dirname(file), { recursive: true });
     const read = await readCacheFile(file, undefined, (h, { scores }) => {
-      memory.set(h, Float32Array.from(scores));
+      remember(h, Float32Array.from(scores));
     });
     if (read.header === undefined) await writeFile(file, headerLine(fingerprint, id, 0), { flag: 'a' });
     // "last used" is the mtime (`tailcheck cache prune --older-than`): a warm run appends nothing
@@ -127,7 +138,7 @@ export async function openSentenceEncoder(
       throw new ModelError(`sentence encoder ${id}: no usable embedding for ${JSON.stringify(text)}`);
     }
     computed++;
-    memory.set(key, vector);
+    remember(key, vector);
     if (file) {
       const line = entryLine(key, 0, Array.from(vector));
       writes = writes.then(() => appendFile(file, line));
@@ -144,10 +155,13 @@ export async function openSentenceEncoder(
     embed(text: string): Promise<Float32Array> {
       const key = textHash(text);
       const known = memory.get(key);
-      if (known instanceof Float32Array) return Promise.resolve(known);
+      if (known instanceof Float32Array) {
+        remember(key, known);
+        return Promise.resolve(known);
+      }
       if (known) return known;
       const pending = compute(text, key);
-      memory.set(key, pending);
+      remember(key, pending);
       pending.catch(() => memory.delete(key));
       return pending;
     },
