@@ -34,8 +34,6 @@ function checkBy(scores: Record<string, number>): MeaningCheck & { calls: number
   const check = {
     calls: 0,
     encoder: { id: 'fixture', fingerprint: 'fixture' },
-    embedded: 0,
-    sentenceEncoder: undefined as never,
     async similarity(_original: string, variant: string) {
       check.calls++;
       return scores[variant.split(' ').at(-1)!] ?? 0;

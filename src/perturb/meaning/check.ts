@@ -15,10 +15,6 @@ export interface MeaningCheck {
   readonly encoder: { readonly id: string; readonly fingerprint: string };
   /** cosine similarity of the two texts' embeddings, rounded to 4 decimals */
   similarity(original: string, variant: string): Promise<number>;
-  /** texts the encoder embedded in this run (not from memory or the cache) */
-  readonly embedded: number;
-  /** the encoder itself, for perturbations that rank candidates by meaning (synonym.wordnet) */
-  readonly sentenceEncoder: SentenceEncoder;
   close(): Promise<void>;
 }
 
@@ -39,10 +35,6 @@ export function meaningCheckFrom(encoder: SentenceEncoder): MeaningCheck {
       const [a, b] = await Promise.all([encoder.embed(original), encoder.embed(variant)]);
       return roundSimilarity(cosine(a, b));
     },
-    get embedded() {
-      return encoder.computed;
-    },
-    sentenceEncoder: encoder,
     close: () => encoder.close(),
   };
 }
