@@ -1,4 +1,12 @@
+import { TYPO_EXEMPTION } from '../../perturb/meaning/check.ts';
 import { loadRegistry, severitiesOf } from '../../perturb/registry.ts';
+import type { MeaningPolicy, PerturbationDefinition } from '../../types.ts';
+
+/** A perturbation's meaning policy; typos declare none and are exempt. */
+function meaningOf(d: PerturbationDefinition): MeaningPolicy {
+  return d.meaning ?? { exempt: TYPO_EXEMPTION };
+}
+
 import { defineCommand } from '../define-command.ts';
 
 export default defineCommand({
@@ -19,6 +27,7 @@ export default defineCommand({
         severities: Object.fromEntries(severitiesOf(d).map((s) => [s, d.severities[s]])),
         heavy: d.heavy === true,
         needsModel: d.needsModel === true,
+        meaning: meaningOf(d),
       }));
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;
@@ -35,7 +44,9 @@ export default defineCommand({
         .filter(Boolean)
         .join(', ');
       lines.push(`  ${d.name.padEnd(width)}  ${d.description}${flags ? ` [${flags}]` : ''}`);
-      lines.push(`  ${''.padEnd(width)}    tag: ${d.tag}`);
+      const m = meaningOf(d);
+      const meaning = 'threshold' in m ? `similarity ≥ ${m.threshold.toFixed(2)}` : `exempt (${m.exempt})`;
+      lines.push(`  ${''.padEnd(width)}    tag: ${d.tag} · meaning check: ${meaning}`);
       for (const s of severitiesOf(d)) lines.push(`  ${''.padEnd(width)}    ${s}: ${d.severities[s]}`);
     }
     lines.push(
@@ -44,6 +55,8 @@ export default defineCommand({
       'comma-separated (a union). natural: what real users type; synthetic: adversarial or machine noise.',
       'Perturbations that need a model are left out of family, tag and "all" selections.',
       'Each perturbation runs only at the severities it lists; --severity all runs all of them.',
+      'Meaning check: a synonym or paraphrase variant below its similarity threshold is re-drawn or',
+      'dropped as rejected (--no-meaning-check turns it off).',
     );
     process.stdout.write(`${lines.join('\n').replace(/^\n/, '')}\n`);
   },
