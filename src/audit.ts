@@ -188,8 +188,8 @@ async function auditWith(
     const select = { shard, limit: options.limit };
     const scan = await scanData(source, classifier.labels, labelMap, select);
     const warnings: ReportWarning[] = [...scan.warnings];
-    // the default level is not "asked for": perturbations without it are skipped by design, silently
-    if (skipped.length > 0 && options.severity !== undefined) {
+    // said at the default level too: a perturbation the run selected but never ran must not vanish
+    if (skipped.length > 0) {
       warnings.push({ code: 'skipped-severities', message: skippedSeveritiesMessage(skipped) });
     }
     const freq = await classFrequencies(

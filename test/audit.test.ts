@@ -138,7 +138,7 @@ describe('audit on the bundled model', () => {
     ]);
     expect(report.verdict.length).toBeGreaterThan(20);
     expect(report.warnings).toContain(
-      'not run, the perturbation has no such level: paraphrase.contraction at severity 3; synonym.wordnet at severity 3',
+      'not run, the perturbation has no such level: paraphrase.contraction at severity 3; synonym.wordnet at severity 3 (--severity all runs every level each perturbation has)',
     );
     expect(report.config.severities).toEqual([1, 3]);
   });

@@ -213,7 +213,7 @@ describe('declared severities', () => {
       { perturbation: 'synonym.two', severity: 2 },
     ]);
     expect(skippedSeveritiesMessage(plan.skipped)).toBe(
-      'not run, the perturbation has no such level: paraphrase.one at severity 2, 3; synonym.two at severity 2',
+      'not run, the perturbation has no such level: paraphrase.one at severity 2, 3; synonym.two at severity 2 (--severity all runs every level each perturbation has)',
     );
   });
 

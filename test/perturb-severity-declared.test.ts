@@ -187,7 +187,7 @@ describe('tailcheck perturb', () => {
     expect(r.code).toBe(0);
     expect(r.stderr.match(/warning/g)).toHaveLength(1);
     expect(r.stderr).toContain(
-      'not run, the perturbation has no such level: paraphrase.reorder at severity 3',
+      'not run, the perturbation has no such level: paraphrase.reorder at severity 3 (--severity all runs every level each perturbation has)',
     );
     expect(lines(r.stdout).map((l) => `${l.perturbation}@${l.severity}`)).toEqual([
       'paraphrase.reorder@1',

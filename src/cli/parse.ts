@@ -24,7 +24,7 @@ export const perturbationCliOptions = {
   },
   severity: {
     type: 'string',
-    describe: `Severity 1, 2, 3, a comma list like 1,3, or all (default ${DEFAULT_SEVERITY}). A perturbation runs only at the levels it declares (\`tailcheck perturbations\`); asking for a level some lack warns, one none has is an error`,
+    describe: `Severity 1, 2, 3, a comma list like 1,3, or all (default ${DEFAULT_SEVERITY}). A perturbation runs only at the levels it declares (\`tailcheck perturbations\`); asking for a level some lack (the default too) runs them without it and warns, one none has is an error`,
   },
   variants: {
     type: 'number',

@@ -155,7 +155,7 @@ export function skippedSeveritiesMessage(skipped: readonly SkippedSeverity[]): s
     byName.set(perturbation, [...(byName.get(perturbation) ?? []), severity]);
   }
   const parts = [...byName].map(([name, levels]) => `${name} at severity ${levels.join(', ')}`);
-  return `not run, the perturbation has no such level: ${parts.join('; ')}`;
+  return `not run, the perturbation has no such level: ${parts.join('; ')} (--severity all runs every level each perturbation has)`;
 }
 
 /** Module files of one family folder, one per kind (prefers the extension this file runs as). */

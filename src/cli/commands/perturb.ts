@@ -101,8 +101,8 @@ export default defineCommand({
     const defs = (await loadRegistry()).resolve(argv.perturb, { options });
     // Each perturbation runs only at the levels it declares; a level none of them has is a usage error.
     const { severities, skipped } = planSeverities(defs, asked);
-    // a perturbation without the default level is skipped by design; said only when a level was asked for
-    if (skipped.length > 0 && argv.severity !== undefined)
+    // said at the default level too: a perturbation the run selected but never ran must not vanish
+    if (skipped.length > 0)
       process.stderr.write(`tailcheck: warning: ${skippedSeveritiesMessage(skipped)}\n`);
     // perturb has no cache folder: embeddings are kept in memory for this run only
     const run = await openRunMeaning(defs, options, {
