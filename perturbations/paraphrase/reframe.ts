@@ -262,7 +262,6 @@ function parseQuestion(text: string, toks: readonly TaggedToken[], sentenceStart
         start: head.start,
         end: toks[s1 - 1]!.end,
         embedded: `${whText} ${subject} ${aux.text}`,
-
         negation,
         youSubject,
       };
@@ -274,7 +273,6 @@ function parseQuestion(text: string, toks: readonly TaggedToken[], sentenceStart
       start: head.start,
       end: verb!.end,
       embedded: `${whText} ${subject} ${inflected}`,
-
       negation,
       youSubject,
     };
@@ -288,7 +286,6 @@ function parseQuestion(text: string, toks: readonly TaggedToken[], sentenceStart
     start: head.start,
     end: toks[s1 - 1]!.end,
     embedded: `${whText} ${subject} ${aux.text}`,
-
     negation,
     youSubject,
   };
