@@ -16,7 +16,8 @@ import wordnetSynonym from '../perturbations/synonym/wordnet.ts';
 import { initPerturbations, perturbExamples } from '../src/perturb/engine.ts';
 import { type MeaningCheck, meaningCheckFrom } from '../src/perturb/meaning/check.ts';
 import { openSentenceEncoder } from '../src/perturb/meaning/encoder.ts';
-import { isCounted, type PerturbationDefinition, SEVERITIES, type Severity } from '../src/types.ts';
+import { severitiesOf } from '../src/perturb/registry.ts';
+import { isCounted, type PerturbationDefinition, type Severity } from '../src/types.ts';
 import { createRng } from '../src/util/rng.ts';
 
 const { values } = parseArgs({
@@ -60,9 +61,7 @@ async function run(
   const subs: Substitution[] = [];
   let changed1 = 0;
   const editsPerChanged: Record<Severity, number[]> = { 1: [], 2: [], 3: [] };
-  const severities = SEVERITIES.filter(
-    (s) => typeof (def.severities as Record<number, unknown>)[s] === 'string',
-  );
+  const severities = severitiesOf(def);
   const t0 = performance.now();
   const out = await perturbExamples(texts, [def], { seed, severities, variants: 1, options, meaning });
   for (const [i, text] of texts.entries()) {

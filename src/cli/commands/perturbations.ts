@@ -1,11 +1,5 @@
-import { TYPO_EXEMPTION } from '../../perturb/meaning/check.ts';
+import { meaningPolicyOf } from '../../perturb/meaning/check.ts';
 import { loadRegistry, severitiesOf } from '../../perturb/registry.ts';
-import type { MeaningPolicy, PerturbationDefinition } from '../../types.ts';
-
-/** A perturbation's meaning policy; typos declare none and are exempt. */
-function meaningOf(d: PerturbationDefinition): MeaningPolicy {
-  return d.meaning ?? { exempt: TYPO_EXEMPTION };
-}
 
 import { defineCommand } from '../define-command.ts';
 
@@ -27,7 +21,7 @@ export default defineCommand({
         severities: Object.fromEntries(severitiesOf(d).map((s) => [s, d.severities[s]])),
         heavy: d.heavy === true,
         needsModel: d.needsModel === true,
-        meaning: meaningOf(d),
+        meaning: meaningPolicyOf(d),
       }));
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;
@@ -44,7 +38,7 @@ export default defineCommand({
         .filter(Boolean)
         .join(', ');
       lines.push(`  ${d.name.padEnd(width)}  ${d.description}${flags ? ` [${flags}]` : ''}`);
-      const m = meaningOf(d);
+      const m = meaningPolicyOf(d);
       const meaning = 'threshold' in m ? `similarity ≥ ${m.threshold.toFixed(2)}` : `exempt (${m.exempt})`;
       lines.push(`  ${''.padEnd(width)}    tag: ${d.tag} · meaning check: ${meaning}`);
       for (const s of severitiesOf(d)) lines.push(`  ${''.padEnd(width)}    ${s}: ${d.severities[s]}`);

@@ -7,7 +7,7 @@
  * Similarities are rounded to 4 decimals before they are compared with a threshold, and that rounded
  * number is what the variant records carry: every keep/reject decision can be recomputed from the records.
  */
-import type { MeaningCheckConfig, PerturbationDefinition } from '../../types.ts';
+import type { MeaningCheckConfig, MeaningPolicy, PerturbationDefinition } from '../../types.ts';
 import { cosine, openSentenceEncoder, type SentenceEncoder, type SentenceEncoderOptions } from './encoder.ts';
 
 export interface MeaningCheck {
@@ -90,13 +90,19 @@ export function meaningCheckConfig(
   const thresholds: Record<string, number> = {};
   const exempt: Record<string, string> = {};
   for (const def of defs) {
-    if (def.meaning && 'threshold' in def.meaning) thresholds[def.name] = def.meaning.threshold;
-    else exempt[def.name] = def.meaning?.exempt ?? TYPO_EXEMPTION;
+    const policy = meaningPolicyOf(def);
+    if ('threshold' in policy) thresholds[def.name] = policy.threshold;
+    else exempt[def.name] = policy.exempt;
   }
   return { encoder: meaning.encoder.id, fingerprint: meaning.encoder.fingerprint, thresholds, exempt };
 }
 
-export const TYPO_EXEMPTION = 'character noise does not change meaning';
+const TYPO_EXEMPTION = 'character noise does not change meaning';
+
+/** `def`'s meaning policy; typos declare none and are exempt. */
+export function meaningPolicyOf(def: PerturbationDefinition): MeaningPolicy {
+  return def.meaning ?? { exempt: TYPO_EXEMPTION };
+}
 
 /** The key under which perturbations find the run's sentence encoder in ctx.options. */
 export const SENTENCE_ENCODER_OPTION = 'sentenceEncoder';
