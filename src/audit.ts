@@ -33,7 +33,14 @@ import { type MeaningCheck, meaningCheckConfig, openRunMeaning } from './perturb
 import type { Protection } from './perturb/protect/constraints.ts';
 import { loadRegistry, planSeverities, skippedSeveritiesMessage } from './perturb/registry.ts';
 import { assembleReport, type ReportWarning } from './report/assemble.ts';
-import type { Classifier, ExampleRecord, PerturbationDefinition, Report, Severity } from './types.ts';
+import type {
+  Classifier,
+  ExampleRecord,
+  GapMetric,
+  PerturbationDefinition,
+  Report,
+  Severity,
+} from './types.ts';
 import { openJsonlWriter } from './util/jsonl.ts';
 
 export interface AuditOptions {
@@ -69,6 +76,11 @@ export interface AuditOptions {
   classCounts?: string | Record<string, number>;
   /** post-hoc logit adjustment strength τ; null/undefined = off */
   logitAdjust?: number | null;
+  /**
+   * the metric of the headline head–tail gap, tail slope and verdict: break (default; break rate among
+   * correctly classified originals), flip (label-free) or drop (absolute, capped by clean accuracy)
+   */
+  gapMetric?: GapMetric;
   resamples?: number;
   /** prediction cache folder; null disables the cache */
   cacheDir?: string | null;
@@ -164,7 +176,7 @@ async function auditWith(
   perturbationOptions: Record<string, unknown>,
   meaning: MeaningCheck | null,
 ): Promise<Report> {
-  const { seed, severities: asked, variantsPerText, resamples, tau, shard } = runSettings(options);
+  const { seed, severities: asked, variantsPerText, resamples, tau, shard, gapMetric } = runSettings(options);
   // Each perturbation runs only at the levels it declares; a level none of them has is a usage error.
   const { severities, skipped } = planSeverities(perturbations, asked);
   const textField = options.textField ?? 'text';
@@ -216,6 +228,7 @@ async function auditWith(
       seed,
       bootstrap: { resamples, confidence: CONFIDENCE },
       logitAdjust: tau === null ? null : { tau },
+      gapMetric,
     });
     const examplesOut = options.examplesOut ? openJsonlWriter(options.examplesOut) : undefined;
     const records: ExampleRecord[] = [];
@@ -264,6 +277,7 @@ async function auditWith(
           frequencySource: freq.source,
           logitAdjust: tau === null ? null : { tau },
           shard: shard ? { ...shard } : null,
+          gapMetric,
           meaningCheck: meaningCheckConfig(perturbations, meaning),
         },
         classes,

@@ -12,7 +12,7 @@ import { tallyVariant, type VariantTally } from './measure/accumulator.ts';
 import { createMeasures } from './measure/results.ts';
 import { assembleReport, type ReportWarning, reportExamples, unchangedWarnings } from './report/assemble.ts';
 import { reportSchemaProblem } from './report/schema.ts';
-import type { ExampleRecord, Report } from './types.ts';
+import type { ExampleRecord, GapMetric, Report } from './types.ts';
 import { fileDigest, openJsonlWriter } from './util/jsonl.ts';
 import { compareStrings } from './util/strings.ts';
 
@@ -42,6 +42,8 @@ export async function mergeReports(
     examplesOut?: string;
     /** how messages name each report (its file); default "report 1", "report 2", … */
     names?: readonly string[];
+    /** the headline gap metric of the merged report; default the shards' (it changes no record) */
+    gapMetric?: GapMetric;
   } = {},
 ): Promise<Report> {
   const nameOf = (i: number) => opts.names?.[i] ?? `report ${i + 1}`;
@@ -70,7 +72,8 @@ export async function mergeReports(
     );
   }
 
-  const measures = createMeasures(first.classes, first.buckets, first.config);
+  const config = { ...first.config, gapMetric: opts.gapMetric ?? first.config.gapMetric };
+  const measures = createMeasures(first.classes, first.buckets, config);
   // The first shard's own variant tally: only to recognise the data warnings it reported.
   const firstShard: VariantTally = new Map();
   const records: ExampleRecord[] = [];
@@ -122,7 +125,7 @@ export async function mergeReports(
     }
     report = assembleReport({
       config: {
-        ...first.config,
+        ...config,
         data: { ...first.config.data, n: measures.size },
         shard: missing.length > 0 ? first.config.shard : null,
       },

@@ -219,8 +219,16 @@ export interface Metrics {
   dropCI: [number, number] | null;
   /** why `dropCI` is null; null when there is a CI */
   ciNote: CINote | null;
+  /** share of changed variants whose prediction differs from the original's (label-free) */
   flipRate: number;
+  /** bootstrap CI of `flipRate`; null when nExamples < 2 */
+  flipRateCI: [number, number] | null;
+  /** changed variants whose original was classified correctly: the denominator of `breakRate` */
+  nFromCorrect: number;
+  /** among the `nFromCorrect` variants, the share now wrong (0 when there are none) */
   breakRate: number;
+  /** bootstrap CI of `breakRate`; null when fewer than 2 in-scope examples were classified correctly */
+  breakRateCI: [number, number] | null;
   robustAccuracy: number;
   confidenceDrop: number;
   macroF1Clean: number;
@@ -229,6 +237,16 @@ export interface Metrics {
   balancedAccuracyPerturbed: number;
 }
 
+/**
+ * The measures a head–tail comparison can be made on: `break` (breakRate — among changed variants of
+ * correctly classified originals, the share now wrong), `flip` (flipRate — the prediction changed at
+ * all; needs no label) and `drop` (clean − perturbed accuracy, which a bucket's clean accuracy caps).
+ */
+export type GapMetric = 'break' | 'flip' | 'drop';
+export const GAP_METRICS = ['break', 'flip', 'drop'] as const satisfies readonly GapMetric[];
+/** The headline comparison when none is asked for: the one clean accuracy cannot explain. */
+export const DEFAULT_GAP_METRIC: GapMetric = 'break';
+
 export interface Estimate {
   value: number;
   /** bootstrap CI; null when it would rest on too few examples (then `ciNote` says why) */
@@ -236,18 +254,23 @@ export interface Estimate {
   ciNote: CINote | null;
 }
 
-/** A difference of two buckets' drops: drop of `tail` − drop of `head`. */
+/** A difference of two buckets' values of `metric`: value of `tail` − value of `head`. */
 export interface BucketGap extends Estimate {
-  /** the head-most bucket with changed variants */
+  metric: GapMetric;
+  /** the head-most bucket with data for the metric */
   head: string;
-  /** the tail-most bucket with changed variants (not the report's tail bucket when that one has none) */
+  /** the tail-most bucket with data for the metric (not the report's tail bucket when that one has none) */
   tail: string;
 }
 
-/** Weighted least-squares slope of per-class drop against ln(training count). */
+/**
+ * Weighted least-squares slope of the per-class `metric` against ln(training count). Each class weighs
+ * as much as its evidence for the metric: its in-scope examples (`examples`: drop, flip) or its in-scope
+ * examples classified correctly (`correctExamples`: break).
+ */
 export interface SlopeEstimate extends Estimate {
-  /** each class weighs as much as its in-scope examples (nExamples) */
-  weights: 'examples';
+  metric: GapMetric;
+  weights: 'examples' | 'correctExamples';
 }
 
 export interface Result {
@@ -259,12 +282,17 @@ export interface Result {
   buckets: Record<string, Metrics>;
   perClass: Record<string, Metrics>;
   /**
-   * drop of the tail-most bucket with changed variants − drop of the head-most one, naming both
-   * (null when fewer than two buckets have data)
+   * The headline gap, on the report's `config.gapMetric`: the metric of the tail-most bucket with data
+   * − that of the head-most one, naming both (null when fewer than two buckets have data). Equal to
+   * `headTailGaps[config.gapMetric]`.
    */
   headTailGap: BucketGap | null;
-  /** weighted least-squares slope of per-class drop against ln(training count), weights = nExamples */
+  /** the headline tail slope, on `config.gapMetric` (= `tailSlopes[config.gapMetric]`) */
   tailSlope: SlopeEstimate | null;
+  /** the head–tail gap on each metric */
+  headTailGaps: Record<GapMetric, BucketGap | null>;
+  /** the tail slope on each metric */
+  tailSlopes: Record<GapMetric, SlopeEstimate | null>;
 }
 
 // ───────────────────────────── report ─────────────────────────────
@@ -316,6 +344,8 @@ export interface ReportConfig {
   frequencySource: FrequencySource;
   logitAdjust: { tau: number } | null;
   shard: { index: number; count: number } | null;
+  /** the metric of the headline head–tail gap, tail slope and verdict (`--gap-metric`) */
+  gapMetric: GapMetric;
   /** the meaning check of synonym and paraphrase variants; null with --no-meaning-check or when nothing was checked */
   meaningCheck: MeaningCheckConfig | null;
 }

@@ -10,8 +10,7 @@ import {
   MAX_VARIANTS,
 } from '../defaults.ts';
 import { UsageError } from '../errors.ts';
-import type { Severity } from '../types.ts';
-import { SEVERITIES } from '../types.ts';
+import { DEFAULT_GAP_METRIC, GAP_METRICS, type GapMetric, SEVERITIES, type Severity } from '../types.ts';
 import { hash32, rngKey } from '../util/rng.ts';
 
 /** The level of every confidence interval. */
@@ -32,6 +31,8 @@ export interface RunSettings {
   /** post-hoc logit adjustment strength τ; null = off */
   tau: number | null;
   shard: Shard | undefined;
+  /** the metric of the headline head–tail gap, tail slope and verdict */
+  gapMetric: GapMetric;
 }
 
 export function runSettings(options: {
@@ -42,6 +43,7 @@ export function runSettings(options: {
   logitAdjust?: number | null;
   shard?: Shard;
   limit?: number;
+  gapMetric?: GapMetric;
 }): RunSettings {
   const seed = options.seed ?? DEFAULT_SEED;
   const severities = normaliseSeverities(options.severity);
@@ -57,6 +59,10 @@ export function runSettings(options: {
       throw new UsageError(`shard must be i/n with 0 ≤ i < n; got ${index}/${count}`);
     }
   }
+  const gapMetric = options.gapMetric ?? DEFAULT_GAP_METRIC;
+  if (!GAP_METRICS.includes(gapMetric)) {
+    throw new UsageError(`gap metric must be one of ${GAP_METRICS.join(', ')}; got ${gapMetric}`);
+  }
   return {
     seed,
     severities,
@@ -64,6 +70,7 @@ export function runSettings(options: {
     resamples,
     tau: options.logitAdjust ?? null,
     shard: options.shard,
+    gapMetric,
   };
 }
 

@@ -12,7 +12,7 @@ import {
 } from '../defaults.ts';
 import { UsageError } from '../errors.ts';
 import type { GateLimits } from '../measure/gates.ts';
-import { SEVERITIES, type Severity } from '../types.ts';
+import { GAP_METRICS, SEVERITIES, type Severity } from '../types.ts';
 
 /** Options every command that perturbs shares (audit, perturb): one definition, so they cannot drift. */
 export const perturbationCliOptions = {
@@ -113,18 +113,34 @@ export const modelRunCliOptions = {
 export const gateCliOptions = {
   'max-drop': { type: 'number', describe: 'Exit 1 when any overall drop exceeds this (e.g. 0.05)' },
   'max-tail-drop': { type: 'number', describe: 'Exit 1 when any tail-bucket drop exceeds this' },
+  'max-tail-break': {
+    type: 'number',
+    describe:
+      'Exit 1 when any tail-bucket break rate (share of changed variants of correctly classified originals now wrong) exceeds this',
+  },
 } as const;
 
-/** `--max-drop` / `--max-tail-drop` → the engine's limits; a non-number is a usage error. */
+/** `--max-drop` / `--max-tail-drop` / `--max-tail-break` → the engine's limits; a non-number is a usage error. */
 export function parseGateLimits(argv: GateLimits): GateLimits {
   for (const [name, v] of [
     ['max-drop', argv.maxDrop],
     ['max-tail-drop', argv.maxTailDrop],
+    ['max-tail-break', argv.maxTailBreak],
   ] as const) {
     if (v !== undefined && !Number.isFinite(v)) throw new UsageError(`--${name} must be a number; got ${v}`);
   }
-  return { maxDrop: argv.maxDrop, maxTailDrop: argv.maxTailDrop };
+  return { maxDrop: argv.maxDrop, maxTailDrop: argv.maxTailDrop, maxTailBreak: argv.maxTailBreak };
 }
+
+/** `--gap-metric`: what the headline head–tail gap, tail slope and verdict compare (audit, merge). */
+export const gapMetricCliOption = {
+  'gap-metric': {
+    type: 'string',
+    choices: GAP_METRICS,
+    describe:
+      'Compare head and tail buckets on: break (default; break rate among correctly classified originals — fair when the buckets start from different clean accuracies), flip (prediction changed; needs no label) or drop (absolute, capped by clean accuracy)',
+  },
+} as const;
 
 /** A flag that must be a positive integer when given. */
 export function positiveInt(name: string, value: number | undefined): void {

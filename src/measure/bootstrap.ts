@@ -84,17 +84,36 @@ export function percentileInterval(values: ArrayLike<number>, confidence: number
 // ───────────────────────────── packed per-example payloads ─────────────────────────────
 
 /**
- * An example's bootstrap payload packed in one double: k·2^26 + (d + k), with k its changed variants
- * and d = Σ(original correct − variant correct) ∈ [−k, k]. Sums stay exact integers below 2^53 while
- * a resample draws fewer than 2^25 changed variants per class (checked), and the hot loop does one load
- * and one add per draw.
+ * What the bootstrap sums per example — the numerators and denominators of every resampled metric:
+ * k changed variants, d = Σ(original correct − variant correct) ∈ [−k, k] (drop), fromCorrect = k when
+ * the original was correct else 0 and broken = its wrong variants then (break rate), flips (flip rate),
+ * correct = 1 when the original was correct (the break slope's weight).
  */
+export interface ExamplePayload {
+  k: number;
+  d: number;
+  fromCorrect: number;
+  broken: number;
+  flips: number;
+  correct: 0 | 1;
+}
+
+/**
+ * A payload packs two non-negative integers below 2^26 into each of CHANNELS doubles: (k, d + k),
+ * (fromCorrect, broken), (flips, correct). Sums stay exact integers below 2^53 while a resample draws
+ * fewer than 2^25 changed variants per class (checked; every field is at most k or, for d + k, 2k), and
+ * the hot loop does CHANNELS loads and adds per draw.
+ */
+export const CHANNELS = 3;
 const PACK = 2 ** 26;
 const MAX_PACKED_VARIANTS = 2 ** 25 - 1;
 
-/** The packed payload of an example with k changed variants and d = Σ(original − variant correct). */
-export function packExample(k: number, d: number): number {
-  return k * PACK + d + k;
+/** Writes the packed payload of one example at `out[CHANNELS·at …]`. */
+export function packExample(p: ExamplePayload, out: Float64Array, at: number): void {
+  const o = at * CHANNELS;
+  out[o] = p.k * PACK + p.d + p.k;
+  out[o + 1] = p.fromCorrect * PACK + p.broken;
+  out[o + 2] = p.flips * PACK + p.correct;
 }
 
 /** Throws when a scope of `examples` in-scope examples with up to `maxK` changed variants could overflow. */
@@ -108,9 +127,11 @@ export function checkPackable(examples: number, maxK: number): void {
 
 /** Examples drawn together in a resample; every member's draws go to its own class's sums. */
 interface Stratum {
-  /** per member, in set order (id, label): label index and packed (k, d) */
+  /** per member, in set order (id, label): label index and CHANNELS packed payload doubles */
   cls: Int32Array;
   packed: Float64Array;
+  /** members */
+  size: number;
   /** all members are of one class */
   single: boolean;
 }
@@ -130,8 +151,9 @@ export interface ScopeStrataInput {
   labels: readonly string[];
   /** canonical label index → its bucket's name ('' when the label is in no bucket) */
   bucketOfLabel: readonly string[];
-  /** class c's members are packed[classStart[c], classStart[c + 1]), in set order */
+  /** class c's members are members classStart[c] … classStart[c + 1] − 1 of `packed`, in set order */
   classStart: Int32Array;
+  /** CHANNELS doubles per member (packExample) */
   packed: Float64Array;
 }
 
@@ -139,7 +161,8 @@ export interface ScopeStrataInput {
 export interface ResampleStreams {
   /**
    * Registers the scope's strata — every class with ≥ 2 in-scope examples on its own, single-example
-   * classes pooled per bucket — to add their resamples to `sums` [class × B + b] when the streams run.
+   * classes pooled per bucket — to add their resamples to `sums` [channel × L·B + class × B + b] when the
+   * streams run.
    */
   addScopeStrata(scope: ScopeStrataInput, sums: Float64Array): void;
   /** Draws every stream once per resample b < B into the sums of every stratum that uses it. */
@@ -154,7 +177,7 @@ export function createResampleStreams(seed: number): ResampleStreams {
       s = { keyPrefix, length: 0, uses: [] };
       streams.set(id, s);
     }
-    s.length = Math.max(s.length, stratum.packed.length);
+    s.length = Math.max(s.length, stratum.size);
     s.uses.push({ stratum, sums });
   };
   return {
@@ -164,7 +187,12 @@ export function createResampleStreams(seed: number): ResampleStreams {
         const from = classStart[c];
         const size = classStart[c + 1] - from;
         if (size >= 2) {
-          const stratum = { cls: Int32Array.of(c), packed: packed.slice(from, from + size), single: true };
+          const stratum = {
+            cls: Int32Array.of(c),
+            packed: packed.slice(from * CHANNELS, (from + size) * CHANNELS),
+            size,
+            single: true,
+          };
           useStream(`class\u241f${labels[c]}`, rngKey(seed, 'bootstrap', labels[c], ''), stratum, sums);
         } else if (size === 1) {
           const pool = pools.get(bucketOfLabel[c]);
@@ -173,11 +201,11 @@ export function createResampleStreams(seed: number): ResampleStreams {
         }
       }
       for (const [bucket, members] of pools) {
-        const stratum = {
-          cls: Int32Array.from(members),
-          packed: Float64Array.from(members, (c) => packed[classStart[c]]),
-          single: false,
-        };
+        const pooled = new Float64Array(members.length * CHANNELS);
+        members.forEach((c, j) => {
+          pooled.set(packed.subarray(classStart[c] * CHANNELS, (classStart[c] + 1) * CHANNELS), j * CHANNELS);
+        });
+        const stratum = { cls: Int32Array.from(members), packed: pooled, size: members.length, single: false };
         useStream(`pool\u241f${bucket}`, rngKey(seed, 'bootstrap-pool', bucket, ''), stratum, sums);
       }
     },
@@ -188,19 +216,36 @@ export function createResampleStreams(seed: number): ResampleStreams {
   };
 }
 
-/** Adds resample b of one stratum, drawn with the uniforms `u`, to the packed per-class sums P [class × B + b]. */
+/**
+ * Adds resample b of one stratum, drawn with the uniforms `u`, to the packed per-class sums P
+ * [channel × L·B + class × B + b].
+ */
 function accumulateStratum(st: Stratum, u: Float64Array, b: number, B: number, P: Float64Array): void {
-  const { packed, cls } = st;
-  const m = packed.length;
+  const { packed, cls, size: m } = st;
+  const plane = P.length / CHANNELS;
   if (st.single) {
-    let sum = 0;
-    for (let i = 0; i < m; i++) sum += packed[(u[i] * m) | 0];
-    P[cls[0] * B + b] += sum;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < m; i++) {
+      const o = ((u[i] * m) | 0) * CHANNELS;
+      s0 += packed[o];
+      s1 += packed[o + 1];
+      s2 += packed[o + 2];
+    }
+    const at = cls[0] * B + b;
+    P[at] += s0;
+    P[plane + at] += s1;
+    P[2 * plane + at] += s2;
     return;
   }
   for (let i = 0; i < m; i++) {
     const j = (u[i] * m) | 0;
-    P[cls[j] * B + b] += packed[j];
+    const at = cls[j] * B + b;
+    const o = j * CHANNELS;
+    P[at] += packed[o];
+    P[plane + at] += packed[o + 1];
+    P[2 * plane + at] += packed[o + 2];
   }
 }
 
@@ -222,44 +267,70 @@ function runStreams(streams: Iterable<Stream>, B: number): void {
 
 // ───────────────────────────── reading the resamples ─────────────────────────────
 
-/** One scope's resamples, unpacked, and a scratch buffer of length B for its CIs. */
+/** One scope's resamples, unpacked (each array per [class × B + b]), and a scratch buffer of length B. */
 export interface ScopeResamples {
   B: number;
   confidence: number;
-  /** changed variants drawn, per [class × B + b] */
+  /** changed variants drawn */
   K: Float64Array;
-  /** Σ(original correct − variant correct) drawn, per [class × B + b] */
+  /** Σ(original correct − variant correct) drawn */
   D: Float64Array;
+  /** changed variants of correctly classified originals drawn */
+  W: Float64Array;
+  /** of those, the ones now wrong */
+  R: Float64Array;
+  /** changed variants whose prediction changed */
+  F: Float64Array;
+  /** correctly classified examples drawn */
+  O: Float64Array;
   scratch: Float64Array;
 }
 
-/** Splits packed per-class sums into K and D; reuses `packedSums` as K. */
+/** Splits the packed per-class sums [channel × L·B + class × B + b] into the six sums. */
 export function unpackResamples(packedSums: Float64Array, B: number, confidence: number): ScopeResamples {
-  const K = packedSums;
-  const D = new Float64Array(K.length);
-  for (let at = 0; at < K.length; at++) {
-    const k = Math.floor(K[at] / PACK);
-    D[at] = K[at] - k * PACK - k;
-    K[at] = k;
-  }
-  return { B, confidence, K, D, scratch: new Float64Array(B) };
+  const plane = packedSums.length / CHANNELS;
+  const split = (channel: number): [Float64Array, Float64Array] => {
+    const hi = packedSums.slice(channel * plane, (channel + 1) * plane);
+    const lo = new Float64Array(plane);
+    for (let at = 0; at < plane; at++) {
+      const h = Math.floor(hi[at] / PACK);
+      lo[at] = hi[at] - h * PACK;
+      hi[at] = h;
+    }
+    return [hi, lo];
+  };
+  const [K, kPlusD] = split(0);
+  for (let at = 0; at < plane; at++) kPlusD[at] -= K[at];
+  const [W, R] = split(1);
+  const [F, O] = split(2);
+  return { B, confidence, K, D: kPlusD, W, R, F, O, scratch: new Float64Array(B) };
 }
 
-/** Bootstrap drops of a set of classes into `out` (NaN where the resample drew nothing). */
-export function resampledDrops(
+/** The resampled numerator and denominator of each rate. */
+export const RATE_SUMS = {
+  drop: { num: 'D', den: 'K' },
+  break: { num: 'R', den: 'W' },
+  flip: { num: 'F', den: 'K' },
+} as const satisfies Record<string, { num: keyof ScopeResamples; den: keyof ScopeResamples }>;
+
+/** Bootstrap values of one rate over a set of classes into `out` (NaN where the resample drew nothing). */
+export function resampledRates(
   r: ScopeResamples,
+  rate: keyof typeof RATE_SUMS,
   members: readonly number[],
   out: Float64Array,
 ): Float64Array {
-  const { B, K, D } = r;
+  const { B } = r;
+  const num = r[RATE_SUMS[rate].num];
+  const den = r[RATE_SUMS[rate].den];
   for (let b = 0; b < B; b++) {
-    let sk = 0;
+    let sn = 0;
     let sd = 0;
     for (const c of members) {
-      sk += K[c * B + b];
-      sd += D[c * B + b];
+      sn += num[c * B + b];
+      sd += den[c * B + b];
     }
-    out[b] = sk > 0 ? sd / sk : Number.NaN;
+    out[b] = sd > 0 ? sn / sd : Number.NaN;
   }
   return out;
 }

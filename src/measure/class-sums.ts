@@ -8,7 +8,7 @@
 import type { Severity } from '../types.ts';
 import { compareStrings } from '../util/strings.ts';
 import type { CollectedExamples, ScopeColumns } from './accumulator.ts';
-import { checkPackable, packExample, type ResampleStreams } from './bootstrap.ts';
+import { CHANNELS, checkPackable, packExample, type ResampleStreams } from './bootstrap.ts';
 
 /** The labels of a measurement in canonical order. */
 export interface LabelSpace {
@@ -115,7 +115,7 @@ export interface ScopeSums {
   pGold: number[];
   pPred: number[];
   pTp: number[];
-  /** packed bootstrap sums [class × B + b], filled when the streams run; emptied once read */
+  /** packed bootstrap sums [channel × L·B + class × B + b], filled when the streams run; emptied once read */
   sums: Float64Array;
 }
 
@@ -148,7 +148,7 @@ function sumScope(scope: ScopeColumns, ctx: SumContext, slotOf: Int32Array): Sco
   const L = space.labels.length;
   const { classStart, sorted } = slotsByClass(scope, examples, L, slotOf);
   const { perClass, cGold, cPred, cTp, packed } = classSums(scope, sorted, examples, L);
-  const sums = new Float64Array(L * B);
+  const sums = new Float64Array(CHANNELS * L * B);
   ctx.streams.addScopeStrata(
     { labels: space.labels, bucketOfLabel: ctx.bucketOfLabel, classStart, packed },
     sums,
@@ -224,7 +224,7 @@ function classSums(
   const cPred = new Array(L).fill(0);
   const cTp = new Array(L).fill(0);
   let maxK = 0;
-  const packed = new Float64Array(slots);
+  const packed = new Float64Array(slots * CHANNELS);
   for (let q = 0; q < slots; q++) {
     const s = sorted[q];
     const i = exOf[s];
@@ -238,7 +238,8 @@ function classSums(
     sums.clean += origOk;
     sums.cleanW += origOk * k;
     sums.correct += correct;
-    sums.flips += flipsOf[s];
+    const flips = flipsOf[s];
+    sums.flips += flips;
     sums.confDrop += confDropOf[s];
     if (origOk && correct === k) sums.robust += 1;
     if (origOk) sums.broken += k - correct;
@@ -246,7 +247,18 @@ function classSums(
     cPred[origPred[i]] += 1;
     if (origOk) cTp[c] += 1;
     if (k > maxK) maxK = k;
-    packed[q] = packExample(k, (origOk ? k : 0) - correct);
+    packExample(
+      {
+        k,
+        d: (origOk ? k : 0) - correct,
+        fromCorrect: origOk * k,
+        broken: origOk ? k - correct : 0,
+        flips,
+        correct: origOk,
+      },
+      packed,
+      q,
+    );
   }
   checkPackable(slots, maxK);
   return { perClass, cGold, cPred, cTp, packed };

@@ -1,7 +1,8 @@
 /**
  * The gate engine behind `audit --max-drop/--max-tail-drop`, `merge`'s same flags, suite thresholds
  * and the vitest matchers. A gate is a composable expectation (as in CheckList): slice filter +
- * metric + comparator + bound; maxDrop, maxTailDrop, minRobustAccuracy and maxTailGap are instances.
+ * metric + comparator + bound; maxDrop, maxTailDrop, maxTailBreak, minRobustAccuracy and maxTailGap are
+ * instances.
  *
  * - A gate compares each slice's point estimate (not a CI bound) with the bound; the CI is carried
  *   along for the reports. Rounding slack GATE_EPSILON applies to every gate, so a value exactly at
@@ -17,12 +18,12 @@
  * Explaining a failure in words is the report layer's job (src/report/explain.ts).
  */
 import { UsageError } from '../errors.ts';
-import type { Report, Severity } from '../types.ts';
+import { DEFAULT_GAP_METRIC, GAP_METRICS, type GapMetric, type Report, type Severity } from '../types.ts';
 import { candidateSlices, type Slice, type SliceFilter, type SliceScope } from './slices.ts';
 
-export type GateName = 'maxDrop' | 'maxTailDrop' | 'minRobustAccuracy' | 'maxTailGap';
-/** `drop` and `robustAccuracy` of the slice's metrics; `headTailGap` of the slice's result */
-export type GateMetric = 'drop' | 'robustAccuracy' | 'headTailGap';
+export type GateName = 'maxDrop' | 'maxTailDrop' | 'maxTailBreak' | 'minRobustAccuracy' | 'maxTailGap';
+/** `drop`, `breakRate` and `robustAccuracy` of the slice's metrics; `headTailGap` of the slice's result */
+export type GateMetric = 'drop' | 'breakRate' | 'robustAccuracy' | 'headTailGap';
 export type Comparator = '≤' | '≥';
 
 export interface Gate {
@@ -34,6 +35,8 @@ export interface Gate {
   filter: SliceFilter;
   /** the tail bucket, or the pooled summary only */
   scope: SliceScope;
+  /** headTailGap only: the measure the gap is taken on (default break) */
+  gapMetric?: GapMetric;
 }
 
 /** One slice checked against one gate. */
@@ -94,6 +97,20 @@ export const maxTailDropGate = (bound: number, filter: SliceFilter = {}): Gate =
   scope: { tailBucket: true },
 });
 
+/**
+ * The tail bucket's break rate ≤ bound: among its changed variants of correctly classified originals,
+ * the share now wrong. Unlike maxTailDrop it does not pass a tail merely because it had little accuracy
+ * to lose. `filter.bucket` is ignored; a slice without a correct original is skipped.
+ */
+export const maxTailBreakGate = (bound: number, filter: SliceFilter = {}): Gate => ({
+  name: 'maxTailBreak',
+  metric: 'breakRate',
+  comparator: '≤',
+  bound,
+  filter,
+  scope: { tailBucket: true },
+});
+
 export const minRobustAccuracyGate = (bound: number, filter: SliceFilter = {}): Gate => ({
   name: 'minRobustAccuracy',
   metric: 'robustAccuracy',
@@ -107,29 +124,47 @@ export interface TailGapFilter {
   /** check these perturbations' own gaps instead of the pooled summary's */
   perturbation?: string | readonly string[];
   severity?: Severity | readonly Severity[];
+  /** the measure the gap is taken on: break (default), flip or drop */
+  metric?: GapMetric;
 }
 
 /**
- * headTailGap (drop of the tail-most bucket with data − drop of the head-most) ≤ bound. By default on the pooled summary,
- * one gap per severity: per-perturbation gaps rest on few tail examples each and are noisy;
- * filter by perturbation to gate them anyway.
+ * headTailGaps[metric] (the metric of the tail-most bucket with data − that of the head-most; break rate
+ * by default) ≤ bound. By default on the pooled summary, one gap per severity: per-perturbation gaps rest
+ * on few tail examples each and are noisy; filter by perturbation to gate them anyway.
  */
-export const maxTailGapGate = (bound: number, filter: TailGapFilter = {}): Gate => ({
-  name: 'maxTailGap',
-  metric: 'headTailGap',
-  comparator: '≤',
-  bound,
-  filter,
-  scope: { pooledOnly: true },
-});
+export const maxTailGapGate = (bound: number, filter: TailGapFilter = {}): Gate => {
+  const { metric = DEFAULT_GAP_METRIC, ...slices } = filter;
+  if (!GAP_METRICS.includes(metric)) {
+    throw new UsageError(`maxTailGap: metric must be one of ${GAP_METRICS.join(', ')}; got ${String(metric)}`);
+  }
+  return {
+    name: 'maxTailGap',
+    metric: 'headTailGap',
+    comparator: '≤',
+    bound,
+    filter: slices,
+    scope: { pooledOnly: true },
+    gapMetric: metric,
+  };
+};
 
-/** The slice's value of the metric; null when it has none (no changed variants, no gap). */
-function measure(slice: Slice, metric: GateMetric): { value: number; ci: [number, number] | null } | null {
-  if (slice.metrics.n === 0) return null;
-  if (metric === 'drop') return { value: slice.metrics.drop, ci: slice.metrics.dropCI };
+/** The gap a headTailGap gate reads from a result. */
+export const gateGap = (gate: Pick<Gate, 'gapMetric'>, result: Slice['result']) =>
+  result.headTailGaps[gate.gapMetric ?? DEFAULT_GAP_METRIC];
+
+/**
+ * The slice's value of the gate's metric; null when it has none (no changed variants, no changed variant
+ * of a correct original for the break rate, no gap).
+ */
+function measure(slice: Slice, gate: Gate): { value: number; ci: [number, number] | null } | null {
+  const m = slice.metrics;
+  if (m.n === 0) return null;
+  if (gate.metric === 'drop') return { value: m.drop, ci: m.dropCI };
+  if (gate.metric === 'breakRate') return m.nFromCorrect === 0 ? null : { value: m.breakRate, ci: m.breakRateCI };
   // The report carries no CI for robust accuracy: none, rather than a zero-width one at the point.
-  if (metric === 'robustAccuracy') return { value: slice.metrics.robustAccuracy, ci: null };
-  const gap = slice.result.headTailGap;
+  if (gate.metric === 'robustAccuracy') return { value: m.robustAccuracy, ci: null };
+  const gap = gateGap(gate, slice.result);
   return gap === null ? null : { value: gap.value, ci: gap.ci };
 }
 
@@ -145,7 +180,7 @@ export function evaluateGate(
   const checks: GateCheck[] = [];
   const skipped: SkippedSlice[] = [];
   for (const slice of candidateSlices(report, gate.filter, gate.scope)) {
-    const m = measure(slice, gate.metric);
+    const m = measure(slice, gate);
     if (m === null) {
       skipped.push({ ...slice, name: gate.name, limit: gate.bound });
       continue;
@@ -174,12 +209,13 @@ export function worstFirst(checks: readonly GateCheck[], comparator: Comparator)
 export interface GateLimits {
   maxDrop?: number;
   maxTailDrop?: number;
+  maxTailBreak?: number;
 }
 
 function checkLimit(name: string, limit: number | undefined): number | undefined {
   if (limit === undefined) return undefined;
   if (typeof limit !== 'number' || !Number.isFinite(limit)) {
-    throw new UsageError(`${name} must be a finite number (a drop, e.g. 0.05 for 5 points), got ${limit}`);
+    throw new UsageError(`${name} must be a finite number (a fraction, e.g. 0.05 for 5 points), got ${limit}`);
   }
   return limit;
 }
@@ -187,7 +223,7 @@ function checkLimit(name: string, limit: number | undefined): number | undefined
 /**
  * The command-line gates over all results and the pooled summary. Checks (and skipped slices) come in
  * the order the terminal lines and JUnit test cases have always had: the pooled summary first, then
- * each result, and per result maxDrop before maxTailDrop. A gate that checks nothing fails.
+ * each result, and per result maxDrop, maxTailDrop, maxTailBreak. A gate that checks nothing fails.
  */
 export function evaluateGates(
   report: Pick<Report, 'summary' | 'results' | 'buckets'>,
@@ -195,9 +231,11 @@ export function evaluateGates(
 ): GateOutcome {
   const maxDropLimit = checkLimit('--max-drop', limits.maxDrop);
   const maxTailDropLimit = checkLimit('--max-tail-drop', limits.maxTailDrop);
+  const maxTailBreakLimit = checkLimit('--max-tail-break', limits.maxTailBreak);
   const gates: Gate[] = [];
   if (maxDropLimit !== undefined) gates.push(maxDropGate(maxDropLimit));
   if (maxTailDropLimit !== undefined) gates.push(maxTailDropGate(maxTailDropLimit));
+  if (maxTailBreakLimit !== undefined) gates.push(maxTailBreakGate(maxTailBreakLimit));
   const order = new Map([...report.summary, ...report.results].map((r, i) => [r, i]));
   const outcomes = gates.map((gate) => evaluateGate(report, gate));
   const inOrder = <T extends Slice>(pick: (o: GateOutcome) => T[]): T[] =>

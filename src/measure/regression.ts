@@ -1,8 +1,9 @@
 /**
- * Weighted least-squares slopes for the tail slope (per-class drop against ln(trainCount)): the point
- * estimate on the classes' drops, and one slope per bootstrap resample for its CI. Each class weighs as
- * much as its in-scope examples, so a class seen twice cannot pull the line as hard as one seen 200 times;
- * the resampled fits use the same weights, counted in the resample.
+ * Weighted least-squares slopes for the tail slopes (a per-class rate against ln(trainCount)): the point
+ * estimate on the classes' rates, and one slope per bootstrap resample for its CI. Each class weighs as
+ * much as its evidence for the rate (its in-scope examples; for the break rate, those classified
+ * correctly), so a class seen twice cannot pull the line as hard as one seen 200 times; the resampled
+ * fits use the same weights, counted in the resample.
  */
 
 /** Below this weighted variance of x the fit has no spread to speak of. */
@@ -49,30 +50,28 @@ export interface SlopeMembers {
   /** canonical class indices */
   classes: readonly number[];
   xs: readonly number[];
-  /** in-scope examples of each class */
-  examples: readonly number[];
-  /** changed variants of each class */
-  variants: readonly number[];
+  /** each class's weight in the point estimate (x is centred on the mean they give) */
+  weights: readonly number[];
+  /** the class's weight in resample b, given its flat index `at` = class × B + b; ≤ 0 leaves it out */
+  weightAt(q: number, at: number): number;
 }
 
 /**
- * Per-resample weighted slopes of class drop on x into `out`, from the resampled per-class sums K (changed
- * variants) and D (Σ original − variant correct), laid out [class × B + b]. A class's weight is its
- * in-scope examples in that resample: a class of ≥ 2 examples is its own stratum and always draws
- * `examples` of them; a single-example class is pooled per bucket (bootstrap.ts) and drawn K / variants
- * times — 0 leaves it out of that fit. A fit with < 3 classes or no x spread is NaN.
+ * Per-resample weighted slopes of a class rate (num / den, the resampled per-class sums laid out
+ * [class × B + b]) on x into `out`. A class whose resample drew no denominator is left out of that fit;
+ * a fit with < 3 classes or no x spread is NaN.
  */
 export function resampledSlopes(
   members: SlopeMembers,
-  K: Float64Array,
-  D: Float64Array,
+  num: Float64Array,
+  den: Float64Array,
   B: number,
   out: Float64Array,
 ): void {
-  const { classes, xs, examples, variants } = members;
+  const { classes, xs, weights, weightAt } = members;
   // Centre x once (on the point estimate's weighted mean) so the one-pass sums below do not cancel.
-  const total = examples.reduce((s, w) => s + w, 0);
-  const mean = xs.reduce((s, x, q) => s + x * examples[q], 0) / total;
+  const total = weights.reduce((s, w) => s + w, 0);
+  const mean = xs.reduce((s, x, q) => s + x * weights[q], 0) / total;
   const cx = xs.map((x) => x - mean);
   for (let b = 0; b < B; b++) {
     let n = 0;
@@ -83,11 +82,12 @@ export function resampledSlopes(
     let sxy = 0;
     for (let q = 0; q < classes.length; q++) {
       const at = classes[q] * B + b;
-      const k = K[at];
-      if (k === 0) continue;
-      const w = examples[q] >= 2 ? examples[q] : k / variants[q];
+      const d = den[at];
+      if (d === 0) continue;
+      const w = weightAt(q, at);
+      if (!(w > 0)) continue;
       const x = cx[q];
-      const y = D[at] / k;
+      const y = num[at] / d;
       n++;
       sw += w;
       sx += w * x;
@@ -95,7 +95,7 @@ export function resampledSlopes(
       sxx += w * x * x;
       sxy += w * x * y;
     }
-    const den = sw * sxx - sx * sx;
-    out[b] = n >= 3 && den > MIN_X_VARIANCE * sw * sw ? (sw * sxy - sx * sy) / den : Number.NaN;
+    const den2 = sw * sxx - sx * sx;
+    out[b] = n >= 3 && den2 > MIN_X_VARIANCE * sw * sw ? (sw * sxy - sx * sy) / den2 : Number.NaN;
   }
 }

@@ -17,7 +17,10 @@
  *   cleanAccuracy − perturbedAccuracy exactly when every in-scope example has the same number of
  *   changed variants.
  * - flipRate: share of changed variants whose prediction differs from the original's prediction.
- * - breakRate: among changed variants whose original was correct, the share now wrong (0 when none).
+ * - breakRate: among changed variants whose original was correct (nFromCorrect of them), the share now
+ *   wrong (0 when none). Unlike the drop it is conditional on what the model got right, so buckets that
+ *   start from different clean accuracies compare fairly (a bucket at 20 % clean accuracy can lose at
+ *   most 20 points of accuracy, however fragile its correct predictions are).
  * - robustAccuracy: share of in-scope examples whose original and all changed variants are correct.
  * - confidenceDrop: mean over changed variants of (original goldProb − variant goldProb).
  * - macroF1 / balancedAccuracy, clean = originals of the in-scope examples, perturbed = changed variants
@@ -31,18 +34,33 @@
  *   with fewer than MIN_CI_EXAMPLES = 2 in-scope examples has dropCI null and ciNote 'too few examples'
  *   (one example resamples to itself: its interval would have zero width). Bucket, overall, head-tail
  *   and slope CIs aggregate the same per-class resamples.
- * - headTailGap: drop of the last (tail-most) bucket with data − drop of the first (head-most) bucket
- *   with data, naming the two (`head`, `tail`); null with fewer than two such buckets; ci null when
- *   either has fewer than 2 in-scope examples.
- * - tailSlope: weighted least-squares slope of per-class drop against ln(trainCount), each class
- *   weighted by its in-scope examples (nExamples; `weights: 'examples'`), over classes with
- *   trainCount > 0 and ≥ 1 changed variant; null with fewer than 3 such classes (or all counts equal).
- *   Negative = rarer classes lose more accuracy (the drop grows by −slope per e-fold fewer examples).
- *   Each resampled slope weights a class by its examples in that resample; a pooled single-example
- *   class not drawn is left out of that fit.
+ * - flipRateCI, breakRateCI: the same bootstrap; breakRateCI needs 2 in-scope examples classified
+ *   correctly.
+ * - headTailGaps[m], for m in break | flip | drop: the metric of the last (tail-most) bucket with data for
+ *   it − that of the first (head-most) such bucket, naming the two (`head`, `tail`); data = changed
+ *   variants (flip, drop) or changed variants of correct originals (break). Null with fewer than two
+ *   such buckets; ci null when either rests on fewer than 2 examples (for break: correct ones).
+ * - tailSlopes[m]: weighted least-squares slope of the per-class metric against ln(trainCount), over
+ *   classes with trainCount > 0 and data for the metric, each class weighted by its evidence — its
+ *   in-scope examples (drop, flip; `weights: 'examples'`) or its in-scope examples classified correctly
+ *   (break; `weights: 'correctExamples'`); null with fewer than 3 such classes (or all counts equal).
+ *   Negative = rarer classes fare worse (the metric grows by −slope per e-fold fewer examples). Each
+ *   resampled slope weights a class by its evidence in that resample; a class without any in a
+ *   resample is left out of that fit.
+ * - headTailGap, tailSlope: the headline ones, headTailGaps[gapMetric] and tailSlopes[gapMetric]
+ *   (gapMetric defaults to break).
  */
 import { UsageError } from '../errors.ts';
-import type { BucketInfo, ClassInfo, ExampleRecord, ReportConfig, Result } from '../types.ts';
+import {
+  type BucketInfo,
+  type ClassInfo,
+  DEFAULT_GAP_METRIC,
+  type ExampleRecord,
+  GAP_METRICS,
+  type GapMetric,
+  type ReportConfig,
+  type Result,
+} from '../types.ts';
 import { compareStrings } from '../util/strings.ts';
 import { type CollectedExamples, createExampleCollector, POOLED, type VariantTally } from './accumulator.ts';
 import { createResampleStreams, MIN_RESAMPLES } from './bootstrap.ts';
@@ -57,6 +75,8 @@ export interface MeasureOptions {
   confidence: number;
   /** measure `adjustedPrediction` / `adjustedGoldProb` (post-hoc logit adjustment) instead of the raw ones */
   adjusted?: boolean;
+  /** the metric of each result's headline headTailGap / tailSlope; default break */
+  gapMetric?: GapMetric;
 }
 
 export interface MeasuredResults {
@@ -73,6 +93,9 @@ function checkOptions(opts: MeasureOptions): void {
   }
   if (!(opts.confidence > 0 && opts.confidence < 1)) {
     throw new UsageError(`confidence must be between 0 and 1 (exclusive), got ${opts.confidence}`);
+  }
+  if (opts.gapMetric !== undefined && !GAP_METRICS.includes(opts.gapMetric)) {
+    throw new UsageError(`gap metric must be one of ${GAP_METRICS.join(', ')}, got ${opts.gapMetric}`);
   }
 }
 
@@ -140,9 +163,9 @@ export interface RunMeasures {
 export function createMeasures(
   classes: readonly ClassInfo[],
   buckets: readonly BucketInfo[],
-  config: Pick<ReportConfig, 'seed' | 'bootstrap' | 'logitAdjust'>,
+  config: Pick<ReportConfig, 'seed' | 'bootstrap' | 'logitAdjust' | 'gapMetric'>,
 ): RunMeasures {
-  const opts = { seed: config.seed, ...config.bootstrap };
+  const opts = { seed: config.seed, ...config.bootstrap, gapMetric: config.gapMetric };
   const plain = createResultsAccumulator(classes, buckets, opts);
   const adjusted =
     config.logitAdjust === null
@@ -222,6 +245,7 @@ function measure(
     bucketMembers,
     resamples: opts.resamples,
     confidence: opts.confidence,
+    gapMetric: opts.gapMetric ?? DEFAULT_GAP_METRIC,
   };
   return splitPooled(summed.map((scope) => scopeResult(scope, context)));
 }

@@ -3,15 +3,24 @@
  * bootstrap.ts) turned into its Result — metrics of the whole scope, of each class and of each bucket,
  * the head–tail gap and the tail slope, each with its CI. Definitions are in results.ts.
  */
-import type { BucketGap, BucketInfo, CINote, ClassInfo, Metrics, Result, SlopeEstimate } from '../types.ts';
+import type {
+  BucketGap,
+  BucketInfo,
+  CINote,
+  ClassInfo,
+  GapMetric,
+  Metrics,
+  Result,
+  SlopeEstimate,
+} from '../types.ts';
 import {
   MIN_CI_EXAMPLES,
-  resampledDrops,
   resampledInterval,
+  resampledRates,
   type ScopeResamples,
   unpackResamples,
 } from './bootstrap.ts';
-import { addSums, emptySums, type LabelSpace, type ScopeSums } from './class-sums.ts';
+import { addSums, emptySums, type LabelSpace, type ScopeSums, type Sums } from './class-sums.ts';
 import { leastSquaresSlope, resampledSlopes } from './regression.ts';
 
 /** What every scope's result needs besides its sums. */
@@ -24,11 +33,25 @@ export interface ResultContext {
   bucketMembers: readonly (readonly number[])[];
   resamples: number;
   confidence: number;
+  /** the metric of the headline `headTailGap` and `tailSlope` */
+  gapMetric: GapMetric;
 }
 
 const ratio = (num: number, den: number): number => (den > 0 ? num / den : 0);
 
 const TOO_FEW: CINote = 'too few examples';
+
+/**
+ * Per metric, from a set of classes' sums: its point value, its denominator (0 = no data), and the
+ * examples its CI rests on (a CI needs MIN_CI_EXAMPLES of them).
+ */
+const RATES: Record<GapMetric, { value(t: Sums): number; den(t: Sums): number; examples(t: Sums): number }> = {
+  drop: { value: (t) => ratio(t.cleanW - t.correct, t.n), den: (t) => t.n, examples: (t) => t.nEx },
+  flip: { value: (t) => ratio(t.flips, t.n), den: (t) => t.n, examples: (t) => t.nEx },
+  break: { value: (t) => ratio(t.broken, t.cleanW), den: (t) => t.cleanW, examples: (t) => t.clean },
+};
+
+const METRICS: readonly GapMetric[] = ['break', 'flip', 'drop'];
 
 /** The scope's result; reads and then drops its packed bootstrap sums. */
 export function scopeResult(prep: ScopeSums, ctx: ResultContext): Result {
@@ -45,35 +68,74 @@ export function scopeResult(prep: ScopeSums, ctx: ResultContext): Result {
     if (c < nKnown || prep.perClass[c].nEx > 0) perClass[labels[c]] = classSetMetrics(prep, r, [c]).metrics;
   }
   const buckets: Record<string, Metrics> = {};
-  const withData: BucketDrops[] = [];
+  const bucketRates: BucketRates[] = [];
   ctx.buckets.forEach((bucket, bi) => {
-    const { metrics, drops } = classSetMetrics(prep, r, ctx.bucketMembers[bi], true);
+    const { metrics, sums, resampled } = classSetMetrics(prep, r, ctx.bucketMembers[bi], true);
     buckets[bucket.name] = metrics;
-    if (drops) withData.push({ name: bucket.name, point: metrics.drop, nExamples: metrics.nExamples, drops });
+    bucketRates.push({ name: bucket.name, sums, resampled });
   });
 
+  const headTailGaps = {} as Record<GapMetric, BucketGap | null>;
+  const tailSlopes = {} as Record<GapMetric, SlopeEstimate | null>;
+  for (const metric of METRICS) {
+    headTailGaps[metric] = headTailGap(metric, bucketRates, r);
+    tailSlopes[metric] = tailSlope(metric, prep, r, allLabels, ctx);
+  }
   return {
     perturbation: prep.perturbation,
     severity: prep.severity,
     overall,
     buckets,
     perClass,
-    headTailGap: headTailGap(withData, r),
-    tailSlope: tailSlope(prep, r, allLabels, ctx),
+    headTailGap: headTailGaps[ctx.gapMetric],
+    tailSlope: tailSlopes[ctx.gapMetric],
+    headTailGaps,
+    tailSlopes,
   };
+}
+
+/** A bucket's sums and, per metric, its bootstrap values (for the head–tail gaps). */
+interface BucketRates {
+  name: string;
+  sums: Sums;
+  resampled: Record<GapMetric, Float64Array>;
+}
+
+/** The percentile CI of a rate over `members`, or null when it rests on too few examples. */
+function rateCI(
+  r: ScopeResamples,
+  metric: GapMetric,
+  t: Sums,
+  members: readonly number[],
+  out: Float64Array,
+): [number, number] | null {
+  const rate = RATES[metric];
+  if (rate.den(t) === 0 || rate.examples(t) < MIN_CI_EXAMPLES) return null;
+  return resampledInterval(r, resampledRates(r, metric, members, out), rate.value(t));
 }
 
 /**
  * Metrics of a set of classes (the whole scope, one class or one bucket). Per-class F1 and recall are
- * averaged over the members that occur as gold labels in scope. `keep` returns the bootstrap drops
- * (for the head–tail gap); otherwise they live in the scratch buffer only until the CI is taken.
+ * averaged over the members that occur as gold labels in scope. `keep` returns the bootstrap values of
+ * each rate (for the head–tail gaps); otherwise they live in the scratch buffer only until the CI is taken.
  */
 function classSetMetrics(
   prep: ScopeSums,
   r: ScopeResamples,
   members: readonly number[],
+): { metrics: Metrics };
+function classSetMetrics(
+  prep: ScopeSums,
+  r: ScopeResamples,
+  members: readonly number[],
+  keep: true,
+): { metrics: Metrics; sums: Sums; resampled: Record<GapMetric, Float64Array> };
+function classSetMetrics(
+  prep: ScopeSums,
+  r: ScopeResamples,
+  members: readonly number[],
   keep = false,
-): { metrics: Metrics; drops: Float64Array | null } {
+): { metrics: Metrics; sums: Sums; resampled?: Record<GapMetric, Float64Array> } {
   const { perClass, cGold, cPred, cTp } = prep;
   const t = emptySums();
   for (const c of members) addSums(t, perClass[c]);
@@ -90,21 +152,28 @@ function classSetMetrics(
     recallC += ratio(cTp[c], cGold[c]);
     recallP += ratio(prep.pTp[c], prep.pGold[c]);
   }
-  const drop = ratio(t.cleanW - t.correct, t.n);
-  const drops = t.n > 0 ? resampledDrops(r, members, keep ? new Float64Array(r.B) : r.scratch) : null;
-  const dropCI = drops && t.nEx >= MIN_CI_EXAMPLES ? resampledInterval(r, drops, drop) : null;
+  const resampled = keep
+    ? { break: new Float64Array(r.B), flip: new Float64Array(r.B), drop: new Float64Array(r.B) }
+    : undefined;
+  // Kept values survive the CI: resampledInterval sorts a copy of them in the scratch buffer.
+  const ci = (metric: GapMetric) => rateCI(r, metric, t, members, resampled?.[metric] ?? r.scratch);
+  const dropCI = ci('drop');
   return {
-    drops: keep ? drops : null,
+    sums: t,
+    resampled,
     metrics: {
       n: t.n,
       nExamples: t.nEx,
       cleanAccuracy: ratio(t.clean, t.nEx),
       perturbedAccuracy: ratio(t.correct, t.n),
-      drop,
+      drop: RATES.drop.value(t),
       dropCI,
       ciNote: dropCI ? null : TOO_FEW,
-      flipRate: ratio(t.flips, t.n),
-      breakRate: ratio(t.broken, t.cleanW),
+      flipRate: RATES.flip.value(t),
+      flipRateCI: ci('flip'),
+      nFromCorrect: t.cleanW,
+      breakRate: RATES.break.value(t),
+      breakRateCI: ci('break'),
       robustAccuracy: ratio(t.robust, t.nEx),
       confidenceDrop: ratio(t.confDrop, t.n),
       macroF1Clean: ratio(f1c, present),
@@ -115,38 +184,38 @@ function classSetMetrics(
   };
 }
 
-/** A bucket with changed variants: its name, drop, examples and bootstrap drops. */
-interface BucketDrops {
-  name: string;
-  point: number;
-  nExamples: number;
-  drops: Float64Array;
-}
-
 /**
- * Drop of the tail-most bucket with data − drop of the head-most one, naming the two (they are not the
- * report's first and last buckets when those have no data); null with fewer than two. No CI when either
- * bucket has fewer than MIN_CI_EXAMPLES examples.
+ * The metric of the tail-most bucket with data for it − that of the head-most one, naming the two (they
+ * are not the report's first and last buckets when those have no data); null with fewer than two. No CI
+ * when either bucket rests on fewer than MIN_CI_EXAMPLES examples (for break: correctly classified ones).
  */
-function headTailGap(withData: readonly BucketDrops[], r: ScopeResamples): BucketGap | null {
+function headTailGap(metric: GapMetric, buckets: readonly BucketRates[], r: ScopeResamples): BucketGap | null {
+  const rate = RATES[metric];
+  const withData = buckets.filter((b) => rate.den(b.sums) > 0);
   if (withData.length < 2) return null;
   const head = withData[0];
   const tail = withData[withData.length - 1];
-  const value = tail.point - head.point;
+  const value = rate.value(tail.sums) - rate.value(head.sums);
   let ci: [number, number] | null = null;
-  if (Math.min(head.nExamples, tail.nExamples) >= MIN_CI_EXAMPLES) {
-    for (let b = 0; b < r.B; b++) r.scratch[b] = tail.drops[b] - head.drops[b];
+  if (Math.min(rate.examples(head.sums), rate.examples(tail.sums)) >= MIN_CI_EXAMPLES) {
+    const h = head.resampled[metric];
+    const t = tail.resampled[metric];
+    for (let b = 0; b < r.B; b++) r.scratch[b] = t[b] - h[b];
     ci = resampledInterval(r, r.scratch, value);
   }
-  return { value, ci, ciNote: ci ? null : TOO_FEW, head: head.name, tail: tail.name };
+  return { metric, value, ci, ciNote: ci ? null : TOO_FEW, head: head.name, tail: tail.name };
 }
 
 /**
- * Weighted least-squares slope of per-class drop against ln(trainCount), each class weighted by its
- * in-scope examples, over classes with trainCount > 0 and ≥ 1 changed variant; null with fewer than 3
- * such classes (or all counts equal). The resampled slopes use the same weights (regression.ts).
+ * Weighted least-squares slope of the per-class metric against ln(trainCount) over classes with
+ * trainCount > 0 and data for the metric, each class weighted by its evidence: in-scope examples (drop,
+ * flip), or in-scope examples classified correctly (break); null with fewer than 3 such classes (or all
+ * counts equal). The resampled slopes weigh each class by the same evidence counted in the resample: a
+ * class of ≥ 2 examples always draws its examples; a single-example class (pooled per bucket,
+ * bootstrap.ts) is drawn K / variants times; the correctly classified examples drawn are counted (O).
  */
 function tailSlope(
+  metric: GapMetric,
   prep: ScopeSums,
   r: ScopeResamples,
   allLabels: readonly number[],
@@ -154,21 +223,31 @@ function tailSlope(
 ): SlopeEstimate | null {
   const { perClass } = prep;
   const { labels } = ctx.space;
+  const rate = RATES[metric];
   const trainCount = (c: number): number => ctx.classInfo.get(labels[c])?.trainCount ?? 0;
-  const classes = allLabels.filter((c) => perClass[c].n > 0 && trainCount(c) > 0);
+  const classes = allLabels.filter((c) => rate.den(perClass[c]) > 0 && trainCount(c) > 0);
   if (classes.length < 3) return null;
-  const members = {
-    classes,
-    xs: classes.map((c) => Math.log(trainCount(c))),
-    examples: classes.map((c) => perClass[c].nEx),
-    variants: classes.map((c) => perClass[c].n),
-  };
+  const xs = classes.map((c) => Math.log(trainCount(c)));
+  const weights = classes.map((c) => rate.examples(perClass[c]));
   const value = leastSquaresSlope(
-    members.xs,
-    classes.map((c) => ratio(perClass[c].cleanW - perClass[c].correct, perClass[c].n)),
-    members.examples,
+    xs,
+    classes.map((c) => rate.value(perClass[c])),
+    weights,
   );
   if (value === null) return null;
-  resampledSlopes(members, r.K, r.D, r.B, r.scratch);
-  return { value, ci: resampledInterval(r, r.scratch, value), ciNote: null, weights: 'examples' };
+  const examples = classes.map((c) => perClass[c].nEx);
+  const variants = classes.map((c) => perClass[c].n);
+  const weightAt =
+    metric === 'break'
+      ? (_q: number, at: number) => r.O[at]
+      : (q: number, at: number) => (examples[q] >= 2 ? examples[q] : r.K[at] / variants[q]);
+  const sums = { drop: [r.D, r.K], flip: [r.F, r.K], break: [r.R, r.W] } as const;
+  resampledSlopes({ classes, xs, weights, weightAt }, sums[metric][0], sums[metric][1], r.B, r.scratch);
+  return {
+    metric,
+    value,
+    ci: resampledInterval(r, r.scratch, value),
+    ciNote: null,
+    weights: metric === 'break' ? 'correctExamples' : 'examples',
+  };
 }

@@ -4,21 +4,37 @@
  * a head–tail difference whose CI contains 0 is called not significant, and a number resting on too few
  * examples for a CI is said to be so. The two buckets compared are the ones the gap names (the first and
  * last with data), so a tail bucket without data is never spoken of.
+ *
+ * Head and tail are compared on the report's gap metric (`config.gapMetric`, break rate by default):
+ * among the predictions each bucket got right, how many break. The absolute drop is capped by clean
+ * accuracy — a bucket at 20 % can lose at most 20 points — so when the buckets start more than
+ * CLEAN_ACCURACY_GAP apart the verdict says so, never concludes "more robust" from a measure that
+ * difference alone can explain, and states the break and drop comparisons both when they disagree.
  */
-import type { Report, Result } from '../types.ts';
+import type { BucketGap, GapMetric, Metrics, Report, Result } from '../types.ts';
+import { DEFAULT_GAP_METRIC } from '../types.ts';
 
 export type VerdictInput = Pick<Report, 'summary' | 'buckets'> & {
-  config?: { bootstrap?: { confidence: number } };
+  config?: { bootstrap?: { confidence: number }; gapMetric?: GapMetric };
 };
 
-/** A gap of at least this many accuracy points (and significant) is "marked". */
+/** A gap of at least this much (and significant) is "marked". */
 const MARKED_GAP = 0.05;
+
+/** Clean accuracies further apart than this (strictly) between head and tail are said in the verdict. */
+export const CLEAN_ACCURACY_GAP = 0.15;
 
 const SHOT_NAMES: Record<string, string> = { many: 'many-shot', medium: 'medium-shot', few: 'few-shot' };
 
 function pct(x: number): string {
   const v = Math.round(x * 1000) / 10;
   return (Object.is(v, -0) ? 0 : v).toFixed(1);
+}
+
+/** A difference in percentage points, signed: "+11.1 pp". */
+function pp(x: number): string {
+  const s = pct(x);
+  return `${x > 0 && s !== '0.0' ? '+' : ''}${s} pp`;
 }
 
 const ci = (interval: [number, number] | null): string =>
@@ -32,8 +48,28 @@ function describeBucket(name: string): string {
   return `classes in ${name}`;
 }
 
+const rateOf = (m: Metrics, metric: GapMetric): number =>
+  metric === 'break' ? m.breakRate : metric === 'flip' ? m.flipRate : m.drop;
+
+/** "few-shot classes break 35.6 % vs 24.5 % for many-shot classes (gap +11.1 pp [..])" and its variants. */
+function comparison(pick: Result, gap: BucketGap, opts: { subject: string; short?: boolean }): string {
+  const tail = pct(rateOf(pick.buckets[gap.tail], gap.metric));
+  const head = pct(rateOf(pick.buckets[gap.head], gap.metric));
+  const vs = opts.short ? `${tail} % vs ${head} %` : `${tail} % vs ${head} % for ${describeBucket(gap.head)}`;
+  const numbers = `(gap ${pp(gap.value)} ${ci(gap.ci)})`;
+  if (gap.metric === 'break') {
+    return `among correct predictions ${opts.subject} break ${vs} of the time ${numbers}`;
+  }
+  if (gap.metric === 'flip') return `predictions of ${opts.subject} flip ${vs} ${numbers}`;
+  return `${opts.subject} drop ${vs} ${numbers}`;
+}
+
+const significance = (gap: BucketGap): 'higher' | 'lower' | 'none' | 'unknown' =>
+  !gap.ci ? 'unknown' : gap.ci[0] > 0 ? 'higher' : gap.ci[1] < 0 ? 'lower' : 'none';
+
 export function verdict(report: VerdictInput, opts: { severity?: number } = {}): string {
   const level = Math.round((report.config?.bootstrap?.confidence ?? 0.95) * 100);
+  const metric = report.config?.gapMetric ?? DEFAULT_GAP_METRIC;
   const measured = report.summary.filter((r) => r.overall.n > 0);
   const pick: Result | undefined =
     opts.severity !== undefined
@@ -53,28 +89,74 @@ export function verdict(report: VerdictInput, opts: { severity?: number } = {}):
     `Robustness drop ${pct(o.drop)} % ${ci(o.dropCI)} overall at severity ${pick.severity}` +
     (zeroInCI ? ' (not significantly different from 0)' : '');
 
-  const gap = pick.headTailGap;
+  const gaps = pick.headTailGaps;
+  const gap = gaps[metric];
   if (!gap) {
-    return `${line}; no head/tail comparison (fewer than two frequency buckets have data).`;
+    const why =
+      metric === 'break'
+        ? 'fewer than two frequency buckets have correctly classified examples with changed variants'
+        : 'fewer than two frequency buckets have data';
+    return `${line}; no head/tail comparison (${why}).`;
   }
-  const tailBucket = report.buckets.at(-1)?.name;
-  line +=
-    `; ${describeBucket(gap.tail)} drop ${pct(pick.buckets[gap.tail].drop)} % vs ` +
-    `${pct(pick.buckets[gap.head].drop)} % for ${describeBucket(gap.head)} ` +
-    `(gap ${pct(gap.value)} % ${ci(gap.ci)}` +
-    (gap.tail !== tailBucket && tailBucket !== undefined
-      ? `; the tail bucket ${tailBucket} has no data`
-      : '') +
-    ')';
   const rarer = describeBucket(gap.tail);
-  if (!gap.ci) return `${line}: too few examples to tell whether ${rarer} are less robust.`;
-  if (gap.ci[0] > 0) {
-    return gap.value >= MARKED_GAP
-      ? `${line}: ${rarer} are markedly less robust.`
-      : `${line}: ${rarer} are less robust (significant at ${level} %).`;
+  const common = describeBucket(gap.head);
+  const tailBucket = report.buckets.at(-1)?.name;
+  const noTailData =
+    gap.tail !== tailBucket && tailBucket !== undefined ? ` (the tail bucket ${tailBucket} has no data)` : '';
+
+  // How far apart the buckets start: the drop of the lower one is capped by it.
+  const cleanTail = pick.buckets[gap.tail].cleanAccuracy;
+  const cleanHead = pick.buckets[gap.head].cleanAccuracy;
+  const startsApart = Math.abs(cleanTail - cleanHead) > CLEAN_ACCURACY_GAP;
+  if (startsApart) {
+    line += `; ${rarer} start at ${pct(cleanTail)} % clean accuracy vs ${pct(cleanHead)} % for ${common}; ${comparison(pick, gap, { subject: 'they', short: true })}`;
+  } else {
+    line += `; ${comparison(pick, gap, { subject: rarer })}`;
   }
-  if (gap.ci[1] < 0) {
-    return `${line}: ${rarer} are more robust than ${describeBucket(gap.head)} (significant at ${level} %).`;
+  line += noTailData;
+
+  // A "more robust" reading that the clean accuracies alone can produce: a lower drop from a lower
+  // start, or fewer flips from a higher one (wrong predictions flip more often than right ones).
+  const explainedByAccuracy =
+    startsApart &&
+    ((metric === 'drop' && cleanTail < cleanHead) || (metric === 'flip' && cleanTail > cleanHead));
+  const sig = significance(gap);
+  let conclusion: string;
+  if (sig === 'unknown') conclusion = `: too few examples to tell whether ${rarer} are less robust.`;
+  else if (sig === 'higher') {
+    conclusion =
+      gap.value >= MARKED_GAP
+        ? `: ${rarer} are markedly less robust.`
+        : `: ${rarer} are less robust (significant at ${level} %).`;
+  } else if (sig === 'lower' && !explainedByAccuracy) {
+    conclusion = `: ${rarer} are more robust than ${common} (significant at ${level} %).`;
+  } else if (sig === 'lower') {
+    const why =
+      metric === 'drop'
+        ? 'a smaller drop from a lower clean accuracy does not show they are more robust'
+        : 'fewer flips from a higher clean accuracy do not show they are more robust';
+    conclusion = `: ${why}.`;
+  } else conclusion = `: the difference is not significant at ${level} %.`;
+  line += conclusion;
+
+  // The break and drop comparisons both, when they point in opposite directions (or, for a measure
+  // clean accuracy can explain, whenever the conditional one exists).
+  const others = (['break', 'drop'] as const).filter((m) => m !== metric && gaps[m] !== null);
+  const disagree =
+    gaps.break !== null && gaps.drop !== null && Math.sign(gaps.break.value) * Math.sign(gaps.drop.value) < 0;
+  const stated = others.filter((m) => disagree || (m === 'break' && explainedByAccuracy));
+  for (const m of stated) {
+    const other = gaps[m]!;
+    const how = disagree ? ' the comparison points the other way' : '';
+    if (m === 'drop') {
+      const capped =
+        disagree && other.value < 0 && startsApart && cleanTail < cleanHead
+          ? ', a drop their lower clean accuracy caps'
+          : '';
+      line += ` By absolute drop${how}: ${comparison(pick, other, { subject: describeBucket(other.tail) })}${capped}.`;
+    } else {
+      line += ` Conditional on correct predictions${how}: ${comparison(pick, other, { subject: describeBucket(other.tail) })}.`;
+    }
   }
-  return `${line}: the difference is not significant at ${level} %.`;
+  return line;
 }

@@ -9,13 +9,16 @@ import {
   type GateCheck,
   type GateMetric,
   type GateOutcome,
+  gateGap,
   type SkippedSlice,
   type UnevaluatedGate,
   worstFirst,
 } from '../measure/gates.ts';
 import type { Slice, SliceFilter } from '../measure/slices.ts';
 import {
+  DEFAULT_GAP_METRIC,
   type ExampleRecord,
+  type GapMetric,
   isCounted,
   type Metrics,
   type Report,
@@ -97,10 +100,14 @@ export function describeSlice(
   return `${where}, severity ${slice.severity}${scope}`;
 }
 
-export function describeMetrics(m: Metrics, metric: 'drop' | 'robustAccuracy'): string {
+export function describeMetrics(m: Metrics, metric: 'drop' | 'breakRate' | 'robustAccuracy'): string {
   const n = `n=${m.n} changed variants of ${m.nExamples} examples`;
   if (metric === 'drop') {
     return `drop ${fmt(m.drop)} ${fmtCI(m.dropCI)} (clean ${fmt(m.cleanAccuracy)} → perturbed ${fmt(m.perturbedAccuracy)}, ${n})`;
+  }
+  if (metric === 'breakRate') {
+    const broken = Math.round(m.breakRate * m.nFromCorrect);
+    return `break rate ${fmt(m.breakRate)} ${fmtCI(m.breakRateCI)} (${broken} of ${m.nFromCorrect} changed variants of correctly classified originals now wrong; clean ${fmt(m.cleanAccuracy)}, ${n})`;
   }
   return `robust accuracy ${fmt(m.robustAccuracy)} (clean ${fmt(m.cleanAccuracy)}, perturbed ${fmt(m.perturbedAccuracy)}, ${n})`;
 }
@@ -195,6 +202,12 @@ const WORDING: Record<GateMetric, { negated: string; worst: string; expected: st
     expected: 'expected accuracy drop ≤',
     failing: 'slices exceed it',
   },
+  breakRate: {
+    negated: 'expected some slice to break more often than',
+    worst: 'are within it; largest',
+    expected: 'expected break rate ≤',
+    failing: 'slices exceed it',
+  },
   robustAccuracy: {
     negated: 'expected some slice below robust accuracy',
     worst: 'reach it; lowest',
@@ -219,20 +232,31 @@ function others(offenders: readonly GateCheck[]): string {
   return `also out of bounds: ${shown}${rest.length > 5 ? `; … ${rest.length - 5} more` : ''}\n`;
 }
 
-function bucketDrops(report: Report, result: Result): string {
+/** Words for each gap metric: "break rate", "flip rate", "drop". */
+const GAP_METRIC_NAMES: Record<GapMetric, string> = { break: 'break rate', flip: 'flip rate', drop: 'drop' };
+
+/** Each bucket's value of the metric, with its clean accuracy: "many 0.120 (clean 0.68), few 0.356 (clean 0.19)". */
+function bucketValues(report: Report, result: Result, metric: GapMetric): string {
   return report.buckets
     .filter((b) => (result.buckets[b.name]?.n ?? 0) > 0)
-    .map((b) => `${b.name} ${fmt(result.buckets[b.name]!.drop)}`)
+    .map((b) => {
+      const m = result.buckets[b.name]!;
+      const value = metric === 'break' ? m.breakRate : metric === 'flip' ? m.flipRate : m.drop;
+      return `${b.name} ${fmt(value)} (clean ${m.cleanAccuracy.toFixed(2)})`;
+    })
     .join(', ');
 }
 
-function describeCheck(report: Report, check: GateCheck, metric: GateMetric): string {
+function describeCheck(report: Report, check: GateCheck, gate: Gate): string {
+  const metric = gate.metric;
   if (metric !== 'headTailGap') return `${describeSlice(check)}: ${describeMetrics(check.metrics, metric)}`;
-  const gap = check.result.headTailGap;
-  const compared = gap ? ` (${gapBuckets(gap, (s) => s)} drop)` : '';
+  const gapMetric = gate.gapMetric ?? DEFAULT_GAP_METRIC;
+  const gap = gateGap(gate, check.result);
+  const name = GAP_METRIC_NAMES[gapMetric];
+  const compared = gap ? ` (${gapBuckets(gap, (s) => s)} ${name})` : '';
   return (
     `${describeSlice(check)}: head–tail gap${compared} ${fmt(check.value)} ${fmtCI(check.ci)}` +
-    ` (drop by bucket: ${bucketDrops(report, check.result)})`
+    ` (${name} by bucket: ${bucketValues(report, check.result, gapMetric)})`
   );
 }
 
@@ -242,7 +266,7 @@ function failureEvidence(report: Report, gate: Gate, offenders: readonly GateChe
     return `${others(offenders)}flipped ${FLIPPED_EXAMPLES}${formatFlips(flippedExamples(report, worst), report)}`;
   }
   // A gap is about the tail: show flips of the rarest classes it compares.
-  const tail = worst.result.headTailGap?.tail;
+  const tail = gateGap(gate, worst.result)?.tail;
   const slice: SliceWhere = {
     perturbation: worst.perturbation,
     pooled: worst.pooled,
@@ -258,7 +282,7 @@ export function explainGate(report: Report, gate: Gate, outcome: GateOutcome): G
   const worst = ordered[0];
   if (!worst) throw nothingToCheck(gate.name, report, gate);
   const words = WORDING[gate.metric];
-  const head = describeCheck(report, worst, gate.metric);
+  const head = describeCheck(report, worst, gate);
   const checked = outcome.checks.length;
   if (outcome.passed) {
     return {
@@ -291,10 +315,11 @@ export function whyNotEvaluated(report: Pick<Report, 'buckets'>, unevaluated: Un
     const tail = report.buckets.at(-1);
     if (!tail) return 'the report has no frequency buckets, so there is no tail bucket to check';
     if (skipped.length > 0) {
-      return (
-        `the tail bucket "${tail.name}" (${tail.labels.length} ${tail.labels.length === 1 ? 'class' : 'classes'} with ${countRange(tail.minCount, tail.maxCount)}` +
-        ` training examples) has no changed variants in any result (the data has no example of its classes, or no perturbation changed one)`
-      );
+      const bucket = `the tail bucket "${tail.name}" (${tail.labels.length} ${tail.labels.length === 1 ? 'class' : 'classes'} with ${countRange(tail.minCount, tail.maxCount)} training examples)`;
+      if (gate.metric === 'breakRate' && skipped.some((s) => s.metrics.n > 0)) {
+        return `${bucket} has no changed variant of a correctly classified original in any result (the model gets none of its perturbed examples right), so it has no break rate`;
+      }
+      return `${bucket} has no changed variants in any result (the data has no example of its classes, or no perturbation changed one)`;
     }
   }
   if (skipped.length === 0) {

@@ -14,6 +14,7 @@ import {
   backendOptionsFromCli,
   checkBackendFlags,
   dataFormatCliOption,
+  gapMetricCliOption,
   gateCliOptions,
   modelRunCliOptions,
   parseGateLimits,
@@ -60,6 +61,7 @@ export const auditCliOptions = {
     type: 'string',
     describe: 'Also report post-hoc logit adjustment argmax_y[log p_y − τ·log π_y]; optional τ (default 1)',
   },
+  ...gapMetricCliOption,
   resamples: {
     type: 'number',
     default: DEFAULT_RESAMPLES,
@@ -138,6 +140,7 @@ export function toAuditOptions(argv: AuditArgs): AuditOptions {
     train: argv.train,
     classCounts: argv.classCounts,
     logitAdjust: parseTau(argv.logitAdjust),
+    gapMetric: argv.gapMetric,
     resamples: argv.resamples,
     cacheDir: argv.cache ? argv.cacheDir : null,
     batchSize: argv.batchSize,

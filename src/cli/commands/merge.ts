@@ -9,7 +9,7 @@ import { renderTerminal } from '../../report/terminal.ts';
 import type { Report } from '../../types.ts';
 import { defineCommand } from '../define-command.ts';
 import { checkOutputPaths, flagPaths } from '../io-paths.ts';
-import { gateCliOptions, parseGateLimits } from '../parse.ts';
+import { gapMetricCliOption, gateCliOptions, parseGateLimits } from '../parse.ts';
 import { reportOutputOptions, reportOutputPaths, reportToStdout, writeReports } from '../report-output.ts';
 
 export function readReportFile(path: string): Report {
@@ -55,6 +55,10 @@ export default defineCommand({
           describe: 'Merge even when shards are missing (flagged in the report)',
         },
         ...gateCliOptions,
+        'gap-metric': {
+          ...gapMetricCliOption['gap-metric'],
+          describe: `${gapMetricCliOption['gap-metric'].describe}. Default: the shards' own`,
+        },
         quiet: { type: 'boolean', default: false, describe: 'No terminal summary' },
       })
       .example(
@@ -82,6 +86,7 @@ export default defineCommand({
       allowPartial: argv.allowPartial,
       examplesOut: argv.examplesOut,
       names: argv.reports,
+      gapMetric: argv.gapMetric,
     });
     const gates = evaluateGates(merged, limits);
     writeReports(merged, argv, { gates });
