@@ -1,11 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.ts';
 import { assignBuckets } from '../src/measure/buckets.ts';
-import { evaluateGates, GATE_EPSILON } from '../src/measure/gates.ts';
+import { evaluateGates, GATE_EPSILON, maxTailGapGate } from '../src/measure/gates.ts';
 import { computeResults } from '../src/measure/results.ts';
 import { tailBucket } from '../src/measure/slices.ts';
 import { verdict } from '../src/measure/verdict.ts';
+import { PACKAGE_ROOT } from '../src/paths.ts';
 import { describeSlice, fmt, gateFailureLines } from '../src/report/explain.ts';
 import { renderJunit } from '../src/report/junit.ts';
 import { auditGates } from '../src/suite/tests/audit.ts';
@@ -29,6 +32,32 @@ function asReport(measured: ReturnType<typeof reportOf>): Report {
 
 // head drop 2 / 100, tail drop 20 / 50: a clear, significant gap
 const skewed = reportOf([...block('head', 100, 2), ...block('tail', 50, 20)]);
+
+/**
+ * The case the issue reported, made up: the tail starts at 18.8 % clean accuracy (head 67.5 %); among
+ * correct predictions it breaks 36.7 % of the time (head 24.4 %), yet its absolute drop is smaller
+ * (5.0 % vs 12.0 %) because it had little accuracy to lose.
+ */
+/**
+ * `size` examples of `label` with one changed variant each: the first `correct` are classified right and
+ * `broken` of those go wrong under the variant; of the others, `recovered` come right.
+ */
+function grid(label: string, size: number, correct: number, broken: number, recovered: number) {
+  return Array.from({ length: size }, (_, i) => {
+    const right = i < correct;
+    const after = right ? (i < broken ? 'other' : label) : i - correct < recovered ? label : 'other';
+    return record(`${label}-${String(i).padStart(4, '0')}`, label, right ? label : 'other', 0.5, [
+      ['p', 1, after, 0.5],
+    ]);
+  });
+}
+
+function fragileTail(gapMetric?: 'break' | 'flip' | 'drop') {
+  const recs = [...grid('head', 800, 540, 132, 36), ...grid('tail', 640, 120, 44, 12)];
+  const { classes, buckets } = assignBuckets(counts, Object.keys(counts), 'shots');
+  const measured = computeResults(recs, classes, buckets, { ...OPTS, gapMetric });
+  return { classes, buckets, ...measured, config: { gapMetric } };
+}
 
 describe('evaluateGates', () => {
   it('checks the overall drop of every result and the pooled summary', () => {
@@ -193,13 +222,67 @@ describe('one gate engine', () => {
   });
 });
 
+describe('break-rate gates', () => {
+  it('--max-tail-break catches the fragile tail that --max-tail-drop passes', () => {
+    const r = fragileTail();
+    const byDrop = evaluateGates(r, { maxTailDrop: 0.1 });
+    expect(byDrop.passed).toBe(true); // the tail drops only 5 %: it had 18.8 % to lose
+    const byBreak = evaluateGates(r, { maxTailBreak: 0.3 });
+    expect(byBreak.passed).toBe(false);
+    expect(byBreak.checks[0]).toMatchObject({
+      name: 'maxTailBreak',
+      bucket: 'few',
+      limit: 0.3,
+      passed: false,
+    });
+    expect(byBreak.checks[0].value).toBeCloseTo(44 / 120, 12);
+    expect(byBreak.checks[0].ci).toEqual(r.summary[0].buckets.few.breakRateCI);
+    // per result order: maxDrop, maxTailDrop, maxTailBreak
+    const all = evaluateGates(r, { maxDrop: 1, maxTailDrop: 1, maxTailBreak: 1 });
+    expect(all.checks.map((c) => c.name)).toEqual([
+      'maxDrop',
+      'maxTailDrop',
+      'maxTailBreak',
+      'maxDrop',
+      'maxTailDrop',
+      'maxTailBreak',
+    ]);
+  });
+
+  it('a tail without one correctly classified original has no break rate: the gate fails as not evaluated', () => {
+    const wrongTail = [
+      ...block('head', 20, 2),
+      ...Array.from({ length: 5 }, (_, i) => record(`t${i}`, 'tail', 'head', 0.1, [['p', 1, 'head', 0.1]])),
+    ];
+    const r = reportOf(wrongTail);
+    expect(r.summary[0].buckets.few).toMatchObject({ nFromCorrect: 0, breakRate: 0, breakRateCI: null });
+    const g = evaluateGates(r, { maxTailBreak: 0.5 });
+    expect(g.passed).toBe(false);
+    expect(gateFailureLines(g, r)).toContain(
+      'has no changed variant of a correctly classified original in any result',
+    );
+  });
+
+  it('maxTailGap takes the gap metric: break by default, drop or flip when asked', () => {
+    const r = asReport(fragileTail());
+    expect(() => expect(r).toHaveMaxTailGap(0.05)).toThrow(
+      /head–tail gap \(few − many break rate\) 0\.122 \[[\d.]+, [\d.]+\] \(break rate by bucket: many 0\.244 \(clean 0\.68\), few 0\.367 \(clean 0\.19\)\)/,
+    );
+    expect(r).toHaveMaxTailGap(0.05, { metric: 'drop' });
+    expect(r).toHaveMaxTailGap(0, { metric: 'flip' });
+    expect(() => maxTailGapGate(0.1, { metric: 'accuracy' as 'drop' })).toThrow(UsageError);
+  });
+});
+
 describe('verdict', () => {
-  it('states the overall drop, the bucket drops and a significant gap', () => {
+  it('states the overall drop, the bucket break rates and a significant gap', () => {
     const v = verdict(skewed);
     const gap = skewed.summary[0].headTailGap!;
+    expect(gap).toMatchObject({ metric: 'break', head: 'many', tail: 'few' });
     expect(gap.ci![0]).toBeGreaterThan(0);
+    // every original is right here, so break rate = drop and the two agree: one comparison, no caveat
     expect(v).toMatch(
-      /^Robustness drop 14\.7 % \[[\d.]+, [\d.]+\] overall at severity 1; few-shot classes drop 40\.0 % vs 2\.0 % for many-shot classes \(gap 38\.0 % \[[\d.]+, [\d.]+\]\): few-shot classes are markedly less robust\.$/,
+      /^Robustness drop 14\.7 % \[[\d.]+, [\d.]+\] overall at severity 1; among correct predictions few-shot classes break 40\.0 % of the time vs 2\.0 % for many-shot classes \(gap \+38\.0 pp \[[\d.]+, [\d.]+\]\): few-shot classes are markedly less robust\.$/,
     );
   });
 
@@ -208,7 +291,7 @@ describe('verdict', () => {
     const gap = even.summary[0].headTailGap!;
     expect(gap.ci![0]).toBeLessThan(0);
     expect(gap.ci![1]).toBeGreaterThan(0);
-    expect(verdict(even)).toMatch(/gap 0\.0 % .*: the difference is not significant at 95 %\.$/);
+    expect(verdict(even)).toMatch(/gap 0\.0 pp .*: the difference is not significant at 95 %\.$/);
   });
 
   it('names the buckets the gap compares when the tail bucket has no data, and withholds thin CIs', () => {
@@ -218,11 +301,79 @@ describe('verdict', () => {
     const r = { classes, buckets, ...computeResults(recs, classes, buckets, OPTS) };
     expect(r.summary[0].headTailGap).toMatchObject({ head: 'many', tail: 'medium' });
     expect(verdict(r)).toMatch(
-      /medium-shot classes drop 40\.0 % vs 2\.0 % for many-shot classes \(gap 38\.0 % \[[\d.]+, [\d.]+\]; the tail bucket few has no data\): medium-shot classes are markedly less robust\.$/,
+      /medium-shot classes break 40\.0 % of the time vs 2\.0 % for many-shot classes \(gap \+38\.0 pp \[[\d.]+, [\d.]+\]\) \(the tail bucket few has no data\): medium-shot classes are markedly less robust\.$/,
     );
     const thin = reportOf([...block('head', 100, 2), ...block('tail', 1, 1)]);
     expect(verdict(thin)).toMatch(
-      /\(gap 98\.0 % \(too few examples for a CI\)\): too few examples to tell whether few-shot classes are less robust\.$/,
+      /\(gap \+98\.0 pp \(too few examples for a CI\)\): too few examples to tell whether few-shot classes are less robust\.$/,
+    );
+  });
+
+  it('regression: a fragile tail with low clean accuracy is called less robust, not more', () => {
+    const r = fragileTail();
+    const { break: brk, drop } = r.summary[0].headTailGaps;
+    expect(brk!.ci![0]).toBeGreaterThan(0); // tail breaks significantly more often …
+    expect(drop!.ci![1]).toBeLessThan(0); // … while its drop is significantly smaller
+    const v = verdict(r);
+    expect(v).toContain(
+      'few-shot classes start at 18.8 % clean accuracy vs 67.5 % for many-shot classes; among correct predictions they break 36.7 % of the time vs 24.4 % (gap +12.2 pp [',
+    );
+    expect(v).toMatch(/: few-shot classes are markedly less robust\./);
+    expect(v).not.toMatch(/more robust/);
+    // The rule before the conditional measure, kept as the regression's other half: comparing drops,
+    // the same records read "more robust (significant)" — exactly what the verdict must never say here.
+    const drops = r.summary[0].buckets;
+    expect(drops.few.drop).toBeLessThan(drops.many.drop);
+    expect(drop!.ci![1] < 0 && drop!.value < 0).toBe(true);
+  });
+
+  it('states both comparisons when the break and drop gaps point in opposite directions', () => {
+    const v = verdict(fragileTail());
+    expect(v).toMatch(
+      /By absolute drop the comparison points the other way: few-shot classes drop 5\.0 % vs 12\.0 % for many-shot classes \(gap -7\.0 pp \[-[\d.]+, -[\d.]+\]\), a drop their lower clean accuracy caps\.$/,
+    );
+  });
+
+  it('on --gap-metric drop or flip, never concludes "more robust" when clean accuracies are far apart', () => {
+    const onDrop = verdict(fragileTail('drop'));
+    expect(onDrop).toContain('they drop 5.0 % vs 12.0 % (gap -7.0 pp [');
+    expect(onDrop).toContain(
+      ': a smaller drop from a clean accuracy that far apart does not show they are more robust.',
+    );
+    expect(onDrop).toMatch(
+      /Among correct predictions the comparison points the other way: few-shot classes break 36\.7 % of the time vs 24\.4 %/,
+    );
+    expect(onDrop).not.toMatch(/: few-shot classes are more robust/);
+    const onFlip = verdict(fragileTail('flip'));
+    expect(onFlip).toContain('their predictions flip 8.8 % of the time vs 21.0 %');
+    expect(onFlip).toContain('do not show they are more robust');
+    expect(onFlip).toContain('Among correct predictions the comparison points the other way');
+    expect(onFlip).toContain('By absolute drop: few-shot classes drop 5.0 %');
+  });
+
+  it("the README's worked example is what the verdict says for its numbers", () => {
+    const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    const quoted = readme
+      .split('The verdict for such a report reads:')[1]!
+      .split('\n\n')[1]!
+      .split('\n')
+      .map((line) => line.replace(/^> ?/, ''))
+      .join(' ')
+      .replace(/^… /, '');
+    const pattern = quoted
+      .split('[..]')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('\\[-?[\\d.]+, -?[\\d.]+\\]');
+    // many: 80 % right, 80 of 800 break, 10 of 200 recover; few: 20 % right, 60 of 200 break, 20 of 800 recover
+    const example = reportOf([...grid('head', 1000, 800, 80, 10), ...grid('tail', 1000, 200, 60, 20)]);
+    expect(verdict(example)).toMatch(new RegExp(`${pattern}$`));
+  });
+
+  it('calls the tail more robust only on a measure its clean accuracy cannot explain', () => {
+    // Same clean accuracy (all right), the tail breaks less: it is more robust, and break and drop agree.
+    const sturdy = reportOf([...block('head', 200, 60), ...block('tail', 200, 10)]);
+    expect(verdict(sturdy)).toMatch(
+      /few-shot classes break 5\.0 % of the time vs 30\.0 % for many-shot classes \(gap -25\.0 pp \[[-\d.]+, [-\d.]+\]\): few-shot classes are more robust than many-shot classes \(significant at 95 %\)\.$/,
     );
   });
 
@@ -250,6 +401,6 @@ describe('verdict', () => {
 
   it('names quantile buckets', () => {
     const q = reportOf([...block('head', 100, 2), ...block('tail', 50, 20)], 'quantile:2');
-    expect(verdict(q)).toMatch(/classes in q2 drop 40\.0 % vs 2\.0 % for classes in q1/);
+    expect(verdict(q)).toMatch(/classes in q2 break 40\.0 % of the time vs 2\.0 % for classes in q1/);
   });
 });

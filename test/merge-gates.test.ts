@@ -30,7 +30,7 @@ writeFileSync(
   `${readFileSync(BUNDLED_EVAL_DATA, 'utf8').split('\n').filter(Boolean).slice(0, 40).join('\n')}\n`,
 );
 
-describe('merge --max-drop / --max-tail-drop / --junit', () => {
+describe('merge --max-drop / --max-tail-drop / --max-tail-break / --junit / --gap-metric', () => {
   it('gates the merged report exactly as audit gates the unsharded run', () => {
     const common = [
       'audit',
@@ -41,7 +41,7 @@ describe('merge --max-drop / --max-tail-drop / --junit', () => {
       '--cache-dir',
       join(work, 'cache'),
     ];
-    const gates = ['--max-drop', '0.02', '--max-tail-drop', '0.05'];
+    const gates = ['--max-drop', '0.02', '--max-tail-drop', '0.05', '--max-tail-break', '0.05'];
     const full = cli([...common, ...gates, '--junit', join(work, 'full.xml')]);
     expect(full.status, full.stderr).toBe(1);
     const shards = [0, 1].map((i) => {
@@ -55,10 +55,32 @@ describe('merge --max-drop / --max-tail-drop / --junit', () => {
     expect(merged.status, merged.stderr).toBe(1);
     expect(gateLines(merged.stdout).length).toBeGreaterThan(0);
     expect(gateLines(merged.stdout)).toEqual(gateLines(full.stdout));
+    expect(gateLines(merged.stdout).some((l) => l.startsWith('GATE FAILED: maxTailBreak'))).toBe(true);
     expect(readFileSync(join(work, 'merged.xml'), 'utf8')).toBe(readFileSync(join(work, 'full.xml'), 'utf8'));
 
     const lenient = cli(['merge', ...shards, '--max-drop', '1', '--max-tail-drop', '1', '--quiet']);
     expect(lenient.status, lenient.stderr).toBe(0);
+
+    // The headline metric is a reading of the same records: merge may switch it, and says which.
+    const asDrop = cli([
+      'merge',
+      ...shards,
+      '--gap-metric',
+      'drop',
+      '--json',
+      join(work, 'drop.json'),
+      '--quiet',
+    ]);
+    expect(asDrop.status, asDrop.stderr).toBe(0);
+    const byDrop = JSON.parse(readFileSync(join(work, 'drop.json'), 'utf8'));
+    expect(byDrop.config.gapMetric).toBe('drop');
+    for (const r of byDrop.summary) {
+      expect(r.headTailGap).toEqual(r.headTailGaps.drop);
+      expect(r.tailSlope).toEqual(r.tailSlopes.drop);
+    }
+    const badMetric = cli(['merge', ...shards, '--gap-metric', 'accuracy']);
+    expect(badMetric.status).toBe(2);
+    expect(badMetric.stderr).toMatch(/gap-metric/);
 
     const bad = cli(['merge', ...shards, '--max-drop', 'lots']);
     expect(bad.status).toBe(2);

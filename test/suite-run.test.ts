@@ -37,6 +37,37 @@ describe('auditGates', () => {
     expect(gates[2]!.scope).toContain('tail bucket few');
   });
 
+  it('takes maxTailBreak and a gap metric, parsed from YAML', () => {
+    const suite = parseSuite(
+      [
+        'name: gates',
+        'tests:',
+        '  - type: audit',
+        '    thresholds:',
+        '      maxTailBreak: 0.9',
+        '      maxTailGap: { max: 0.5, metric: drop }',
+        '      perPerturbation:',
+        '        typo: { maxTailGap: 0.5 }',
+      ].join('\n'),
+      's.yaml',
+    );
+    const thresholds = (suite.suite.tests[0] as { thresholds: Parameters<typeof auditGates>[1] }).thresholds;
+    const gates = auditGates(report, thresholds, noProblem);
+    expect(gates.map((g) => [g.gate, g.scope, g.pass])).toEqual([
+      ['maxTailBreak', 'all results and the pooled summary, tail bucket few', true],
+      ['maxTailGap', 'all results and the pooled summary, gap in drop', true],
+      ['maxTailGap', 'perturbation typo, gap in break rate', true],
+    ]);
+    expect(gates[1]!.line).toContain('(few − many drop)');
+    expect(gates[2]!.line).toContain('(few − many break rate)');
+    expect(() =>
+      parseSuite(
+        'name: g\ntests:\n  - type: audit\n    thresholds:\n      maxTailGap: { max: 0.5, metric: accuracy }\n',
+        's.yaml',
+      ),
+    ).toThrow(/maxTailGap/);
+  });
+
   it('fails a tight gate with the worst slice and evidence', () => {
     const [gate] = auditGates(report, { perBucket: { few: { maxDrop: 0.1 } } }, noProblem);
     expect(gate!.pass).toBe(false);

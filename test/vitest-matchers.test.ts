@@ -158,22 +158,35 @@ describe('toHaveMinRobustAccuracy', () => {
 });
 
 describe('toHaveMaxTailGap', () => {
-  const pooledGap = Math.max(...report.summary.map((r) => r.headTailGap!.value));
+  const pooledGap = Math.max(...report.summary.map((r) => r.headTailGaps.break!.value));
 
-  it('checks the pooled summary by default', () => {
+  it('checks the pooled summary by default, on the break-rate gap', () => {
     expect(report).toHaveMaxTailGap(pooledGap + 0.001);
     const message = failure(() => expect(report).toHaveMaxTailGap(pooledGap - 0.001));
     expect(message).toContain(
-      `worst: all perturbations pooled, severity 2: head–tail gap (few − many drop) ${pooledGap.toFixed(3)} [`,
+      `worst: all perturbations pooled, severity 2: head–tail gap (few − many break rate) ${pooledGap.toFixed(3)} [`,
     );
-    expect(message).toMatch(/drop by bucket: many 0\.\d{3}, medium 0\.\d{3}, few 0\.\d{3}/);
+    expect(message).toMatch(
+      /break rate by bucket: many 0\.\d{3} \(clean 0\.\d\d\), medium 0\.\d{3} \(clean 0\.\d\d\), few 0\.\d{3} \(clean 0\.\d\d\)/,
+    );
     expect(message).toContain('flipped tail examples');
     expect(message).toContain('gold top_up_failed');
   });
 
+  it('takes the metric: the drop gap is checked on drops', () => {
+    const dropGap = Math.max(...report.summary.map((r) => r.headTailGaps.drop!.value));
+    expect(dropGap).not.toBeCloseTo(pooledGap, 6);
+    expect(report).toHaveMaxTailGap(dropGap + 0.001, { metric: 'drop' });
+    const message = failure(() => expect(report).toHaveMaxTailGap(dropGap - 0.001, { metric: 'drop' }));
+    expect(message).toContain(`head–tail gap (few − many drop) ${dropGap.toFixed(3)} [`);
+    expect(message).toMatch(/drop by bucket: many 0\.\d{3} \(clean/);
+  });
+
   it('checks per-perturbation gaps when asked', () => {
     const typoGap = Math.max(
-      ...report.results.filter((r) => r.perturbation === 'typo.keyboard').map((r) => r.headTailGap!.value),
+      ...report.results
+        .filter((r) => r.perturbation === 'typo.keyboard')
+        .map((r) => r.headTailGaps.break!.value),
     );
     expect(typoGap).toBeGreaterThan(pooledGap);
     expect(report).toHaveMaxTailGap(pooledGap + 0.001);
@@ -185,17 +198,17 @@ describe('toHaveMaxTailGap', () => {
 
   it('errors when no result has a gap', () => {
     const r = structuredClone(report);
-    for (const s of r.summary) s.headTailGap = null;
+    for (const s of r.summary) s.headTailGaps.break = null;
     expect(() => expect(r).toHaveMaxTailGap(0.1)).toThrow(/fewer than two buckets have data/);
   });
 
   it('names the buckets a gap compares when the tail bucket has no data, and shows flips of those', () => {
     const r = structuredClone(report);
     const p2 = r.summary.find((s) => s.severity === 2)!;
-    p2.headTailGap = { ...p2.headTailGap!, head: 'many', tail: 'medium', value: 0.5 };
+    p2.headTailGaps.break = { ...p2.headTailGaps.break!, head: 'many', tail: 'medium', value: 0.5 };
     const message = failure(() => expect(r).toHaveMaxTailGap(0.1));
     expect(message).toContain(
-      'worst: all perturbations pooled, severity 2: head–tail gap (medium − many drop) 0.500',
+      'worst: all perturbations pooled, severity 2: head–tail gap (medium − many break rate) 0.500',
     );
     expect(message).toContain('gold exchange_rate'); // a medium class, not one of the few bucket
   });

@@ -205,7 +205,12 @@ export function createResampleStreams(seed: number): ResampleStreams {
         members.forEach((c, j) => {
           pooled.set(packed.subarray(classStart[c] * CHANNELS, (classStart[c] + 1) * CHANNELS), j * CHANNELS);
         });
-        const stratum = { cls: Int32Array.from(members), packed: pooled, size: members.length, single: false };
+        const stratum = {
+          cls: Int32Array.from(members),
+          packed: pooled,
+          size: members.length,
+          single: false,
+        };
         useStream(`pool\u241f${bucket}`, rngKey(seed, 'bootstrap-pool', bucket, ''), stratum, sums);
       }
     },

@@ -136,7 +136,9 @@ export interface TailGapFilter {
 export const maxTailGapGate = (bound: number, filter: TailGapFilter = {}): Gate => {
   const { metric = DEFAULT_GAP_METRIC, ...slices } = filter;
   if (!GAP_METRICS.includes(metric)) {
-    throw new UsageError(`maxTailGap: metric must be one of ${GAP_METRICS.join(', ')}; got ${String(metric)}`);
+    throw new UsageError(
+      `maxTailGap: metric must be one of ${GAP_METRICS.join(', ')}; got ${String(metric)}`,
+    );
   }
   return {
     name: 'maxTailGap',
@@ -161,7 +163,8 @@ function measure(slice: Slice, gate: Gate): { value: number; ci: [number, number
   const m = slice.metrics;
   if (m.n === 0) return null;
   if (gate.metric === 'drop') return { value: m.drop, ci: m.dropCI };
-  if (gate.metric === 'breakRate') return m.nFromCorrect === 0 ? null : { value: m.breakRate, ci: m.breakRateCI };
+  if (gate.metric === 'breakRate')
+    return m.nFromCorrect === 0 ? null : { value: m.breakRate, ci: m.breakRateCI };
   // The report carries no CI for robust accuracy: none, rather than a zero-width one at the point.
   if (gate.metric === 'robustAccuracy') return { value: m.robustAccuracy, ci: null };
   const gap = gateGap(gate, slice.result);
@@ -215,7 +218,9 @@ export interface GateLimits {
 function checkLimit(name: string, limit: number | undefined): number | undefined {
   if (limit === undefined) return undefined;
   if (typeof limit !== 'number' || !Number.isFinite(limit)) {
-    throw new UsageError(`${name} must be a finite number (a fraction, e.g. 0.05 for 5 points), got ${limit}`);
+    throw new UsageError(
+      `${name} must be a finite number (a fraction, e.g. 0.05 for 5 points), got ${limit}`,
+    );
   }
   return limit;
 }

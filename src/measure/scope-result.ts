@@ -45,11 +45,12 @@ const TOO_FEW: CINote = 'too few examples';
  * Per metric, from a set of classes' sums: its point value, its denominator (0 = no data), and the
  * examples its CI rests on (a CI needs MIN_CI_EXAMPLES of them).
  */
-const RATES: Record<GapMetric, { value(t: Sums): number; den(t: Sums): number; examples(t: Sums): number }> = {
-  drop: { value: (t) => ratio(t.cleanW - t.correct, t.n), den: (t) => t.n, examples: (t) => t.nEx },
-  flip: { value: (t) => ratio(t.flips, t.n), den: (t) => t.n, examples: (t) => t.nEx },
-  break: { value: (t) => ratio(t.broken, t.cleanW), den: (t) => t.cleanW, examples: (t) => t.clean },
-};
+const RATES: Record<GapMetric, { value(t: Sums): number; den(t: Sums): number; examples(t: Sums): number }> =
+  {
+    drop: { value: (t) => ratio(t.cleanW - t.correct, t.n), den: (t) => t.n, examples: (t) => t.nEx },
+    flip: { value: (t) => ratio(t.flips, t.n), den: (t) => t.n, examples: (t) => t.nEx },
+    break: { value: (t) => ratio(t.broken, t.cleanW), den: (t) => t.cleanW, examples: (t) => t.clean },
+  };
 
 const METRICS: readonly GapMetric[] = ['break', 'flip', 'drop'];
 
@@ -189,7 +190,11 @@ function classSetMetrics(
  * are not the report's first and last buckets when those have no data); null with fewer than two. No CI
  * when either bucket rests on fewer than MIN_CI_EXAMPLES examples (for break: correctly classified ones).
  */
-function headTailGap(metric: GapMetric, buckets: readonly BucketRates[], r: ScopeResamples): BucketGap | null {
+function headTailGap(
+  metric: GapMetric,
+  buckets: readonly BucketRates[],
+  r: ScopeResamples,
+): BucketGap | null {
   const rate = RATES[metric];
   const withData = buckets.filter((b) => rate.den(b.sums) > 0);
   if (withData.length < 2) return null;

@@ -51,18 +51,26 @@ function describeBucket(name: string): string {
 const rateOf = (m: Metrics, metric: GapMetric): number =>
   metric === 'break' ? m.breakRate : metric === 'flip' ? m.flipRate : m.drop;
 
-/** "few-shot classes break 35.6 % vs 24.5 % for many-shot classes (gap +11.1 pp [..])" and its variants. */
-function comparison(pick: Result, gap: BucketGap, opts: { subject: string; short?: boolean }): string {
+/**
+ * The bucket comparison on the gap's metric, e.g. "few-shot classes break 35.6 % of the time vs 24.5 % for
+ * many-shot classes (gap +11.1 pp [2.5, 21.5])"; with `subject: 'they'` the head bucket is not named again.
+ */
+function comparison(pick: Result, gap: BucketGap, subject: string): string {
   const tail = pct(rateOf(pick.buckets[gap.tail], gap.metric));
   const head = pct(rateOf(pick.buckets[gap.head], gap.metric));
-  const vs = opts.short ? `${tail} % vs ${head} %` : `${tail} % vs ${head} % for ${describeBucket(gap.head)}`;
+  const forHead = subject === 'they' ? '' : ` for ${describeBucket(gap.head)}`;
   const numbers = `(gap ${pp(gap.value)} ${ci(gap.ci)})`;
-  if (gap.metric === 'break') {
-    return `among correct predictions ${opts.subject} break ${vs} of the time ${numbers}`;
+  if (gap.metric === 'break')
+    return `${subject} break ${tail} % of the time vs ${head} %${forHead} ${numbers}`;
+  if (gap.metric === 'flip') {
+    const whose = subject === 'they' ? 'their predictions' : `predictions of ${subject}`;
+    return `${whose} flip ${tail} % of the time vs ${head} %${forHead} ${numbers}`;
   }
-  if (gap.metric === 'flip') return `predictions of ${opts.subject} flip ${vs} ${numbers}`;
-  return `${opts.subject} drop ${vs} ${numbers}`;
+  return `${subject} drop ${tail} % vs ${head} %${forHead} ${numbers}`;
 }
+
+/** What introduces a comparison on the metric: the break rate is conditional on correct predictions. */
+const among = (metric: GapMetric): string => (metric === 'break' ? 'among correct predictions ' : '');
 
 const significance = (gap: BucketGap): 'higher' | 'lower' | 'none' | 'unknown' =>
   !gap.ci ? 'unknown' : gap.ci[0] > 0 ? 'higher' : gap.ci[1] < 0 ? 'lower' : 'none';
@@ -93,7 +101,7 @@ export function verdict(report: VerdictInput, opts: { severity?: number } = {}):
   const gap = gaps[metric];
   if (!gap) {
     const why =
-      metric === 'break'
+      metric === 'break' && gaps.drop !== null
         ? 'fewer than two frequency buckets have correctly classified examples with changed variants'
         : 'fewer than two frequency buckets have data';
     return `${line}; no head/tail comparison (${why}).`;
@@ -109,17 +117,16 @@ export function verdict(report: VerdictInput, opts: { severity?: number } = {}):
   const cleanHead = pick.buckets[gap.head].cleanAccuracy;
   const startsApart = Math.abs(cleanTail - cleanHead) > CLEAN_ACCURACY_GAP;
   if (startsApart) {
-    line += `; ${rarer} start at ${pct(cleanTail)} % clean accuracy vs ${pct(cleanHead)} % for ${common}; ${comparison(pick, gap, { subject: 'they', short: true })}`;
+    line += `; ${rarer} start at ${pct(cleanTail)} % clean accuracy vs ${pct(cleanHead)} % for ${common}; ${among(metric)}${comparison(pick, gap, 'they')}`;
   } else {
-    line += `; ${comparison(pick, gap, { subject: rarer })}`;
+    line += `; ${among(metric)}${comparison(pick, gap, rarer)}`;
   }
   line += noTailData;
 
-  // A "more robust" reading that the clean accuracies alone can produce: a lower drop from a lower
-  // start, or fewer flips from a higher one (wrong predictions flip more often than right ones).
-  const explainedByAccuracy =
-    startsApart &&
-    ((metric === 'drop' && cleanTail < cleanHead) || (metric === 'flip' && cleanTail > cleanHead));
+  // A "more robust" reading the clean accuracies alone can produce: drop and flip rate mix the buckets'
+  // right and wrong predictions, so buckets that start far apart differ on them by composition alone
+  // (a bucket at 20 % accuracy can lose at most 20 points; wrong predictions flip at their own rate).
+  const explainedByAccuracy = startsApart && metric !== 'break';
   const sig = significance(gap);
   let conclusion: string;
   if (sig === 'unknown') conclusion = `: too few examples to tell whether ${rarer} are less robust.`;
@@ -131,11 +138,9 @@ export function verdict(report: VerdictInput, opts: { severity?: number } = {}):
   } else if (sig === 'lower' && !explainedByAccuracy) {
     conclusion = `: ${rarer} are more robust than ${common} (significant at ${level} %).`;
   } else if (sig === 'lower') {
-    const why =
-      metric === 'drop'
-        ? 'a smaller drop from a lower clean accuracy does not show they are more robust'
-        : 'fewer flips from a higher clean accuracy do not show they are more robust';
-    conclusion = `: ${why}.`;
+    const lower = metric === 'drop' ? 'a smaller drop' : 'fewer flips';
+    const verb = metric === 'drop' ? 'does' : 'do';
+    conclusion = `: ${lower} from a clean accuracy that far apart ${verb} not show they are more robust.`;
   } else conclusion = `: the difference is not significant at ${level} %.`;
   line += conclusion;
 
@@ -147,15 +152,17 @@ export function verdict(report: VerdictInput, opts: { severity?: number } = {}):
   const stated = others.filter((m) => disagree || (m === 'break' && explainedByAccuracy));
   for (const m of stated) {
     const other = gaps[m]!;
-    const how = disagree ? ' the comparison points the other way' : '';
+    const how =
+      Math.sign(other.value) * Math.sign(gap.value) < 0 ? ' the comparison points the other way' : '';
+    const said = comparison(pick, other, describeBucket(other.tail));
     if (m === 'drop') {
       const capped =
         disagree && other.value < 0 && startsApart && cleanTail < cleanHead
           ? ', a drop their lower clean accuracy caps'
           : '';
-      line += ` By absolute drop${how}: ${comparison(pick, other, { subject: describeBucket(other.tail) })}${capped}.`;
+      line += ` By absolute drop${how}: ${said}${capped}.`;
     } else {
-      line += ` Conditional on correct predictions${how}: ${comparison(pick, other, { subject: describeBucket(other.tail) })}.`;
+      line += ` Among correct predictions${how}: ${said}.`;
     }
   }
   return line;

@@ -233,7 +233,11 @@ function others(offenders: readonly GateCheck[]): string {
 }
 
 /** Words for each gap metric: "break rate", "flip rate", "drop". */
-const GAP_METRIC_NAMES: Record<GapMetric, string> = { break: 'break rate', flip: 'flip rate', drop: 'drop' };
+export const GAP_METRIC_NAMES: Record<GapMetric, string> = {
+  break: 'break rate',
+  flip: 'flip rate',
+  drop: 'drop',
+};
 
 /** Each bucket's value of the metric, with its clean accuracy: "many 0.120 (clean 0.68), few 0.356 (clean 0.19)". */
 function bucketValues(report: Report, result: Result, metric: GapMetric): string {

@@ -5,10 +5,12 @@
  */
 import { z } from 'zod';
 import { modelOptionsSchema } from '../classify/load.ts';
+import { DEFAULT_GAP_METRIC, GAP_METRICS } from '../types.ts';
 
 const rate = z.number().min(0).max(1);
 const severity = z.literal([1, 2, 3]);
 const nonEmpty = z.string().min(1);
+const gapBound = z.number().min(-1).max(1);
 
 /** Gates on one slice of the audit (overall, one bucket, one class…). */
 export const gateSchema = z.strictObject({
@@ -16,19 +18,33 @@ export const gateSchema = z.strictObject({
   maxDrop: rate.optional(),
   /** drop in the tail bucket (fewest training examples) must not exceed this */
   maxTailDrop: rate.optional(),
+  /** break rate in the tail bucket (share of changed variants of correct originals now wrong) */
+  maxTailBreak: rate.optional(),
   /** fraction of examples right on the original AND every changed variant */
   minRobustAccuracy: rate.optional(),
-  /** tail-bucket drop − head-bucket drop (pooled summary) must not exceed this */
-  maxTailGap: z.number().min(-1).max(1).optional(),
+  /**
+   * tail-bucket − head-bucket value of a metric (pooled summary) must not exceed this: a number (break
+   * rate), or `{ max, metric: break | flip | drop }`
+   */
+  maxTailGap: z
+    .union([
+      gapBound,
+      z.strictObject({ max: gapBound, metric: z.enum(GAP_METRICS).default(DEFAULT_GAP_METRIC) }),
+    ])
+    .optional(),
 });
 
 export const thresholdsSchema = gateSchema.extend({
   /** keyed by perturbation (`typo.keyboard`) or family (`typo`) */
   perPerturbation: z.record(nonEmpty, gateSchema).optional(),
   /** keyed by bucket name (`many`, `medium`, `few`) */
-  perBucket: z.record(nonEmpty, gateSchema.omit({ maxTailDrop: true, maxTailGap: true })).optional(),
+  perBucket: z
+    .record(nonEmpty, gateSchema.omit({ maxTailDrop: true, maxTailBreak: true, maxTailGap: true }))
+    .optional(),
   /** keyed by class label */
-  perClass: z.record(nonEmpty, gateSchema.omit({ maxTailDrop: true, maxTailGap: true })).optional(),
+  perClass: z
+    .record(nonEmpty, gateSchema.omit({ maxTailDrop: true, maxTailBreak: true, maxTailGap: true }))
+    .optional(),
 });
 
 const perturbationList = z.union([nonEmpty, z.array(nonEmpty).min(1)]);

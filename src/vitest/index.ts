@@ -2,7 +2,8 @@
  * `import 'tailcheck/vitest'` registers robustness matchers on vitest's `expect`:
  *
  *   expect(report).toHaveMaxDrop(0.05, { bucket: 'few' })
- *   expect(report).toHaveMaxTailGap(0.1)
+ *   expect(report).toHaveMaxTailGap(0.1)                      // tail − head break rate
+ *   expect(report).toHaveMaxTailGap(0.05, { metric: 'drop' })  // or flip rate, or absolute drop
  *   expect(report).toHaveMinRobustAccuracy(0.7, { perturbation: 'typo' })
  *   await expect(classifier).toBeInvariantTo('typo.keyboard', texts, { maxFlipRate: 0.1 })
  *   await expect('tailcheck.yaml').toPassSuite()
@@ -47,7 +48,10 @@ export interface InvariantToOptions {
 export interface TailcheckMatchers {
   /** every selected slice's accuracy drop ≤ max (default: each result's overall drop and the pooled summary) */
   toHaveMaxDrop(max: number, filter?: SliceFilter): void;
-  /** head–tail gap ≤ max, on the pooled summary (or per perturbation with `filter.perturbation`) */
+  /**
+   * head–tail gap ≤ max, on the pooled summary (or per perturbation with `filter.perturbation`); the gap
+   * in break rate unless `filter.metric` is 'flip' or 'drop'
+   */
   toHaveMaxTailGap(max: number, filter?: TailGapFilter): void;
   /** every selected slice's robust accuracy ≥ min */
   toHaveMinRobustAccuracy(min: number, filter?: SliceFilter): void;

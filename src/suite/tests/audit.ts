@@ -10,13 +10,14 @@ import {
   evaluateGate,
   type Gate,
   maxDropGate,
+  maxTailBreakGate,
   maxTailDropGate,
   maxTailGapGate,
   minRobustAccuracyGate,
 } from '../../measure/gates.ts';
 import { matchesPerturbation, type SliceFilter, tailBucket } from '../../measure/slices.ts';
-import { explainGate, fmt, whyNotEvaluated } from '../../report/explain.ts';
-import type { Report } from '../../types.ts';
+import { explainGate, fmt, GAP_METRIC_NAMES, whyNotEvaluated } from '../../report/explain.ts';
+import { DEFAULT_GAP_METRIC, type Report } from '../../types.ts';
 import { resolvePath, type SuiteContext, suitePerturbationOptions } from '../context.ts';
 import type { YamlPath } from '../load.ts';
 import type { GateResult, PartialOutcome } from '../outcome.ts';
@@ -141,9 +142,18 @@ export function auditGates(report: Report, t: Thresholds, problem: Problem): Gat
       const where = tail !== undefined ? `${scope}, tail bucket ${tail}` : `${scope}, no tail bucket`;
       gates.push(checkAuditGate(report, maxTailDropGate(g.maxTailDrop, filter), where));
     }
+    if (allowTail && g.maxTailBreak !== undefined) {
+      const where = tail !== undefined ? `${scope}, tail bucket ${tail}` : `${scope}, no tail bucket`;
+      gates.push(checkAuditGate(report, maxTailBreakGate(g.maxTailBreak, filter), where));
+    }
     if (allowTail && g.maxTailGap !== undefined) {
-      const f = filter.perturbation !== undefined ? { perturbation: filter.perturbation } : {};
-      gates.push(checkAuditGate(report, maxTailGapGate(g.maxTailGap, f), scope));
+      const { max, metric } =
+        typeof g.maxTailGap === 'number' ? { max: g.maxTailGap, metric: DEFAULT_GAP_METRIC } : g.maxTailGap;
+      const f =
+        filter.perturbation !== undefined ? { perturbation: filter.perturbation, metric } : { metric };
+      gates.push(
+        checkAuditGate(report, maxTailGapGate(max, f), `${scope}, gap in ${GAP_METRIC_NAMES[metric]}`),
+      );
     }
   };
 
