@@ -7,11 +7,15 @@ import { audit } from '../src/audit.ts';
 import { BUNDLED_EVAL_DATA, PACKAGE_ROOT } from '../src/paths.ts';
 import {
   type ExampleRecord,
+  GAP_METRICS,
+  type GapMetric,
   isCounted,
   type Metrics,
   type Report,
+  type Result,
   type VariantRecord,
 } from '../src/types.ts';
+import { createRng, rngKey } from '../src/util/rng.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'tailcheck-audit-'));
 const cacheDir = join(work, 'cache');
@@ -81,6 +85,9 @@ function recompute(
   return {
     n,
     nExamples: inScope,
+    nFromCorrect: startedRight,
+    /** in-scope examples whose original was classified correctly (the break rate's evidence) */
+    correctExamples: cleanRight,
     drop: n ? dropSum / n : 0,
     perturbedAccuracy: n ? correct / n : 0,
     flipRate: n ? flips / n : 0,
@@ -91,9 +98,25 @@ function recompute(
   };
 }
 
-function expectMatches(m: Metrics, r: ReturnType<typeof recompute>): void {
+type Recomputed = ReturnType<typeof recompute>;
+
+/** A metric of a recomputed slice: its value, its denominator (0 = no data) and the examples it rests on. */
+function rateOf(r: Recomputed, metric: GapMetric): { value: number; den: number; examples: number } {
+  if (metric === 'break') return { value: r.breakRate, den: r.nFromCorrect, examples: r.correctExamples };
+  return { value: metric === 'flip' ? r.flipRate : r.drop, den: r.n, examples: r.nExamples };
+}
+
+const CI_OF = { drop: 'dropCI', flip: 'flipRateCI', break: 'breakRateCI' } as const;
+
+function expectMatches(m: Metrics, r: Recomputed): void {
   expect(m.n).toBe(r.n);
   expect(m.nExamples).toBe(r.nExamples);
+  expect(m.nFromCorrect).toBe(r.nFromCorrect);
+  // README: a CI needs two in-scope examples (for the break rate: two classified correctly)
+  for (const metric of GAP_METRICS) {
+    const { den, examples } = rateOf(r, metric);
+    expect(m[CI_OF[metric]] === null, `${metric} CI`).toBe(den === 0 || examples < 2);
+  }
   for (const key of [
     'drop',
     'perturbedAccuracy',
@@ -105,6 +128,169 @@ function expectMatches(m: Metrics, r: ReturnType<typeof recompute>): void {
   ] as const) {
     expect(m[key], key).toBeCloseTo(r[key], 10);
   }
+}
+
+/** The changed variants a result counts: its severity, and its perturbation unless pooled ('*'). */
+function inResult(res: Result): (v: VariantRecord) => boolean {
+  return (v) =>
+    v.severity === res.severity && (res.perturbation === '*' || v.perturbation === res.perturbation);
+}
+
+/** README: weighted least squares of y on x; null with fewer than 3 points or no spread in x. */
+function weightedSlope(points: readonly { x: number; y: number; w: number }[]): number | null {
+  if (points.length < 3) return null;
+  const sw = points.reduce((s, p) => s + p.w, 0);
+  const mx = points.reduce((s, p) => s + p.w * p.x, 0) / sw;
+  const my = points.reduce((s, p) => s + p.w * p.y, 0) / sw;
+  const sxx = points.reduce((s, p) => s + p.w * (p.x - mx) ** 2, 0);
+  const sxy = points.reduce((s, p) => s + p.w * (p.x - mx) * (p.y - my), 0);
+  return sxx / sw > 1e-12 ? sxy / sxx : null;
+}
+
+// ── Independent bootstrap: the resampling scheme of the README / bootstrap.ts, written out plainly ──
+
+/** The sums of the examples one resample drew for one class. */
+interface Drawn {
+  /** examples drawn */
+  examples: number;
+  /** examples drawn whose original was classified correctly */
+  correct: number;
+  /** their changed variants; Σ(original correct − variant correct); flips */
+  k: number;
+  dropSum: number;
+  flips: number;
+  /** changed variants of correct originals drawn, and those of them now wrong */
+  fromCorrect: number;
+  broken: number;
+}
+
+const codeUnitOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Per class, the B resamples of one result's scope: each class with ≥ 2 in-scope examples resampled on
+ * its own with rng (seed, 'bootstrap', label, b); classes with a single in-scope example pooled per
+ * bucket (in class order) with rng (seed, 'bootstrap-pool', bucket, b). Examples are in set order (id);
+ * each draw is floor(u · m) for the next uniform u; an example carries all its counted variants.
+ */
+function bootstrapByClass(
+  report: Report,
+  examples: readonly ExampleRecord[],
+  match: (v: VariantRecord) => boolean,
+) {
+  const { seed } = report.config;
+  const B = report.config.bootstrap.resamples;
+  const members = new Map<string, { id: string; carried: Drawn }[]>();
+  for (const e of examples) {
+    const vs = e.variants.filter((v) => isCounted(v) && match(v));
+    if (vs.length === 0) continue;
+    const orig = e.prediction === e.label ? 1 : 0;
+    const wrong = vs.filter((v) => v.prediction !== e.label).length;
+    const carried: Drawn = {
+      examples: 1,
+      correct: orig,
+      k: vs.length,
+      dropSum: orig * vs.length - (vs.length - wrong),
+      flips: vs.filter((v) => v.prediction !== e.prediction).length,
+      fromCorrect: orig * vs.length,
+      broken: orig * wrong,
+    };
+    const list = members.get(e.label) ?? [];
+    list.push({ id: e.id, carried });
+    members.set(e.label, list);
+  }
+  for (const list of members.values()) list.sort((a, b) => codeUnitOrder(a.id, b.id));
+
+  const known = report.classes.map((c) => c.label);
+  const others = [...members.keys()].filter((l) => !known.includes(l)).sort(codeUnitOrder);
+  const bucketOf = new Map(report.classes.map((c) => [c.label, c.bucket]));
+  const drawn = new Map<string, Drawn[]>();
+  const add = (label: string, x: Drawn, b: number): void => {
+    let perResample = drawn.get(label);
+    if (!perResample) {
+      perResample = Array.from({ length: B }, () => ({
+        examples: 0,
+        correct: 0,
+        k: 0,
+        dropSum: 0,
+        flips: 0,
+        fromCorrect: 0,
+        broken: 0,
+      }));
+      drawn.set(label, perResample);
+    }
+    const into = perResample[b];
+    for (const key of Object.keys(into) as (keyof Drawn)[]) into[key] += x[key];
+  };
+  const pools = new Map<string, { label: string; carried: Drawn }[]>();
+  for (const label of [...known, ...others]) {
+    const list = members.get(label) ?? [];
+    if (list.length >= 2) {
+      for (let b = 0; b < B; b++) {
+        const rng = createRng(rngKey(seed, 'bootstrap', label, b));
+        for (let i = 0; i < list.length; i++)
+          add(label, list[Math.floor(rng.next() * list.length)].carried, b);
+      }
+    } else if (list.length === 1) {
+      const bucket = bucketOf.get(label) ?? '';
+      pools.set(bucket, [...(pools.get(bucket) ?? []), { label, carried: list[0].carried }]);
+    }
+  }
+  for (const [bucket, pool] of pools) {
+    for (let b = 0; b < B; b++) {
+      const rng = createRng(rngKey(seed, 'bootstrap-pool', bucket, b));
+      for (let i = 0; i < pool.length; i++) {
+        const picked = pool[Math.floor(rng.next() * pool.length)];
+        add(picked.label, picked.carried, b);
+      }
+    }
+  }
+  return { drawn, pools, B };
+}
+
+/** The resampled rate (NaN when the resample drew no denominator) of a set of classes. */
+function resampledRate(
+  drawn: ReadonlyMap<string, Drawn[]>,
+  labels: readonly string[],
+  metric: GapMetric,
+  b: number,
+) {
+  let num = 0;
+  let den = 0;
+  for (const label of labels) {
+    const d = drawn.get(label)?.[b];
+    if (!d) continue;
+    num += metric === 'break' ? d.broken : metric === 'flip' ? d.flips : d.dropSum;
+    den += metric === 'break' ? d.fromCorrect : d.k;
+  }
+  return den > 0 ? num / den : Number.NaN;
+}
+
+/** Type-7 percentile interval (linear interpolation between order statistics) over the non-NaN values. */
+function percentileCI(values: readonly number[], confidence: number, point: number): [number, number] {
+  const sorted = values.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (sorted.length === 0) return [point, point];
+  const quantile = (p: number): number => {
+    const h = (sorted.length - 1) * p;
+    const lo = Math.floor(h);
+    const hi = Math.min(lo + 1, sorted.length - 1);
+    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+  };
+  const alpha = 1 - confidence;
+  return [quantile(alpha / 2), quantile(1 - alpha / 2)];
+}
+
+function expectInterval(
+  actual: [number, number] | null,
+  expected: [number, number] | null,
+  what: string,
+): void {
+  if (expected === null) {
+    expect(actual, what).toBeNull();
+    return;
+  }
+  expect(actual, what).not.toBeNull();
+  expect(actual![0], `${what} low`).toBeCloseTo(expected[0], 9);
+  expect(actual![1], `${what} high`).toBeCloseTo(expected[1], 9);
 }
 
 describe('audit on the bundled model', () => {
@@ -173,42 +359,171 @@ describe('audit on the bundled model', () => {
     expect(checked).toBeGreaterThan(100);
   });
 
-  it('every tail slope equals the weighted least-squares fit recomputed from examples[]', () => {
-    // README: per-class drop against ln(training count), each class weighted by its in-scope examples,
-    // over classes with training count > 0 and a changed variant; null with fewer than 3 such classes.
+  it('every head-tail gap and tail slope (break, flip, drop) equals the one recomputed from examples[]', () => {
+    // README: gap = metric of the last bucket with data for it − that of the first; slope = weighted
+    // least squares of the per-class metric on ln(training count) over classes with a training count and
+    // data, weighted by in-scope examples (drop, flip) or in-scope examples classified correctly (break).
     const examples = report.examples as ExampleRecord[];
     const trainCount = new Map(report.classes.map((c) => [c.label, c.trainCount]));
-    let fitted = 0;
+    const labels = [...new Set(examples.map((e) => e.label))];
+    const fitted: Record<GapMetric, number> = { break: 0, flip: 0, drop: 0 };
+    const gaps: Record<GapMetric, number> = { break: 0, flip: 0, drop: 0 };
     let unequalWeights = 0;
     for (const res of [...report.results, ...report.summary]) {
-      const match = (v: VariantRecord) =>
-        v.severity === res.severity && (res.perturbation === '*' || v.perturbation === res.perturbation);
-      const points: { x: number; y: number; w: number }[] = [];
-      for (const label of new Set(examples.map((e) => e.label))) {
-        const count = trainCount.get(label) ?? 0;
-        const c = recompute(examples, (e, v) => match(v) && e.label === label);
-        if (c.n > 0 && count > 0) points.push({ x: Math.log(count), y: c.drop, w: c.nExamples });
+      const match = inResult(res);
+      const where = `${res.perturbation} s${res.severity}`;
+      expect(res.headTailGap).toEqual(res.headTailGaps[report.config.gapMetric]);
+      expect(res.tailSlope).toEqual(res.tailSlopes[report.config.gapMetric]);
+      const perBucket = report.buckets.map((b) => ({
+        name: b.name,
+        r: recompute(examples, (e, v) => match(v) && b.labels.includes(e.label)),
+      }));
+      const perClass = labels.map((label) => ({
+        count: trainCount.get(label) ?? 0,
+        r: recompute(examples, (e, v) => match(v) && e.label === label),
+      }));
+      for (const metric of GAP_METRICS) {
+        const withData = perBucket.filter((b) => rateOf(b.r, metric).den > 0);
+        const gap = res.headTailGaps[metric];
+        if (withData.length < 2) {
+          expect(gap, `${where} ${metric} gap`).toBeNull();
+        } else {
+          const head = withData[0];
+          const tail = withData[withData.length - 1];
+          expect(gap, `${where} ${metric} gap`).toMatchObject({ metric, head: head.name, tail: tail.name });
+          expect(gap!.value, `${where} ${metric} gap`).toBeCloseTo(
+            rateOf(tail.r, metric).value - rateOf(head.r, metric).value,
+            10,
+          );
+          gaps[metric]++;
+        }
+        const points = perClass
+          .filter((c) => c.count > 0 && rateOf(c.r, metric).den > 0)
+          .map((c) => ({
+            x: Math.log(c.count),
+            y: rateOf(c.r, metric).value,
+            w: rateOf(c.r, metric).examples,
+          }));
+        const expected = weightedSlope(points);
+        const slope = res.tailSlopes[metric];
+        if (expected === null) {
+          expect(slope, `${where} ${metric} slope`).toBeNull();
+          continue;
+        }
+        expect(slope, `${where} ${metric} slope`).toMatchObject({
+          metric,
+          weights: metric === 'break' ? 'correctExamples' : 'examples',
+        });
+        expect(slope!.value, `${where} ${metric} slope`).toBeCloseTo(expected, 10);
+        if (new Set(points.map((p) => p.w)).size > 1) unequalWeights++;
+        fitted[metric]++;
       }
-      const sw = points.reduce((s, p) => s + p.w, 0);
-      const mx = points.reduce((s, p) => s + p.w * p.x, 0) / sw;
-      const my = points.reduce((s, p) => s + p.w * p.y, 0) / sw;
-      const sxx = points.reduce((s, p) => s + p.w * (p.x - mx) ** 2, 0);
-      const sxy = points.reduce((s, p) => s + p.w * (p.x - mx) * (p.y - my), 0);
-      if (points.length < 3 || sxx / sw <= 1e-12) {
-        expect(res.tailSlope).toBeNull();
-        continue;
-      }
-      expect(res.tailSlope?.value, `${res.perturbation} s${res.severity}`).toBeCloseTo(sxy / sxx, 10);
-      if (new Set(points.map((p) => p.w)).size > 1) unequalWeights++;
-      fitted++;
     }
-    expect(fitted).toBeGreaterThan(5);
-    // Some fits (synonym.wordnet changes only some texts) have classes of 1 and 2 in-scope examples,
-    // where the weighted and the unweighted fit differ.
+    for (const metric of GAP_METRICS) {
+      expect(fitted[metric], metric).toBeGreaterThan(5);
+      expect(gaps[metric], metric).toBeGreaterThan(5);
+    }
+    // Some fits (synonym.wordnet changes only some texts; some originals are misclassified) have classes
+    // of 1 and 2 in-scope (or correct) examples, where the weighted and the unweighted fit differ.
     expect(unequalWeights).toBeGreaterThan(0);
-    expect(report.summary.every((r) => r.tailSlope === null || r.tailSlope.weights === 'examples')).toBe(
-      true,
-    );
+  });
+
+  it('every CI (rates, gaps, slopes) equals an independent bootstrap of examples[]', () => {
+    const examples = report.examples as ExampleRecord[];
+    const { confidence } = report.config.bootstrap;
+    const trainCount = new Map(report.classes.map((c) => [c.label, c.trainCount]));
+    const compared: Record<GapMetric, { rates: number; gaps: number; slopes: number }> = {
+      break: { rates: 0, gaps: 0, slopes: 0 },
+      flip: { rates: 0, gaps: 0, slopes: 0 },
+      drop: { rates: 0, gaps: 0, slopes: 0 },
+    };
+    let pooledClasses = 0;
+    for (const res of [...report.results, ...report.summary]) {
+      const match = inResult(res);
+      const where = `${res.perturbation} s${res.severity}`;
+      const { drawn, pools, B } = bootstrapByClass(report, examples, match);
+      for (const pool of pools.values()) pooledClasses += pool.length;
+      const resamples = (labels: readonly string[], metric: GapMetric): number[] =>
+        Array.from({ length: B }, (_, b) => resampledRate(drawn, labels, metric, b));
+      const sliceCI = (
+        r: Recomputed,
+        labels: readonly string[],
+        metric: GapMetric,
+      ): [number, number] | null => {
+        const { value, den, examples: n } = rateOf(r, metric);
+        return den === 0 || n < 2 ? null : percentileCI(resamples(labels, metric), confidence, value);
+      };
+      const slices: [string, Metrics, string[]][] = [
+        ['overall', res.overall, [...drawn.keys(), ...report.classes.map((c) => c.label)]],
+        ...report.buckets.map((b): [string, Metrics, string[]] => [b.name, res.buckets[b.name], b.labels]),
+        ...Object.entries(res.perClass).map(([label, m]): [string, Metrics, string[]] => [label, m, [label]]),
+      ];
+      for (const [name, m, labels] of slices) {
+        const unique = [...new Set(labels)];
+        const r = recompute(examples, (e, v) => match(v) && unique.includes(e.label));
+        for (const metric of GAP_METRICS) {
+          const expected = sliceCI(r, unique, metric);
+          expectInterval(m[CI_OF[metric]], expected, `${where} ${name} ${metric} CI`);
+          if (expected) compared[metric].rates++;
+        }
+      }
+      for (const metric of GAP_METRICS) {
+        const gap = res.headTailGaps[metric];
+        if (gap) {
+          const labelsOf = (name: string) => report.buckets.find((b) => b.name === name)!.labels;
+          const side = (name: string) =>
+            recompute(examples, (e, v) => match(v) && labelsOf(name).includes(e.label));
+          const enough =
+            Math.min(rateOf(side(gap.head), metric).examples, rateOf(side(gap.tail), metric).examples) >= 2;
+          const head = resamples(labelsOf(gap.head), metric);
+          const tail = resamples(labelsOf(gap.tail), metric);
+          const expected = enough
+            ? percentileCI(
+                tail.map((t, b) => t - head[b]),
+                confidence,
+                gap.value,
+              )
+            : null;
+          expectInterval(gap.ci, expected, `${where} ${metric} gap CI`);
+          expect(gap.ciNote).toBe(expected ? null : 'too few examples');
+          if (expected) compared[metric].gaps++;
+        }
+        const slope = res.tailSlopes[metric];
+        if (slope) {
+          // The classes of the point fit; in each resample a class weighs its examples drawn (break: its
+          // correctly classified examples drawn) and is left out when it drew no denominator.
+          const fitClasses = Object.keys(res.perClass).filter((label) => {
+            const r = recompute(examples, (e, v) => match(v) && e.label === label);
+            return (trainCount.get(label) ?? 0) > 0 && rateOf(r, metric).den > 0;
+          });
+          const slopes = Array.from({ length: B }, (_, b) => {
+            const points = fitClasses.flatMap((label) => {
+              const d = drawn.get(label)![b];
+              const den = metric === 'break' ? d.fromCorrect : d.k;
+              const w = metric === 'break' ? d.correct : d.examples;
+              if (den === 0 || w <= 0) return [];
+              return [
+                { x: Math.log(trainCount.get(label)!), y: resampledRate(drawn, [label], metric, b), w },
+              ];
+            });
+            return weightedSlope(points) ?? Number.NaN;
+          });
+          expectInterval(
+            slope.ci,
+            percentileCI(slopes, confidence, slope.value),
+            `${where} ${metric} slope CI`,
+          );
+          compared[metric].slopes++;
+        }
+      }
+    }
+    for (const metric of GAP_METRICS) {
+      expect(compared[metric].rates, metric).toBeGreaterThan(100);
+      expect(compared[metric].gaps, metric).toBeGreaterThan(5);
+      expect(compared[metric].slopes, metric).toBeGreaterThan(5);
+    }
+    // The pooled single-example strata are exercised too.
+    expect(pooledClasses).toBeGreaterThan(0);
   });
 
   it('severity 3 typos hurt more than severity 1 (the model is real and the severities mean something)', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { percentileInterval } from '../src/measure/bootstrap.ts';
 import { assignBuckets } from '../src/measure/buckets.ts';
 import { computeResults } from '../src/measure/results.ts';
-import type { ExampleRecord } from '../src/types.ts';
+import { type ExampleRecord, GAP_METRICS, type Metrics, type Result } from '../src/types.ts';
 import { createRng } from '../src/util/rng.ts';
 import { block, record, type V } from './measure-helpers.ts';
 
@@ -34,6 +34,28 @@ function mixed(): ExampleRecord[] {
   });
 }
 
+/** Every interval of the break and flip rates in some results: per slice, and of the gaps and slopes. */
+function breakAndFlipCIs(results: readonly Result[]): Record<string, [number, number] | null> {
+  const out: Record<string, [number, number] | null> = {};
+  for (const r of results) {
+    const at = `${r.perturbation}@${r.severity}`;
+    const slices: [string, Metrics][] = [
+      ['overall', r.overall],
+      ...Object.entries(r.buckets),
+      ...Object.entries(r.perClass),
+    ];
+    for (const [name, m] of slices) {
+      out[`${at} ${name} flip`] = m.flipRateCI;
+      out[`${at} ${name} break`] = m.breakRateCI;
+    }
+    for (const metric of ['break', 'flip'] as const) {
+      out[`${at} gap ${metric}`] = r.headTailGaps[metric]?.ci ?? null;
+      out[`${at} slope ${metric}`] = r.tailSlopes[metric]?.ci ?? null;
+    }
+  }
+  return out;
+}
+
 function width(ci: [number, number] | null): number {
   if (!ci) throw new Error('expected an interval');
   return ci[1] - ci[0];
@@ -42,23 +64,43 @@ function width(ci: [number, number] | null): number {
 describe('bootstrap CIs', () => {
   const data = mixed();
   const base = computeResults(data, classes, buckets, OPTS);
+  const baseCIs = breakAndFlipCIs([...base.summary, ...base.results]);
+
+  it('the fixture gives every break and flip interval (rates, gaps, slopes) something to compare', () => {
+    // 3 results × (overall + 3 buckets + 3 classes) × 2 rates + 3 × 2 gaps + 3 × 2 slopes
+    expect(Object.keys(baseCIs)).toHaveLength(54);
+    expect(Object.entries(baseCIs).filter(([, ci]) => ci === null)).toEqual([]);
+  });
 
   it('are deterministic for a seed and change with the seed', () => {
     expect(computeResults(data, classes, buckets, OPTS)).toEqual(base);
+    const again = computeResults(data, classes, buckets, OPTS);
+    expect(breakAndFlipCIs([...again.summary, ...again.results])).toEqual(baseCIs);
     const other = computeResults(data, classes, buckets, { ...OPTS, seed: 12 });
     expect(other.summary[0].overall.dropCI).not.toEqual(base.summary[0].overall.dropCI);
     expect(other.summary[0].overall.drop).toBe(base.summary[0].overall.drop);
+    const [o, b] = [other.summary[0], base.summary[0]];
+    expect(o.overall.breakRateCI).not.toEqual(b.overall.breakRateCI);
+    expect(o.overall.flipRateCI).not.toEqual(b.overall.flipRateCI);
+    expect(o.headTailGaps.break!.ci).not.toEqual(b.headTailGaps.break!.ci);
+    expect(o.tailSlopes.break!.ci).not.toEqual(b.tailSlopes.break!.ci);
+    expect(o.headTailGaps.break!.value).toBe(b.headTailGaps.break!.value);
+    expect(o.tailSlopes.break!.value).toBe(b.tailSlopes.break!.value);
   });
 
   it('depend only on the set of examples (shuffled examples and variants → identical output)', () => {
     const rng = createRng('shuffle');
     const shuffled = rng.shuffle(data).map((e) => ({ ...e, variants: rng.shuffle(e.variants) }));
-    expect(computeResults(shuffled, classes, buckets, OPTS)).toEqual(base);
+    const again = computeResults(shuffled, classes, buckets, OPTS);
+    expect(breakAndFlipCIs([...again.summary, ...again.results])).toEqual(baseCIs);
+    expect(again).toEqual(base);
   });
 
   it('merging shards gives the CIs of the whole run', () => {
     const shards = [data.filter((_, i) => i % 3 === 0), data.filter((_, i) => i % 3 !== 0)];
-    expect(computeResults([...shards[1], ...shards[0]], classes, buckets, OPTS)).toEqual(base);
+    const merged = computeResults([...shards[1], ...shards[0]], classes, buckets, OPTS);
+    expect(breakAndFlipCIs([...merged.summary, ...merged.results])).toEqual(baseCIs);
+    expect(merged).toEqual(base);
   });
 
   it('contain the point estimate', () => {
@@ -67,8 +109,22 @@ describe('bootstrap CIs', () => {
         if (m.nExamples < 2) continue;
         expect(m.dropCI![0]).toBeLessThanOrEqual(m.drop + 1e-12);
         expect(m.dropCI![1]).toBeGreaterThanOrEqual(m.drop - 1e-12);
+        expect(m.flipRateCI![0]).toBeLessThanOrEqual(m.flipRate + 1e-12);
+        expect(m.flipRateCI![1]).toBeGreaterThanOrEqual(m.flipRate - 1e-12);
+        if (m.breakRateCI === null) continue;
+        expect(m.breakRateCI[0]).toBeLessThanOrEqual(m.breakRate + 1e-12);
+        expect(m.breakRateCI[1]).toBeGreaterThanOrEqual(m.breakRate - 1e-12);
       }
       expect(r.overall.dropCI![0]).toBeLessThan(r.overall.dropCI![1]);
+      expect(r.overall.flipRateCI![0]).toBeLessThan(r.overall.flipRateCI![1]);
+      expect(r.overall.breakRateCI![0]).toBeLessThan(r.overall.breakRateCI![1]);
+      for (const metric of GAP_METRICS) {
+        for (const estimate of [r.headTailGaps[metric]!, r.tailSlopes[metric]!]) {
+          expect(estimate.ci![0], metric).toBeLessThanOrEqual(estimate.value + 1e-12);
+          expect(estimate.ci![1], metric).toBeGreaterThanOrEqual(estimate.value - 1e-12);
+          expect(estimate.ci![0], metric).toBeLessThan(estimate.ci![1]);
+        }
+      }
     }
   });
 

@@ -62,3 +62,39 @@ export function nonFinitePaths(value: unknown, path = '$'): string[] {
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([k, v]) => nonFinitePaths(v, `${path}.${k}`));
 }
+
+/** How many examples of a class end up each way, for `outcomes`. */
+export interface Outcomes {
+  /** original correct, variant correct */
+  kept?: number;
+  /** original correct, variant wrong (a break, a flip, +1 drop) */
+  broken?: number;
+  /** original wrong, variant wrong with the same prediction (no flip) */
+  stuck?: number;
+  /** original wrong, variant correct (a flip, −1 drop) */
+  fixed?: number;
+}
+
+/**
+ * Examples of `label` with one changed variant each (perturbation `p`, severity 1), in the given
+ * outcomes; wrong predictions are `other`. Ids are `${label}-${kind}-NNNN`.
+ */
+export function outcomes(label: string, counts: Outcomes, other = 'other'): ExampleRecord[] {
+  const kinds: [keyof Outcomes, string, string][] = [
+    ['kept', label, label],
+    ['broken', label, other],
+    ['stuck', other, other],
+    ['fixed', other, label],
+  ];
+  return kinds.flatMap(([kind, original, perturbed]) =>
+    Array.from({ length: counts[kind] ?? 0 }, (_, i) =>
+      record(
+        `${label}-${kind}-${String(i).padStart(4, '0')}`,
+        label,
+        original,
+        original === label ? 0.9 : 0.1,
+        [['p', 1, perturbed, perturbed === label ? 0.8 : 0.2]],
+      ),
+    ),
+  );
+}
