@@ -9,7 +9,7 @@ import { renderJunit } from '../src/report/junit.ts';
 import { escapeXml, junitXml } from '../src/report/junit-xml.ts';
 import { escapeMarkdown, renderMarkdown } from '../src/report/markdown.ts';
 import { displayWidth, renderTerminal } from '../src/report/terminal.ts';
-import type { Report, Result } from '../src/types.ts';
+import type { Metrics, Report, Result } from '../src/types.ts';
 import { stripControls } from '../src/util/strings.ts';
 import { HOSTILE, makeReport } from './fixtures/make-report.ts';
 
@@ -42,6 +42,23 @@ function signedPp(x: number): string {
   return Number(text) === 0 ? text : `${x < 0 ? '-' : '+'}${text}`;
 }
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+/** "[+5.0, +9.3]" */
+const ppInterval = (ci: readonly [number, number]) => `[${signedPp(ci[0])}, ${signedPp(ci[1])}]`;
+/** "+7.1 [+5.0, +9.3]" */
+const ppWithCI = (x: number, ci: readonly [number, number]) => `${signedPp(x)} ${ppInterval(ci)}`;
+/** "35.6% [30.1, 41.0]" */
+const rateWithCI = (x: number, ci: readonly [number, number]) =>
+  `${percent(x)} [${(ci[0] * 100).toFixed(1)}, ${(ci[1] * 100).toFixed(1)}]`;
+
+/** The cells every format's per-bucket table shows for one bucket (or all classes): clean, drop, break, flip. */
+function bucketCells(m: Metrics): string[] {
+  return [
+    percent(m.cleanAccuracy),
+    ppWithCI(m.drop, m.dropCI!),
+    rateWithCI(m.breakRate, m.breakRateCI!),
+    rateWithCI(m.flipRate, m.flipRateCI!),
+  ];
+}
 
 const pooled = (report: Report, severity: number): Result => {
   const r = report.summary.find((s) => s.severity === severity);
@@ -165,8 +182,75 @@ describe('renderTerminal', () => {
         expect(row).toContain(`${signedPp(r.buckets[b.name].drop)} (${r.buckets[b.name].n})`);
     }
     const p2 = pooled(report, 2);
-    expect(text).toContain(`head–tail gap (few − many drop): ${signedPp(p2.headTailGap!.value)} pp`);
-    expect(text).toContain(`tail slope: ${signedPp(p2.tailSlope!.value)} pp per ln(train count)`);
+    expect(text).toContain(
+      `head–tail gap in break rate (few − many): ${signedPp(p2.headTailGap!.value)} pp ${ppInterval(p2.headTailGap!.ci!)}`,
+    );
+    expect(text).toContain(
+      `tail slope of break rate: ${signedPp(p2.tailSlope!.value)} pp per ln(train count) ${ppInterval(p2.tailSlope!.ci!)}`,
+    );
+  });
+
+  it('tabulates each bucket of the pooled result: clean accuracy, drop, break rate and flip rate', () => {
+    for (const severity of [1, 2]) {
+      const p = pooled(report, severity);
+      const section = text.slice(text.indexOf(`Severity ${severity}`));
+      const lines = section
+        .slice(section.indexOf('By bucket, head → tail, all perturbations pooled'))
+        .split('\n');
+      expect(lines[1]).toMatch(
+        /^\s+bucket\s+train\s+classes\s+examples\s+clean\s+drop \[95% CI\]\s+break rate \[95% CI\]\s+flip rate \[95% CI\]$/,
+      );
+      for (const [i, b] of report.buckets.entries()) {
+        const m = p.buckets[b.name];
+        const row = lines[3 + i];
+        expect(row).toMatch(
+          new RegExp(
+            `^\\s+${b.name}\\s+${b.minCount}–${b.maxCount}\\s+${b.labels.length}\\s+${m.nExamples}\\s`,
+          ),
+        );
+        for (const cell of bucketCells(m)) expect(row, `${b.name} s${severity}`).toContain(cell);
+      }
+      const all = lines[3 + report.buckets.length];
+      expect(all).toMatch(
+        new RegExp(`^\\s+all classes\\s+${report.classes.length}\\s+${p.overall.nExamples}\\s`),
+      );
+      for (const cell of bucketCells(p.overall)) expect(all).toContain(cell);
+    }
+  });
+
+  it("shows every metric's head–tail gap and tail slope, marking the headline one", () => {
+    const p2 = pooled(report, 2);
+    const section = text.slice(text.indexOf('Severity 2'));
+    const lines = section.split('\n');
+    const header = lines.findIndex((l) =>
+      /^\s+gap metric\s+head–tail gap \[95% CI\]\s+buckets\s+tail slope \[95% CI\]$/.test(l),
+    );
+    expect(header).toBeGreaterThan(0);
+    const rows = lines.slice(header + 2, header + 5);
+    expect(rows.map((l) => l.trim().split(/\s{2,}/)[0])).toEqual([
+      'break rate (headline)',
+      'flip rate',
+      'drop',
+    ]);
+    (['break', 'flip', 'drop'] as const).forEach((metric, i) => {
+      const gap = p2.headTailGaps[metric]!;
+      const slope = p2.tailSlopes[metric]!;
+      expect(rows[i]).toContain(ppWithCI(gap.value, gap.ci!));
+      expect(rows[i]).toContain('few − many');
+      expect(rows[i]).toContain(ppWithCI(slope.value, slope.ci!));
+    });
+  });
+
+  it("follows the report's gap metric for the headline", () => {
+    const dropReport = makeReport({ gapMetric: 'drop' });
+    const out = renderTerminal(dropReport, { width: 140 });
+    const g = pooled(dropReport, 2).headTailGap!;
+    expect(g.metric).toBe('drop');
+    expect(out).toContain(`head–tail gap in drop (few − many): ${signedPp(g.value)} pp`);
+    expect(out).toContain('(classes weighted by their examples; negative = rarer classes drop more)');
+    expect(out).toMatch(/^\s+drop \(headline\)\s+/m);
+    expect(out).not.toContain('break rate (headline)');
+    expect(out).toContain('The headline head–tail comparison is on the drop.');
   });
 
   it('lists the worst classes, largest drop first, limited by `worst`', () => {
@@ -207,6 +291,27 @@ describe('renderTerminal', () => {
     expect(text).not.toContain('drop by bucket');
     const p1 = pooled(report, 1);
     expect(narrow).toContain(`${signedPp(p1.buckets.few.drop)} (${p1.buckets.few.n})`);
+    expect(text).toContain('many drop (n)');
+  });
+
+  it('splits the per-bucket table into parts that fit, each led by the bucket column', () => {
+    for (const width of [80, 100]) {
+      const narrow = renderTerminal(report, { width });
+      for (const line of narrow.split('\n')) {
+        if (/^\s+(bucket|many|medium|few|all classes)\s/.test(line))
+          expect(displayWidth(line), line).toBeLessThanOrEqual(width);
+      }
+      const section = narrow.slice(narrow.indexOf('Severity 2'));
+      const p2 = pooled(report, 2);
+      const headers = section.split('\n').filter((l) => /^\s+bucket\s/.test(l));
+      expect(headers.length, `width ${width}`).toBeGreaterThanOrEqual(2);
+      for (const b of report.buckets) {
+        const rows = section.split('\n').filter((l) => l.trimStart().startsWith(`${b.name} `));
+        const joined = rows.join(' ');
+        for (const cell of bucketCells(p2.buckets[b.name]))
+          expect(joined, `${b.name} at ${width}`).toContain(cell);
+      }
+    }
   });
 
   it('strips control characters and escape sequences from dataset strings', () => {
@@ -234,9 +339,33 @@ function thinReport(): Report {
   const report = makeReport();
   const p2 = pooled(report, 2);
   const few = p2.buckets.few;
-  p2.buckets.few = { ...few, n: 0, nExamples: 0, drop: 0, dropCI: null, ciNote: 'too few examples' };
-  const gap = p2.buckets.medium.drop - p2.buckets.many.drop;
-  p2.headTailGap = { value: gap, ci: [gap - 0.05, gap + 0.05], ciNote: null, head: 'many', tail: 'medium' };
+  p2.buckets.few = {
+    ...few,
+    n: 0,
+    nExamples: 0,
+    drop: 0,
+    dropCI: null,
+    ciNote: 'too few examples',
+    nFromCorrect: 0,
+    breakRate: 0,
+    breakRateCI: null,
+    flipRate: 0,
+    flipRateCI: null,
+  };
+  for (const metric of ['break', 'flip', 'drop'] as const) {
+    const value = (m: Metrics) =>
+      metric === 'break' ? m.breakRate : metric === 'flip' ? m.flipRate : m.drop;
+    const gap = value(p2.buckets.medium) - value(p2.buckets.many);
+    p2.headTailGaps[metric] = {
+      metric,
+      value: gap,
+      ci: [gap - 0.05, gap + 0.05],
+      ciNote: null,
+      head: 'many',
+      tail: 'medium',
+    };
+  }
+  p2.headTailGap = p2.headTailGaps.break;
   p2.perClass.change_pin = {
     ...p2.perClass.change_pin,
     n: 2,
@@ -259,17 +388,29 @@ describe('every renderer labels what is computed', () => {
     html: renderHtml(report),
   };
 
-  it('names the two buckets the head–tail gap compares, and that the tail bucket has no data', () => {
+  it('names the metric and the two buckets the head–tail gap compares, and that the tail bucket has no data', () => {
+    expect(gap.metric).toBe('break');
     expect(outputs.terminal).toContain(
-      `head–tail gap (medium − many drop; tail bucket few has no data): ${signedPp(gap.value)} pp`,
+      `head–tail gap in break rate (medium − many; tail bucket few has no data): ${signedPp(gap.value)} pp`,
     );
     expect(outputs.markdown).toContain(
-      `Head–tail gap (medium − many drop; tail bucket few has no data): **${signedPp(gap.value)} pp**`,
+      `Head–tail gap in break rate (medium − many; tail bucket few has no data): **${signedPp(gap.value)} pp**`,
     );
-    expect(outputs.html).toContain('medium − many gap</span>');
+    expect(outputs.html).toContain(
+      `head–tail gap in break rate</span> <span class="">${signedPp(gap.value)} pp</span>`,
+    );
+    expect(outputs.html).toContain('(medium − many)</span>');
     expect(outputs.html).toContain('tail bucket few has no data');
-    for (const out of Object.values(outputs))
-      expect(out).not.toContain(`few − many drop): ${signedPp(gap.value)}`);
+    for (const out of Object.values(outputs)) expect(out).not.toContain('few − many; ');
+  });
+
+  it('shows a bucket without changed variants as missing in the per-bucket table', () => {
+    expect(outputs.terminal).toMatch(/^\s+few\s+0–19\s+2\s+0\s+—\s+—\s+—\s+—$/m);
+    expect(outputs.markdown).toContain('| few | 0–19 | 2 | 0 | — | — | — | — |');
+    expect(outputs.html).toContain(
+      '<td class="text name">few</td><td class="num">0–19</td><td class="num">2</td><td class="num">0</td>' +
+        '<td class="num muted">—</td>'.repeat(4),
+    );
   });
 
   it('shows a one-example slice as "too few examples", never a zero-width interval', () => {
@@ -290,10 +431,25 @@ describe('every renderer labels what is computed', () => {
     }
   });
 
-  it('says the tail slope is weighted by examples', () => {
-    expect(outputs.terminal).toContain('classes weighted by their examples');
-    expect(outputs.markdown).toContain('classes weighted by their examples');
-    expect(outputs.html).toContain('classes weighted by examples');
+  it('says how each tail slope weights the classes: by correct examples for break, by examples otherwise', () => {
+    const weighting = 'classes weighted by their correctly classified examples';
+    expect(outputs.terminal.replace(/\s+/g, ' ')).toContain(weighting);
+    expect(outputs.markdown).toContain(weighting);
+    expect(outputs.html).toContain(weighting);
+    const legend =
+      'The break-rate slope weights each class by its correctly classified examples, the flip-rate and drop slopes by its examples';
+    expect(outputs.terminal.replace(/\s+/g, ' ')).toContain(legend);
+    expect(outputs.markdown).toContain(legend);
+    expect(outputs.html).toContain(legend);
+    const dropReport = makeReport({ gapMetric: 'drop' });
+    for (const out of [
+      renderTerminal(dropReport, { width: 200 }),
+      renderMarkdown(dropReport),
+      renderHtml(dropReport),
+    ]) {
+      expect(out).toContain('classes weighted by their examples');
+      expect(out).not.toContain(weighting);
+    }
   });
 });
 
@@ -329,7 +485,7 @@ describe('renderMarkdown', () => {
   const md = renderMarkdown(report);
 
   it('renders well-formed GFM tables with the key numbers', () => {
-    expect(expectWellFormedTables(md)).toBeGreaterThanOrEqual(6);
+    expect(expectWellFormedTables(md)).toBeGreaterThanOrEqual(10);
     expect(md).toContain('## Severity 1');
     expect(md).toContain('## Severity 2');
     for (const r of report.results) {
@@ -342,6 +498,48 @@ describe('renderMarkdown', () => {
     expect(md).toContain(`**${signedPp(pooled(report, 2).headTailGap!.value)} pp**`);
     expect(md).toContain('## Logit adjustment (τ = 1)');
     expect(md).toContain('| virtual_card_not_working | few | 4 | 8 |');
+  });
+
+  it("tabulates each bucket of the pooled result, then every metric's gap and slope with the headline marked", () => {
+    for (const severity of [1, 2]) {
+      const p = pooled(report, severity);
+      const section = md.slice(
+        md.indexOf(`### By bucket at severity ${severity} (all perturbations pooled)`),
+      );
+      expect(section).toContain(
+        '| Bucket | Train count | Classes | Examples | Clean | Drop [95% CI] | Break rate [95% CI] | Flip rate [95% CI] |',
+      );
+      for (const b of report.buckets) {
+        const m = p.buckets[b.name];
+        expect(section).toContain(
+          `| ${b.name} | ${b.minCount}–${b.maxCount} | ${b.labels.length} | ${m.nExamples} | ${bucketCells(m).join(' | ')} |`,
+        );
+      }
+      expect(section).toContain(
+        `| **All classes** |  | ${report.classes.length} | ${p.overall.nExamples} | ${bucketCells(p.overall).join(' | ')} |`,
+      );
+      const rows = (['break', 'flip', 'drop'] as const).map((metric) => {
+        const gap = p.headTailGaps[metric]!;
+        const slope = p.tailSlopes[metric]!;
+        const name =
+          metric === 'break' ? '**break rate** (headline)' : metric === 'flip' ? 'flip rate' : 'drop';
+        const weights = metric === 'break' ? 'their correctly classified examples' : 'their examples';
+        return `| ${name} | ${ppWithCI(gap.value, gap.ci!)} | few − many | ${ppWithCI(slope.value, slope.ci!)} | ${weights} |`;
+      });
+      const first = section.indexOf(rows[0]);
+      expect(first).toBeGreaterThan(0);
+      expect(section.indexOf(rows[1])).toBeGreaterThan(first);
+      expect(section.indexOf(rows[2])).toBeGreaterThan(section.indexOf(rows[1]));
+    }
+    expect(md).toContain('The headline head–tail comparison is on the **break rate**.');
+    expect(md).toContain('| Head–tail gap in break rate |');
+  });
+
+  it("puts the report's gap metric first when it is not the break rate", () => {
+    const dropMd = renderMarkdown(makeReport({ gapMetric: 'drop' }));
+    expect(dropMd).toMatch(/^\| \*\*drop\*\* \(headline\) \|/m);
+    expect(dropMd).not.toContain('**break rate** (headline)');
+    expect(dropMd).toContain('Head–tail gap in drop (few − many)');
   });
 
   it('lists the worst flipped examples with the changed words in bold', () => {
@@ -393,6 +591,57 @@ describe('renderHtml', () => {
     expect(html).toContain('my new <mark>cadr</mark> still has not arrived after two weeks');
     expect(html.indexOf('I think I lost my card')).toBeLessThan(html.indexOf('my top up failed again'));
     for (const r of report.results) expect(html).toContain(`${signedPp(r.overall.drop)} <span class="ci">`);
+  });
+
+  it("charts the headline metric per bucket with its CI, beside each bucket's clean accuracy", () => {
+    expect(html).toContain('<h2>Break rate by class frequency</h2>');
+    expect(html).toContain('break rate (%)</text>');
+    expect(html.match(/<rect class="clean"/g)).toHaveLength(report.buckets.length * 2);
+    expect(html.match(/<line class="errorbar"/g)).toHaveLength(report.buckets.length * 2 * 3);
+    for (const severity of [1, 2]) {
+      const p = pooled(report, severity);
+      const chart = html.slice(
+        html.indexOf(`aria-label="Break rate per frequency bucket at severity ${severity}`),
+      );
+      const svgText = chart.slice(0, chart.indexOf('</svg>'));
+      for (const b of report.buckets) {
+        const m = p.buckets[b.name];
+        expect(svgText).toContain(`class="value">${percent(m.breakRate)}</text>`);
+        expect(svgText).toContain(`clean ${percent(m.cleanAccuracy)}</text>`);
+        expect(svgText).toContain(`break rate ${rateWithCI(m.breakRate, m.breakRateCI!)}`);
+        expect(svgText).toContain(`clean accuracy ${percent(m.cleanAccuracy)} over ${m.nExamples} examples`);
+      }
+      expect(svgText).toContain(`all ${percent(p.overall.breakRate)}</text>`);
+    }
+    const drop = renderHtml(makeReport({ gapMetric: 'drop' }));
+    expect(drop).toContain('<h2>Drop by class frequency</h2>');
+    expect(drop).toContain('drop (pp)</text>');
+    expect(drop).toContain(`class="value">${signedPp(pooled(report, 2).buckets.few.drop)}</text>`);
+  });
+
+  it("tabulates each bucket and every metric's gap and slope, the headline marked", () => {
+    const p2 = pooled(report, 2);
+    for (const b of report.buckets) {
+      const m = p2.buckets[b.name];
+      expect(html).toContain(
+        `<td class="text name">${b.name}</td><td class="num">${b.minCount}–${b.maxCount}</td><td class="num">${b.labels.length}</td><td class="num">${m.nExamples}</td><td class="num">${percent(m.cleanAccuracy)}</td>`,
+      );
+      expect(html).toContain(
+        `${percent(m.breakRate)} <span class="ci">${rateWithCI(m.breakRate, m.breakRateCI!).split(' ').slice(1).join(' ')}</span></td><td class="num">${percent(m.flipRate)} <span class="ci">`,
+      );
+    }
+    const gap = p2.headTailGaps.break!;
+    // The last table is severity 2's.
+    const headlineRow = html.slice(
+      html.lastIndexOf('<tr class="pooled"><td>break rate <span class="muted">(headline)</span></td>'),
+    );
+    expect(headlineRow.slice(0, headlineRow.indexOf('</tr>'))).toContain(
+      `${signedPp(gap.value)} <span class="ci">${ppInterval(gap.ci!)}</span></td><td class="nowrap">few − many</td>`,
+    );
+    expect(html).toContain('<th class="num">Head–tail gap<br>in break rate</th>');
+    const flip = p2.headTailGaps.flip!;
+    expect(html).toContain(`<tr><td>flip rate</td><td class="num`);
+    expect(html).toContain(`${signedPp(flip.value)} <span class="ci">${ppInterval(flip.ci!)}</span>`);
   });
 
   it('escapeHtml escapes the five special characters and strips controls', () => {
@@ -473,6 +722,24 @@ describe('renderJunit', () => {
       `<failure message="drop ${r.drop.toFixed(3)} [${r.dropCI![0].toFixed(3)}, ${r.dropCI![1].toFixed(3)}] exceeds the limit 0.05 (typo.keyboard, severity 2)"`,
     );
     expect(xml).toContain('name="few drop all s2 ≤ 0.15"');
+  });
+});
+
+describe('renderJunit with the tail break-rate gate', () => {
+  it('names the break rate, not the drop, in the test case and the failure', () => {
+    const report = makeReport();
+    const gates = evaluateGates(report, { maxTailBreak: 0.1 });
+    const xml = renderJunit(report, gates);
+    const few2 = pooled(report, 2).buckets.few;
+    expect(few2.breakRate).toBeGreaterThan(0.1);
+    expect(xml).toContain('name="few break rate all s2 ≤ 0.1"');
+    expect(xml).toContain(
+      `<failure message="few bucket break rate ${few2.breakRate.toFixed(3)} [${few2.breakRateCI![0].toFixed(3)}, ${few2.breakRateCI![1].toFixed(3)}] exceeds the limit 0.1 (all (pooled), severity 2)"`,
+    );
+    expect(xml).toContain(
+      `of ${few2.nFromCorrect} changed variants of correctly classified originals now wrong`,
+    );
+    expect(xml).not.toMatch(/name="few drop/);
   });
 });
 

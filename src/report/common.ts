@@ -8,13 +8,18 @@ import { POOLED } from '../measure/accumulator.ts';
 import { MIN_CI_EXAMPLES } from '../measure/bootstrap.ts';
 import {
   type BucketGap,
+  type BucketInfo,
   type ClassInfo,
+  DEFAULT_GAP_METRIC,
   type ExampleRecord,
+  GAP_METRICS,
+  type GapMetric,
   isCounted,
   type Metrics,
   type Report,
   type Result,
   type Severity,
+  type SlopeEstimate,
   type VariantRecord,
 } from '../types.ts';
 import { compareStrings, stripControls } from '../util/strings.ts';
@@ -59,6 +64,117 @@ export function dropWithCI(m: Metrics): string {
  */
 export const DROP_DEFINITION =
   'Drop = mean over changed variants of (original correct − variant correct), a paired difference in which an example counts once per changed variant; it equals clean − perturbed accuracy only when every example has the same number of changed variants';
+
+/** A rate's CI in percent, unsigned: "[30.1, 41.0]", or "(too few examples)" for a withheld interval. */
+export function pctCI(ci: readonly [number, number] | null, digits = 1): string {
+  return ci
+    ? `[${(ci[0] * 100).toFixed(digits)}, ${(ci[1] * 100).toFixed(digits)}]`
+    : `(${TOO_FEW_EXAMPLES})`;
+}
+
+// ───────────────────────────── gap metrics ─────────────────────────────
+
+/** Each gap metric in words: "break rate", "flip rate", "drop". */
+export const GAP_METRIC_NAMES: Readonly<Record<GapMetric, string>> = {
+  break: 'break rate',
+  flip: 'flip rate',
+  drop: 'drop',
+};
+
+/** How a negative tail slope reads for each metric. */
+const RARER_FARE_WORSE: Readonly<Record<GapMetric, string>> = {
+  break: 'rarer classes break more often',
+  flip: 'rarer classes flip more often',
+  drop: 'rarer classes drop more',
+};
+
+/** The metric of the report's headline head–tail gap and tail slope. */
+export function headlineMetric(report: Pick<Report, 'config'>): GapMetric {
+  return report.config.gapMetric ?? DEFAULT_GAP_METRIC;
+}
+
+export function metricValue(m: Metrics, metric: GapMetric): number {
+  return metric === 'break' ? m.breakRate : metric === 'flip' ? m.flipRate : m.drop;
+}
+
+export function metricCI(m: Metrics, metric: GapMetric): [number, number] | null {
+  return metric === 'break' ? m.breakRateCI : metric === 'flip' ? m.flipRateCI : m.dropCI;
+}
+
+/**
+ * The slice has data for the metric: changed variants (drop, flip), changed variants of correctly
+ * classified originals (break). Without it the metric is a placeholder 0, shown as missing.
+ */
+export function hasMetricData(m: Metrics | undefined, metric: GapMetric): m is Metrics {
+  return hasData(m) && (metric !== 'break' || m.nFromCorrect > 0);
+}
+
+/** "35.6% [30.1, 41.0]" for a rate, "+7.1 [+5.0, +9.3]" for the drop; "—" without data. */
+export function metricWithCI(m: Metrics | undefined, metric: GapMetric): string {
+  if (!hasMetricData(m, metric)) return MISSING;
+  if (metric === 'drop') return dropWithCI(m);
+  return `${pct(metricValue(m, metric))} ${pctCI(metricCI(m, metric))}`;
+}
+
+/** What the break and flip rates are, for the renderers' legends. */
+export const RATES_DEFINITION =
+  'Break rate = among changed variants whose original was classified correctly, the share now classified wrongly; unlike the drop, which the clean accuracy of a bucket caps, it compares head and tail fairly. Flip rate = share of changed variants whose prediction differs from that of the original (needs no label)';
+
+/** What a tail slope weights each class by, in words. */
+export const SLOPE_WEIGHTS: Readonly<Record<SlopeEstimate['weights'], string>> = {
+  examples: 'their examples',
+  correctExamples: 'their correctly classified examples',
+};
+
+/** "classes weighted by their correctly classified examples" (break) or "… by their examples" (drop, flip). */
+export function slopeWeighting(slope: Pick<SlopeEstimate, 'weights'>): string {
+  return `classes weighted by ${SLOPE_WEIGHTS[slope.weights]}`;
+}
+
+/** "negative = rarer classes break more often" */
+export function slopeDirection(metric: GapMetric): string {
+  return `negative = ${RARER_FARE_WORSE[metric]}`;
+}
+
+/** The legend of the gap tables: units, direction, and how each metric's slope weights the classes. */
+export const GAP_TABLE_LEGEND =
+  'Head–tail gaps in pp (tail − head bucket, positive = the tail fares worse); tail slopes in pp per ln(train count), negative = rarer classes fare worse. The break-rate slope weights each class by its correctly classified examples, the flip-rate and drop slopes by its examples';
+
+export interface GapRow {
+  metric: GapMetric;
+  /** the report's headline metric (`config.gapMetric`) */
+  headline: boolean;
+  gap: BucketGap | null;
+  slope: SlopeEstimate | null;
+}
+
+/** The head–tail gap and tail slope of a result on every metric, the headline one first. */
+export function gapRows(report: Pick<Report, 'config'>, result: Result): GapRow[] {
+  const headline = headlineMetric(report);
+  const order = [headline, ...GAP_METRICS.filter((m) => m !== headline)];
+  return order.map((metric) => ({
+    metric,
+    headline: metric === headline,
+    gap: result.headTailGaps[metric],
+    slope: result.tailSlopes[metric],
+  }));
+}
+
+export interface BucketRow {
+  /** the bucket, or undefined for the row of all classes */
+  bucket: BucketInfo | undefined;
+  /** classes in the bucket (all classes for the last row) */
+  classes: number;
+  metrics: Metrics | undefined;
+}
+
+/** One row per bucket, head → tail, then all classes together: the per-bucket table of every format. */
+export function bucketRows(report: Pick<Report, 'buckets' | 'classes'>, result: Result): BucketRow[] {
+  return [
+    ...report.buckets.map((b) => ({ bucket: b, classes: b.labels.length, metrics: result.buckets[b.name] })),
+    { bucket: undefined, classes: report.classes.length, metrics: result.overall },
+  ];
+}
 
 /**
  * The buckets a head–tail gap compares, e.g. "few − many": the first and last bucket WITH data, which

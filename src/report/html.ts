@@ -5,9 +5,10 @@
  * Content-Security-Policy forbids scripts and network loads even if something slipped.
  */
 import { POOLED } from '../measure/accumulator.ts';
-import type { BucketInfo, Metrics, Report, Result, Severity } from '../types.ts';
+import type { BucketInfo, GapMetric, Metrics, Report, Result, Severity } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
 import {
+  bucketRows,
   type ClassDrop,
   classDrops,
   confidenceLabel,
@@ -15,18 +16,30 @@ import {
   DROP_DEFINITION,
   diffVariant,
   dropWithCI,
+  GAP_METRIC_NAMES,
+  GAP_TABLE_LEGEND,
   gapBuckets,
+  gapRows,
   hasData,
+  hasMetricData,
+  headlineMetric,
   MISSING,
+  metricCI,
+  metricValue,
+  metricWithCI,
   pct,
+  pctCI,
   perturbationLabel,
   pooledFor,
   pp,
   ppCI,
+  RATES_DEFINITION,
   rowsForSeverity,
+  SLOPE_WEIGHTS,
   severitiesOf,
   significantDrop,
   significantGain,
+  slopeWeighting,
   TOO_FEW_LEGEND,
   VARIANTS_LEGEND,
   variantCountCells,
@@ -121,6 +134,7 @@ function headerSection(report: Report): string {
 function cardsSection(report: Report, severities: Severity[]): string {
   const tail = report.buckets.at(-1);
   const ci = confidenceLabel(report);
+  const name = GAP_METRIC_NAMES[headlineMetric(report)];
   const cards = severities.map((severity) => {
     const pooled = pooledFor(report, severity);
     if (!pooled || !hasData(pooled.overall)) {
@@ -133,11 +147,11 @@ function cardsSection(report: Report, severities: Severity[]): string {
         ? `<div class="muted">tail bucket ${escapeHtml(tail.name)} has no data</div>`
         : '';
     const gapLine = gap
-      ? `<div><span class="k">${gapBuckets(gap, escapeHtml)} gap</span> <span class="${sigClass(gap.ci)}">${pp(gap.value)} pp</span> <span class="ci">${ppCI(gap.ci)}</span></div>${noTail}`
-      : '<div class="muted">head–tail gap n/a</div>';
+      ? `<div><span class="k">head–tail gap in ${name}</span> <span class="${sigClass(gap.ci)}">${pp(gap.value)} pp</span> <span class="ci">${ppCI(gap.ci)}</span> <span class="muted">(${gapBuckets(gap, escapeHtml)})</span></div>${noTail}`
+      : `<div class="muted">head–tail gap in ${name} n/a</div>`;
     const slope = pooled.tailSlope;
     const slopeLine = slope
-      ? `<div><span class="k">tail slope</span> ${pp(slope.value)} pp / ln(count) <span class="ci">${ppCI(slope.ci)}</span> <span class="muted">(classes weighted by examples)</span></div>`
+      ? `<div><span class="k">tail slope of ${name}</span> ${pp(slope.value)} pp / ln(count) <span class="ci">${ppCI(slope.ci)}</span> <span class="muted">(${slopeWeighting(slope)})</span></div>`
       : '';
     return `<div class="card">
 <div class="card-title">Severity ${severity} · all perturbations</div>
@@ -151,34 +165,60 @@ ${slopeLine}
   return `<section class="cards">${cards.join('\n')}</section>`;
 }
 
+/** A gap metric's value as a chart's axis shows it: the drop in signed pp, the rates in percent. */
+function axisFormat(metric: GapMetric): (v: number, digits: number) => string {
+  return metric === 'drop' ? (v, digits) => pp(v, digits) : (v, digits) => pct(v, digits);
+}
+
 function bucketChartsSection(report: Report, severities: Severity[], colors: Map<string, string>): string {
   const pooled = severities.map((s) => pooledFor(report, s)).filter((r): r is Result => r !== undefined);
   if (pooled.length === 0 || report.buckets.length === 0) return '';
+  const metric = headlineMetric(report);
+  const name = GAP_METRIC_NAMES[metric];
   const values: number[] = [0];
   for (const r of pooled) {
     for (const m of [r.overall, ...report.buckets.map((b) => r.buckets[b.name])]) {
-      if (hasData(m)) values.push(m.drop, ...(m.dropCI ?? []));
+      if (hasData(m)) values.push(m.cleanAccuracy);
+      if (hasMetricData(m, metric)) values.push(metricValue(m, metric), ...(metricCI(m, metric) ?? []));
     }
   }
   const domain = paddedDomain(values);
   const figures = pooled.map(
     (r) =>
-      `<figure><figcaption>Severity ${r.severity}</figcaption>${bucketChart(report, r, domain, colors)}</figure>`,
+      `<figure><figcaption>Severity ${r.severity}</figcaption>${bucketChart(report, r, metric, domain, colors)}</figure>`,
+  );
+  const cap = metric === 'drop' ? ', the most it can drop' : '';
+  const tables = pooled.map(
+    (r) => `<h3>Severity ${r.severity}</h3>
+${bucketTable(report, r)}
+${gapTable(report, r)}`,
   );
   return `<section>
-<h2>Drop by class frequency</h2>
-<p class="muted">All perturbations pooled. Bars: accuracy drop per bucket, head (most training examples) → tail, with ${confidenceLabel(report)} error bars; dashed line: all classes.</p>
+<h2>${capitalize(name)} by class frequency</h2>
+<p class="muted">All perturbations pooled; the ${name} is the headline head–tail metric. Coloured bars: ${name} per bucket, head (most training examples) → tail, with ${confidenceLabel(report)} error bars; <span class="swatch square clean-swatch"></span>thin grey bars: the bucket's clean accuracy${cap}; dashed line: all classes.</p>
 <div class="charts">${figures.join('\n')}</div>
+<p class="muted">${escapeHtml(RATES_DEFINITION)}. ${escapeHtml(GAP_TABLE_LEGEND)}.</p>
+${tables.join('\n')}
 </section>`;
 }
 
-function bucketChart(report: Report, result: Result, domain: [number, number], colors: Map<string, string>) {
+function bucketChart(
+  report: Report,
+  result: Result,
+  metric: GapMetric,
+  domain: [number, number],
+  colors: Map<string, string>,
+) {
   const W = 360;
-  const H = 250;
-  const M = { l: 48, r: 46, t: 16, b: 56 };
+  const H = 262;
+  const M = { l: 48, r: 58, t: 16, b: 68 };
+  const name = GAP_METRIC_NAMES[metric];
+  const format = axisFormat(metric);
   const y = linear(domain, [H - M.b, M.t]);
   const band = (W - M.l - M.r) / report.buckets.length;
-  const parts: string[] = [yAxis(domain, y, M.l, W - M.r, 'drop (pp)')];
+  const parts: string[] = [
+    yAxis(domain, y, M.l, W - M.r, metric === 'drop' ? 'drop (pp)' : `${name} (%)`, format),
+  ];
   report.buckets.forEach((b, i) => {
     const m = result.buckets[b.name];
     const cx = M.l + band * (i + 0.5);
@@ -192,34 +232,107 @@ function bucketChart(report: Report, result: Result, domain: [number, number], c
       parts.push(`<text x="${f(cx)}" y="${f(y(0) - 6)}" text-anchor="middle" class="small">no data</text>`);
       return;
     }
-    const barW = Math.min(56, band * 0.6);
-    const top = y(Math.max(0, m.drop));
-    const bottom = y(Math.min(0, m.drop));
+    parts.push(
+      `<text x="${f(cx)}" y="${f(H - M.b + 53)}" text-anchor="middle" class="small">clean ${pct(m.cleanAccuracy)}</text>`,
+    );
+    // The clean-accuracy bar sits left of the metric's bar: the context the metric is read against.
+    const barW = Math.min(48, band * 0.5);
+    const cleanW = Math.max(5, Math.min(10, band * 0.1));
+    const left = cx - (cleanW + 3 + barW) / 2;
+    const barCx = left + cleanW + 3 + barW / 2;
+    const cleanTop = y(Math.max(0, m.cleanAccuracy));
+    parts.push(
+      `<rect class="clean" x="${f(left)}" y="${f(cleanTop)}" width="${f(cleanW)}" height="${f(Math.max(0.5, y(0) - cleanTop))}" rx="1"><title>${escapeHtml(`${stripControls(b.name)}: clean accuracy ${pct(m.cleanAccuracy)} over ${m.nExamples} examples`)}</title></rect>`,
+    );
+    if (!hasMetricData(m, metric)) {
+      parts.push(
+        `<text x="${f(barCx)}" y="${f(y(0) - 6)}" text-anchor="middle" class="small">no ${escapeHtml(name)}</text>`,
+      );
+      return;
+    }
+    const value = metricValue(m, metric);
+    const ci = metricCI(m, metric);
+    const top = y(Math.max(0, value));
+    const bottom = y(Math.min(0, value));
     // No error bar for a bucket too small for a CI; the tooltip says so.
-    const [lo, hi] = m.dropCI ? [y(m.dropCI[0]), y(m.dropCI[1])] : [top, top];
-    const tooltip = `${stripControls(b.name)} (${countRange(b.minCount, b.maxCount)} training examples, ${b.labels.length} classes): drop ${dropWithCI(m)} pp, n = ${m.n} variants`;
+    const [lo, hi] = ci ? [y(ci[0]), y(ci[1])] : [top, top];
+    const evidence =
+      metric === 'break'
+        ? `${m.nFromCorrect} changed variants of correctly classified originals`
+        : `${m.n} changed variants`;
+    const tooltip = `${stripControls(b.name)} (${countRange(b.minCount, b.maxCount)} training examples, ${b.labels.length} classes): ${name} ${metricWithCI(m, metric)}${metric === 'drop' ? ' pp' : ''}, n = ${evidence}; clean accuracy ${pct(m.cleanAccuracy)}`;
     parts.push(
       `<g class="bar-group"><title>${escapeHtml(tooltip)}</title>`,
-      `<rect class="bar" x="${f(cx - barW / 2)}" y="${f(top)}" width="${f(barW)}" height="${f(Math.max(0.5, bottom - top))}" fill="${colors.get(b.name)}" rx="2"></rect>`,
-      ...(m.dropCI
+      `<rect class="bar" x="${f(barCx - barW / 2)}" y="${f(top)}" width="${f(barW)}" height="${f(Math.max(0.5, bottom - top))}" fill="${colors.get(b.name)}" rx="2"></rect>`,
+      ...(ci
         ? [
-            `<line class="errorbar" x1="${f(cx)}" x2="${f(cx)}" y1="${f(lo)}" y2="${f(hi)}"></line>`,
-            `<line class="errorbar" x1="${f(cx - 6)}" x2="${f(cx + 6)}" y1="${f(lo)}" y2="${f(lo)}"></line>`,
-            `<line class="errorbar" x1="${f(cx - 6)}" x2="${f(cx + 6)}" y1="${f(hi)}" y2="${f(hi)}"></line>`,
+            `<line class="errorbar" x1="${f(barCx)}" x2="${f(barCx)}" y1="${f(lo)}" y2="${f(hi)}"></line>`,
+            `<line class="errorbar" x1="${f(barCx - 6)}" x2="${f(barCx + 6)}" y1="${f(lo)}" y2="${f(lo)}"></line>`,
+            `<line class="errorbar" x1="${f(barCx - 6)}" x2="${f(barCx + 6)}" y1="${f(hi)}" y2="${f(hi)}"></line>`,
           ]
         : []),
-      `<text x="${f(cx)}" y="${f(Math.min(hi, top) - 5)}" text-anchor="middle" class="value">${pp(m.drop)}</text>`,
+      `<text x="${f(barCx)}" y="${f(Math.min(hi, top) - 5)}" text-anchor="middle" class="value">${format(value, 1)}</text>`,
       '</g>',
     );
   });
-  if (hasData(result.overall)) {
-    const yo = y(result.overall.drop);
+  if (hasMetricData(result.overall, metric)) {
+    const overall = metricValue(result.overall, metric);
+    const yo = y(overall);
     parts.push(
-      `<g><title>All classes: drop ${escapeHtml(dropWithCI(result.overall))} pp</title><line class="overall" x1="${M.l}" x2="${W - M.r}" y1="${f(yo)}" y2="${f(yo)}"></line>`,
-      `<text x="${W - M.r + 4}" y="${f(yo + 4)}" class="small">all ${pp(result.overall.drop)}</text></g>`,
+      `<g><title>All classes: ${escapeHtml(name)} ${escapeHtml(metricWithCI(result.overall, metric))}${metric === 'drop' ? ' pp' : ''}</title><line class="overall" x1="${M.l}" x2="${W - M.r}" y1="${f(yo)}" y2="${f(yo)}"></line>`,
+      `<text x="${W - M.r + 4}" y="${f(yo + 4)}" class="small">all ${format(overall, 1)}</text></g>`,
     );
   }
-  return svg(W, H, `Accuracy drop per frequency bucket at severity ${result.severity}`, parts);
+  return svg(
+    W,
+    H,
+    `${capitalize(name)} per frequency bucket at severity ${result.severity}, with each bucket's clean accuracy`,
+    parts,
+  );
+}
+
+/** The pooled result bucket by bucket: clean accuracy beside the drop, break rate and flip rate. */
+function bucketTable(report: Report, pooled: Result): string {
+  const ci = confidenceLabel(report);
+  const rows = bucketRows(report, pooled).map(({ bucket, classes, metrics: m }) => {
+    const name = bucket
+      ? `<td class="text name">${escapeHtml(bucket.name)}</td><td class="num">${countRange(bucket.minCount, bucket.maxCount)}</td>`
+      : '<td class="text name">All classes</td><td></td>';
+    const cells = hasData(m)
+      ? `<td class="num">${m.nExamples}</td><td class="num">${pct(m.cleanAccuracy)}</td>${dropCell(m)}${rateCell(m, 'break')}${rateCell(m, 'flip')}`
+      : `<td class="num">0</td>${`<td class="num muted">${MISSING}</td>`.repeat(4)}`;
+    return `<tr${bucket ? '' : ' class="pooled"'}>${name}<td class="num">${classes}</td>${cells}</tr>`;
+  });
+  return `<div class="scroll"><table class="results buckets">
+<thead><tr><th>Bucket</th><th class="num">Train count</th><th class="num">Classes</th><th class="num">Examples</th><th class="num">Clean</th><th class="num">Drop [${ci}]</th><th class="num">Break rate [${ci}]</th><th class="num">Flip rate [${ci}]</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table></div>`;
+}
+
+/** The head–tail gap and tail slope on every metric, the headline one first and marked. */
+function gapTable(report: Report, pooled: Result): string {
+  const ci = confidenceLabel(report);
+  const rows = gapRows(report, pooled).map((row) => {
+    const name = GAP_METRIC_NAMES[row.metric];
+    const metric = row.headline ? `${name} <span class="muted">(headline)</span>` : name;
+    const gap = row.gap
+      ? `<td class="num ${sigClass(row.gap.ci)}">${pp(row.gap.value)} <span class="ci">${ppCI(row.gap.ci)}</span></td><td class="nowrap">${gapBuckets(row.gap, escapeHtml)}</td>`
+      : `<td class="num muted">${MISSING}</td><td class="muted">${MISSING}</td>`;
+    const slope = row.slope
+      ? `<td class="num">${pp(row.slope.value)} <span class="ci">${ppCI(row.slope.ci)}</span></td><td>${SLOPE_WEIGHTS[row.slope.weights]}</td>`
+      : `<td class="num muted">${MISSING}</td><td class="muted">${MISSING}</td>`;
+    return `<tr${row.headline ? ' class="pooled"' : ''}><td>${metric}</td>${gap}${slope}</tr>`;
+  });
+  return `<div class="scroll"><table class="gaps">
+<thead><tr><th>Gap metric</th><th class="num">Head–tail gap, pp [${ci}]</th><th>Buckets</th><th class="num">Tail slope, pp per ln(train count) [${ci}]</th><th>Slope weights each class by</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table></div>`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function scatterSection(report: Report, severities: Severity[], colors: Map<string, string>): string {
@@ -315,6 +428,7 @@ function scatter(
 
 function resultsSection(report: Report, severities: Severity[]): string {
   const ci = confidenceLabel(report);
+  const gapName = GAP_METRIC_NAMES[headlineMetric(report)];
   const tables = severities.map((severity) => {
     const rows = rowsForSeverity(report, severity).map((r) => {
       const m = r.overall;
@@ -329,14 +443,14 @@ function resultsSection(report: Report, severities: Severity[]): string {
     const bucketHeads = report.buckets.map((b) => `<th class="num">${escapeHtml(b.name)} drop</th>`).join('');
     return `<h3>Severity ${severity}</h3>
 <div class="scroll"><table class="results">
-<thead><tr><th>Perturbation</th><th class="num">n</th><th class="num">Clean</th><th class="num">Perturbed</th><th class="num">Drop [${ci}]</th><th class="num">Flip rate</th>${bucketHeads}<th class="num">Head–tail gap</th></tr></thead>
+<thead><tr><th>Perturbation</th><th class="num">n</th><th class="num">Clean</th><th class="num">Perturbed</th><th class="num">Drop [${ci}]</th><th class="num">Flip rate</th>${bucketHeads}<th class="num">Head–tail gap<br>in ${gapName}</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table></div>`;
   });
   return `<section>
 <h2>Results</h2>
-<p class="muted">${escapeHtml(DROP_DEFINITION)}. In percentage points; red when the whole interval is above zero; ${escapeHtml(TOO_FEW_LEGEND)}. n = changed variants. The head–tail gap is the drop of the tail-most bucket with data − that of the head-most one, named in each cell.</p>
+<p class="muted">${escapeHtml(DROP_DEFINITION)}. In percentage points; red when the whole interval is above zero; ${escapeHtml(TOO_FEW_LEGEND)}. n = changed variants. The head–tail gap is the ${gapName} of the tail-most bucket with data − that of the head-most one, in pp, with the two named in each cell.</p>
 ${tables.join('\n')}
 </section>`;
 }
@@ -398,7 +512,7 @@ function logitSection(report: Report, severities: Severity[]): string {
 <h2>Logit adjustment${tau === undefined ? '' : ` (τ = ${tau})`}</h2>
 <p class="muted">All perturbations pooled: plain predictions against post-hoc logit-adjusted predictions (argmax of log p − τ·log prior).</p>
 <div class="scroll"><table>
-<thead><tr><th class="num">Severity</th><th>Predictions</th><th class="num">Clean</th><th class="num">Perturbed</th><th class="num">Drop [${ci}]</th>${bucketHeads}<th class="num">Head–tail gap</th></tr></thead>
+<thead><tr><th class="num">Severity</th><th>Predictions</th><th class="num">Clean</th><th class="num">Perturbed</th><th class="num">Drop [${ci}]</th>${bucketHeads}<th class="num">Head–tail gap<br>in ${GAP_METRIC_NAMES[headlineMetric(report)]}</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table></div>
@@ -514,7 +628,13 @@ function dropCell(m: Metrics): string {
   return `<td class="num ${sigClass(m.dropCI)}">${pp(m.drop)} <span class="ci">${ppCI(m.dropCI)}</span></td>`;
 }
 
-/** The head–tail gap with the two buckets it compares. */
+/** A break or flip rate in percent with its CI; missing without data for it. */
+function rateCell(m: Metrics, metric: 'break' | 'flip'): string {
+  if (!hasMetricData(m, metric)) return `<td class="num muted">${MISSING}</td>`;
+  return `<td class="num">${pct(metricValue(m, metric))} <span class="ci">${pctCI(metricCI(m, metric))}</span></td>`;
+}
+
+/** The headline head–tail gap with the two buckets it compares. */
 function gapCell(r: Result): string {
   const g = r.headTailGap;
   if (!g) return `<td class="num muted">${MISSING}</td>`;
@@ -552,13 +672,14 @@ function yAxis(
   x0: number,
   x1: number,
   label: string,
+  format: (v: number, digits: number) => string = pp,
 ): string {
   const ticks = niceTicks(domain[0], domain[1], 5);
   const step = ticks.length > 1 ? ticks[1] - ticks[0] : 0.01;
   const digits = step >= 0.01 - 1e-12 ? 0 : 1;
   const parts = ticks.map(
     (t) =>
-      `<line class="${Math.abs(t) < 1e-12 ? 'zero' : 'grid'}" x1="${x0}" x2="${x1}" y1="${f(y(t))}" y2="${f(y(t))}"></line><text x="${x0 - 6}" y="${f(y(t) + 4)}" text-anchor="end">${pp(t, digits)}</text>`,
+      `<line class="${Math.abs(t) < 1e-12 ? 'zero' : 'grid'}" x1="${x0}" x2="${x1}" y1="${f(y(t))}" y2="${f(y(t))}"></line><text x="${x0 - 6}" y="${f(y(t) + 4)}" text-anchor="end">${format(t, digits)}</text>`,
   );
   const mid = (y(domain[0]) + y(domain[1])) / 2;
   parts.push(
@@ -667,6 +788,10 @@ svg .point circle{stroke:#fff;stroke-width:1}
 svg .point:hover circle{stroke:#111827}
 .legend-item{margin-left:10px;white-space:nowrap}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:4px;vertical-align:baseline}
+.swatch.square{border-radius:1px;width:6px}
+.clean-swatch,svg rect.clean{fill:#cbd5e1;background:#cbd5e1}
+table.buckets,table.gaps{margin-bottom:10px}
+td.nowrap{white-space:nowrap}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;background:var(--card);border:1px solid var(--line);border-radius:8px;font-variant-numeric:tabular-nums}
 th,td{padding:6px 9px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}

@@ -6,22 +6,41 @@
  * checked nothing at all is a FAILED testcase saying why — a gate never vanishes from the file.
  */
 import { POOLED } from '../measure/accumulator.ts';
-import type { GateCheck, GateOutcome, SkippedSlice, UnevaluatedGate } from '../measure/gates.ts';
+import type {
+  Comparator,
+  GateCheck,
+  GateName,
+  GateOutcome,
+  SkippedSlice,
+  UnevaluatedGate,
+} from '../measure/gates.ts';
 import type { Report } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
 import { perturbationLabel } from './common.ts';
-import { fmtCI, whyNotEvaluated } from './explain.ts';
+import { describeMetrics, fmtCI, whyNotEvaluated } from './explain.ts';
 import { type JunitTestCase, junitXml } from './junit-xml.ts';
 
 const fixed = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 
-type Named = Pick<GateCheck, 'bucket' | 'perturbation' | 'severity' | 'limit'>;
+type Named = Pick<GateCheck, 'name' | 'bucket' | 'perturbation' | 'severity' | 'limit'>;
 
-/** Test name like `drop typo.keyboard s2 ≤ 0.05` or `few drop all s2 ≤ 0.1`. */
+/** What each gate checks, in a test name: `maxTailBreak` checks the tail bucket's break rate. */
+const GATE_METRIC_WORDS: Readonly<Record<GateName, string>> = {
+  maxDrop: 'drop',
+  maxTailDrop: 'drop',
+  maxTailBreak: 'break rate',
+  minRobustAccuracy: 'robust accuracy',
+  maxTailGap: 'head–tail gap',
+};
+
+const comparatorOf = (name: GateName): Comparator => (name === 'minRobustAccuracy' ? '≥' : '≤');
+
+/** Test name like `drop typo.keyboard s2 ≤ 0.05`, `few drop all s2 ≤ 0.1` or `few break rate all s2 ≤ 0.3`. */
 export function gateTestName(check: Named): string {
-  const metric = check.bucket !== undefined ? `${stripControls(check.bucket)} drop` : 'drop';
+  const words = GATE_METRIC_WORDS[check.name];
+  const metric = check.bucket !== undefined ? `${stripControls(check.bucket)} ${words}` : words;
   const scope = check.perturbation === POOLED ? 'all' : stripControls(check.perturbation);
-  return `${metric} ${scope} s${check.severity} ≤ ${check.limit}`;
+  return `${metric} ${scope} s${check.severity} ${comparatorOf(check.name)} ${check.limit}`;
 }
 
 const classnameOf = (slice: Pick<GateCheck, 'perturbation'>): string =>
@@ -32,10 +51,13 @@ function checkCase(report: Report, check: GateCheck, confidence: string): JunitT
   const classname = classnameOf(check);
   if (check.passed) return { name, classname };
   const { metrics } = check;
-  const message = `${check.bucket !== undefined ? `${stripControls(check.bucket)} bucket drop` : 'drop'} ${fixed(check.value)} ${fmtCI(check.ci)} exceeds the limit ${check.limit} (${stripControls(perturbationLabel(check.perturbation))}, severity ${check.severity})`;
+  const words = GATE_METRIC_WORDS[check.name];
+  const outOfBounds = comparatorOf(check.name) === '≤' ? 'exceeds' : 'is below';
+  const message = `${check.bucket !== undefined ? `${stripControls(check.bucket)} bucket ${words}` : words} ${fixed(check.value)} ${fmtCI(check.ci)} ${outOfBounds} the limit ${check.limit} (${stripControls(perturbationLabel(check.perturbation))}, severity ${check.severity})`;
   const details = [
     message,
     `${confidence}: ${fmtCI(check.ci)}`,
+    ...(check.name === 'maxTailBreak' ? [describeMetrics(metrics, 'breakRate')] : []),
     `clean accuracy ${fixed(metrics.cleanAccuracy)}, perturbed accuracy ${fixed(metrics.perturbedAccuracy)}, n = ${metrics.n} changed variants over ${metrics.nExamples} examples`,
     `model: ${stripControls(report.config.model.id)}`,
     `data: ${stripControls(report.config.data.path)}`,
@@ -51,10 +73,11 @@ function skippedCase(slice: SkippedSlice): JunitTestCase {
   };
 }
 
-/** `few drop ≤ 0.05` / `drop ≤ 0.05`: the gate as a whole, for a gate that checked nothing. */
+/** `few drop ≤ 0.05` / `drop ≤ 0.05` / `few break rate ≤ 0.3`: the gate as a whole, for a gate that checked nothing. */
 function unevaluatedCase(report: Report, u: UnevaluatedGate): JunitTestCase {
   const tail = report.buckets.at(-1)?.name;
-  const metric = u.gate.scope.tailBucket ? `${stripControls(tail ?? 'tail')} drop` : 'drop';
+  const words = GATE_METRIC_WORDS[u.gate.name];
+  const metric = u.gate.scope.tailBucket ? `${stripControls(tail ?? 'tail')} ${words}` : words;
   const message = `${u.gate.name} not evaluated: ${stripControls(whyNotEvaluated(report, u))}; a gate that checks nothing fails`;
   const details = [
     message,
@@ -62,7 +85,7 @@ function unevaluatedCase(report: Report, u: UnevaluatedGate): JunitTestCase {
     `data: ${stripControls(report.config.data.path)}`,
   ].join('\n');
   return {
-    name: `${metric} ≤ ${u.gate.bound}`,
+    name: `${metric} ${u.gate.comparator} ${u.gate.bound}`,
     classname: 'tailcheck.gates',
     failure: { message, details },
   };

@@ -7,21 +7,31 @@ import { POOLED } from '../measure/accumulator.ts';
 import type { Metrics, Report, Result } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
 import {
+  bucketRows,
   confidenceLabel,
   countRange,
   DROP_DEFINITION,
   diffVariant,
   dropWithCI,
+  GAP_METRIC_NAMES,
+  GAP_TABLE_LEGEND,
   gapBuckets,
+  gapRows,
   hasData,
+  headlineMetric,
   MISSING,
+  metricWithCI,
   pct,
   perturbationLabel,
   pooledFor,
   pp,
   ppCI,
+  RATES_DEFINITION,
   rowsForSeverity,
+  SLOPE_WEIGHTS,
   severitiesOf,
+  slopeDirection,
+  slopeWeighting,
   TOO_FEW_LEGEND,
   VARIANTS_LEGEND,
   variantCountCells,
@@ -96,6 +106,10 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   out.push(
     `${DROP_DEFINITION}. In percentage points, with the ${ci}; ${TOO_FEW_LEGEND}. Buckets run from head (most training examples) to tail.`,
   );
+  out.push(
+    '',
+    `${RATES_DEFINITION}. The headline head–tail comparison is on the **${GAP_METRIC_NAMES[headlineMetric(report)]}**. ${GAP_TABLE_LEGEND}.`,
+  );
 
   for (const severity of severitiesOf(report)) {
     out.push('', `## Severity ${severity}`, '');
@@ -108,8 +122,8 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
 
     const pooled = pooledFor(report, severity);
     if (pooled) {
-      out.push('');
-      out.push(`- ${tailSummary(report, pooled)}`);
+      out.push('', ...bucketSection(report, pooled));
+      out.push('', `- ${tailSummary(report, pooled)}`, '', ...gapTable(report, pooled));
       const worst = worstClasses(pooled, report.classes, worstK);
       if (worst.length > 0) {
         out.push('', `### Worst classes at severity ${severity}`, '');
@@ -167,18 +181,68 @@ function bucketCell(m: Metrics | undefined): string {
   return hasData(m) ? `${pp(m.drop)} ${ppCI(m.dropCI)} (${m.n})` : MISSING;
 }
 
+/** The pooled result bucket by bucket: clean accuracy beside the drop, break rate and flip rate. */
+function bucketSection(report: Report, pooled: Result): string[] {
+  const ci = confidenceLabel(report);
+  return [
+    `### By bucket at severity ${pooled.severity} (all perturbations pooled)`,
+    '',
+    `| Bucket | Train count | Classes | Examples | Clean | Drop [${ci}] | Break rate [${ci}] | Flip rate [${ci}] |`,
+    '|---|---:|---:|---:|---:|---|---|---|',
+    ...bucketRows(report, pooled).map(({ bucket, classes, metrics: m }) => {
+      const name = bucket ? escapeMarkdown(bucket.name) : '**All classes**';
+      const train = bucket ? countRange(bucket.minCount, bucket.maxCount) : '';
+      const cells = [
+        name,
+        train,
+        String(classes),
+        String(m?.nExamples ?? 0),
+        hasData(m) ? pct(m.cleanAccuracy) : MISSING,
+        hasData(m) ? dropWithCI(m) : MISSING,
+        metricWithCI(m, 'break'),
+        metricWithCI(m, 'flip'),
+      ];
+      return `| ${cells.join(' | ')} |`;
+    }),
+  ];
+}
+
+/** The headline gap and slope in one sentence, naming their metric. */
 function tailSummary(report: Report, pooled: Result): string {
+  const metric = headlineMetric(report);
+  const name = GAP_METRIC_NAMES[metric];
   const tail = report.buckets.at(-1);
   const g = pooled.headTailGap;
   const noTail =
     g && tail && tail.name !== g.tail ? `; tail bucket ${escapeMarkdown(tail.name)} has no data` : '';
   const gap = g
-    ? `Head–tail gap (${gapBuckets(g, escapeMarkdown)} drop${noTail}): **${pp(g.value)} pp** ${ppCI(g.ci)}`
-    : 'Head–tail gap: n/a (fewer than two buckets with data)';
-  const slope = pooled.tailSlope
-    ? `tail slope: ${pp(pooled.tailSlope.value)} pp per ln(train count) ${ppCI(pooled.tailSlope.ci)} (classes weighted by their examples; negative = rarer classes drop more)`
-    : 'tail slope: n/a (fewer than three classes with data)';
+    ? `Head–tail gap in ${name} (${gapBuckets(g, escapeMarkdown)}${noTail}): **${pp(g.value)} pp** ${ppCI(g.ci)}`
+    : `Head–tail gap in ${name}: n/a (fewer than two buckets with data)`;
+  const s = pooled.tailSlope;
+  const slope = s
+    ? `tail slope of ${name}: ${pp(s.value)} pp per ln(train count) ${ppCI(s.ci)} (${slopeWeighting(s)}; ${slopeDirection(metric)})`
+    : `tail slope of ${name}: n/a (fewer than three classes with data)`;
   return `${gap}; ${slope}.`;
+}
+
+/** The head–tail gap and tail slope on every metric, the headline one first and marked. */
+function gapTable(report: Report, pooled: Result): string[] {
+  const ci = confidenceLabel(report);
+  return [
+    `| Gap metric | Head–tail gap, pp [${ci}] | Buckets | Tail slope, pp per ln(train count) [${ci}] | Slope weights each class by |`,
+    '|---|---|---|---|---|',
+    ...gapRows(report, pooled).map((row) => {
+      const name = GAP_METRIC_NAMES[row.metric];
+      const cells = [
+        row.headline ? `**${name}** (headline)` : name,
+        row.gap ? `${pp(row.gap.value)} ${ppCI(row.gap.ci)}` : MISSING,
+        row.gap ? gapBuckets(row.gap, escapeMarkdown) : MISSING,
+        row.slope ? `${pp(row.slope.value)} ${ppCI(row.slope.ci)}` : MISSING,
+        row.slope ? SLOPE_WEIGHTS[row.slope.weights] : MISSING,
+      ];
+      return `| ${cells.join(' | ')} |`;
+    }),
+  ];
 }
 
 function logitAdjustedSection(report: Report): string[] {
@@ -193,7 +257,7 @@ function logitAdjustedSection(report: Report): string[] {
     '',
     'All perturbations pooled; plain predictions vs post-hoc logit-adjusted predictions.',
     '',
-    `| Severity | Predictions | Clean | Perturbed | Drop [${ci}] | ${head ? escapeMarkdown(head.name) : 'head'} drop | ${tail ? escapeMarkdown(tail.name) : 'tail'} drop | Head–tail gap |`,
+    `| Severity | Predictions | Clean | Perturbed | Drop [${ci}] | ${head ? escapeMarkdown(head.name) : 'head'} drop | ${tail ? escapeMarkdown(tail.name) : 'tail'} drop | Head–tail gap in ${GAP_METRIC_NAMES[headlineMetric(report)]} |`,
     '|---:|---|---:|---:|---|---|---|---|',
   ];
   for (const severity of severitiesOf(report)) {

@@ -8,22 +8,31 @@ import { POOLED } from '../measure/accumulator.ts';
 import type { BucketInfo, Metrics, Report, Result, Severity } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
 import {
+  bucketRows,
   confidenceLabel,
   countRange,
   DROP_DEFINITION,
   dropWithCI,
+  GAP_METRIC_NAMES,
+  GAP_TABLE_LEGEND,
   gapBuckets,
+  gapRows,
   hasData,
+  headlineMetric,
   MISSING,
+  metricWithCI,
   pct,
   perturbationLabel,
   pooledFor,
   pp,
   ppCI,
+  RATES_DEFINITION,
   rowsForSeverity,
   severitiesOf,
   significantDrop,
   significantGain,
+  slopeDirection,
+  slopeWeighting,
   TOO_FEW_LEGEND,
   VARIANTS_LEGEND,
   variantCountCells,
@@ -68,18 +77,18 @@ export function renderTerminal(report: Report, opts: TerminalOptions = {}): stri
   out.push(...header(report, width, paint));
 
   const ci = confidenceLabel(report);
-  out.push(
-    '',
-    ...wrap(`${DROP_DEFINITION}. In percentage points (pp), ${ci}; ${TOO_FEW_LEGEND}.`, width).map((l) =>
-      paint(l, 'dim'),
-    ),
-  );
+  const legends = [
+    `${DROP_DEFINITION}. In percentage points (pp), ${ci}; ${TOO_FEW_LEGEND}.`,
+    `${RATES_DEFINITION}. The headline head–tail comparison is on the ${GAP_METRIC_NAMES[headlineMetric(report)]}. ${GAP_TABLE_LEGEND}.`,
+  ];
+  for (const legend of legends) out.push('', ...wrap(legend, width).map((l) => paint(l, 'dim')));
   for (const severity of severitiesOf(report)) {
     out.push('');
     out.push(paint(`Severity ${severity}`, 'bold'));
     out.push(...resultsTable(report, severity, width, paint));
     const pooled = pooledFor(report, severity);
     if (pooled) {
+      out.push('', ...bucketTableLines(report, pooled, width, paint));
       out.push(...tailLines(report, pooled, width, paint));
       out.push(...worstClassLines(report, pooled, worst, width, paint));
     }
@@ -160,12 +169,12 @@ function resultsTable(
   const mainHeader = ['perturbation', 'n', 'clean', 'perturbed', `drop [${confidenceLabel(report)}]`, 'flip'];
   const mainAlign: Align[] = ['l', 'r', 'r', 'r', 'l', 'r'];
   const mainRows = rows.map((r) => [nameCell(r), ...mainCells(r.overall)]);
-  const bucketHeader = report.buckets.map((b) => `${stripControls(b.name)} (n)`);
+  const bucketNames = report.buckets.map((b) => stripControls(b.name));
   const bucketAlign: Align[] = report.buckets.map(() => 'l');
   const bucketRows = rows.map((r) => report.buckets.map((b) => bucketCell(r.buckets[b.name])));
 
   const combined = table(
-    [...mainHeader, ...bucketHeader],
+    [...mainHeader, ...bucketNames.map((name) => `${name} drop (n)`)],
     mainRows.map((row, i) => [...row, ...bucketRows[i]]),
     [...mainAlign, ...bucketAlign],
     paint,
@@ -174,7 +183,7 @@ function resultsTable(
   // Too wide for the terminal: drops per bucket go into their own table.
   const main = table(mainHeader, mainRows, mainAlign, paint);
   const perBucket = table(
-    ['drop by bucket', ...bucketHeader],
+    ['drop by bucket', ...bucketNames.map((name) => `${name} (n)`)],
     rows.map((r, i) => [nameCell(r), ...bucketRows[i]]),
     ['l', ...bucketAlign],
     paint,
@@ -208,27 +217,99 @@ function dropStyle(m: Metrics): Style | undefined {
   return undefined;
 }
 
+/** The pooled result bucket by bucket: clean accuracy beside the drop, break rate and flip rate. */
+function bucketTableLines(
+  report: Report,
+  pooled: Result,
+  width: number,
+  paint: (t: string, s?: Style) => string,
+): string[] {
+  const ci = confidenceLabel(report);
+  const rows = bucketRows(report, pooled).map(({ bucket, classes, metrics: m }): Cell[] => [
+    bucket
+      ? { text: truncate(stripControls(bucket.name), MAX_NAME_WIDTH) }
+      : { text: 'all classes', style: 'bold' },
+    { text: bucket ? countRange(bucket.minCount, bucket.maxCount) : '' },
+    { text: String(classes) },
+    { text: String(m?.nExamples ?? 0), style: hasData(m) ? undefined : 'dim' },
+    hasData(m) ? { text: pct(m.cleanAccuracy) } : missing(),
+    hasData(m) ? { text: dropWithCI(m), style: dropStyle(m) } : missing(),
+    cellOrMissing(metricWithCI(m, 'break')),
+    cellOrMissing(metricWithCI(m, 'flip')),
+  ]);
+  const lines = fittedTable(
+    [
+      'bucket',
+      'train',
+      'classes',
+      'examples',
+      'clean',
+      `drop [${ci}]`,
+      `break rate [${ci}]`,
+      `flip rate [${ci}]`,
+    ],
+    rows,
+    ['l', 'r', 'r', 'r', 'r', 'l', 'l', 'l'],
+    width - 2,
+    paint,
+  );
+  return [paint('By bucket, head → tail, all perturbations pooled', 'bold'), ...lines].map(indent);
+}
+
+/** Two spaces before a line of a pooled section; an empty line stays empty. */
+function indent(line: string): string {
+  return line ? `  ${line}` : line;
+}
+
+function cellOrMissing(text: string): Cell {
+  return text === MISSING ? missing() : { text };
+}
+
+/** The headline head–tail gap and tail slope, named, then all three metrics' gaps and slopes. */
 function tailLines(report: Report, pooled: Result, width: number, paint: (t: string, s?: Style) => string) {
+  const metric = headlineMetric(report);
+  const name = GAP_METRIC_NAMES[metric];
   const tail = report.buckets.at(-1);
   const parts: string[] = [];
-  if (pooled.headTailGap) {
-    const g = pooled.headTailGap;
+  const g = pooled.headTailGap;
+  if (g) {
     const noTail =
       tail && tail.name !== g.tail ? `; tail bucket ${stripControls(tail.name)} has no data` : '';
-    const text = `head–tail gap (${gapBuckets(g)} drop${noTail}): ${pp(g.value)} pp ${ppCI(g.ci)}`;
+    const text = `head–tail gap in ${name} (${gapBuckets(g)}${noTail}): ${pp(g.value)} pp ${ppCI(g.ci)}`;
     parts.push(significantDrop(g.ci) ? paint(text, 'red') : text);
   } else {
-    parts.push(paint('head–tail gap: n/a (fewer than two buckets with data)', 'dim'));
+    parts.push(paint(`head–tail gap in ${name}: n/a (fewer than two buckets with data)`, 'dim'));
   }
-  if (pooled.tailSlope) {
-    const s = pooled.tailSlope;
+  const s = pooled.tailSlope;
+  if (s) {
     parts.push(
-      `tail slope: ${pp(s.value)} pp per ln(train count) ${ppCI(s.ci)} (classes weighted by their examples; negative = rarer classes drop more)`,
+      `tail slope of ${name}: ${pp(s.value)} pp per ln(train count) ${ppCI(s.ci)} (${slopeWeighting(s)}; ${slopeDirection(metric)})`,
     );
   } else {
-    parts.push(paint('tail slope: n/a (fewer than three classes with data)', 'dim'));
+    parts.push(paint(`tail slope of ${name}: n/a (fewer than three classes with data)`, 'dim'));
   }
-  return parts.flatMap((p) => wrapStyled(p, width - 2).map((line) => `  ${line}`));
+  const ci = confidenceLabel(report);
+  const gapTable = fittedTable(
+    ['gap metric', `head–tail gap [${ci}]`, 'buckets', `tail slope [${ci}]`],
+    gapRows(report, pooled).map((row): Cell[] => [
+      {
+        text: `${GAP_METRIC_NAMES[row.metric]}${row.headline ? ' (headline)' : ''}`,
+        style: row.headline ? 'bold' : undefined,
+      },
+      row.gap
+        ? {
+            text: `${pp(row.gap.value)} ${ppCI(row.gap.ci)}`,
+            style: significantDrop(row.gap.ci) ? 'red' : undefined,
+          }
+        : missing(),
+      row.gap ? { text: gapBuckets(row.gap) } : missing(),
+      row.slope ? { text: `${pp(row.slope.value)} ${ppCI(row.slope.ci)}` } : missing(),
+    ]),
+    ['l', 'l', 'l', 'l'],
+    width - 2,
+    paint,
+  );
+  return ['', ...parts.flatMap((p) => wrapStyled(p, width - 2)), ...gapTable].map(indent);
 }
 
 function worstClassLines(
@@ -252,7 +333,7 @@ function worstClassLines(
     ['l', 'l', 'r', 'r', 'l'],
     paint,
   );
-  return t.lines.map((line) => `  ${line}`);
+  return ['', ...t.lines].map(indent);
 }
 
 function logitAdjustedLines(report: Report, paint: (t: string, s?: Style) => string): string[] {
@@ -323,15 +404,21 @@ function variantLines(report: Report, width: number, paint: (t: string, s?: Styl
 
 // ───────────────────────────── layout ─────────────────────────────
 
+const COLUMN_GAP = '  ';
+
+function columnWidths(headers: readonly string[], rows: readonly Cell[][]): number[] {
+  return headers.map((h, c) =>
+    Math.max(displayWidth(h), ...rows.map((row) => displayWidth(row[c]?.text ?? ''))),
+  );
+}
+
 function table(
   headers: string[],
   rows: Cell[][],
   align: Align[],
   paint: (t: string, s?: Style) => string,
 ): { lines: string[]; plainWidth: number } {
-  const widths = headers.map((h, c) =>
-    Math.max(displayWidth(h), ...rows.map((row) => displayWidth(row[c]?.text ?? ''))),
-  );
+  const widths = columnWidths(headers, rows);
   const last = widths.length - 1;
   const pad = (text: string, c: number) => {
     const fill = ' '.repeat(Math.max(0, widths[c] - displayWidth(text)));
@@ -339,14 +426,63 @@ function table(
     // No trailing padding after the last cell, inside or outside colour codes.
     return c === last ? text : text + fill;
   };
-  const gap = '  ';
-  const plainWidth = widths.reduce((s, w) => s + w, 0) + gap.length * (widths.length - 1);
+  const plainWidth = widths.reduce((s, w) => s + w, 0) + COLUMN_GAP.length * (widths.length - 1);
   const lines = [
-    paint(headers.map((h, c) => pad(h, c)).join(gap), 'bold'),
+    paint(headers.map((h, c) => pad(h, c)).join(COLUMN_GAP), 'bold'),
     paint('─'.repeat(plainWidth), 'dim'),
-    ...rows.map((row) => row.map((cell, c) => paint(pad(cell.text, c), cell.style)).join(gap)),
+    ...rows.map((row) => row.map((cell, c) => paint(pad(cell.text, c), cell.style)).join(COLUMN_GAP)),
   ];
   return { lines, plainWidth };
+}
+
+/**
+ * A table within `width`: whole when it fits, else split into as few tables as greedy packing needs,
+ * one after another, each led by the first (key) column and taking the next columns in order. The
+ * split is balanced (the narrowest line limit giving that many tables), so no part is left with a
+ * lone column when the columns could be shared out more evenly.
+ */
+function fittedTable(
+  headers: string[],
+  rows: Cell[][],
+  align: Align[],
+  width: number,
+  paint: (t: string, s?: Style) => string,
+): string[] {
+  const whole = table(headers, rows, align, paint);
+  if (whole.plainWidth <= width || headers.length <= 2) return whole.lines;
+  const widths = columnWidths(headers, rows);
+  const fewest = packColumns(widths, width).length;
+  let lo = widths[0] + COLUMN_GAP.length + Math.max(...widths.slice(1));
+  let hi = Math.max(lo, width);
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (packColumns(widths, mid).length <= fewest) hi = mid;
+    else lo = mid + 1;
+  }
+  return packColumns(widths, lo).flatMap((columns, i) => {
+    const pick = <T>(items: readonly T[]): T[] => [items[0], ...columns.map((c) => items[c])];
+    const part = table(pick(headers), rows.map(pick), pick(align), paint);
+    return i === 0 ? part.lines : ['', ...part.lines];
+  });
+}
+
+/** Columns 1.. in order, in groups that each fit `width` beside column 0 (at least one per group). */
+function packColumns(widths: readonly number[], width: number): number[][] {
+  const groups: number[][] = [];
+  let group: number[] = [];
+  let used = widths[0];
+  for (let c = 1; c < widths.length; c++) {
+    const extra = COLUMN_GAP.length + widths[c];
+    if (group.length > 0 && used + extra > width) {
+      groups.push(group);
+      group = [];
+      used = widths[0];
+    }
+    group.push(c);
+    used += extra;
+  }
+  groups.push(group);
+  return groups;
 }
 
 /** Columns a string occupies in a terminal: wide East Asian characters and emoji take two, marks none. */
