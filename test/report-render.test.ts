@@ -617,6 +617,10 @@ describe('renderHtml', () => {
     expect(drop).toContain('<h2>Drop by class frequency</h2>');
     expect(drop).toContain('drop (pp)</text>');
     expect(drop).toContain(`class="value">${signedPp(pooled(report, 2).buckets.few.drop)}</text>`);
+    // the per-class scatter plots what the headline tail slope is fitted to
+    expect(html).toContain('<h2>Per-class break rate against training examples</h2>');
+    expect(html).toContain('aria-label="Per-class break rate against training count at severity 2"');
+    expect(drop).toContain('<h2>Per-class drop against training examples</h2>');
   });
 
   it("tabulates each bucket and every metric's gap and slope, the headline marked", () => {

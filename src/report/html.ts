@@ -337,11 +337,18 @@ function capitalize(text: string): string {
 
 function scatterSection(report: Report, severities: Severity[], colors: Map<string, string>): string {
   const pooled = severities.map((s) => pooledFor(report, s)).filter((r): r is Result => r !== undefined);
-  const points = pooled.map((r) => ({ result: r, drops: classDrops(r, report.classes) }));
+  // The headline metric, so the points are what the headline tail slope is fitted to.
+  const metric = headlineMetric(report);
+  const points = pooled.map((r) => ({
+    result: r,
+    drops: classDrops(r, report.classes).filter((d) => hasMetricData(d.metrics, metric)),
+  }));
   if (points.every((p) => p.drops.length === 0)) return '';
   const values = [
     0,
-    ...points.flatMap((p) => p.drops.flatMap((d) => [d.metrics.drop, ...(d.metrics.dropCI ?? [])])),
+    ...points.flatMap((p) =>
+      p.drops.flatMap((d) => [metricValue(d.metrics, metric), ...(metricCI(d.metrics, metric) ?? [])]),
+    ),
   ];
   const yDomain = paddedDomain(values);
   const counts = report.classes.map((c) => countForLog(c.trainCount));
@@ -359,10 +366,10 @@ function scatterSection(report: Report, severities: Severity[], colors: Map<stri
     .filter((p) => p.drops.length > 0)
     .map(
       (p) =>
-        `<figure class="wide"><figcaption>Severity ${p.result.severity}</figcaption>${scatter(report, p.result.severity, p.drops, xDomain, yDomain, colors)}</figure>`,
+        `<figure class="wide"><figcaption>Severity ${p.result.severity}</figcaption>${scatter(report, p.result.severity, p.drops, xDomain, yDomain, colors, metric)}</figure>`,
     );
   return `<section>
-<h2>Per-class drop against training examples</h2>
+<h2>Per-class ${escapeHtml(GAP_METRIC_NAMES[metric])} against training examples</h2>
 <p class="muted">One point per class (all perturbations pooled), training count on a log scale, whiskers: ${confidenceLabel(report)}. Hover a point for its label. ${legend}</p>
 ${figures.join('\n')}
 </section>`;
@@ -375,13 +382,15 @@ function scatter(
   xDomain: [number, number],
   yDomain: [number, number],
   colors: Map<string, string>,
+  metric: GapMetric,
 ): string {
   const W = 1000;
   const H = 320;
   const M = { l: 54, r: 16, t: 14, b: 44 };
   const x = linear(xDomain, [M.l, W - M.r]);
   const y = linear(yDomain, [H - M.b, M.t]);
-  const parts: string[] = [yAxis(yDomain, y, M.l, W - M.r, 'drop (pp)')];
+  const unit = metric === 'drop' ? 'pp' : '%';
+  const parts: string[] = [yAxis(yDomain, y, M.l, W - M.r, `${GAP_METRIC_NAMES[metric]} (${unit})`)];
   // Log-scale x axis: decades, plus 2× and 5× when the range is narrow.
   const decades: number[] = [];
   for (let e = Math.floor(xDomain[0]); e <= Math.ceil(xDomain[1]); e++) decades.push(e);
@@ -414,16 +423,22 @@ function scatter(
   for (const { info, metrics } of drops) {
     const cx = x(Math.log10(countForLog(info.trainCount)));
     const color = colors.get(info.bucket) ?? '#6b7280';
-    const tooltip = `${stripControls(info.label)} (${stripControls(info.bucket)}, ${info.trainCount} training examples): drop ${dropWithCI(metrics)} pp, clean ${pct(metrics.cleanAccuracy)} → ${pct(metrics.perturbedAccuracy)}, n = ${metrics.n} variants`;
+    const tooltip = `${stripControls(info.label)} (${stripControls(info.bucket)}, ${info.trainCount} training examples): ${GAP_METRIC_NAMES[metric]} ${metricWithCI(metrics, metric)}, drop ${dropWithCI(metrics)} pp, clean ${pct(metrics.cleanAccuracy)} → ${pct(metrics.perturbedAccuracy)}, n = ${metrics.n} variants`;
+    const ci = metricCI(metrics, metric);
     parts.push(
       `<g class="point"><title>${escapeHtml(tooltip)}</title>`,
-      metrics.dropCI
-        ? `<line class="whisker" x1="${f(cx)}" x2="${f(cx)}" y1="${f(y(metrics.dropCI[0]))}" y2="${f(y(metrics.dropCI[1]))}" stroke="${color}"></line>`
+      ci
+        ? `<line class="whisker" x1="${f(cx)}" x2="${f(cx)}" y1="${f(y(ci[0]))}" y2="${f(y(ci[1]))}" stroke="${color}"></line>`
         : '',
-      `<circle cx="${f(cx)}" cy="${f(y(metrics.drop))}" r="4.5" fill="${color}"></circle></g>`,
+      `<circle cx="${f(cx)}" cy="${f(y(metricValue(metrics, metric)))}" r="4.5" fill="${color}"></circle></g>`,
     );
   }
-  return svg(W, H, `Per-class accuracy drop against training count at severity ${severity}`, parts);
+  return svg(
+    W,
+    H,
+    `Per-class ${GAP_METRIC_NAMES[metric]} against training count at severity ${severity}`,
+    parts,
+  );
 }
 
 function resultsSection(report: Report, severities: Severity[]): string {
