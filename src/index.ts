@@ -22,6 +22,7 @@ export {
   type GateLimits,
   type GateOutcome,
   maxDropGate,
+  maxTailBreakGate,
   maxTailDropGate,
   maxTailGapGate,
   minRobustAccuracyGate,
@@ -67,5 +68,5 @@ export {
   type TestOutcome,
 } from './suite/index.ts';
 export type * from './types.ts';
-export { REPORT_SCHEMA } from './types.ts';
+export { DEFAULT_GAP_METRIC, GAP_METRICS, REPORT_SCHEMA } from './types.ts';
 export { VERSION } from './version.ts';
