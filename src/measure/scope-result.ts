@@ -248,11 +248,13 @@ function tailSlope(
       : (q: number, at: number) => (examples[q] >= 2 ? examples[q] : r.K[at] / variants[q]);
   const sums = { drop: [r.D, r.K], flip: [r.F, r.K], break: [r.R, r.W] } as const;
   resampledSlopes({ classes, xs, weights, weightAt }, sums[metric][0], sums[metric][1], r.B, r.scratch);
+  // No resample with a fit (each drew fewer than 3 classes with data): no interval, never a zero-width one.
+  const ci = r.scratch.some((v) => !Number.isNaN(v)) ? resampledInterval(r, r.scratch, value) : null;
   return {
     metric,
     value,
-    ci: resampledInterval(r, r.scratch, value),
-    ciNote: null,
+    ci,
+    ciNote: ci ? null : TOO_FEW,
     weights: metric === 'break' ? 'correctExamples' : 'examples',
   };
 }
