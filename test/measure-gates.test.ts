@@ -282,7 +282,7 @@ describe('verdict', () => {
     expect(gap.ci![0]).toBeGreaterThan(0);
     // every original is right here, so break rate = drop and the two agree: one comparison, no caveat
     expect(v).toMatch(
-      /^Robustness drop 14\.7 % \[[\d.]+, [\d.]+\] overall at severity 1; among correct predictions few-shot classes break 40\.0 % of the time vs 2\.0 % for many-shot classes \(gap \+38\.0 pp \[[\d.]+, [\d.]+\]\): few-shot classes are markedly less robust\.$/,
+      /^Robustness drop 14\.7 % \[[\d.]+, [\d.]+\] overall at severity 1; among correct predictions, few-shot classes break 40\.0 % of the time vs 2\.0 % for many-shot classes \(gap \+38\.0 pp \[[\d.]+, [\d.]+\]\): few-shot classes are markedly less robust\.$/,
     );
   });
 
@@ -301,7 +301,7 @@ describe('verdict', () => {
     const r = { classes, buckets, ...computeResults(recs, classes, buckets, OPTS) };
     expect(r.summary[0].headTailGap).toMatchObject({ head: 'many', tail: 'medium' });
     expect(verdict(r)).toMatch(
-      /medium-shot classes break 40\.0 % of the time vs 2\.0 % for many-shot classes \(gap \+38\.0 pp \[[\d.]+, [\d.]+\]\) \(the tail bucket few has no data\): medium-shot classes are markedly less robust\.$/,
+      /medium-shot classes break 40\.0 % of the time vs 2\.0 % for many-shot classes \(gap \+38\.0 pp \[[\d.]+, [\d.]+\]; the tail bucket few has no data\): medium-shot classes are markedly less robust\.$/,
     );
     const thin = reportOf([...block('head', 100, 2), ...block('tail', 1, 1)]);
     expect(verdict(thin)).toMatch(
@@ -316,7 +316,7 @@ describe('verdict', () => {
     expect(drop!.ci![1]).toBeLessThan(0); // … while its drop is significantly smaller
     const v = verdict(r);
     expect(v).toContain(
-      'few-shot classes start at 18.8 % clean accuracy vs 67.5 % for many-shot classes; among correct predictions they break 36.7 % of the time vs 24.4 % (gap +12.2 pp [',
+      'few-shot classes start at 18.8 % clean accuracy vs 67.5 % for many-shot classes; among correct predictions, they break 36.7 % of the time vs 24.4 % (gap +12.2 pp [',
     );
     expect(v).toMatch(/: few-shot classes are markedly less robust\./);
     expect(v).not.toMatch(/more robust/);
@@ -330,7 +330,7 @@ describe('verdict', () => {
   it('states both comparisons when the break and drop gaps point in opposite directions', () => {
     const v = verdict(fragileTail());
     expect(v).toMatch(
-      /By absolute drop the comparison points the other way: few-shot classes drop 5\.0 % vs 12\.0 % for many-shot classes \(gap -7\.0 pp \[-[\d.]+, -[\d.]+\]\), a drop their lower clean accuracy caps\.$/,
+      /By absolute drop, the comparison points the other way: few-shot classes drop 5\.0 % vs 12\.0 % for many-shot classes \(gap -7\.0 pp \[-[\d.]+, -[\d.]+\]\), a drop their lower clean accuracy caps\.$/,
     );
   });
 
@@ -338,16 +338,18 @@ describe('verdict', () => {
     const onDrop = verdict(fragileTail('drop'));
     expect(onDrop).toContain('they drop 5.0 % vs 12.0 % (gap -7.0 pp [');
     expect(onDrop).toContain(
-      ': a smaller drop from a clean accuracy that far apart does not show they are more robust.',
+      ': a smaller drop alone does not show they are more robust (among correct predictions they break more often).',
     );
     expect(onDrop).toMatch(
-      /Among correct predictions the comparison points the other way: few-shot classes break 36\.7 % of the time vs 24\.4 %/,
+      /Among correct predictions, the comparison points the other way: few-shot classes break 36\.7 % of the time vs 24\.4 %/,
     );
     expect(onDrop).not.toMatch(/: few-shot classes are more robust/);
     const onFlip = verdict(fragileTail('flip'));
     expect(onFlip).toContain('their predictions flip 8.8 % of the time vs 21.0 %');
-    expect(onFlip).toContain('do not show they are more robust');
-    expect(onFlip).toContain('Among correct predictions the comparison points the other way');
+    expect(onFlip).toContain(
+      'fewer flips alone do not show they are more robust (among correct predictions they break more often)',
+    );
+    expect(onFlip).toContain('Among correct predictions, the comparison points the other way');
     expect(onFlip).toContain('By absolute drop: few-shot classes drop 5.0 %');
   });
 
@@ -367,6 +369,49 @@ describe('verdict', () => {
     // many: 80 % right, 80 of 800 break, 10 of 200 recover; few: 20 % right, 60 of 200 break, 20 of 800 recover
     const example = reportOf([...grid('head', 1000, 800, 80, 10), ...grid('tail', 1000, 200, 60, 20)]);
     expect(verdict(example)).toMatch(new RegExp(`${pattern}$`));
+  });
+
+  it('never reads "more robust" off a smaller drop the break rate does not confirm, even when accuracies are close', () => {
+    // head 95 % right, 30 % of those break; tail 81 % right, 32 % break: the tail's drop is smaller only
+    // because it has fewer correct predictions to lose (clean accuracies 14 points apart)
+    const recs = [...grid('head', 3000, 2850, 855, 0), ...grid('tail', 3000, 2430, 778, 0)];
+    const { classes, buckets } = assignBuckets(counts, Object.keys(counts), 'shots');
+    const onDrop = {
+      classes,
+      buckets,
+      ...computeResults(recs, classes, buckets, { ...OPTS, gapMetric: 'drop' }),
+    };
+    expect(onDrop.summary[0].headTailGaps.drop!.ci![1]).toBeLessThan(0);
+    const v = verdict({ ...onDrop, config: { gapMetric: 'drop' } });
+    expect(v).not.toMatch(/: few-shot classes are more robust/);
+    expect(v).not.toContain('start at'); // 14 points apart: no clause
+    expect(v).toContain(
+      'a smaller drop alone does not show they are more robust (among correct predictions they do not break significantly less often)',
+    );
+    expect(v).toMatch(
+      /Among correct predictions, the comparison points the other way: few-shot classes break 32\.0 %/,
+    );
+  });
+
+  it('a tail bucket without a correctly classified example is named with its clean accuracy, not as "no data"', () => {
+    const three = { head: 400, mid: 50, tail: 6 };
+    const { classes, buckets } = assignBuckets(three, Object.keys(three), 'shots');
+    const wrongTail = Array.from({ length: 6 }, (_, i) =>
+      record(`t${i}`, 'tail', 'head', 0.1, [['p', 1, i < 2 ? 'tail' : 'head', 0.1]]),
+    );
+    const recs = [...block('head', 100, 2), ...block('mid', 50, 20), ...wrongTail];
+    const r = { classes, buckets, ...computeResults(recs, classes, buckets, OPTS) };
+    expect(r.summary[0].headTailGaps.break).toMatchObject({ head: 'many', tail: 'medium' });
+    expect(verdict(r)).toContain(
+      '; the tail bucket few has no correctly classified example to break (clean accuracy 0.0 %)):',
+    );
+  });
+
+  it('"more than 15 points" is exact: 80 % vs 65 % is not', () => {
+    const recs = [...grid('head', 100, 80, 8, 0), ...grid('tail', 100, 65, 13, 0)];
+    expect(verdict(reportOf(recs))).not.toContain('start at');
+    const apart = [...grid('head', 100, 80, 8, 0), ...grid('tail', 100, 64, 13, 0)];
+    expect(verdict(reportOf(apart))).toContain('few-shot classes start at 64.0 % clean accuracy vs 80.0 %');
   });
 
   it('calls the tail more robust only on a measure its clean accuracy cannot explain', () => {

@@ -23,6 +23,8 @@ const MARKED_GAP = 0.05;
 
 /** Clean accuracies further apart than this (strictly) between head and tail are said in the verdict. */
 export const CLEAN_ACCURACY_GAP = 0.15;
+/** Floating-point slack: 0.80 − 0.65 is 0.15000000000000002, which is not "more than 15 points". */
+const ROUNDING = 1e-9;
 
 const SHOT_NAMES: Record<string, string> = { many: 'many-shot', medium: 'medium-shot', few: 'few-shot' };
 
@@ -55,11 +57,11 @@ const rateOf = (m: Metrics, metric: GapMetric): number =>
  * The bucket comparison on the gap's metric, e.g. "few-shot classes break 35.6 % of the time vs 24.5 % for
  * many-shot classes (gap +11.1 pp [2.5, 21.5])"; with `subject: 'they'` the head bucket is not named again.
  */
-function comparison(pick: Result, gap: BucketGap, subject: string): string {
+function comparison(pick: Result, gap: BucketGap, subject: string, note = ''): string {
   const tail = pct(rateOf(pick.buckets[gap.tail], gap.metric));
   const head = pct(rateOf(pick.buckets[gap.head], gap.metric));
   const forHead = subject === 'they' ? '' : ` for ${describeBucket(gap.head)}`;
-  const numbers = `(gap ${pp(gap.value)} ${ci(gap.ci)})`;
+  const numbers = `(gap ${pp(gap.value)} ${ci(gap.ci)}${note})`;
   if (gap.metric === 'break')
     return `${subject} break ${tail} % of the time vs ${head} %${forHead} ${numbers}`;
   if (gap.metric === 'flip') {
@@ -70,7 +72,7 @@ function comparison(pick: Result, gap: BucketGap, subject: string): string {
 }
 
 /** What introduces a comparison on the metric: the break rate is conditional on correct predictions. */
-const among = (metric: GapMetric): string => (metric === 'break' ? 'among correct predictions ' : '');
+const among = (metric: GapMetric): string => (metric === 'break' ? 'among correct predictions, ' : '');
 
 const significance = (gap: BucketGap): 'higher' | 'lower' | 'none' | 'unknown' =>
   !gap.ci ? 'unknown' : gap.ci[0] > 0 ? 'higher' : gap.ci[1] < 0 ? 'lower' : 'none';
@@ -108,26 +110,34 @@ export function verdict(report: VerdictInput, opts: { severity?: number } = {}):
   }
   const rarer = describeBucket(gap.tail);
   const common = describeBucket(gap.head);
-  const tailBucket = report.buckets.at(-1)?.name;
-  const noTailData =
-    gap.tail !== tailBucket && tailBucket !== undefined ? ` (the tail bucket ${tailBucket} has no data)` : '';
+  const tail = report.buckets.at(-1);
+  const tailMetrics = tail ? pick.buckets[tail.name] : undefined;
+  // The report's tail bucket when the gap had to stop short of it: without changed variants at all, or
+  // (break rate) without one correctly classified original — then its clean accuracy is the finding.
+  let tailNote = '';
+  if (tail && gap.tail !== tail.name) {
+    tailNote =
+      tailMetrics && tailMetrics.n > 0
+        ? `; the tail bucket ${tail.name} has no correctly classified example to break (clean accuracy ${pct(tailMetrics.cleanAccuracy)} %)`
+        : `; the tail bucket ${tail.name} has no data`;
+  }
 
   // How far apart the buckets start: the drop of the lower one is capped by it.
   const cleanTail = pick.buckets[gap.tail].cleanAccuracy;
   const cleanHead = pick.buckets[gap.head].cleanAccuracy;
-  const startsApart = Math.abs(cleanTail - cleanHead) > CLEAN_ACCURACY_GAP;
+  const startsApart = Math.abs(cleanTail - cleanHead) > CLEAN_ACCURACY_GAP + ROUNDING;
   if (startsApart) {
-    line += `; ${rarer} start at ${pct(cleanTail)} % clean accuracy vs ${pct(cleanHead)} % for ${common}; ${among(metric)}${comparison(pick, gap, 'they')}`;
+    line += `; ${rarer} start at ${pct(cleanTail)} % clean accuracy vs ${pct(cleanHead)} % for ${common}; ${among(metric)}${comparison(pick, gap, 'they', tailNote)}`;
   } else {
-    line += `; ${among(metric)}${comparison(pick, gap, rarer)}`;
+    line += `; ${among(metric)}${comparison(pick, gap, rarer, tailNote)}`;
   }
-  line += noTailData;
 
-  // A "more robust" reading the clean accuracies alone can produce: drop and flip rate mix the buckets'
-  // right and wrong predictions, so buckets that start far apart differ on them by composition alone
-  // (a bucket at 20 % accuracy can lose at most 20 points; wrong predictions flip at their own rate).
-  const explainedByAccuracy = startsApart && metric !== 'break';
+  // Drop and flip rate mix each bucket's right and wrong predictions, so buckets differ on them by
+  // composition alone (a bucket at 20 % accuracy can lose at most 20 points; wrong predictions flip at
+  // their own rate): a "more robust" reading of them stands only when the break rate agrees.
   const sig = significance(gap);
+  const breakAgrees = gaps.break !== null && significance(gaps.break) === 'lower';
+  const unconditional = metric !== 'break';
   let conclusion: string;
   if (sig === 'unknown') conclusion = `: too few examples to tell whether ${rarer} are less robust.`;
   else if (sig === 'higher') {
@@ -135,34 +145,39 @@ export function verdict(report: VerdictInput, opts: { severity?: number } = {}):
       gap.value >= MARKED_GAP
         ? `: ${rarer} are markedly less robust.`
         : `: ${rarer} are less robust (significant at ${level} %).`;
-  } else if (sig === 'lower' && !explainedByAccuracy) {
+  } else if (sig === 'lower' && (!unconditional || breakAgrees)) {
     conclusion = `: ${rarer} are more robust than ${common} (significant at ${level} %).`;
   } else if (sig === 'lower') {
     const lower = metric === 'drop' ? 'a smaller drop' : 'fewer flips';
     const verb = metric === 'drop' ? 'does' : 'do';
-    conclusion = `: ${lower} from a clean accuracy that far apart ${verb} not show they are more robust.`;
+    const byBreak =
+      gaps.break === null
+        ? 'with no break rate to compare'
+        : significance(gaps.break) === 'higher'
+          ? 'among correct predictions they break more often'
+          : 'among correct predictions they do not break significantly less often';
+    conclusion = `: ${lower} alone ${verb} not show they are more robust (${byBreak}).`;
   } else conclusion = `: the difference is not significant at ${level} %.`;
   line += conclusion;
 
-  // The break and drop comparisons both, when they point in opposite directions (or, for a measure
-  // clean accuracy can explain, whenever the conditional one exists).
+  // The break and drop comparisons both, when they point in opposite directions; and the break rate
+  // whenever an unconditional measure reads "more robust".
   const others = (['break', 'drop'] as const).filter((m) => m !== metric && gaps[m] !== null);
   const disagree =
     gaps.break !== null && gaps.drop !== null && Math.sign(gaps.break.value) * Math.sign(gaps.drop.value) < 0;
-  const stated = others.filter((m) => disagree || (m === 'break' && explainedByAccuracy));
+  const stated = others.filter((m) => disagree || (m === 'break' && unconditional && sig === 'lower'));
   for (const m of stated) {
     const other = gaps[m]!;
     const how =
       Math.sign(other.value) * Math.sign(gap.value) < 0 ? ' the comparison points the other way' : '';
     const said = comparison(pick, other, describeBucket(other.tail));
     if (m === 'drop') {
+      const lowStart = pick.buckets[other.tail].cleanAccuracy < pick.buckets[other.head].cleanAccuracy;
       const capped =
-        disagree && other.value < 0 && startsApart && cleanTail < cleanHead
-          ? ', a drop their lower clean accuracy caps'
-          : '';
-      line += ` By absolute drop${how}: ${said}${capped}.`;
+        disagree && other.value < 0 && lowStart ? ', a drop their lower clean accuracy caps' : '';
+      line += ` By absolute drop${how ? `,${how}` : ''}: ${said}${capped}.`;
     } else {
-      line += ` Among correct predictions${how}: ${said}.`;
+      line += ` Among correct predictions${how ? `,${how}` : ''}: ${said}.`;
     }
   }
   return line;

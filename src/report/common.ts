@@ -45,7 +45,7 @@ export function pp(x: number, digits = 1): string {
 export const TOO_FEW_EXAMPLES = 'too few examples';
 
 /** The legend's sentence for withheld intervals. */
-export const TOO_FEW_LEGEND = `a slice of fewer than ${MIN_CI_EXAMPLES} examples shows "${TOO_FEW_EXAMPLES}" instead of an interval`;
+export const TOO_FEW_LEGEND = `a slice of fewer than ${MIN_CI_EXAMPLES} examples (for the break rate: correctly classified examples) shows "${TOO_FEW_EXAMPLES}" instead of an interval`;
 
 /** "[+5.0, +9.3]", or "(too few examples)" for a withheld interval: never a falsely precise one. */
 export function ppCI(ci: readonly [number, number] | null, digits = 1): string {
@@ -80,6 +80,24 @@ export const GAP_METRIC_NAMES: Readonly<Record<GapMetric, string>> = {
   flip: 'flip rate',
   drop: 'drop',
 };
+
+/**
+ * Why a head–tail gap stops short of the report's tail bucket, unescaped ("tail bucket few has no
+ * data"; for the break rate, when the tail has changed variants but no correct original, its clean
+ * accuracy); null when the gap reaches the tail bucket.
+ */
+export function tailShortfall(
+  report: Pick<Report, 'buckets'>,
+  result: Result,
+  gap: Pick<BucketGap, 'tail'> | null,
+): string | null {
+  const tail = report.buckets.at(-1);
+  if (!gap || !tail || tail.name === gap.tail) return null;
+  const m = result.buckets[tail.name];
+  return hasData(m)
+    ? `tail bucket ${stripControls(tail.name)} has no correctly classified example (clean accuracy ${pct(m.cleanAccuracy)})`
+    : `tail bucket ${stripControls(tail.name)} has no data`;
+}
 
 /** How a negative tail slope reads for each metric. */
 const RARER_FARE_WORSE: Readonly<Record<GapMetric, string>> = {

@@ -27,7 +27,7 @@ import {
   type VariantRecord,
 } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
-import { countRange, gapBuckets, TOO_FEW_EXAMPLES } from './common.ts';
+import { countRange, GAP_METRIC_NAMES, gapBuckets, TOO_FEW_EXAMPLES } from './common.ts';
 
 export const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 
@@ -79,7 +79,7 @@ export class NoSlicesError extends NothingToCheckError {
 export function nothingToCheck(what: string, report: Report, gate: Gate): NothingToCheckError {
   if (gate.metric === 'headTailGap') {
     return new NothingToCheckError(
-      `${what}: no head/tail gap to check for ${describeFilter(gate.filter)} — fewer than two buckets have data, or no result matches`,
+      `${what}: no head/tail gap in ${GAP_METRIC_NAMES[gate.gapMetric ?? DEFAULT_GAP_METRIC]} to check for ${describeFilter(gate.filter)} — fewer than two buckets have data for it, or no result matches`,
     );
   }
   return new NoSlicesError(what, report, gate.filter);
@@ -232,19 +232,15 @@ function others(offenders: readonly GateCheck[]): string {
   return `also out of bounds: ${shown}${rest.length > 5 ? `; … ${rest.length - 5} more` : ''}\n`;
 }
 
-/** Words for each gap metric: "break rate", "flip rate", "drop". */
-export const GAP_METRIC_NAMES: Record<GapMetric, string> = {
-  break: 'break rate',
-  flip: 'flip rate',
-  drop: 'drop',
-};
-
 /** Each bucket's value of the metric, with its clean accuracy: "many 0.120 (clean 0.68), few 0.356 (clean 0.19)". */
 function bucketValues(report: Report, result: Result, metric: GapMetric): string {
   return report.buckets
     .filter((b) => (result.buckets[b.name]?.n ?? 0) > 0)
     .map((b) => {
       const m = result.buckets[b.name]!;
+      // a bucket without a correct original has no break rate: a dash, never a placeholder 0
+      if (metric === 'break' && m.nFromCorrect === 0)
+        return `${b.name} — (clean ${m.cleanAccuracy.toFixed(2)})`;
       const value = metric === 'break' ? m.breakRate : metric === 'flip' ? m.flipRate : m.drop;
       return `${b.name} ${fmt(value)} (clean ${m.cleanAccuracy.toFixed(2)})`;
     })
@@ -321,7 +317,7 @@ export function whyNotEvaluated(report: Pick<Report, 'buckets'>, unevaluated: Un
     if (skipped.length > 0) {
       const bucket = `the tail bucket "${tail.name}" (${tail.labels.length} ${tail.labels.length === 1 ? 'class' : 'classes'} with ${countRange(tail.minCount, tail.maxCount)} training examples)`;
       if (gate.metric === 'breakRate' && skipped.some((s) => s.metrics.n > 0)) {
-        return `${bucket} has no changed variant of a correctly classified original in any result (the model gets none of its perturbed examples right), so it has no break rate`;
+        return `${bucket} has no changed variant of a correctly classified original in any result (the model classifies none of its perturbed originals correctly), so it has no break rate`;
       }
       return `${bucket} has no changed variants in any result (the data has no example of its classes, or no perturbation changed one)`;
     }
@@ -332,7 +328,9 @@ export function whyNotEvaluated(report: Pick<Report, 'buckets'>, unevaluated: Un
       : 'the report has no results';
   }
   if (gate.metric === 'headTailGap') {
-    return 'no selected result has changed variants in two frequency buckets, so there is no head–tail gap';
+    return gate.gapMetric === 'break' || gate.gapMetric === undefined
+      ? 'no selected result has changed variants of correctly classified originals in two frequency buckets, so there is no head–tail gap in break rate'
+      : `no selected result has changed variants in two frequency buckets, so there is no head–tail gap in ${GAP_METRIC_NAMES[gate.gapMetric]}`;
   }
   return 'no selected slice has changed variants (no perturbation changed a text there)';
 }

@@ -41,6 +41,7 @@ import {
   significantGain,
   slopeWeighting,
   TOO_FEW_LEGEND,
+  tailShortfall,
   VARIANTS_LEGEND,
   variantCountCells,
   worstClasses,
@@ -132,7 +133,6 @@ function headerSection(report: Report): string {
 }
 
 function cardsSection(report: Report, severities: Severity[]): string {
-  const tail = report.buckets.at(-1);
   const ci = confidenceLabel(report);
   const name = GAP_METRIC_NAMES[headlineMetric(report)];
   const cards = severities.map((severity) => {
@@ -142,10 +142,8 @@ function cardsSection(report: Report, severities: Severity[]): string {
     }
     const m = pooled.overall;
     const gap = pooled.headTailGap;
-    const noTail =
-      gap && tail && tail.name !== gap.tail
-        ? `<div class="muted">tail bucket ${escapeHtml(tail.name)} has no data</div>`
-        : '';
+    const shortfall = tailShortfall(report, pooled, gap);
+    const noTail = shortfall ? `<div class="muted">${escapeHtml(shortfall)}</div>` : '';
     const gapLine = gap
       ? `<div><span class="k">head–tail gap in ${name}</span> <span class="${sigClass(gap.ci)}">${pp(gap.value)} pp</span> <span class="ci">${ppCI(gap.ci)}</span> <span class="muted">(${gapBuckets(gap, escapeHtml)})</span></div>${noTail}`
       : `<div class="muted">head–tail gap in ${name} n/a</div>`;
@@ -390,7 +388,9 @@ function scatter(
   const x = linear(xDomain, [M.l, W - M.r]);
   const y = linear(yDomain, [H - M.b, M.t]);
   const unit = metric === 'drop' ? 'pp' : '%';
-  const parts: string[] = [yAxis(yDomain, y, M.l, W - M.r, `${GAP_METRIC_NAMES[metric]} (${unit})`)];
+  const parts: string[] = [
+    yAxis(yDomain, y, M.l, W - M.r, `${GAP_METRIC_NAMES[metric]} (${unit})`, axisFormat(metric)),
+  ];
   // Log-scale x axis: decades, plus 2× and 5× when the range is narrow.
   const decades: number[] = [];
   for (let e = Math.floor(xDomain[0]); e <= Math.ceil(xDomain[1]); e++) decades.push(e);

@@ -33,6 +33,7 @@ import {
   slopeDirection,
   slopeWeighting,
   TOO_FEW_LEGEND,
+  tailShortfall,
   VARIANTS_LEGEND,
   variantCountCells,
   worstClasses,
@@ -211,10 +212,9 @@ function bucketSection(report: Report, pooled: Result): string[] {
 function tailSummary(report: Report, pooled: Result): string {
   const metric = headlineMetric(report);
   const name = GAP_METRIC_NAMES[metric];
-  const tail = report.buckets.at(-1);
   const g = pooled.headTailGap;
-  const noTail =
-    g && tail && tail.name !== g.tail ? `; tail bucket ${escapeMarkdown(tail.name)} has no data` : '';
+  const shortfall = tailShortfall(report, pooled, g);
+  const noTail = shortfall ? `; ${escapeMarkdown(shortfall)}` : '';
   const gap = g
     ? `Head–tail gap in ${name} (${gapBuckets(g, escapeMarkdown)}${noTail}): **${pp(g.value)} pp** ${ppCI(g.ci)}`
     : `Head–tail gap in ${name}: n/a (fewer than two buckets with data)`;

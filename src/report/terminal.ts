@@ -34,6 +34,7 @@ import {
   slopeDirection,
   slopeWeighting,
   TOO_FEW_LEGEND,
+  tailShortfall,
   VARIANTS_LEGEND,
   variantCountCells,
   worstClasses,
@@ -269,12 +270,11 @@ function cellOrMissing(text: string): Cell {
 function tailLines(report: Report, pooled: Result, width: number, paint: (t: string, s?: Style) => string) {
   const metric = headlineMetric(report);
   const name = GAP_METRIC_NAMES[metric];
-  const tail = report.buckets.at(-1);
   const parts: string[] = [];
   const g = pooled.headTailGap;
   if (g) {
-    const noTail =
-      tail && tail.name !== g.tail ? `; tail bucket ${stripControls(tail.name)} has no data` : '';
+    const shortfall = tailShortfall(report, pooled, g);
+    const noTail = shortfall ? `; ${shortfall}` : '';
     const text = `head–tail gap in ${name} (${gapBuckets(g)}${noTail}): ${pp(g.value)} pp ${ppCI(g.ci)}`;
     parts.push(significantDrop(g.ci) ? paint(text, 'red') : text);
   } else {

@@ -57,7 +57,7 @@ export default defineCommand({
         ...gateCliOptions,
         'gap-metric': {
           ...gapMetricCliOption['gap-metric'],
-          describe: `${gapMetricCliOption['gap-metric'].describe}. Default: the shards' own`,
+          describe: `${gapMetricCliOption['gap-metric'].describe.replace('break (default; ', 'break (')}. Default: the shards' own`,
         },
         quiet: { type: 'boolean', default: false, describe: 'No terminal summary' },
       })

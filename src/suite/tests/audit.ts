@@ -16,7 +16,8 @@ import {
   minRobustAccuracyGate,
 } from '../../measure/gates.ts';
 import { matchesPerturbation, type SliceFilter, tailBucket } from '../../measure/slices.ts';
-import { explainGate, fmt, GAP_METRIC_NAMES, whyNotEvaluated } from '../../report/explain.ts';
+import { GAP_METRIC_NAMES } from '../../report/common.ts';
+import { explainGate, fmt, whyNotEvaluated } from '../../report/explain.ts';
 import { DEFAULT_GAP_METRIC, type Report } from '../../types.ts';
 import { resolvePath, type SuiteContext, suitePerturbationOptions } from '../context.ts';
 import type { YamlPath } from '../load.ts';
