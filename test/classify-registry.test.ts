@@ -62,11 +62,12 @@ describe('report format registry', () => {
     expect(Object.keys(reportOutputOptions({ merged: false, gates: true }))).toEqual([
       'json',
       'md',
+      'md-summary',
       'html',
       'junit',
     ]);
     const merge = reportOutputOptions({ merged: true, gates: false });
-    expect(Object.keys(merge)).toEqual(['json', 'md', 'html']);
+    expect(Object.keys(merge)).toEqual(['json', 'md', 'md-summary', 'html']);
     expect(merge.json).toEqual({
       type: 'string',
       nargs: 1,

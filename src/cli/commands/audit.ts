@@ -8,6 +8,7 @@ import { evaluateGates } from '../../measure/gates.ts';
 import { gateFailureLines } from '../../report/explain.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import { defineCommand } from '../define-command.ts';
+import { githubCliOption, githubSummaryPath, writeGithubOutput } from '../github-output.ts';
 import { checkOutputPaths, flagPaths, modelPaths } from '../io-paths.ts';
 import {
   backendCliOptions,
@@ -93,6 +94,7 @@ export const auditCliOptions = {
     describe: 'Masked LM (transformers.js fill-mask: hub id or folder) for synonym.contextual; turns it on',
   },
   ...reportOutputOptions({ merged: false, gates: true }),
+  ...githubCliOption,
   ...gateCliOptions,
   quiet: { type: 'boolean', default: false, describe: 'No terminal summary and no progress bar' },
 } as const;
@@ -183,7 +185,11 @@ export default defineCommand({
     const options = toAuditOptions(argv);
     checkOutputPaths(
       [...flagPaths(argv, AUDIT_INPUT_FLAGS), ...modelPaths(argv.model)],
-      [...reportOutputPaths(argv, { gates: true }), ...flagPaths(argv, ['examples-out'])],
+      [
+        ...reportOutputPaths(argv, { gates: true }),
+        ...flagPaths(argv, ['examples-out']),
+        ...githubSummaryPath(argv),
+      ],
     );
     const jsonToStdout = reportToStdout(argv);
     const progress = argv.quiet ? undefined : createProgress('audit');
@@ -211,6 +217,8 @@ export default defineCommand({
       // Always stderr: stdout may carry the JSON report, and the hit rate must never be in a report.
       if (cacheUse) process.stderr.write(cacheUseLine(cacheUse));
     }
+    // Annotations even with --quiet: they are what --github was asked for.
+    if (argv.github) writeGithubOutput(report, gates, jsonToStdout ? process.stderr : process.stdout);
     if (!gates.passed) process.exitCode = EXIT_GATE_FAILED;
   },
 });

@@ -8,6 +8,7 @@ import { reportSchemaProblem } from '../../report/schema.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import type { Report } from '../../types.ts';
 import { defineCommand } from '../define-command.ts';
+import { githubCliOption, githubSummaryPath, writeGithubOutput } from '../github-output.ts';
 import { checkOutputPaths, flagPaths } from '../io-paths.ts';
 import { gapMetricCliOption, gateCliOptions, parseGateLimits } from '../parse.ts';
 import { reportOutputOptions, reportOutputPaths, reportToStdout, writeReports } from '../report-output.ts';
@@ -43,6 +44,7 @@ export default defineCommand({
       })
       .options({
         ...reportOutputOptions({ merged: true, gates: true }),
+        ...githubCliOption,
         'examples-out': {
           type: 'string',
           nargs: 1,
@@ -80,7 +82,11 @@ export default defineCommand({
           ...(examplesFile ? [{ name: `${path}'s examples file`, path: examplesFile }] : []),
         ];
       }),
-      [...reportOutputPaths(argv, { gates: true }), ...flagPaths(argv, ['examples-out'])],
+      [
+        ...reportOutputPaths(argv, { gates: true }),
+        ...flagPaths(argv, ['examples-out']),
+        ...githubSummaryPath(argv),
+      ],
     );
     const merged = await mergeReports(reports, {
       allowPartial: argv.allowPartial,
@@ -97,6 +103,8 @@ export default defineCommand({
       );
       out.write(gateFailureLines(gates, merged));
     }
+    // Annotations even with --quiet: they are what --github was asked for.
+    if (argv.github) writeGithubOutput(merged, gates, reportToStdout(argv) ? process.stderr : process.stdout);
     if (!gates.passed) process.exitCode = EXIT_GATE_FAILED;
   },
 });

@@ -7,5 +7,6 @@ import html from './html.ts';
 import json from './json.ts';
 import junit from './junit.ts';
 import markdown from './markdown.ts';
+import mdSummary from './md-summary.ts';
 
-export const REPORT_FORMATS = [json, markdown, html, junit] as const;
+export const REPORT_FORMATS = [json, markdown, mdSummary, html, junit] as const;
