@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateGates } from '../src/measure/gates.ts';
 import { diffVariant, worstFlips } from '../src/report/common.ts';
@@ -11,18 +10,8 @@ import { escapeMarkdown, renderMarkdown } from '../src/report/markdown.ts';
 import { displayWidth, renderTerminal } from '../src/report/terminal.ts';
 import type { Metrics, Report, Result } from '../src/types.ts';
 import { stripControls } from '../src/util/strings.ts';
+import { launchChromium } from './fixtures/browser.ts';
 import { HOSTILE, makeReport } from './fixtures/make-report.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // The few browser APIs the page.evaluate callbacks use (the project compiles without the DOM lib).
 interface XmlElement {
@@ -750,12 +739,8 @@ describe('renderJunit with the tail break-rate gate', () => {
 describe('XML well-formedness in a real parser (Chromium DOMParser)', () => {
   let browser: Browser;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}. The report tests parse and render output in a real browser: install it (apt-get install chromium) or set CHROMIUM_PATH.`,
-      );
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    // A real parser: launchChromium throws (naming what it tried) when there is no browser.
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

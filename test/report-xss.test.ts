@@ -7,16 +7,16 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateGates } from '../src/measure/gates.ts';
 import { renderHtml } from '../src/report/html.ts';
 import { renderJunit } from '../src/report/junit.ts';
 import { renderMarkdown } from '../src/report/markdown.ts';
 import { renderTerminal } from '../src/report/terminal.ts';
+import { launchChromium, resolveChromium } from './fixtures/browser.ts';
 import { HOSTILE, HTML_PAYLOADS, makeReport } from './fixtures/make-report.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = join(tmpdir(), 'tailcheck-report-xss.png');
 
 const report = makeReport({ hostile: true });
@@ -50,11 +50,9 @@ interface PageFindings {
   svgTitles: string[];
 }
 
-it('finds Chromium (CI installs it; a missing browser is a failure, never a skip)', () => {
-  expect(
-    existsSync(CHROMIUM),
-    `Chromium not found at ${CHROMIUM}: apt-get install chromium or set CHROMIUM_PATH`,
-  ).toBe(true);
+it('finds Chromium: CHROMIUM_PATH, a system one, else @sparticuz/chromium (missing fails, never skips)', async () => {
+  const resolved = await resolveChromium();
+  expect(existsSync(resolved.executablePath), resolved.executablePath).toBe(true);
 });
 
 describe('HTML report in headless Chromium with hostile dataset strings', () => {
@@ -62,23 +60,8 @@ describe('HTML report in headless Chromium with hostile dataset strings', () => 
   let dir: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}. The XSS test must run in a real browser: install it (apt-get install chromium) or set CHROMIUM_PATH.`,
-      );
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    // The XSS test must run in a real browser: launchChromium throws (naming what it tried) when there is none.
+    browser = await launchChromium();
     dir = mkdtempSync(join(tmpdir(), 'tailcheck-xss-'));
   });
 
