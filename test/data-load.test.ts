@@ -228,9 +228,9 @@ describe('readExamples: JSONL', () => {
 
   it('rejects a missing file; an unknown extension is read as JSON Lines, and a parse error says so', async () => {
     expect((await loadError(join(dir, 'nope.jsonl'), {})).message).toMatch(/file not found/);
-    const error = await loadError(file('data.txt', 'x'), { line: 1 });
+    const error = await loadError(file('data.dat', 'x'), { line: 1 });
     expect(error.message).toMatch(/read as JSON Lines.*--format/);
-    const rows = await load(file('data.txt', '{"text": "hi", "label": "a"}\n'));
+    const rows = await load(file('data.dat', '{"text": "hi", "label": "a"}\n'));
     expect(rows.map((e) => e.text)).toEqual(['hi']);
     // A known format is not a guess: no such note.
     expect((await loadError(file('bad.jsonl', 'x'), { line: 1 })).message).not.toMatch(/read as/);
@@ -372,5 +372,47 @@ describe('readExamples: CSV and TSV', () => {
   it('honours an explicit format over the extension', async () => {
     const path = file('data.txt', 'text\tlabel\nhello\tx\n');
     expect((await load(path, { format: 'tsv' })).map((e) => e.text)).toEqual(['hello']);
+  });
+});
+
+describe('readExamples: plain text (.txt)', () => {
+  it('reads one unlabelled example per non-blank line, ids from the line number, text unchanged', async () => {
+    const path = file(
+      'texts.txt',
+      '\ufeffWhere is my card?\r\n\n   \n  keep my spaces  \nc\u0430rd \u200b ok',
+    );
+    const rows = await load(path, { requireLabel: false });
+    expect(rows.map((e) => [e.id, e.line, e.text, e.label])).toEqual([
+      ['0', 1, 'Where is my card?', undefined],
+      ['3', 4, '  keep my spaces  ', undefined],
+      ['4', 5, 'c\u0430rd \u200b ok', undefined],
+    ]);
+    expect(rows.every((e) => Object.keys(e.extra).length === 0)).toBe(true);
+  });
+
+  it('reads a JSON-looking or comma-separated line as text, and --format txt on any name', async () => {
+    const rows = await load(file('lines.dat', '{"text": "hi"}\na,b\tc\n'), {
+      format: 'txt',
+      requireLabel: false,
+      textField: 'body',
+    });
+    expect(rows.map((e) => e.text)).toEqual(['{"text": "hi"}', 'a,b\tc']);
+  });
+
+  it('refuses plain text where labels are needed, before reading, saying what to use', async () => {
+    const named = await loadError(file('labelled.txt', 'hello\n'), {});
+    expect(named.message).toMatch(/plain text .* no labels.*\.jsonl.*--format jsonl/);
+    const given = await loadError(file('data.dat', 'hello\n'), {}, { format: 'txt' });
+    expect(given.message).toMatch(/no labels/);
+    expect(given.message).not.toMatch(/--format/);
+    // nothing was read: a missing file gets the same answer, not "file not found"
+    expect((await loadError(join(dir, 'missing.txt'), {})).message).toMatch(/no labels/);
+  });
+
+  it('says why a file has no texts', async () => {
+    const blank = await loadError(file('blank.txt', '\n  \n'), {}, { requireLabel: false });
+    expect(blank.message).toMatch(/no examples \(the file has only blank lines: 2\)/);
+    const empty = await loadError(file('empty.txt', ''), {}, { requireLabel: false });
+    expect(empty.message).toMatch(/no examples \(the file is empty\)/);
   });
 });

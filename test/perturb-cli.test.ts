@@ -4,14 +4,37 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { defaultView, NO_INPUT_MESSAGE, perturbInput } from '../src/cli/commands/perturb.ts';
 
 const BIN = fileURLToPath(new URL('../bin/tailcheck.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'tailcheck-perturb-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+function run(args: string[], opts: { input?: string; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    input: opts.input,
+    env: { ...process.env, ...opts.env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** util-linux `script` runs a command on a pseudo-terminal: the only way to test what a terminal gets. */
+const hasScript = spawnSync('script', ['-qec', 'true', '/dev/null'], { input: '' }).status === 0;
+
+/** Runs the CLI with stdin and stdout on a terminal (a pty), as a user typing the command would. */
+function runOnTerminal(args: string[], env: Record<string, string | undefined> = {}) {
+  const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
+  const command = [process.execPath, BIN, ...args].map(quote).join(' ');
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    input: '',
+    env: { ...process.env, COLUMNS: '80', ...env },
+  });
+  // a terminal ends lines with CR LF
+  return { code: r.status, output: r.stdout.replace(/\r\n/g, '\n') };
 }
 
 const ROWS = [
@@ -207,6 +230,165 @@ describe('tailcheck perturb', { timeout: 180_000 }, () => {
     expect(sev.code).toBe(2);
     expect(sev.stderr).toMatch(/--severity must be 1, 2, 3 or all/);
   });
+});
+
+describe('tailcheck perturb: texts as arguments, piped, .txt, and the table view', {
+  timeout: 180_000,
+}, () => {
+  const common = [
+    '--perturb',
+    'typo.swap,typo.homoglyph',
+    '--severity',
+    '2',
+    '--variants',
+    '2',
+    '--seed',
+    '5',
+  ];
+  const texts = ['Where is my card?', 'I want to cancel my transfer 007'];
+  const parse = (stdout: string) =>
+    stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const withoutId = (rows: Record<string, unknown>[]) => rows.map(({ id: _id, ...rest }) => rest);
+
+  it('reads texts from arguments, -, a pipe and a .txt file alike (JSONL when stdout is not a terminal)', () => {
+    const args = run(['perturb', ...texts, ...common]);
+    expect(args.stderr).toBe('');
+    expect(args.code).toBe(0);
+    const fromArgs = parse(args.stdout);
+    expect(fromArgs).toHaveLength(2 * 2 * 2);
+    expect(fromArgs.map((r) => r.id)).toEqual(['0', '0', '0', '0', '1', '1', '1', '1']);
+    // numbers in a text stay as typed
+    expect(fromArgs[4]!.text).toMatch(/ 007$/);
+
+    // the same texts from a --data JSON Lines file give the same variants
+    const jsonl = writeJsonl(
+      'same.jsonl',
+      texts.map((text, i) => ({ id: String(i), text })),
+    );
+    expect(parse(run(['perturb', '--data', jsonl, ...common]).stdout)).toEqual(fromArgs);
+
+    // one text per line, blank lines skipped: ids are 0-based line numbers, as in a file
+    const lines = `${texts[0]}\n\n${texts[1]}\n`;
+    const dash = run(['perturb', '-', ...common], { input: lines });
+    expect(dash.code).toBe(0);
+    expect(withoutId(parse(dash.stdout))).toEqual(withoutId(fromArgs));
+    expect(parse(dash.stdout).map((r) => r.id)).toEqual(['0', '0', '0', '0', '2', '2', '2', '2']);
+    const piped = run(['perturb', ...common], { input: lines });
+    expect(piped.stdout).toBe(dash.stdout);
+    const txt = join(dir, 'texts.txt');
+    writeFileSync(txt, lines);
+    const file = run(['perturb', '--data', txt, ...common]);
+    expect(file.code).toBe(0);
+    expect(file.stdout).toBe(dash.stdout);
+  });
+
+  it('--view table: original and variant side by side, homoglyphs as code points, within the width', () => {
+    const asJsonl = parse(run(['perturb', texts[0]!, ...common]).stdout);
+    const r = run(['perturb', texts[0]!, ...common, '--view', 'table'], { env: { COLUMNS: '70' } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('\u001b'); // not a terminal: no colour
+    const lines = r.stdout.trimEnd().split('\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(70);
+    expect(lines[0]).toMatch(/^Edits in ⟦…⟧/);
+    for (const v of asJsonl) {
+      expect(r.stdout).toContain(`id 0 · ${v.perturbation} · severity 2 · variant ${v.variant}`);
+    }
+    const homoglyphEdits = asJsonl
+      .filter((v) => v.perturbation === 'typo.homoglyph')
+      .flatMap((v) => v.edits as { before: string; after: string }[]);
+    expect(homoglyphEdits.length).toBeGreaterThan(0);
+    for (const edit of homoglyphEdits) {
+      const codePoint = `U+${edit.after.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      expect(r.stdout).toMatch(new RegExp(`⟦${edit.before}⟧.* │ .*⟦${codePoint.replace('+', '\\+')}⟧`));
+      expect(r.stdout).not.toContain(edit.after);
+    }
+    // piped, the default is JSONL: --view jsonl gives the same
+    expect(parse(run(['perturb', texts[0]!, ...common, '--view', 'jsonl']).stdout)).toEqual(asJsonl);
+  });
+
+  it.each([
+    [['Where is my card?', '--data', 'x.jsonl'], /give the texts as arguments or with --data, not both/],
+    [['Where is my card?', '-'], /- \(read the texts from standard input\) cannot be mixed/],
+    [['Where is my card?', '--format', 'csv'], /--format is the format of --data or of standard input/],
+    [['Where is my card?', ''], /text 2 of the arguments is empty/],
+  ])('refuses %j (exit 2)', (args, message) => {
+    const r = run(['perturb', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('unit: where the texts come from, and the default view of each', () => {
+    const tty = { stdinIsTTY: true };
+    const piped = { stdinIsTTY: false };
+    const texts = perturbInput({ texts: ['a', 'b'], ...tty });
+    expect(texts).toEqual({ kind: 'texts', texts: ['a', 'b'] });
+    const dash = perturbInput({ texts: ['-'], ...tty });
+    expect(dash).toEqual({ kind: 'file', path: '-', format: 'txt', plain: true });
+    expect(perturbInput({ texts: [], ...piped })).toEqual(dash);
+    expect(perturbInput({ texts: [], format: 'csv', ...piped })).toMatchObject({
+      format: 'csv',
+      plain: true,
+    });
+    const data = perturbInput({ texts: [], data: 'q.jsonl', ...tty });
+    expect(data).toEqual({ kind: 'file', path: 'q.jsonl', format: undefined, plain: false });
+    expect(() => perturbInput({ texts: [], ...tty })).toThrow(NO_INPUT_MESSAGE);
+    // the table only for plain texts, written to a terminal
+    for (const input of [texts, dash]) {
+      expect(defaultView(input, true, true)).toBe('table');
+      expect(defaultView(input, true, false)).toBe('jsonl');
+      expect(defaultView(input, false, true)).toBe('jsonl'); // --out
+    }
+    expect(defaultView(data, true, true)).toBe('jsonl');
+  });
+
+  it('says why an empty pipe gives nothing to perturb', () => {
+    const r = run(['perturb', '--perturb', 'typo.swap'], { input: '\n \n' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/<stdin>: no examples \(the file has only blank lines: 2\)/);
+  });
+
+  it.skipIf(!hasScript)('on a terminal without texts, exits 2 with a usage error instead of waiting', () => {
+    const started = Date.now();
+    const r = runOnTerminal(['perturb', '--perturb', 'typo.swap']);
+    expect(r.code).toBe(2);
+    expect(r.output).toMatch(
+      /nothing to perturb: give texts as arguments .*--data.*pipe texts to standard input/,
+    );
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it.skipIf(!hasScript)(
+    'on a terminal, texts as arguments are shown as a table: coloured, or bracketed with NO_COLOR',
+    () => {
+      const args = ['perturb', texts[0]!, '--perturb', 'typo.homoglyph', '--variants', '1', '--seed', '5'];
+      const coloured = runOnTerminal(args, { NO_COLOR: undefined });
+      expect(coloured.code).toBe(0);
+      expect(coloured.output).toMatch(/Edits: red in the original/);
+      expect(coloured.output).toMatch(/\u001b\[1;33mU\+04[0-9A-F]{2}\u001b\[0m/);
+      expect(coloured.output).not.toContain('⟦');
+      const plain = runOnTerminal(args, { NO_COLOR: '1' });
+      expect(plain.code).toBe(0);
+      expect(plain.output).not.toContain('\u001b');
+      expect(plain.output).toMatch(/⟦U\+04[0-9A-F]{2}⟧/);
+      for (const line of plain.output.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+      // --data keeps JSONL on a terminal too
+      const data = runOnTerminal([
+        'perturb',
+        '--data',
+        writeJsonl('tty.jsonl', [{ text: texts[0] }]),
+        ...args.slice(2),
+      ]);
+      expect(JSON.parse(data.output.trim().split('\n')[0]!)).toMatchObject({
+        id: '0',
+        perturbation: 'typo.homoglyph',
+      });
+    },
+  );
 });
 
 describe('tailcheck perturbations', { timeout: 180_000 }, () => {

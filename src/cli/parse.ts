@@ -61,7 +61,7 @@ export const dataFormatCliOption = {
     type: 'string',
     choices: ['jsonl', 'json', 'csv', 'tsv'] as const,
     describe:
-      'Format of --data: jsonl (also .ndjson), json (an array of objects, or JSON Lines), csv, tsv. Default: from the extension; jsonl when it names none (stdin, a FIFO, .txt …)',
+      'Format of --data: jsonl (also .ndjson), json (an array of objects, or JSON Lines), csv, tsv. Default: from the extension; jsonl when it names none (stdin, a FIFO, no extension …)',
   },
 } as const;
 

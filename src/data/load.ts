@@ -1,8 +1,10 @@
 /**
- * Loading evaluation and training data (JSONL, JSON, CSV, TSV) as a stream of `Example`s.
+ * Loading evaluation and training data (JSONL, JSON, CSV, TSV, plain text) as a stream of `Example`s.
  *
  * Every file is read once, front to back, so `-` (standard input), a FIFO or `<(…)` work. The format
- * is `format`, else the extension's (.jsonl/.ndjson → jsonl, .json → json, .csv, .tsv/.tab), else jsonl.
+ * is `format`, else the extension's (.jsonl/.ndjson → jsonl, .json → json, .csv, .tsv/.tab, .txt),
+ * else jsonl. A txt file is one text per line (blank lines skipped): it has no labels, so reading one
+ * with `requireLabel` is an InputError before anything is read.
  *
  * Rules, applied to every format:
  * - strict UTF-8 (invalid bytes → InputError with the line); a leading BOM is stripped; CRLF is fine;
@@ -52,7 +54,7 @@ export interface ReadExamplesOptions {
   textField?: string;
   /** default 'label' */
   labelField?: string;
-  /** default from the extension: .jsonl/.ndjson → jsonl, .json → json, .csv → csv, .tsv/.tab → tsv; else jsonl */
+  /** default from the extension: .jsonl/.ndjson → jsonl, .json → json, .csv → csv, .tsv/.tab → tsv, .txt → txt; else jsonl */
   format?: DataFormat;
   /**
    * how errors name the file, and whose extension tells the format (default: the path; `-` is
@@ -82,6 +84,15 @@ function labelOf(value: unknown, path: string, line: number, field: string): str
   );
 }
 
+/** A plain-text file where labels are needed: said before reading, with what to use instead. */
+function textHasNoLabels(path: string, fromExtension: boolean): InputError {
+  const instead = fromExtension ? ' (or --format jsonl|json|csv|tsv if the file holds records)' : '';
+  return new InputError(
+    `plain text (one text per line) has no labels, which are needed here: use a .jsonl, .json, .csv or .tsv file with a label field${instead}`,
+    { file: path },
+  );
+}
+
 function idOf(value: unknown, record: RawRecord, path: string, field: string): string {
   if (value === undefined || value === null || value === '') return String(record.row);
   if (typeof value === 'string') return value;
@@ -97,13 +108,14 @@ export async function* readExamples(source: string, opts: ReadExamplesOptions = 
   const requireLabel = opts.requireLabel ?? true;
   const path = inputName(source, opts.name);
   const { format, guessed } = resolveFormat(opts.name ?? source, opts.format);
+  if (format === 'txt' && requireLabel) throw textHasNoLabels(path, opts.format === undefined);
   const stats = emptyStats();
   const firstLineOfId = new Map<string, number>();
   let yielded = 0;
   let skipped = 0;
   let checkedColumns = false;
 
-  for await (const record of readRecords(source, format, { name: path, guessed, stats })) {
+  for await (const record of readRecords(source, format, { name: path, guessed, stats, textField })) {
     const { fields, line } = record;
     if ((format === 'csv' || format === 'tsv') && !checkedColumns) {
       // CSV/TSV: a missing column is a header problem, reported once on the header line.
@@ -216,6 +228,7 @@ export async function countLabels(
   const counts: Record<string, number> = Object.create(null);
   const path = inputName(source);
   const resolved = resolveFormat(source, format);
+  if (resolved.format === 'txt') throw textHasNoLabels(path, format === undefined);
   const stats = emptyStats();
   let rows = 0;
   for await (const record of readRecords(source, resolved.format, { guessed: resolved.guessed, stats })) {

@@ -15,10 +15,11 @@ import {
 
 /**
  * jsonl: one JSON object per line; json: a JSON array of objects, or JSON Lines when the file's first
- * character (after blanks) is not '['; csv/tsv: a header row, then one record per row.
+ * character (after blanks) is not '['; csv/tsv: a header row, then one record per row; txt: one text
+ * per line, no other fields (so no labels: for `tailcheck perturb`).
  */
-export type DataFormat = 'jsonl' | 'json' | 'csv' | 'tsv';
-export const DATA_FORMATS: readonly DataFormat[] = ['jsonl', 'json', 'csv', 'tsv'];
+export type DataFormat = 'jsonl' | 'json' | 'csv' | 'tsv' | 'txt';
+export const DATA_FORMATS: readonly DataFormat[] = ['jsonl', 'json', 'csv', 'tsv', 'txt'];
 
 /** One data row before any field is interpreted. */
 export interface RawRecord {
@@ -46,6 +47,8 @@ export interface ReadRecordsOptions {
   guessed?: boolean;
   /** filled in while reading */
   stats?: RecordStats;
+  /** txt: the field each line is stored under (default 'text') */
+  textField?: string;
 }
 
 const FORMAT_BY_EXTENSION: Record<string, DataFormat> = {
@@ -55,9 +58,10 @@ const FORMAT_BY_EXTENSION: Record<string, DataFormat> = {
   '.csv': 'csv',
   '.tsv': 'tsv',
   '.tab': 'tsv',
+  '.txt': 'txt',
 };
 
-/** The format when neither `--format` nor the extension names one (stdin, a FIFO, `.txt` …). */
+/** The format when neither `--format` nor the extension names one (stdin, a FIFO, no extension …). */
 export const DEFAULT_FORMAT: DataFormat = 'jsonl';
 
 /**
@@ -124,6 +128,26 @@ async function* jsonlRecords(
       );
     }
     yield { fields: value as Record<string, unknown>, line, row: line - 1 };
+  }
+}
+
+/**
+ * Plain text: every line that is not blank is one record, its whole line (without the line break,
+ * otherwise unchanged) under `textField`; row = line − 1, as in JSON Lines. Nothing to parse, so
+ * nothing can be malformed.
+ */
+async function* txtRecords(
+  lines: AsyncIterable<TextLine>,
+  textField: string,
+  stats: RecordStats,
+): AsyncGenerator<RawRecord> {
+  for await (const { text, line } of lines) {
+    stats.lines = line;
+    if (text.trim() === '') continue;
+    stats.nonBlankLines++;
+    const fields: Record<string, unknown> = {};
+    setField(fields, textField, text);
+    yield { fields, line, row: line - 1 };
   }
 }
 
@@ -356,6 +380,7 @@ export function readRecords(
   const stats = opts.stats ?? newStats();
   if (format === 'jsonl') return jsonlRecords(readLines(path, opts.name), file, opts, stats);
   if (format === 'json') return jsonRecords(path, file, opts, stats);
+  if (format === 'txt') return txtRecords(readLines(path, opts.name), opts.textField ?? 'text', stats);
   return delimitedRecords(path, file, format === 'tsv' ? '\t' : ',', opts, stats);
 }
 

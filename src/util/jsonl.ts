@@ -17,6 +17,8 @@ import { type StagedFile, stageFile } from './atomic-write.ts';
  */
 export interface JsonlWriter {
   write(value: unknown): Promise<void>;
+  /** appends text as it is (a human view on the same output: `perturb --view table`) */
+  writeText(text: string): Promise<void>;
   /** sha256 (hex) of every line written so far: a report names the exact examples file it belongs to */
   digest(): string;
   /** finishes the output; a file is renamed into place only now */
@@ -65,15 +67,18 @@ export function openJsonlWriter(target: string | NodeJS.WritableStream): JsonlWr
     }
   };
   let settled = false;
+  const append = async (text: string): Promise<void> => {
+    if (failure) throw failure;
+    if (settled) throw new Error('JSONL writer used after close');
+    hash.update(text, 'utf8');
+    buffer += text;
+    if (buffer.length >= 1 << 16) await flush();
+  };
   return {
     async write(value) {
-      if (failure) throw failure;
-      if (settled) throw new Error('JSONL writer used after close');
-      const line = `${JSON.stringify(value)}\n`;
-      hash.update(line, 'utf8');
-      buffer += line;
-      if (buffer.length >= 1 << 16) await flush();
+      await append(`${JSON.stringify(value)}\n`);
     },
+    writeText: append,
     digest: () => hash.copy().digest('hex'),
     async close() {
       if (settled) return;
