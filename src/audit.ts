@@ -100,7 +100,7 @@ export interface AuditOptions {
   meaningCheck?: boolean;
   /** the meaning check's sentence encoder (transformers.js folder or hub id); default the bundled all-MiniLM-L6-v2 */
   embedModel?: string;
-  /** audit a deterministic 1/count of the examples: those whose id hashes to `index` */
+  /** audit a deterministic 1/count of the examples: shard `index` of `count`, 1-based like `--shard 1/4` */
   shard?: { index: number; count: number };
   /** write the per-example records to this JSONL file instead of into the report */
   examplesOut?: string;

@@ -62,10 +62,27 @@ export async function mergeReports(
     }
   }
   const count = first.config.shard?.count ?? 1;
-  const indices = reports.map((r) => r.config.shard?.index ?? 0);
-  const dup = indices.find((x, i) => indices.indexOf(x) !== i);
-  if (dup !== undefined) throw new UsageError(`shard ${dup}/${count} is given twice`);
-  const missing = [...Array(count).keys()].filter((i) => !indices.includes(i));
+  // Shards are 1-based (`--shard 1/4` … `4/4`), in the flag and in `config.shard.index` alike.
+  const indices = reports.map((r) => r.config.shard?.index ?? 1);
+  for (const [i, index] of indices.entries()) {
+    if (!(Number.isInteger(index) && index >= 1 && index <= count)) {
+      const why =
+        index === 0
+          ? 'it was written by a tailcheck that numbered shards from 0; re-run that audit'
+          : 'not a shard of this run';
+      throw new UsageError(
+        `${nameOf(i)} says it is shard ${index}/${count}, but shards are 1-based (1/${count} … ${count}/${count}): ${why}`,
+      );
+    }
+  }
+  const dupAt = indices.findIndex((x, i) => indices.indexOf(x) !== i);
+  if (dupAt >= 0) {
+    const dup = indices[dupAt]!;
+    throw new UsageError(
+      `shard ${dup}/${count} is given twice (${nameOf(indices.indexOf(dup))} and ${nameOf(dupAt)})`,
+    );
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !indices.includes(i));
   if (missing.length > 0 && !opts.allowPartial) {
     throw new UsageError(
       `missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}: a partial merge would under-report; pass --allow-partial to merge anyway`,

@@ -343,6 +343,7 @@ export interface ReportConfig {
   buckets: { mode: string; spec: string };
   frequencySource: FrequencySource;
   logitAdjust: { tau: number } | null;
+  /** `--shard index/count`, 1-based (1 ≤ index ≤ count) like the flag; null when unsharded */
   shard: { index: number; count: number } | null;
   /** the metric of the headline head–tail gap, tail slope and verdict (`--gap-metric`) */
   gapMetric: GapMetric;

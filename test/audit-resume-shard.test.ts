@@ -113,15 +113,15 @@ describe('sharding', () => {
     const common = ['audit', '--data', data, '--perturb', 'typo,paraphrase.contraction', '--variants', '2'];
     common.push('--cache-dir', join(work, 'shard-cache'), '--quiet');
     expect(cli([...common, '--json', join(work, 'full.json')]).status).toBe(0);
-    const shards = [0, 1, 2].map((i) => {
+    // 1-based like vitest, Jest and Playwright; `--shard=i/n` is the same flag.
+    const shards = [1, 2, 3].map((i) => {
       const out = join(work, `s${i}.json`);
       const r = cli([
         ...common,
-        '--shard',
-        `${i}/3`,
+        ...(i === 3 ? [`--shard=${i}/3`] : ['--shard', `${i}/3`]),
         '--json',
         out,
-        ...(i === 1 ? ['--examples-out', join(work, 's1.jsonl')] : []),
+        ...(i === 2 ? ['--examples-out', join(work, 's2.jsonl')] : []),
       ]);
       expect(r.status, r.stderr).toBe(0);
       return out;
@@ -130,15 +130,38 @@ describe('sharding', () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(60);
     expect(Math.min(...sizes)).toBeGreaterThan(0);
     expect(readJson(shards[1] as string).examples).toBeUndefined();
+    // The JSON numbers shards as the flag does.
+    expect(shards.map((s) => readJson(s).config.shard)).toEqual(
+      [1, 2, 3].map((index) => ({ index, count: 3 })),
+    );
 
     const merged = cli(['merge', ...shards, '--json', join(work, 'merged.json'), '--quiet']);
     expect(merged.status, merged.stderr).toBe(0);
     expect(readJson(join(work, 'merged.json'))).toEqual(readJson(join(work, 'full.json')));
 
-    // A missing shard is an error, not a silently partial report.
+    // A missing shard is an error, not a silently partial report; it is named as the flag names it.
     const partial = cli(['merge', shards[0] as string, shards[2] as string, '--json', join(work, 'p.json')]);
     expect(partial.status).toBe(2);
-    expect(partial.stderr).toContain('1/3');
+    expect(partial.stderr).toContain('missing shard(s) 2/3:');
+    const allowed = cli([
+      'merge',
+      shards[0] as string,
+      shards[2] as string,
+      '--allow-partial',
+      '--json',
+      join(work, 'p.json'),
+      '--quiet',
+    ]);
+    expect(allowed.status, allowed.stderr).toBe(0);
+    expect(readJson(join(work, 'p.json')).warnings).toContain('partial merge: shard(s) 2/3 missing');
+
+    // A shard report from the 0-based days is refused by name, never read as another shard.
+    const zeroBased = readJson(shards[0] as string);
+    zeroBased.config.shard = { index: 0, count: 3 };
+    writeFileSync(join(work, 'old0.json'), JSON.stringify(zeroBased));
+    const old = cli(['merge', join(work, 'old0.json'), shards[1] as string, shards[2] as string]);
+    expect(old.status).toBe(2);
+    expect(old.stderr).toContain('says it is shard 0/3, but shards are 1-based (1/3 … 3/3)');
   });
 
   it('--limit N with --shard: the shards of a --limit run merge into exactly the unsharded --limit run', {
@@ -152,7 +175,7 @@ describe('sharding', () => {
     const full25 = readJson(join(work, 'full25.json'));
     expect(full25.config.data.n).toBe(25);
     expect(full25.examples?.map((e) => e.row)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-    const limitedShards = [0, 1, 2].map((i) => {
+    const limitedShards = [1, 2, 3].map((i) => {
       const out = join(work, `l${i}.json`);
       const r = cli([...limited, '--shard', `${i}/3`, '--json', out]);
       expect(r.status, r.stderr).toBe(0);

@@ -4,12 +4,26 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.ts';
 import { assignBuckets } from '../src/measure/buckets.ts';
-import { evaluateGates, GATE_EPSILON, maxTailGapGate } from '../src/measure/gates.ts';
+import {
+  checkGateLimit,
+  evaluateGate,
+  evaluateGates,
+  GATE_EPSILON,
+  maxTailGapGate,
+  minRobustAccuracyGate,
+} from '../src/measure/gates.ts';
 import { computeResults } from '../src/measure/results.ts';
 import { tailBucket } from '../src/measure/slices.ts';
 import { verdict } from '../src/measure/verdict.ts';
 import { PACKAGE_ROOT } from '../src/paths.ts';
-import { describeSlice, fmt, gateFailureLines } from '../src/report/explain.ts';
+import { pctCI, ppCI } from '../src/report/common.ts';
+import {
+  describeFailedCheck,
+  describeSlice,
+  fmt,
+  gateFailureLines,
+  gateSkippedLines,
+} from '../src/report/explain.ts';
 import { renderJunit } from '../src/report/junit.ts';
 import { auditGates } from '../src/suite/tests/audit.ts';
 import '../src/vitest/index.ts';
@@ -100,7 +114,7 @@ describe('evaluateGates', () => {
     expect(g.checks).toEqual([]);
     expect(g.unevaluated.map((u) => u.gate.name)).toEqual(['maxDrop', 'maxTailDrop']);
     expect(gateFailureLines(g, nothing)).toContain(
-      'GATE FAILED: maxDrop: not evaluated — no selected slice has changed variants',
+      'GATE FAILED maxDrop: not evaluated — no selected slice has changed variants',
     );
     expect(() => evaluateGates(skewed, { maxDrop: Number.NaN })).toThrow(UsageError);
   });
@@ -118,7 +132,7 @@ describe('evaluateGates', () => {
     ]);
     const lines = gateFailureLines(g, headOnly);
     expect(lines).toBe(
-      'GATE FAILED: maxTailDrop: not evaluated — the tail bucket "few" (1 class with 0–19 training examples) has no changed variants in any result (the data has no example of its classes, or no perturbation changed one); a gate that checks nothing fails\n',
+      'GATE FAILED maxTailDrop: not evaluated — the tail bucket "few" (1 class with 0–19 training examples) has no changed variants in any result (the data has no example of its classes, or no perturbation changed one); a gate that checks nothing fails\n',
     );
     // JUnit: a failed test case, not tests="0".
     const junit = renderJunit(asReport(headOnly), g);
@@ -132,7 +146,8 @@ describe('evaluateGates', () => {
     expect(p.passed).toBe(true);
     expect(p.checks.map((c) => c.perturbation)).toEqual(['*']);
     expect(p.skipped.map((c) => c.perturbation)).toEqual(['p']);
-    expect(gateFailureLines(p, partial)).toBe(
+    expect(gateFailureLines(p, partial)).toBe('');
+    expect(gateSkippedLines(p)).toBe(
       'gate maxTailDrop: not checked in 1 slice(s) without changed variants: p s1 few\n',
     );
     expect(renderJunit(asReport(partial), p)).toContain(
@@ -147,6 +162,63 @@ describe('evaluateGates', () => {
     expect(gate!.line).toContain(
       'maxTailDrop ≤ 0.500 (all results and the pooled summary, tail bucket few): FAIL, not evaluated — the tail bucket "few"',
     );
+  });
+});
+
+describe('failed gates in words (issue 13, item 5)', () => {
+  it('one line per failed check, naming perturbation × severity × bucket, value, CI and limit in text units', () => {
+    // skewed: overall drop 22/150 and tail drop 20/50 in the pooled summary and in result p
+    const g = evaluateGates(skewed, { maxDrop: 0.1, maxTailDrop: 0.3 });
+    const failed = g.checks.filter((c) => !c.passed);
+    expect(failed).toHaveLength(4);
+    const lines = gateFailureLines(g, skewed).split('\n').filter(Boolean);
+    expect(lines).toHaveLength(failed.length);
+    expect(new Set(lines).size).toBe(lines.length); // each names its own slice
+    const pooledTail = failed.find((c) => c.name === 'maxTailDrop' && c.perturbation === '*')!;
+    expect(lines).toContain(
+      `GATE FAILED maxTailDrop: all perturbations pooled, severity 1, bucket "few": drop +40.0 pp ${ppCI(pooledTail.ci)} > 30.0 pp (--max-tail-drop 0.3)`,
+    );
+    const pOverall = failed.find((c) => c.name === 'maxDrop' && c.perturbation === 'p')!;
+    expect(lines).toContain(
+      `GATE FAILED maxDrop: p, severity 1: drop +14.7 pp ${ppCI(pOverall.ci)} > 10.0 pp (--max-drop 0.1)`,
+    );
+    expect(pOverall.ci).not.toBeNull();
+  });
+
+  it('a rate in percent; more decimals when one would print the value equal to the limit', () => {
+    const r = fragileTail(); // tail break rate 44/120 = 36.67 %
+    const [check] = evaluateGates(r, { maxTailBreak: 0.3 }).checks;
+    expect(describeFailedCheck(check!)).toBe(
+      `maxTailBreak: all perturbations pooled, severity 1, bucket "few": break rate 36.7% ${pctCI(check!.ci)} > 30.0% (--max-tail-break 0.3)`,
+    );
+    const [close] = evaluateGates(r, { maxTailBreak: 0.3666 }).checks;
+    expect(describeFailedCheck(close!)).toContain('break rate 36.67% ');
+    expect(describeFailedCheck(close!)).toContain('> 36.66% (--max-tail-break 0.3666)');
+    // a lower bound fails below it; robust accuracy has no interval, and no flag
+    const low = evaluateGate(skewed, minRobustAccuracyGate(0.99)).checks[0]!;
+    expect(describeFailedCheck(low)).toMatch(
+      /^minRobustAccuracy: (p|all perturbations pooled), severity 1: robust accuracy [\d.]+% < 99\.0%$/,
+    );
+  });
+
+  it('outside text in a slice name is printed without its control characters', () => {
+    const check = evaluateGates(skewed, { maxDrop: 0.1 }).checks.find((c) => !c.pooled)!;
+    const line = describeFailedCheck({ ...check, perturbation: 'p\u001b[2Jx', bucket: 'few\u0007' });
+    expect(line).toContain('maxDrop: px, severity 1, bucket "few": drop');
+  });
+
+  it('limits are fractions in [0, 1]: 5 (meant as points) is refused with the fraction it meant', () => {
+    expect(checkGateLimit('--max-drop', 0)).toBe(0);
+    expect(checkGateLimit('--max-drop', 1)).toBe(1);
+    expect(checkGateLimit('--max-drop', undefined)).toBeUndefined();
+    expect(() => checkGateLimit('--max-drop', 5)).toThrow(
+      '--max-drop must be a fraction in [0, 1], e.g. 0.05 for 5 points; got 5 (for 5 points write --max-drop 0.05)',
+    );
+    expect(() => checkGateLimit('--max-tail-break', -0.1)).toThrow(
+      '--max-tail-break must be a fraction in [0, 1], e.g. 0.05 for 5 points; got -0.1',
+    );
+    expect(() => checkGateLimit('--max-drop', 250)).toThrow(/got 250$/);
+    expect(() => evaluateGates(skewed, { maxTailDrop: 1.5 })).toThrow(UsageError);
   });
 });
 

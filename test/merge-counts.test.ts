@@ -23,9 +23,9 @@ describe('merge: declared counts against the records', { timeout: 180_000 }, () 
   };
 
   it('refuses a report whose examples file was cut short', () => {
-    const [a, b] = [shard(0, true), shard(1, true)];
+    const [a, b] = [shard(1, true), shard(2, true)];
     expect(runCli(dir, ['merge', a, b, '--quiet']).code).toBe(0);
-    const examples = join(dir, 's1.examples.jsonl');
+    const examples = join(dir, 's2.examples.jsonl');
     const lines = readFileSync(examples, 'utf8').trim().split('\n');
     const n = (JSON.parse(readFileSync(b, 'utf8')) as { config: { data: { n: number } } }).config.data.n;
     expect(lines).toHaveLength(n);
@@ -37,7 +37,7 @@ describe('merge: declared counts against the records', { timeout: 180_000 }, () 
   });
 
   it('refuses a report whose examples[] does not match its count', () => {
-    const [a, b] = [shard(0, false), shard(1, false)];
+    const [a, b] = [shard(1, false), shard(2, false)];
     const report = JSON.parse(readFileSync(a, 'utf8')) as { config: { data: { n: number } } };
     const n = report.config.data.n;
     report.config.data.n = n + 5;
@@ -50,8 +50,8 @@ describe('merge: declared counts against the records', { timeout: 180_000 }, () 
   });
 
   it('refuses an examples file of the right length written by another run (digest differs)', () => {
-    const [a, b] = [shard(0, true), shard(1, true)];
-    const examples = join(dir, 's1.examples.jsonl');
+    const [a, b] = [shard(1, true), shard(2, true)];
+    const examples = join(dir, 's2.examples.jsonl');
     // Same records, one prediction changed: what a re-run with another model leaves beside the old report.
     const lines = readFileSync(examples, 'utf8').trim().split('\n');
     const first = JSON.parse(lines[0]!) as { prediction: string };

@@ -42,20 +42,37 @@ describe('merge --max-drop / --max-tail-drop / --max-tail-break / --junit / --ga
       join(work, 'cache'),
     ];
     const gates = ['--max-drop', '0.02', '--max-tail-drop', '0.05', '--max-tail-break', '0.05'];
-    const full = cli([...common, ...gates, '--junit', join(work, 'full.xml')]);
+    // --quiet, as in CI: the failed gates are printed all the same, to stderr (issue 13, item 5).
+    const full = cli([...common, ...gates, '--junit', join(work, 'full.xml'), '--quiet']);
     expect(full.status, full.stderr).toBe(1);
-    const shards = [0, 1].map((i) => {
+    expect(full.stdout).toBe('');
+    const fullLines = gateLines(full.stderr);
+    // One line per failed check (each a failed JUnit case), each naming its own slice, value, CI and limit.
+    expect(fullLines).toHaveLength(
+      readFileSync(join(work, 'full.xml'), 'utf8').split('<failure ').length - 1,
+    );
+    expect(new Set(fullLines).size).toBe(fullLines.length);
+    for (const line of fullLines) {
+      expect(line).toMatch(
+        /^GATE FAILED (maxDrop|maxTailDrop|maxTailBreak): (typo\.keyboard|typo\.split|all perturbations pooled), severity 2(, bucket "[^"]+")?: (drop [+-][\d.]+ pp (\[[+-]?[\d.]+, [+-]?[\d.]+\]|\(too few examples\)) > [\d.]+ pp|break rate [\d.]+% (\[[\d.]+, [\d.]+\]|\(too few examples\)) > [\d.]+%) \(--max-(drop 0\.02|tail-drop 0\.05|tail-break 0\.05)\)$/,
+      );
+    }
+    const shards = [1, 2].map((i) => {
       const out = join(work, `s${i}.json`);
       const r = cli([...common, '--shard', `${i}/2`, '--json', out, '--quiet']);
       expect(r.status, r.stderr).toBe(0);
       return out;
     });
 
+    // Without --quiet: the summary on stdout, the same failed gates on stderr, line for line.
     const merged = cli(['merge', ...shards, ...gates, '--junit', join(work, 'merged.xml')]);
     expect(merged.status, merged.stderr).toBe(1);
-    expect(gateLines(merged.stdout).length).toBeGreaterThan(0);
-    expect(gateLines(merged.stdout)).toEqual(gateLines(full.stdout));
-    expect(gateLines(merged.stdout).some((l) => l.startsWith('GATE FAILED: maxTailBreak'))).toBe(true);
+    expect(merged.stdout).toContain('verdict');
+    expect(gateLines(merged.stdout)).toEqual([]);
+    expect(gateLines(merged.stderr)).toEqual(fullLines);
+    for (const gate of ['maxDrop', 'maxTailDrop', 'maxTailBreak']) {
+      expect(fullLines.some((l) => l.startsWith(`GATE FAILED ${gate}: `))).toBe(true);
+    }
     expect(readFileSync(join(work, 'merged.xml'), 'utf8')).toBe(readFileSync(join(work, 'full.xml'), 'utf8'));
 
     const lenient = cli(['merge', ...shards, '--max-drop', '1', '--max-tail-drop', '1', '--quiet']);
@@ -85,5 +102,11 @@ describe('merge --max-drop / --max-tail-drop / --max-tail-break / --junit / --ga
     const bad = cli(['merge', ...shards, '--max-drop', 'lots']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--max-drop must be a number');
+    // 5 meant as 5 points would pass every drop: refused, with the fraction it meant.
+    const points = cli(['merge', ...shards, '--max-tail-drop', '5']);
+    expect(points.status).toBe(2);
+    expect(points.stderr).toContain(
+      '--max-tail-drop must be a fraction in [0, 1], e.g. 0.05 for 5 points; got 5 (for 5 points write --max-tail-drop 0.05)',
+    );
   }, 180_000); // five CLI runs, three of them load the model
 });

@@ -418,11 +418,11 @@ describe('tailcheck perturbations', { timeout: 180_000 }, () => {
     expect(r.stdout).toMatch(/typo\.misspelling\s+Writes a word/);
     expect(r.stdout).toMatch(/1: one edit in the text/);
     expect(r.stdout).toMatch(
-      /typo\.ocr .*\n\s+tag: synthetic · meaning check: exempt \(character noise does not change meaning\)\n/,
+      /typo\.ocr [\s\S]*?\n\s+tag: synthetic · meaning check: exempt \(character\s+noise does not change meaning\)\n/,
     );
     // paraphrase.reorder lists level 1 only, and its calibrated threshold
     expect(r.stdout).toMatch(
-      /paraphrase\.reorder .*\n\s+tag: natural · meaning check: similarity ≥ 0\.96\n\s+1: one sentence reordered\n\n/,
+      /paraphrase\.reorder [\s\S]*?\n\s+tag: natural · meaning check: similarity ≥ 0\.96\n\s+1: one sentence reordered\n\n/,
     );
   });
 });

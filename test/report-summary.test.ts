@@ -8,11 +8,11 @@ import { githubSummaryPath } from '../src/cli/github-output.ts';
 import { UsageError } from '../src/errors.ts';
 import { evaluateGates, type GateLimits, type GateOutcome } from '../src/measure/gates.ts';
 import { dropWithCI, metricCI, metricValue, pct, pp, ppCI } from '../src/report/common.ts';
+import { describeFailedCheck, describeFailedSlice } from '../src/report/explain.ts';
 import {
   ANNOTATIONS_PER_KIND,
   escapeCommandData,
   escapeCommandProperty,
-  failedCheckText,
   githubAnnotations,
   workflowCommand,
 } from '../src/report/github.ts';
@@ -247,12 +247,14 @@ describe('GitHub workflow commands', () => {
       `::error title=tailcheck gate maxDrop::all perturbations pooled, severity 2: drop ${pp(pooledDrop.drop)} pp ${ppCI(pooledDrop.dropCI)} > 5.0 pp (--max-drop 0.05)`,
     );
     const tailBreak = failed.find((c) => c.name === 'maxTailBreak')!;
-    expect(failedCheckText(tailBreak)).toBe(
-      `all perturbations pooled, severity 2, bucket "few": break rate ${(tailBreak.value * 100).toFixed(1)} % [${(tailBreak.ci![0] * 100).toFixed(1)}, ${(tailBreak.ci![1] * 100).toFixed(1)}] > 20.0 % (--max-tail-break 0.2)`,
+    // the same sentence as the GATE FAILED line, without the gate's name (the title has it)
+    expect(`maxTailBreak: ${describeFailedSlice(tailBreak)}`).toBe(describeFailedCheck(tailBreak));
+    expect(describeFailedSlice(tailBreak)).toBe(
+      `all perturbations pooled, severity 2, bucket "few": break rate ${(tailBreak.value * 100).toFixed(1)}% [${(tailBreak.ci![0] * 100).toFixed(1)}, ${(tailBreak.ci![1] * 100).toFixed(1)}] > 20.0% (--max-tail-break 0.2)`,
     );
     // the percent signs of a rate are escaped in the command
     expect(errors).toContain(
-      `::error title=tailcheck gate maxTailBreak::${failedCheckText(tailBreak).replace(/%/g, '%25')}`,
+      `::error title=tailcheck gate maxTailBreak::${describeFailedSlice(tailBreak).replace(/%/g, '%25')}`,
     );
   });
 

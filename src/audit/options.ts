@@ -16,6 +16,7 @@ import { hash32, rngKey } from '../util/rng.ts';
 /** The level of every confidence interval. */
 export const CONFIDENCE = 0.95;
 
+/** Shard `index` of `count`, 1-based like `--shard index/count` (1 ≤ index ≤ count). */
 export interface Shard {
   index: number;
   count: number;
@@ -55,8 +56,8 @@ export function runSettings(options: {
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   if (options.shard) {
     const { index, count } = options.shard;
-    if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(index) && index >= 0 && index < count)) {
-      throw new UsageError(`shard must be i/n with 0 ≤ i < n; got ${index}/${count}`);
+    if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(index) && index >= 1 && index <= count)) {
+      throw new UsageError(`shard must be i/n with 1 ≤ i ≤ n (1-based); got ${index}/${count}`);
     }
   }
   const gapMetric = options.gapMetric ?? DEFAULT_GAP_METRIC;
@@ -103,5 +104,5 @@ function normaliseSeverities(
 /** Deterministic shard membership: depends only on the example id. */
 export function inShard(id: string, shard: Shard | undefined): boolean {
   if (!shard || shard.count <= 1) return true;
-  return hash32(rngKey('shard', id)) % shard.count === shard.index;
+  return hash32(rngKey('shard', id)) % shard.count === shard.index - 1;
 }

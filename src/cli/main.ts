@@ -4,11 +4,12 @@
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import yargs, { type CommandModule } from 'yargs';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_USAGE } from '../errors.ts';
 import { stripControlsKeepLines } from '../util/strings.ts';
 import { VERSION } from '../version.ts';
+import { explainUnknown, type ParseContext } from './suggest.ts';
 
 const commandsDir = new URL('./commands/', import.meta.url);
 
@@ -38,13 +39,46 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
     .fail((msg, err) => {
       // yargs' own parse errors (e.g. `--json` or `--data` without its value) are usage errors too.
       if (err && err.name !== 'YError') throw err;
+      const message = msg ?? err?.message ?? '';
+      const context = parseContext(cli, argv);
+      const explained = context && explainUnknown(message, context);
+      const lines = explained ? explained.split('\n') : [message];
       process.stderr.write(
-        `tailcheck: ${stripControlsKeepLines(msg ?? err?.message ?? '')}\nRun with --help for usage.\n`,
+        `${lines.map((l) => `tailcheck: ${stripControlsKeepLines(l)}\n`).join('')}Run with --help for usage.\n`,
       );
       process.exit(EXIT_USAGE);
     });
   for (const command of await loadCommands()) cli.command(command);
   await cli.parseAsync();
+}
+
+/**
+ * Where the parser stood when it failed, for the did-you-mean (./suggest.ts): the current command's
+ * options (yargs 18's getOptions()) and the commands that could follow (its internal command
+ * registry; neither is declared by the @types of yargs 17). Undefined if those internals change:
+ * yargs' own message is printed then.
+ */
+function parseContext(cli: Argv, argv: readonly string[]): ParseContext | undefined {
+  const parser = cli as unknown as {
+    getOptions(): { key: Record<string, unknown>; boolean: string[] };
+    getInternalMethods(): {
+      getContext(): { commands: string[] };
+      getCommandInstance(): { getCommands(): string[] };
+    };
+  };
+  try {
+    const internal = parser.getInternalMethods();
+    const options = parser.getOptions();
+    return {
+      argv,
+      path: internal.getContext().commands,
+      commands: internal.getCommandInstance().getCommands(),
+      options: Object.keys(options.key),
+      booleans: options.boolean,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 // The one place errors are printed. Their messages quote outside text (a backend's error body, a

@@ -11,7 +11,7 @@ import {
   MAX_VARIANTS,
 } from '../defaults.ts';
 import { UsageError } from '../errors.ts';
-import type { GateLimits } from '../measure/gates.ts';
+import { checkGateLimit, type GateLimits } from '../measure/gates.ts';
 import { GAP_METRICS, SEVERITIES, type Severity } from '../types.ts';
 
 /** Options every command that perturbs shares (audit, perturb): one definition, so they cannot drift. */
@@ -111,25 +111,40 @@ export const modelRunCliOptions = {
  * sharded CI can gate the merged report exactly as it would gate an unsharded audit.
  */
 export const gateCliOptions = {
-  'max-drop': { type: 'number', describe: 'Exit 1 when any overall drop exceeds this (e.g. 0.05)' },
-  'max-tail-drop': { type: 'number', describe: 'Exit 1 when any tail-bucket drop exceeds this' },
+  'max-drop': {
+    type: 'number',
+    describe:
+      'Exit 1 when any drop (each perturbation × severity, and pooled) exceeds this fraction in [0, 1]: 0.05 = 5 points',
+  },
+  'max-tail-drop': {
+    type: 'number',
+    describe: "Exit 1 when the tail bucket's drop exceeds this fraction in [0, 1] in any result",
+  },
   'max-tail-break': {
     type: 'number',
     describe:
-      'Exit 1 when any tail-bucket break rate (share of changed variants of correctly classified originals now wrong) exceeds this',
+      "Exit 1 when the tail bucket's break rate (share of changed variants of correctly classified originals now wrong) exceeds this fraction in [0, 1] in any result",
   },
 } as const;
 
-/** `--max-drop` / `--max-tail-drop` / `--max-tail-break` → the engine's limits; a non-number is a usage error. */
+/** The unit rule (and what a failed gate prints), for the --help of the commands that take gates. */
+export const UNITS_EPILOG = [
+  'Units: gate limits and the numbers of the JSON report are fractions (--max-drop 0.05 = 5 points); text',
+  '(terminal, Markdown, HTML, messages) shows percentage points (pp) for drops and gaps, percentages for rates.',
+  'A failed gate is always printed to stderr, one line per failed check, --quiet or not.',
+  'Exit codes: 0 ok, 1 a gate failed or could not be evaluated, 2 usage or input error.',
+].join('\n');
+
+/**
+ * `--max-drop` / `--max-tail-drop` / `--max-tail-break` → the engine's limits; a non-number or a limit
+ * outside [0, 1] is a usage error (exit 2) before any work.
+ */
 export function parseGateLimits(argv: GateLimits): GateLimits {
-  for (const [name, v] of [
-    ['max-drop', argv.maxDrop],
-    ['max-tail-drop', argv.maxTailDrop],
-    ['max-tail-break', argv.maxTailBreak],
-  ] as const) {
-    if (v !== undefined && !Number.isFinite(v)) throw new UsageError(`--${name} must be a number; got ${v}`);
-  }
-  return { maxDrop: argv.maxDrop, maxTailDrop: argv.maxTailDrop, maxTailBreak: argv.maxTailBreak };
+  return {
+    maxDrop: checkGateLimit('--max-drop', argv.maxDrop),
+    maxTailDrop: checkGateLimit('--max-tail-drop', argv.maxTailDrop),
+    maxTailBreak: checkGateLimit('--max-tail-break', argv.maxTailBreak),
+  };
 }
 
 /** `--gap-metric`: what the headline head–tail gap, tail slope and verdict compare (audit, merge). */
@@ -178,13 +193,24 @@ export function backendOptionsFromCli(
   return options as ClassifierOptions;
 }
 
-/** `--shard i/n` → { index, count } with 0 ≤ i < n. */
+/**
+ * `--shard i/n` (also `--shard=i/n`) → { index: i, count: n }, 1-based as in vitest, Jest and
+ * Playwright: `1/4` … `4/4`. `0/4` is refused with a pointer to the convention rather than read as
+ * the old 0-based first shard, so a matrix written for 0-based shards fails loudly instead of
+ * auditing three shards and leaving one out.
+ */
 export function parseShard(value: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(value.trim());
-  if (!m) throw new UsageError(`--shard takes i/n, e.g. 0/4; got "${value}"`);
+  if (!m) throw new UsageError(`--shard takes i/n, 1-based: 1/4 … 4/4 for four shards; got "${value}"`);
   const index = Number(m[1]);
   const count = Number(m[2]);
-  if (count < 1 || index >= count) throw new UsageError(`--shard i/n needs 0 ≤ i < n; got "${value}"`);
+  if (count < 1) throw new UsageError(`--shard i/n needs n ≥ 1; got "${value}"`);
+  if (index === 0) {
+    throw new UsageError(
+      `--shard is 1-based (as in vitest, Jest and Playwright): 1/${count} … ${count}/${count}; got "${value}"`,
+    );
+  }
+  if (index > count) throw new UsageError(`--shard i/n needs 1 ≤ i ≤ n; got "${value}"`);
   return { index, count };
 }
 

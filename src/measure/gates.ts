@@ -215,11 +215,22 @@ export interface GateLimits {
   maxTailBreak?: number;
 }
 
-function checkLimit(name: string, limit: number | undefined): number | undefined {
+/**
+ * A command-line gate limit: a fraction in [0, 1], as every number in flags and JSON is. `--max-drop 5`
+ * (meant as 5 points) would pass every drop, so it is refused, with the fraction it probably meant.
+ * `name` is the flag.
+ */
+export function checkGateLimit(name: string, limit: number | undefined): number | undefined {
   if (limit === undefined) return undefined;
   if (typeof limit !== 'number' || !Number.isFinite(limit)) {
     throw new UsageError(
-      `${name} must be a finite number (a fraction, e.g. 0.05 for 5 points), got ${limit}`,
+      `${name} must be a number, a fraction in [0, 1] (e.g. 0.05 for 5 points); got ${limit}`,
+    );
+  }
+  if (limit < 0 || limit > 1) {
+    const meant = limit > 1 && limit <= 100 ? ` (for ${limit} points write ${name} ${limit / 100})` : '';
+    throw new UsageError(
+      `${name} must be a fraction in [0, 1], e.g. 0.05 for 5 points; got ${limit}${meant}`,
     );
   }
   return limit;
@@ -234,9 +245,9 @@ export function evaluateGates(
   report: Pick<Report, 'summary' | 'results' | 'buckets'>,
   limits: GateLimits,
 ): GateOutcome {
-  const maxDropLimit = checkLimit('--max-drop', limits.maxDrop);
-  const maxTailDropLimit = checkLimit('--max-tail-drop', limits.maxTailDrop);
-  const maxTailBreakLimit = checkLimit('--max-tail-break', limits.maxTailBreak);
+  const maxDropLimit = checkGateLimit('--max-drop', limits.maxDrop);
+  const maxTailDropLimit = checkGateLimit('--max-tail-drop', limits.maxTailDrop);
+  const maxTailBreakLimit = checkGateLimit('--max-tail-break', limits.maxTailBreak);
   const gates: Gate[] = [];
   if (maxDropLimit !== undefined) gates.push(maxDropGate(maxDropLimit));
   if (maxTailDropLimit !== undefined) gates.push(maxTailDropGate(maxTailDropLimit));

@@ -8,6 +8,7 @@ import {
   type Gate,
   type GateCheck,
   type GateMetric,
+  type GateName,
   type GateOutcome,
   gateGap,
   type SkippedSlice,
@@ -27,7 +28,7 @@ import {
   type VariantRecord,
 } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
-import { countRange, GAP_METRIC_NAMES, gapBuckets, TOO_FEW_EXAMPLES } from './common.ts';
+import { countRange, GAP_METRIC_NAMES, gapBuckets, pctCI, pp, ppCI, TOO_FEW_EXAMPLES } from './common.ts';
 
 export const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 
@@ -336,36 +337,106 @@ export function whyNotEvaluated(report: Pick<Report, 'buckets'>, unevaluated: Un
 }
 
 /** A slice left unchecked, short: "typo.swap s3" or "all s1", with its bucket or class. */
-function shortSlice(s: SkippedSlice): string {
-  const where = s.perturbation === POOLED ? 'all' : s.perturbation;
+export function shortSlice(
+  s: Pick<SkippedSlice, 'pooled' | 'perturbation' | 'severity' | 'bucket' | 'class'>,
+): string {
+  const where = s.pooled || s.perturbation === POOLED ? 'all' : s.perturbation;
   const what = s.bucket !== undefined ? ` ${s.bucket}` : s.class !== undefined ? ` ${s.class}` : '';
   return `${where} s${s.severity}${what}`;
 }
 
+/** The flag that sets each command-line gate (the others come from suites and matchers). */
+export const GATE_FLAGS: Readonly<Partial<Record<GateName, string>>> = {
+  maxDrop: '--max-drop',
+  maxTailDrop: '--max-tail-drop',
+  maxTailBreak: '--max-tail-break',
+};
+
+interface GateReads {
+  words: string;
+  /** a drop and a gap are differences (percentage points), the others rates (percent) */
+  unit: 'pp' | '%';
+  hasCI: boolean;
+  /** the sign of a failure: an upper bound fails when the value is above it */
+  bound: 'upper' | 'lower';
+}
+
+/** What each gate reads, for its line. */
+const GATE_READS: Readonly<Record<GateName, GateReads>> = {
+  maxDrop: { words: 'drop', unit: 'pp', hasCI: true, bound: 'upper' },
+  maxTailDrop: { words: 'drop', unit: 'pp', hasCI: true, bound: 'upper' },
+  maxTailBreak: { words: 'break rate', unit: '%', hasCI: true, bound: 'upper' },
+  // The report has no interval for robust accuracy.
+  minRobustAccuracy: { words: 'robust accuracy', unit: '%', hasCI: false, bound: 'lower' },
+  maxTailGap: { words: 'head–tail gap', unit: 'pp', hasCI: true, bound: 'upper' },
+};
+
 /**
- * The terminal lines of `audit`/`merge` for the command-line gates: each failed check, each gate that
- * could not be evaluated (a failure too), and one note per gate on the slices it could not check.
+ * A failed check in one line, in the units of text (percentage points for a drop or a gap, percent
+ * for a rate) with the flag's own fraction beside the limit:
+ * `maxTailDrop: typo.split, severity 2, bucket "few": drop +18.0 pp [+12.0, +25.0] > 5.0 pp (--max-tail-drop 0.05)`.
+ * The value gets more decimals when one would print it equal to the limit. Safe to print: outside
+ * names (perturbations, buckets, classes) are stripped of control characters. The CLI prefixes it
+ * with "GATE FAILED "; CI annotations can reuse it as is.
+ */
+export function describeFailedCheck(check: GateCheck): string {
+  return stripControls(`${check.name}: ${describeFailedSlice(check)}`);
+}
+
+/** describeFailedCheck without the gate's name (for a place that names it already, as an annotation's title). */
+export function describeFailedSlice(check: GateCheck): string {
+  const reads = GATE_READS[check.name];
+  const scale = (x: number, digits: number) => (x * 100).toFixed(digits);
+  let digits = 1;
+  while (digits < 3 && scale(Math.abs(check.value), digits) === scale(Math.abs(check.limit), digits))
+    digits++;
+  const value = reads.unit === 'pp' ? `${pp(check.value, digits)} pp` : `${scale(check.value, digits)}%`;
+  const ci = reads.hasCI ? ` ${reads.unit === 'pp' ? ppCI(check.ci) : pctCI(check.ci)}` : '';
+  const op = reads.bound === 'upper' ? (check.passed ? '≤' : '>') : check.passed ? '≥' : '<';
+  const limit = `${scale(check.limit, digits)}${reads.unit === 'pp' ? ' pp' : '%'}`;
+  const flag = GATE_FLAGS[check.name];
+  const asFlag = flag !== undefined ? ` (${flag} ${check.limit})` : '';
+  return stripControls(`${describeSlice(check)}: ${reads.words} ${value}${ci} ${op} ${limit}${asFlag}`);
+}
+
+/** A gate that checked nothing, in one line: `maxTailDrop: not evaluated — <why>; a gate that checks nothing fails`. */
+export function describeUnevaluatedGate(
+  unevaluated: UnevaluatedGate,
+  report: Pick<Report, 'buckets'>,
+): string {
+  const why = whyNotEvaluated(report, unevaluated);
+  return stripControls(`${unevaluated.gate.name}: not evaluated — ${why}; a gate that checks nothing fails`);
+}
+
+/**
+ * The lines `audit`/`merge` print to stderr for the command-line gates, always (with --quiet too):
+ * one per failed check, naming its slice, and one per gate that could not be evaluated (a failure too).
  */
 export function gateFailureLines(outcome: GateOutcome, report: Pick<Report, 'buckets'>): string {
-  const lines = outcome.checks
-    .filter((c) => !c.passed)
-    .map((c) => `GATE FAILED: ${c.name}: ${c.value.toFixed(4)} > ${c.limit}`);
-  for (const u of outcome.unevaluated) {
-    const why = whyNotEvaluated(report, u);
-    lines.push(`GATE FAILED: ${u.gate.name}: not evaluated — ${why}; a gate that checks nothing fails`);
-  }
+  const lines = outcome.checks.filter((c) => !c.passed).map((c) => `GATE FAILED ${describeFailedCheck(c)}`);
+  for (const u of outcome.unevaluated) lines.push(`GATE FAILED ${describeUnevaluatedGate(u, report)}`);
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+/** One note per gate on the slices it selected but could not check (no changed variants there). */
+/** The slices a gate could not check, by gate, in the order the gates first skip one (a gate that checked nothing is said once, as its failure). */
+export function skippedByGate(outcome: GateOutcome): Map<GateName, SkippedSlice[]> {
   const unevaluated = new Set(outcome.unevaluated.map((u) => u.gate.name));
-  const byGate = new Map<string, SkippedSlice[]>();
+  const byGate = new Map<GateName, SkippedSlice[]>();
   for (const s of outcome.skipped) {
     if (unevaluated.has(s.name)) continue;
     byGate.set(s.name, [...(byGate.get(s.name) ?? []), s]);
   }
-  for (const [name, skipped] of byGate) {
-    lines.push(
-      `gate ${name}: not checked in ${skipped.length} slice(s) without changed variants: ${listEvidence(skipped, shortSlice).join(', ')}`,
-    );
-  }
-  return lines.map((l) => `${stripControls(l)}\n`).join('');
+  return byGate;
+}
+
+export function gateSkippedLines(outcome: GateOutcome): string {
+  return [...skippedByGate(outcome)]
+    .map(
+      ([name, skipped]) =>
+        `${stripControls(`gate ${name}: not checked in ${skipped.length} slice(s) without changed variants: ${listEvidence(skipped, shortSlice).join(', ')}`)}\n`,
+    )
+    .join('');
 }
 
 // ───────────────────────────── invariance ─────────────────────────────

@@ -625,7 +625,7 @@ function configSection(report: Report): string {
     ],
     ['Logit adjustment', c.logitAdjust ? `τ = ${c.logitAdjust.tau}` : 'off'],
   ];
-  if (c.shard) rows.push(['Shard', `${c.shard.index + 1} of ${c.shard.count}`]);
+  if (c.shard) rows.push(['Shard', `${c.shard.index} of ${c.shard.count}`]);
   if (report.examplesFile) rows.push(['Examples file', escapeHtml(report.examplesFile)]);
   return `<section>
 <h2>Configuration</h2>

@@ -28,8 +28,8 @@ import {
   ppCI,
   severitiesOf,
 } from './common.ts';
-import { listEvidence } from './explain.ts';
-import { failedCheckText, shortSlice, skippedByGate } from './github.ts';
+import { describeFailedSlice, listEvidence, shortSlice, skippedByGate } from './explain.ts';
+
 import { escapeMarkdown } from './markdown.ts';
 
 export interface MarkdownSummaryOptions {
@@ -180,7 +180,7 @@ function gateLines(gates: GateOutcome | undefined, k: number): string[] {
   }
   const problems = [
     ...gates.unevaluated.map((u) => `- ❌ **${u.gate.name}** not evaluated: no slice with data to check`),
-    ...failed.map((c) => `- ❌ **${c.name}** ${escapeMarkdown(failedCheckText(c))}`),
+    ...failed.map((c) => `- ❌ **${c.name}** ${escapeMarkdown(describeFailedSlice(c))}`),
   ];
   const shown =
     problems.length <= k

@@ -101,7 +101,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   );
   out.push(`| Bootstrap | ${c.bootstrap.resamples} resamples, ${ci}, examples resampled within each class |`);
   if (c.logitAdjust) out.push(`| Logit adjustment | τ = ${c.logitAdjust.tau} |`);
-  if (c.shard) out.push(`| Shard | ${c.shard.index + 1} of ${c.shard.count} |`);
+  if (c.shard) out.push(`| Shard | ${c.shard.index} of ${c.shard.count} |`);
   out.push(`| Tool | ${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)} |`);
   out.push('');
   out.push(

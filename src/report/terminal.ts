@@ -133,7 +133,7 @@ function header(report: Report, width: number, paint: (t: string, s?: Style) => 
     ],
   ];
   if (c.logitAdjust) rows.push(['logit adjust', `τ = ${c.logitAdjust.tau}`]);
-  if (c.shard) rows.push(['shard', `${c.shard.index + 1} of ${c.shard.count}`]);
+  if (c.shard) rows.push(['shard', `${c.shard.index} of ${c.shard.count}`]);
   if (report.examplesFile) rows.push(['examples', `written to ${stripControls(report.examplesFile)}`]);
 
   const labelWidth = Math.max(...rows.map(([k]) => k.length)) + 2;

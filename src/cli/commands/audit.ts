@@ -5,7 +5,7 @@ import { type CacheUse, cacheUseLine } from '../../classify/cache-store.ts';
 import { DEFAULT_RESAMPLES } from '../../defaults.ts';
 import { EXIT_GATE_FAILED, UsageError } from '../../errors.ts';
 import { evaluateGates } from '../../measure/gates.ts';
-import { gateFailureLines } from '../../report/explain.ts';
+import { gateFailureLines, gateSkippedLines } from '../../report/explain.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import { defineCommand } from '../define-command.ts';
 import { githubCliOption, githubSummaryPath, writeGithubOutput } from '../github-output.ts';
@@ -24,6 +24,7 @@ import {
   parseShard,
   perturbationCliOptions,
   positiveInt,
+  UNITS_EPILOG,
 } from '../parse.ts';
 import { createProgress } from '../progress.ts';
 import { reportOutputOptions, reportOutputPaths, reportToStdout, writeReports } from '../report-output.ts';
@@ -76,7 +77,8 @@ export const auditCliOptions = {
   },
   shard: {
     type: 'string',
-    describe: 'Audit shard i/n: a deterministic 1/n of the examples (merge with `tailcheck merge`)',
+    describe:
+      'Audit shard i/n, 1-based (1/4 … 4/4; --shard=2/4 works too): a deterministic 1/n of the examples (merge with `tailcheck merge`)',
   },
   'examples-out': {
     type: 'string',
@@ -96,8 +98,34 @@ export const auditCliOptions = {
   ...reportOutputOptions({ merged: false, gates: true }),
   ...githubCliOption,
   ...gateCliOptions,
-  quiet: { type: 'boolean', default: false, describe: 'No terminal summary and no progress bar' },
+  quiet: {
+    type: 'boolean',
+    default: false,
+    describe: 'No terminal summary and no progress bar (failed gates still go to stderr)',
+  },
 } as const;
+
+/**
+ * `audit --help` in groups, in this order (yargs `.group`). Every option is in exactly one group
+ * (test/cli-usage.test.ts): a new option must be placed, not left in a trailing "Options:" list. The
+ * backends' flags and the report formats come from their registries, so they join their group.
+ */
+export const AUDIT_OPTION_GROUPS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['Model:', ['model', ...Object.keys(backendCliOptions('model'))]],
+  ['Data:', ['data', 'format', 'text-field', 'label-field', 'label-map', 'limit']],
+  [
+    'Perturbations:',
+    [...Object.keys(perturbationCliOptions), 'paraphrase-url', 'paraphrase-model', 'mlm-model'],
+  ],
+  ['Frequencies:', ['buckets', 'train', 'class-counts']],
+  ['Statistics:', ['resamples', 'gap-metric', 'logit-adjust']],
+  [
+    'Output:',
+    [...Object.keys(reportOutputOptions({ merged: false, gates: true })), 'github', 'examples-out', 'quiet'],
+  ],
+  ['Gates:', Object.keys(gateCliOptions)],
+  ['Performance:', [...Object.keys(modelRunCliOptions), 'shard']],
+];
 
 /** The flags naming files audit reads (those not offered are skipped): no output may replace one. */
 const AUDIT_INPUT_FLAGS = ['data', 'train', 'class-counts', 'label-map', 'labels', 'http-map', 'model-files'];
@@ -169,8 +197,7 @@ export default defineCommand({
   describe:
     'Classify a labelled set and its perturbed variants; report the robustness drop by class frequency',
   builder: (yargs) =>
-    yargs
-      .options(auditCliOptions)
+    AUDIT_OPTION_GROUPS.reduce((y, [name, keys]) => y.group([...keys], name), yargs.options(auditCliOptions))
       .example('$0 audit', 'bundled model on the bundled banking queries, all three families')
       .example(
         '$0 audit --model ./my-model --data test.jsonl --train train.jsonl --json report.json --html report.html',
@@ -178,9 +205,10 @@ export default defineCommand({
       )
       .example('$0 audit --perturb typo --severity all --max-drop 0.05 --junit gates.xml', 'a CI gate')
       .example(
-        '$0 audit --shard 0/4 --json shard0.json',
+        '$0 audit --shard 1/4 --json shard-1.json',
         'one of four CI matrix jobs; then `tailcheck merge`',
-      ),
+      )
+      .epilog(UNITS_EPILOG),
   handler: async (argv) => {
     const options = toAuditOptions(argv);
     checkOutputPaths(
@@ -213,10 +241,12 @@ export default defineCommand({
       const out = jsonToStdout ? process.stderr : process.stdout;
       const color = Boolean(out.isTTY) && !process.env.NO_COLOR;
       out.write(renderTerminal(report, { color, width: out.columns }));
-      out.write(gateFailureLines(gates, report));
+      process.stderr.write(gateSkippedLines(gates));
       // Always stderr: stdout may carry the JSON report, and the hit rate must never be in a report.
       if (cacheUse) process.stderr.write(cacheUseLine(cacheUse));
     }
+    // Always, --quiet too: a CI job that exits 1 must say why (stderr, beside a JSON report on stdout).
+    process.stderr.write(gateFailureLines(gates, report));
     // Annotations even with --quiet: they are what --github was asked for.
     if (argv.github) writeGithubOutput(report, gates, jsonToStdout ? process.stderr : process.stdout);
     if (!gates.passed) process.exitCode = EXIT_GATE_FAILED;

@@ -3,14 +3,14 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { EXIT_GATE_FAILED, InputError } from '../../errors.ts';
 import { evaluateGates } from '../../measure/gates.ts';
 import { mergeReports } from '../../merge.ts';
-import { gateFailureLines } from '../../report/explain.ts';
+import { gateFailureLines, gateSkippedLines } from '../../report/explain.ts';
 import { reportSchemaProblem } from '../../report/schema.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import type { Report } from '../../types.ts';
 import { defineCommand } from '../define-command.ts';
 import { githubCliOption, githubSummaryPath, writeGithubOutput } from '../github-output.ts';
 import { checkOutputPaths, flagPaths } from '../io-paths.ts';
-import { gapMetricCliOption, gateCliOptions, parseGateLimits } from '../parse.ts';
+import { gapMetricCliOption, gateCliOptions, parseGateLimits, UNITS_EPILOG } from '../parse.ts';
 import { reportOutputOptions, reportOutputPaths, reportToStdout, writeReports } from '../report-output.ts';
 
 export function readReportFile(path: string): Report {
@@ -33,7 +33,7 @@ export function readReportFile(path: string): Report {
 
 export default defineCommand({
   command: 'merge <reports..>',
-  describe: 'Combine shard reports (audit --shard i/n) into the report of the unsharded run',
+  describe: 'Combine shard reports (audit --shard 1/n … n/n) into the report of the unsharded run',
   builder: (yargs) =>
     yargs
       .positional('reports', {
@@ -70,7 +70,8 @@ export default defineCommand({
       .example(
         '$0 merge shard-*.json --max-drop 0.05 --junit gates.xml',
         'gate the merged report as `audit` would gate an unsharded run',
-      ),
+      )
+      .epilog(UNITS_EPILOG),
   handler: async (argv) => {
     const limits = parseGateLimits(argv);
     const reports = argv.reports.map(readReportFile);
@@ -101,8 +102,10 @@ export default defineCommand({
       out.write(
         renderTerminal(merged, { color: Boolean(out.isTTY) && !process.env.NO_COLOR, width: out.columns }),
       );
-      out.write(gateFailureLines(gates, merged));
+      process.stderr.write(gateSkippedLines(gates));
     }
+    // Always, --quiet too: a CI job that exits 1 must say why.
+    process.stderr.write(gateFailureLines(gates, merged));
     // Annotations even with --quiet: they are what --github was asked for.
     if (argv.github) writeGithubOutput(merged, gates, reportToStdout(argv) ? process.stderr : process.stdout);
     if (!gates.passed) process.exitCode = EXIT_GATE_FAILED;

@@ -1,7 +1,52 @@
 import { meaningPolicyOf } from '../../perturb/meaning/check.ts';
 import { loadRegistry, severitiesOf } from '../../perturb/registry.ts';
-
+import type { PerturbationDefinition } from '../../types.ts';
 import { defineCommand } from '../define-command.ts';
+import { outputWidth, wrapText } from '../wrap.ts';
+
+const SELECTION_NOTES = [
+  'Select with --perturb: exact names, family names (typo), tags (natural, synthetic) or all, comma-separated (a union). natural: what real users type; synthetic: adversarial or machine noise.',
+  'Perturbations that need a model are left out of family, tag and "all" selections.',
+  'Each perturbation runs only at the severities it lists; --severity all runs all of them.',
+  'Meaning check: a synonym or paraphrase variant below its similarity threshold is re-drawn or dropped as rejected (--no-meaning-check turns it off).',
+];
+
+/** Below this many columns beside the names, descriptions go under the name instead. */
+const MIN_TEXT_COLUMNS = 30;
+
+/**
+ * The catalogue as text wrapped to `width` columns: per family, each perturbation's name with its
+ * description beside it (under it on a narrow terminal), then its tag, meaning check and severities.
+ */
+export function renderCatalogue(defs: readonly PerturbationDefinition[], width: number): string {
+  const nameWidth = Math.max(...defs.map((d) => d.name.length), 4);
+  const beside = width - (nameWidth + 8) >= MIN_TEXT_COLUMNS;
+  const textIndent = ' '.repeat(beside ? nameWidth + 4 : 4);
+  const detailIndent = ' '.repeat(beside ? nameWidth + 8 : 6);
+  const lines: string[] = [];
+  let family = '';
+  for (const d of defs) {
+    if (d.family !== family) {
+      family = d.family;
+      lines.push('', family);
+    }
+    const flags = [d.heavy ? 'heavy' : '', d.needsModel ? 'needs a model (name it explicitly)' : '']
+      .filter(Boolean)
+      .join(', ');
+    const description = `${d.description}${flags ? ` [${flags}]` : ''}`;
+    if (beside) lines.push(...wrapText(description, width, `  ${d.name.padEnd(nameWidth)}  `, textIndent));
+    else lines.push(`  ${d.name}`, ...wrapText(description, width, textIndent));
+    const m = meaningPolicyOf(d);
+    const meaning = 'threshold' in m ? `similarity ≥ ${m.threshold.toFixed(2)}` : `exempt (${m.exempt})`;
+    lines.push(...wrapText(`tag: ${d.tag} · meaning check: ${meaning}`, width, detailIndent));
+    for (const s of severitiesOf(d)) {
+      lines.push(...wrapText(`${s}: ${d.severities[s]}`, width, detailIndent, `${detailIndent}   `));
+    }
+  }
+  lines.push('');
+  for (const note of SELECTION_NOTES) lines.push(...wrapText(note, width));
+  return `${lines.join('\n').replace(/^\n/, '')}\n`;
+}
 
 export default defineCommand({
   command: 'perturbations',
@@ -26,32 +71,6 @@ export default defineCommand({
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;
     }
-    const width = Math.max(...defs.map((d) => d.name.length), 4);
-    const lines: string[] = [];
-    let family = '';
-    for (const d of defs) {
-      if (d.family !== family) {
-        family = d.family;
-        lines.push('', `${family}`);
-      }
-      const flags = [d.heavy ? 'heavy' : '', d.needsModel ? 'needs a model (name it explicitly)' : '']
-        .filter(Boolean)
-        .join(', ');
-      lines.push(`  ${d.name.padEnd(width)}  ${d.description}${flags ? ` [${flags}]` : ''}`);
-      const m = meaningPolicyOf(d);
-      const meaning = 'threshold' in m ? `similarity ≥ ${m.threshold.toFixed(2)}` : `exempt (${m.exempt})`;
-      lines.push(`  ${''.padEnd(width)}    tag: ${d.tag} · meaning check: ${meaning}`);
-      for (const s of severitiesOf(d)) lines.push(`  ${''.padEnd(width)}    ${s}: ${d.severities[s]}`);
-    }
-    lines.push(
-      '',
-      'Select with --perturb: exact names, family names (typo), tags (natural, synthetic) or all,',
-      'comma-separated (a union). natural: what real users type; synthetic: adversarial or machine noise.',
-      'Perturbations that need a model are left out of family, tag and "all" selections.',
-      'Each perturbation runs only at the severities it lists; --severity all runs all of them.',
-      'Meaning check: a synonym or paraphrase variant below its similarity threshold is re-drawn or',
-      'dropped as rejected (--no-meaning-check turns it off).',
-    );
-    process.stdout.write(`${lines.join('\n').replace(/^\n/, '')}\n`);
+    process.stdout.write(renderCatalogue(defs, outputWidth()));
   },
 });
