@@ -5,7 +5,7 @@ import { evaluateGates } from '../src/measure/gates.ts';
 import { diffVariant, worstFlips } from '../src/report/common.ts';
 import { escapeHtml, renderHtml } from '../src/report/html.ts';
 import { renderJson } from '../src/report/json.ts';
-import { renderJunit } from '../src/report/junit.ts';
+import { noGateSet, renderJunit } from '../src/report/junit.ts';
 import { escapeXml, junitXml } from '../src/report/junit-xml.ts';
 import { escapeMarkdown, renderMarkdown } from '../src/report/markdown.ts';
 import { displayWidth, renderTerminal } from '../src/report/terminal.ts';
@@ -844,6 +844,33 @@ describe('junitXml', () => {
     );
   });
 
+  it('counts errored cases apart from failures and writes system-out', () => {
+    const xml = junitXml([
+      {
+        name: 's',
+        tests: [
+          { name: 'ok', systemOut: 'drop +7.2 pp <CI> & more' },
+          {
+            name: 'bad file',
+            error: { message: 'unknown label "x"', details: 'a.yaml: label (line 3)', type: 'SuiteError' },
+          },
+          { name: 'no type', error: { message: 'boom' } },
+        ],
+      },
+    ]);
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites tests="3" failures="0" errors="2" skipped="0"/,
+    );
+    expect(xml).toContain('<testsuite name="s" tests="3" failures="0" errors="2" skipped="0"');
+    expect(xml).toContain(
+      '<testcase name="ok" classname="s" time="0.000">\n      <system-out>drop +7.2 pp &lt;CI&gt; &amp; more</system-out>\n    </testcase>',
+    );
+    expect(xml).toContain(
+      '<error message="unknown label &quot;x&quot;" type="SuiteError">a.yaml: label (line 3)</error>',
+    );
+    expect(xml).toContain('<error message="boom" type="Error">boom</error>');
+  });
+
   it('strips characters that are illegal in XML 1.0 and keeps valid surrogate pairs', () => {
     expect(escapeXml('a\u0000b\u0008c\u000bd\u000ce\u001ff\ufffeg\uffffh')).toBe('abcdefgh');
     expect(escapeXml('lone \ud800 high, lone \udc00 low, pair 😀')).toBe('lone  high, lone  low, pair 😀');
@@ -870,6 +897,28 @@ describe('renderJunit', () => {
       `<failure message="drop ${r.drop.toFixed(3)} [${r.dropCI![0].toFixed(3)}, ${r.dropCI![1].toFixed(3)}] exceeds the limit 0.05 (typo.keyboard, severity 2)"`,
     );
     expect(xml).toContain('name="few drop all s2 ≤ 0.15"');
+  });
+});
+
+describe('renderJunit without a gate', () => {
+  it('writes one passing "audit completed" case carrying the verdict and the pooled numbers', () => {
+    const report = makeReport();
+    const gates = evaluateGates(report, {});
+    expect(noGateSet(gates)).toBe(true);
+    expect(noGateSet(evaluateGates(report, { maxDrop: 1 }))).toBe(false);
+    const xml = renderJunit(report, gates);
+    expect(xml).toContain('<testsuites tests="1" failures="0" errors="0" skipped="0"');
+    expect(xml).toContain('<testcase name="audit completed" classname="tailcheck.audit" time="0.000">');
+    const out = xml.slice(xml.indexOf('<system-out>') + 12, xml.indexOf('</system-out>')).split('\n');
+    expect(out[0]).toBe(`verdict: ${report.verdict}`);
+    expect(out).toContain('model: models/banking77-lt');
+    expect(out).toContain('data: data/bank-queries.jsonl (117 examples)');
+    const m = pooled(report, 2).overall;
+    const gap = pooled(report, 2).headTailGap!;
+    expect(out).toContain(
+      `severity 2, all perturbations pooled: accuracy ${(m.cleanAccuracy * 100).toFixed(1)} % → ${(m.perturbedAccuracy * 100).toFixed(1)} %, drop ${signedPp(m.drop)} pp ${ppInterval(m.dropCI!)}, break rate ${(m.breakRate * 100).toFixed(1)} %, flip rate ${(m.flipRate * 100).toFixed(1)} % (${m.n} changed variants); head–tail gap in break rate ${signedPp(gap.value)} pp ${ppInterval(gap.ci!)} (few − many)`,
+    );
+    expect(out.at(-1)).toBe('no gate was set: this case passes whatever the numbers');
   });
 });
 
