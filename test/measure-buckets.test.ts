@@ -47,10 +47,10 @@ describe('assignBuckets: auto', () => {
 });
 
 describe('assignBuckets: quantile:K', () => {
-  it('splits by frequency rank into near-equal groups named q1 (head) … qK', () => {
+  it('splits by frequency rank into near-equal groups named head, q2 … tail', () => {
     const counts = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`l${i}`, 10 * (i + 1)]));
     const r = assignBuckets(counts, Object.keys(counts), 'quantile:4');
-    expect(names(r)).toEqual(['q1', 'q2', 'q3', 'q4']);
+    expect(names(r)).toEqual(['head', 'q2', 'q3', 'tail']);
     expect(r.buckets.map((b) => b.labels.length)).toEqual([3, 2, 3, 2]);
     expect(r.buckets[0]).toMatchObject({ minCount: 80, maxCount: 100, labels: ['l9', 'l8', 'l7'] });
     expect(r.buckets[3]).toMatchObject({ minCount: 10, maxCount: 20 });
@@ -64,9 +64,33 @@ describe('assignBuckets: quantile:K', () => {
     expect(r.buckets[1]).toMatchObject({ minCount: 30, maxCount: 30 });
   });
 
-  it('drops groups left empty by ties', () => {
+  it('drops groups left empty by ties; one group of tied counts is neither head nor tail', () => {
     const r = assignBuckets({ a: 5, b: 5, c: 5 }, ['a', 'b', 'c'], 'quantile:3');
-    expect(members(r)).toEqual({ middle: ['a', 'b', 'c'] });
+    expect(members(r)).toEqual({ tied: ['a', 'b', 'c'] });
+  });
+
+  it('names buckets by position among the non-empty groups: two are head and tail', () => {
+    // Two classes fill two of three groups: the less frequent one is the tail, not "middle".
+    expect(members(assignBuckets({ a: 100, b: 3 }, ['a', 'b'], 'quantile:3'))).toEqual({
+      head: ['a'],
+      tail: ['b'],
+    });
+    expect(members(assignBuckets({ a: 100, b: 3 }, ['a', 'b'], 'quantile:5'))).toEqual({
+      head: ['a'],
+      tail: ['b'],
+    });
+    // Ties leave groups 2 and 4 of five empty: the three others are head, middle and tail.
+    const tiedMiddle = assignBuckets(
+      { a: 9, b: 5, c: 5, d: 5, e: 1 },
+      ['a', 'b', 'c', 'd', 'e'],
+      'quantile:5',
+    );
+    expect(members(tiedMiddle)).toEqual({ head: ['a'], middle: ['b', 'c', 'd'], tail: ['e'] });
+    // Four non-empty groups of five: the two in between are numbered by position, q2 and q3.
+    const four = assignBuckets({ a: 9, b: 7, c: 5, d: 5, e: 1 }, ['a', 'b', 'c', 'd', 'e'], 'quantile:5');
+    expect(members(four)).toEqual({ head: ['a'], q2: ['b'], q3: ['c', 'd'], tail: ['e'] });
+    // auto on classes all in one shot group falls back to quantile:3, with the same naming.
+    expect(names(assignBuckets({ a: 15, b: 3 }, ['a', 'b'], 'auto'))).toEqual(['head', 'tail']);
   });
 });
 

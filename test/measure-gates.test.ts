@@ -518,6 +518,6 @@ describe('verdict', () => {
 
   it('names quantile buckets', () => {
     const q = reportOf([...block('head', 100, 2), ...block('tail', 50, 20)], 'quantile:2');
-    expect(verdict(q)).toMatch(/classes in q2 break 40\.0 % of the time vs 2\.0 % for classes in q1/);
+    expect(verdict(q)).toMatch(/tail classes break 40\.0 % of the time vs 2\.0 % for head classes/);
   });
 });

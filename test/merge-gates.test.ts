@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLED_EVAL_DATA, PACKAGE_ROOT } from '../src/paths.ts';
+import { writeFixtures } from './cli-helpers.ts';
+import { findAll, parseXml } from './fixtures/suite-xml.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'tailcheck-merge-gates-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -109,4 +111,73 @@ describe('merge --max-drop / --max-tail-drop / --max-tail-break / --junit / --ga
       '--max-tail-drop must be a fraction in [0, 1], e.g. 0.05 for 5 points; got 5 (for 5 points write --max-tail-drop 0.05)',
     );
   }, 180_000); // five CLI runs, three of them load the model
+});
+
+describe('--junit without a gate (audit and merge)', () => {
+  it('writes one passing "audit completed" case with the key numbers and warns that nothing is gated', () => {
+    const fx = writeFixtures(work);
+    const audit = [
+      'audit',
+      '--model',
+      fx.model,
+      '--data',
+      fx.data,
+      '--perturb',
+      'typo.keyboard',
+      '--no-cache',
+    ];
+    const xmlOf = (file: string) => parseXml(readFileSync(join(work, file), 'utf8'));
+    const warning =
+      'tailcheck: warning: no gate set, so the JUnit file holds one passing "audit completed" case and fails nothing; gate with --max-drop, --max-tail-drop or --max-tail-break (fractions, e.g. --max-drop 0.05)\n';
+
+    // --quiet silences the summary, never this warning.
+    const full = cli([
+      ...audit,
+      '--junit',
+      join(work, 'ungated.xml'),
+      '--json',
+      join(work, 'ungated.json'),
+      '--quiet',
+    ]);
+    expect(full.status, full.stderr).toBe(0);
+    expect(full.stderr).toBe(warning);
+    const xml = xmlOf('ungated.xml');
+    expect(xml.attributes).toMatchObject({ tests: '1', failures: '0', errors: '0', skipped: '0' });
+    const [testcase] = findAll(xml, 'testcase');
+    expect(testcase!.attributes).toMatchObject({ name: 'audit completed', classname: 'tailcheck.audit' });
+    const out = findAll(xml, 'system-out')[0]!.text;
+    const report = JSON.parse(readFileSync(join(work, 'ungated.json'), 'utf8'));
+    expect(out).toContain(`verdict: ${report.verdict}`);
+    const drop = report.summary[0].overall.drop;
+    expect(out).toMatch(
+      new RegExp(
+        `^severity 2, all perturbations pooled: accuracy [\\d.]+ % → [\\d.]+ %, drop \\+${(drop * 100).toFixed(1)} pp \\[`,
+        'm',
+      ),
+    );
+
+    // A gate: no warning, and the gate's cases instead of "audit completed".
+    const gated = cli([...audit, '--junit', join(work, 'gated.xml'), '--max-drop', '1', '--quiet']);
+    expect(gated.status, gated.stderr).toBe(0);
+    expect(gated.stderr).toBe('');
+    expect(findAll(xmlOf('gated.xml'), 'testcase').map((c) => c.attributes.name)).not.toContain(
+      'audit completed',
+    );
+
+    // merge: the same case, the same warning.
+    const merged = cli([
+      'merge',
+      join(work, 'ungated.json'),
+      '--junit',
+      join(work, 'merged-ungated.xml'),
+      '--quiet',
+    ]);
+    expect(merged.status, merged.stderr).toBe(0);
+    expect(merged.stderr).toBe(warning);
+    expect(findAll(xmlOf('merged-ungated.xml'), 'testcase').map((c) => c.attributes.name)).toEqual([
+      'audit completed',
+    ]);
+    // no --junit, no warning
+    expect(cli([...audit, '--quiet']).stderr).toBe('');
+  }, 120_000);
 });

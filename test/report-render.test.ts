@@ -4,7 +4,7 @@ import { evaluateGates } from '../src/measure/gates.ts';
 import { diffVariant, worstFlips } from '../src/report/common.ts';
 import { escapeHtml, renderHtml } from '../src/report/html.ts';
 import { renderJson } from '../src/report/json.ts';
-import { renderJunit } from '../src/report/junit.ts';
+import { noGateSet, renderJunit } from '../src/report/junit.ts';
 import { escapeXml, junitXml } from '../src/report/junit-xml.ts';
 import { escapeMarkdown, renderMarkdown } from '../src/report/markdown.ts';
 import { displayWidth, renderTerminal } from '../src/report/terminal.ts';
@@ -24,6 +24,19 @@ interface XmlDocument {
   getElementsByTagName(name: string): ArrayLike<XmlElement> & Iterable<XmlElement>;
 }
 declare const DOMParser: new () => { parseFromString(source: string, type: string): XmlDocument };
+interface ClientRect {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+interface PageNode {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): ClientRect;
+  querySelectorAll(selector: string): ArrayLike<PageNode> & Iterable<PageNode>;
+}
+declare const document: { querySelectorAll(selector: string): ArrayLike<PageNode> & Iterable<PageNode> };
 
 /** Independent formatting for expectations: signed percentage points, one decimal. */
 function signedPp(x: number): string {
@@ -645,6 +658,133 @@ describe('renderHtml', () => {
   });
 });
 
+describe('renderHtml: per-class scatter and bucket labels', () => {
+  const report = makeReport();
+  const html = renderHtml(report);
+
+  it('names the classes with the highest plotted metric on the chart and tabulates every class under it', () => {
+    const p2 = pooled(report, 2);
+    const chart = html.slice(
+      html.indexOf('aria-label="Per-class break rate against training count at severity 2"'),
+    );
+    const svgText = chart.slice(0, chart.indexOf('</svg>'));
+    const ranked = report.classes
+      .map((c) => ({ label: c.label, value: p2.perClass[c.label]!.breakRate }))
+      .sort((a, b) => b.value - a.value);
+    const named = [...svgText.matchAll(/class="point-label"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(named).toEqual(ranked.slice(0, 5).map((c) => c.label));
+    // The y axis of a rate reads in percent, like the bucket chart's
+    expect(svgText).toContain('>100%</text>');
+    expect(svgText).not.toMatch(/>\+\d+<\/text>/);
+
+    const table = chart.slice(chart.indexOf('<details class="class-table" open>'));
+    const body = table.slice(0, table.indexOf('</table>'));
+    expect(body).toContain('Severity 2: the 6 classes of the chart, highest break rate first');
+    const rows = [...body.matchAll(/<tr><td class="text">(.*?)<\/tr>/g)].map((m) => m[0]);
+    expect(rows).toHaveLength(report.classes.length);
+    const worst = report.classes.find((c) => c.label === ranked[0]!.label)!;
+    const m = p2.perClass[worst.label]!;
+    expect(rows[0]).toBe(
+      `<tr><td class="text">${worst.label.replace(/_/g, '_<wbr>')}</td><td>${worst.bucket}</td><td class="num">${worst.trainCount}</td><td class="num">${rateWithCI(m.breakRate, m.breakRateCI!)}</td><td class="num">${percent(m.cleanAccuracy)}</td></tr>`,
+    );
+  });
+
+  it('says "1 class", never "1 classes"', () => {
+    const one = makeReport();
+    one.buckets[2]!.labels = one.buckets[2]!.labels.slice(0, 1);
+    const outputs = [renderHtml(one), renderMarkdown(one), renderTerminal(one, { width: 140 })];
+    for (const text of outputs) {
+      expect(text).not.toContain('1 classes');
+      expect(text).toMatch(/0–19 \(1 class\)/);
+    }
+  });
+
+  it('prints long bucket names whole under their bars', () => {
+    const long = renderHtml(
+      makeReport({ bucketNames: ['>=1010000', '200000-1000000', '<200000'], trainCountScale: 10_000 }),
+    );
+    for (const name of ['&gt;=1010000', '200000-1000000', '&lt;200000']) {
+      expect(long).toContain(`class="bucket-name">${name}</text>`);
+    }
+    expect(long).toContain('>1010000–4200000 train</text>');
+  });
+});
+
+describe('HTML chart labels in Chromium: none clipped, none overlapping', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    // launchChromium throws (naming what it tried) when there is no browser: never a skip.
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const reports = {
+    default: makeReport(),
+    'long bucket names and counts': makeReport({
+      bucketNames: ['>=1010000', '200000-1000000', '<200000'],
+      trainCountScale: 10_000,
+      gapMetric: 'drop',
+    }),
+  };
+
+  for (const [name, report] of Object.entries(reports)) {
+    it(`lays out the bucket charts and the scatter (${name})`, async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      try {
+        await page.setContent(renderHtml(report));
+        const charts = await page.evaluate(() =>
+          [...document.querySelectorAll('svg.chart')].map((svg) => ({
+            chart: svg.getAttribute('aria-label') ?? '',
+            box: svg.getBoundingClientRect(),
+            texts: [...svg.querySelectorAll('text')].map((t) => {
+              const r = t.getBoundingClientRect();
+              return {
+                text: t.textContent ?? '',
+                kind: t.getAttribute('class') ?? '',
+                box: { left: r.left, right: r.right, top: r.top, bottom: r.bottom },
+              };
+            }),
+          })),
+        );
+        expect(charts.length).toBe(4); // two bucket charts, two scatters
+        const overlap = (a: ClientRect, b: ClientRect) =>
+          a.left < b.right - 0.5 &&
+          b.left < a.right - 0.5 &&
+          a.top < b.bottom - 0.5 &&
+          b.top < a.bottom - 0.5;
+        for (const { chart, box, texts } of charts) {
+          for (const t of texts) {
+            const inside =
+              t.box.left >= box.left - 0.5 &&
+              t.box.right <= box.right + 0.5 &&
+              t.box.top >= box.top - 0.5 &&
+              t.box.bottom <= box.bottom + 0.5;
+            expect(inside, `${chart}: "${t.text}" runs past the chart's edge`).toBe(true);
+          }
+          // Labels of one kind never cover each other: bucket names, the small labels under the bars, point labels.
+          for (const kind of ['bucket-name', 'small', 'point-label', 'value']) {
+            const same = texts.filter((t) => t.kind === kind);
+            for (let i = 0; i < same.length; i++) {
+              for (let j = i + 1; j < same.length; j++) {
+                expect(
+                  overlap(same[i]!.box, same[j]!.box),
+                  `${chart}: "${same[i]!.text}" and "${same[j]!.text}" overlap`,
+                ).toBe(false);
+              }
+            }
+          }
+        }
+        const pointLabels = charts.flatMap((c) => c.texts.filter((t) => t.kind === 'point-label'));
+        expect(pointLabels.length).toBeGreaterThanOrEqual(8); // most of the 5 + 5 fit
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
+
 describe('renderJson', () => {
   it('round-trips with object key order, 2-space indent and a trailing newline', () => {
     const report = makeReport();
@@ -689,6 +829,33 @@ describe('junitXml', () => {
     );
   });
 
+  it('counts errored cases apart from failures and writes system-out', () => {
+    const xml = junitXml([
+      {
+        name: 's',
+        tests: [
+          { name: 'ok', systemOut: 'drop +7.2 pp <CI> & more' },
+          {
+            name: 'bad file',
+            error: { message: 'unknown label "x"', details: 'a.yaml: label (line 3)', type: 'SuiteError' },
+          },
+          { name: 'no type', error: { message: 'boom' } },
+        ],
+      },
+    ]);
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites tests="3" failures="0" errors="2" skipped="0"/,
+    );
+    expect(xml).toContain('<testsuite name="s" tests="3" failures="0" errors="2" skipped="0"');
+    expect(xml).toContain(
+      '<testcase name="ok" classname="s" time="0.000">\n      <system-out>drop +7.2 pp &lt;CI&gt; &amp; more</system-out>\n    </testcase>',
+    );
+    expect(xml).toContain(
+      '<error message="unknown label &quot;x&quot;" type="SuiteError">a.yaml: label (line 3)</error>',
+    );
+    expect(xml).toContain('<error message="boom" type="Error">boom</error>');
+  });
+
   it('strips characters that are illegal in XML 1.0 and keeps valid surrogate pairs', () => {
     expect(escapeXml('a\u0000b\u0008c\u000bd\u000ce\u001ff\ufffeg\uffffh')).toBe('abcdefgh');
     expect(escapeXml('lone \ud800 high, lone \udc00 low, pair 😀')).toBe('lone  high, lone  low, pair 😀');
@@ -715,6 +882,28 @@ describe('renderJunit', () => {
       `<failure message="drop ${r.drop.toFixed(3)} [${r.dropCI![0].toFixed(3)}, ${r.dropCI![1].toFixed(3)}] exceeds the limit 0.05 (typo.keyboard, severity 2)"`,
     );
     expect(xml).toContain('name="few drop all s2 ≤ 0.15"');
+  });
+});
+
+describe('renderJunit without a gate', () => {
+  it('writes one passing "audit completed" case carrying the verdict and the pooled numbers', () => {
+    const report = makeReport();
+    const gates = evaluateGates(report, {});
+    expect(noGateSet(gates)).toBe(true);
+    expect(noGateSet(evaluateGates(report, { maxDrop: 1 }))).toBe(false);
+    const xml = renderJunit(report, gates);
+    expect(xml).toContain('<testsuites tests="1" failures="0" errors="0" skipped="0"');
+    expect(xml).toContain('<testcase name="audit completed" classname="tailcheck.audit" time="0.000">');
+    const out = xml.slice(xml.indexOf('<system-out>') + 12, xml.indexOf('</system-out>')).split('\n');
+    expect(out[0]).toBe(`verdict: ${report.verdict}`);
+    expect(out).toContain('model: models/banking77-lt');
+    expect(out).toContain('data: data/bank-queries.jsonl (117 examples)');
+    const m = pooled(report, 2).overall;
+    const gap = pooled(report, 2).headTailGap!;
+    expect(out).toContain(
+      `severity 2, all perturbations pooled: accuracy ${(m.cleanAccuracy * 100).toFixed(1)} % → ${(m.perturbedAccuracy * 100).toFixed(1)} %, drop ${signedPp(m.drop)} pp ${ppInterval(m.dropCI!)}, break rate ${(m.breakRate * 100).toFixed(1)} %, flip rate ${(m.flipRate * 100).toFixed(1)} % (${m.n} changed variants); head–tail gap in break rate ${signedPp(gap.value)} pp ${ppInterval(gap.ci!)} (few − many)`,
+    );
+    expect(out.at(-1)).toBe('no gate was set: this case passes whatever the numbers');
   });
 });
 

@@ -1,9 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, writeFixtures } from './cli-helpers.ts';
 import { findAll, parseXml } from './fixtures/suite-xml.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -50,6 +59,69 @@ describe('tailcheck suite: invalid input exits 2', () => {
     expect(r.stderr).toMatch(
       /tests\[0\]\.label: unknown label "card_arival" .*\(did you mean card_arrival\?\) \(line 5\)/,
     );
+  });
+});
+
+describe('tailcheck suite: problems found before any test runs', () => {
+  it('reports every unknown perturbation, label and bucket with its line, runs nothing, and writes JUnit saying so', () => {
+    const work = join(dir, 'preflight');
+    mkdirSync(work);
+    writeFixtures(work);
+    const calls = join(work, 'calls.txt');
+    const file = join(work, 'pre.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: pre-flight',
+        'model: ./model.mjs',
+        'data: data.jsonl',
+        'tests:',
+        '  - type: expect',
+        "    texts: ['a good day']",
+        '    label: pos',
+        '  - type: invariance',
+        "    texts: ['a good day']",
+        '    perturbation: typo.keybord',
+        '  - type: audit',
+        '    perturbations: typo.keyboard',
+        '    thresholds:',
+        '      perBucket:',
+        '        rare: { maxDrop: 0.2 }',
+        '  - type: expect',
+        "    texts: ['a bad day']",
+        '    label: negative',
+        '',
+      ].join('\n'),
+    );
+    const junit = join(work, 'pre.xml');
+    const r = runCli(work, ['suite', 'pre.yaml', '--junit', junit, '--no-cache'], { T10_CALLS: calls });
+    expect(r.code).toBe(2);
+    // The passing first test did not run: no PASS line, no model call.
+    expect(r.stdout).toBe('suite "pre-flight" (pre.yaml)\n');
+    expect(existsSync(calls)).toBe(false);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      'tailcheck: pre.yaml: tests[1].perturbation: unknown perturbation "typo.keybord" (did you mean typo.keyboard?); `tailcheck perturbations` lists them (line 10)',
+      'pre.yaml: tests[2].thresholds.perBucket.rare: unknown bucket "rare" (buckets: medium, few, mode shots); class frequencies came from the eval set: give train or classCounts (--train / --class-counts) (line 15)',
+      `pre.yaml: tests[3].label: unknown label "negative" for model ${join(work, 'model.mjs')} (line 18)`,
+    ]);
+    const xml = parseXml(readFileSync(junit, 'utf8'));
+    expect(xml.attributes).toMatchObject({ tests: '3', failures: '0', errors: '3' });
+    expect(findAll(xml, 'testcase').map((c) => c.attributes.name)).toEqual([
+      'tests[1].perturbation (line 10)',
+      'tests[2].thresholds.perBucket.rare (line 15)',
+      'tests[3].label (line 18)',
+    ]);
+
+    // An invalid file leaves a JUnit file too, but never writes over the suite itself.
+    writeFileSync(file, 'name: broken\ntests:\n  - type: expect\n    label: pos\n');
+    const invalid = runCli(work, ['suite', 'pre.yaml', '--junit', junit]);
+    expect(invalid.code).toBe(2);
+    expect(findAll(parseXml(readFileSync(junit, 'utf8')), 'error')[0]!.attributes.message).toBe(
+      'needs inputs: texts, templates or fromData',
+    );
+    const over = runCli(work, ['suite', 'pre.yaml', '--junit', 'pre.yaml']);
+    expect(over.code).toBe(2);
+    expect(readFileSync(file, 'utf8')).toBe('name: broken\ntests:\n  - type: expect\n    label: pos\n');
   });
 });
 

@@ -120,6 +120,43 @@ tests:
     expect(err.message).toMatch(/tests\[1\]: needs inputs: texts, templates or fromData \(line 10\)/);
   });
 
+  it('finds an audit test without gates and a malformed bucket spec when the file is loaded', () => {
+    const err = problemsOf(`name: g
+buckets: quantiles:3
+thresholds:
+  perBucket:
+    few: {}
+tests:
+  - type: audit
+    perturbations: typo
+  - type: audit
+    name: gated
+    thresholds:
+      perClass:
+        card_arrival:
+          maxDrop: 0.1
+`);
+    expect(err.problems.map((p) => [formatPath(p.path), p.line])).toEqual([
+      ['tests[0]', 7],
+      ['buckets', 2],
+    ]);
+    expect(err.message).toContain(
+      'tests[0]: an audit test needs thresholds (here or at the suite level) (line 7)',
+    );
+    expect(err.message).toMatch(/buckets: invalid bucket spec "quantiles:3": unknown mode "quantiles"/);
+  });
+
+  it('locates a map entry at its key, also when its value is an indented block', () => {
+    const loaded = parseSuite(
+      'name: k\nthresholds:\n  perBucket:\n    few:\n      maxDrop: 0.1\ntests:\n  - type: audit\n',
+      join(dir, 'k.yaml'),
+    );
+    expect(loaded.locate(['thresholds', 'perBucket', 'few'])).toBe(4);
+    expect(loaded.locate(['thresholds', 'perBucket', 'few', 'maxDrop'])).toBe(5);
+    // a path that is not in the file: its nearest existing parent
+    expect(loaded.locate(['thresholds', 'perClass', 'x'])).toBe(3);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const err = problemsOf('name: x\ntests:\n  - type: audit\n   bad: [1\n');
     expect(err.message).toMatch(/YAML syntax: .*\(line \d\)/);

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../src/errors.ts';
 import { resolveModelSpec } from '../src/suite/context.ts';
-import { suiteJunit } from '../src/suite/junit.ts';
-import { parseSuite, SuiteError } from '../src/suite/load.ts';
+import { suiteErrorJunit, suiteJunit } from '../src/suite/junit.ts';
+import { formatPath, parseSuite, SuiteError } from '../src/suite/load.ts';
 import { knownFailure, runSuite } from '../src/suite/run.ts';
 import { auditGates } from '../src/suite/tests/audit.ts';
 import { addPhrase } from '../src/suite/tests/directional.ts';
@@ -305,12 +306,273 @@ tests:
     );
   });
 
-  it('an audit test without thresholds is a suite error', async () => {
+  it('an audit test without thresholds is a suite error when the file is loaded', () => {
     const yaml =
       'name: no gates\ndata: eval.jsonl\ntests:\n  - type: audit\n    perturbations: typo.keyboard\n';
-    await expect(
-      runSuite(parseSuite(yaml, join(dir, 'nogates.yaml')), { model: keywordClassifier(), cacheDir: null }),
-    ).rejects.toThrow(/tests\[0\]: an audit test needs thresholds/);
+    expect(() => parseSuite(yaml, join(dir, 'nogates.yaml'))).toThrow(
+      /tests\[0\]: an audit test needs thresholds \(here or at the suite level\) \(line 4\)/,
+    );
+  });
+});
+
+/** The keyword classifier, counting the texts it is asked to classify. */
+function countingClassifier() {
+  const inner = keywordClassifier();
+  const counter = {
+    texts: 0,
+    classifier: {
+      ...inner,
+      classify: (texts: readonly string[]) => {
+        counter.texts += texts.length;
+        return inner.classify(texts);
+      },
+    },
+  };
+  return counter;
+}
+
+/** Runs a suite expecting a SuiteError; returns it with the tests that started and the texts classified. */
+async function preflightFailure(file: string, yaml: string, options: Parameters<typeof runSuite>[1] = {}) {
+  const model = countingClassifier();
+  const started: string[] = [];
+  const run = runSuite(parseSuite(yaml, suiteFile(file, yaml)), {
+    model: model.classifier,
+    cacheDir: null,
+    ...options,
+    onTestStart: (name) => started.push(name),
+  });
+  const err = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(SuiteError);
+  return { err: err as SuiteError, started, classified: model.texts };
+}
+
+const lines = (err: SuiteError) => err.problems.map((p) => [formatPath(p.path), p.line]);
+
+describe('pre-flight: problems found before any test runs', () => {
+  it('collects every unknown perturbation, severity, label, class and bucket with its line', async () => {
+    const yaml = `name: typos everywhere
+data: eval.jsonl
+classCounts: counts.json
+buckets: shots
+tests:
+  - type: expect
+    texts: ['where is my pin']
+    label: change_pin
+  - type: invariance
+    texts: ['my card has not arrived']
+    perturbation: typo.keybord
+  - type: invariance
+    texts: ['my card has not arrived']
+    perturbation: typo.keyboard, synonim
+    severity: 3
+  - type: audit
+    perturbations: [typo.keyboard, paraphrase.casing]
+    severities: [1]
+    thresholds:
+      maxDrop: 0.5
+      perPerturbation:
+        synonym: { maxDrop: 0.2 }
+      perBucket:
+        rare:
+          maxDrop: 0.1
+        few: { maxDrop: 0.3 }
+      perClass:
+        card_arival: { maxDrop: 0.1 }
+  - type: expect
+    texts: ['I lost my card']
+    label: lost_card
+  - type: directional
+    texts: ['my card']
+    prefix: I lost
+    label: Lost_Or_Stolen_Card
+    direction: up
+`;
+    const { err, started, classified } = await preflightFailure('many.yaml', yaml);
+    // Nothing ran, nothing was classified: the passing first test did not run either.
+    expect(started).toEqual([]);
+    expect(classified).toBe(0);
+    expect(err.exitCode).toBe(2);
+    expect(lines(err)).toEqual([
+      ['tests[1].perturbation', 11],
+      ['tests[2].perturbation', 14],
+      ['tests[3].thresholds.perPerturbation.synonym', 22],
+      ['tests[3].thresholds.perBucket.rare', 24],
+      ['tests[3].thresholds.perClass.card_arival', 28],
+      ['tests[4].label', 31],
+      ['tests[5].label', 35],
+    ]);
+    const message = err.message.split('\n');
+    const file = err.file;
+    expect(message).toEqual([
+      `${file}: tests[1].perturbation: unknown perturbation "typo.keybord" (did you mean typo.keyboard?); \`tailcheck perturbations\` lists them (line 11)`,
+      `${file}: tests[2].perturbation: unknown perturbation "synonim" (did you mean synonym?); \`tailcheck perturbations\` lists them (line 14)`,
+      `${file}: tests[3].thresholds.perPerturbation.synonym: no audited perturbation matches "synonym" (audited: paraphrase.casing, typo.keyboard) (line 22)`,
+      `${file}: tests[3].thresholds.perBucket.rare: unknown bucket "rare" (buckets: many, medium, few, mode shots) (line 24)`,
+      `${file}: tests[3].thresholds.perClass.card_arival: unknown class "card_arival" for model keyword cues (did you mean card_arrival?) (line 28)`,
+      `${file}: tests[4].label: unknown label "lost_card" for model keyword cues (line 31)`,
+      `${file}: tests[5].label: unknown label "Lost_Or_Stolen_Card" for model keyword cues (did you mean lost_or_stolen_card?) (line 35)`,
+    ]);
+  });
+
+  it('a level no selected perturbation has is found up front, where the level is written', async () => {
+    const yaml = `name: levels
+data: eval.jsonl
+severities: [3]
+thresholds: { maxDrop: 0.5 }
+tests:
+  - type: audit
+    perturbations: paraphrase.intensifier
+  - type: invariance
+    texts: ['my card']
+    perturbation: paraphrase.intensifier
+    severity: 3
+`;
+    const { err, started } = await preflightFailure('levels.yaml', yaml);
+    expect(started).toEqual([]);
+    expect(lines(err)).toEqual([
+      ['severities', 3],
+      ['tests[1].severity', 11],
+    ]);
+    expect(err.problems[0]!.message).toMatch(
+      /^no selected perturbation has severity 3; their levels: paraphrase\.intensifier \(1\)/,
+    );
+  });
+
+  it('reports a suite-level threshold once, at the suite level, however many audit tests use it', async () => {
+    const yaml = `name: shared
+data: eval.jsonl
+classCounts: counts.json
+thresholds:
+  perBucket:
+    tail: { maxDrop: 0.3 }
+tests:
+  - type: audit
+    name: first
+    perturbations: typo.keyboard
+  - type: audit
+    name: second
+    perturbations: typo.swap
+    thresholds:
+      perBucket:
+        tail: { maxDrop: 0.2 }
+`;
+    const { err } = await preflightFailure('shared.yaml', yaml);
+    expect(lines(err)).toEqual([
+      ['thresholds.perBucket.tail', 6],
+      ['tests[1].thresholds.perBucket.tail', 16],
+    ]);
+  });
+
+  it('assigns the buckets as the audit does: from the eval set without training counts', async () => {
+    // No classCounts: the audit counts the eval set (3, 2, 2 examples): quantile:3 by auto → head and tail.
+    const yaml = (bucket: string) => `name: eval buckets
+data: eval.jsonl
+tests:
+  - type: audit
+    perturbations: typo.keyboard
+    thresholds:
+      perBucket:
+        ${bucket}: { maxDrop: 1 }
+`;
+    const { err } = await preflightFailure('eval-buckets.yaml', yaml('few'));
+    expect(err.problems[0]!.message).toBe(
+      'unknown bucket "few" (buckets: head, tail, mode quantile:3); class frequencies came from the eval set: give train or classCounts (--train / --class-counts)',
+    );
+    const outcome = await runSuite(parseSuite(yaml('tail'), suiteFile('eval-ok.yaml', yaml('tail'))), {
+      model: keywordClassifier(),
+      cacheDir: null,
+    });
+    expect(outcome.tests[0]!.gates.map((g) => g.scope)).toEqual(['bucket tail']);
+  });
+
+  it('an unreadable class counts file is a problem at its line, found before any test', async () => {
+    const yaml = `name: counts
+data: eval.jsonl
+classCounts: missing-counts.json
+tests:
+  - type: expect
+    texts: ['my pin']
+    label: change_pin
+  - type: audit
+    perturbations: typo.keyboard
+    thresholds:
+      perBucket:
+        few: { maxDrop: 1 }
+`;
+    const { err, started } = await preflightFailure('counts.yaml', yaml);
+    expect(started).toEqual([]);
+    expect(lines(err)).toEqual([['classCounts', 3]]);
+    expect(err.problems[0]!.message).toMatch(/missing-counts\.json/);
+  });
+
+  it("a modelOptions key the suite's model backend does not read is a problem; not with --model", async () => {
+    writeFileSync(
+      join(dir, 'two-labels.mjs'),
+      "export const labels = ['pos', 'neg'];\nexport async function classify(texts) { return texts.map(() => ({ label: 'pos', scores: [0.9, 0.1] })); }\n",
+    );
+    const yaml = `name: options
+model: ./two-labels.mjs
+modelOptions:
+  timeoutMs: 5000
+  httpMap: '{"text": "$.inputs"}'
+  threads: 2
+tests:
+  - type: expect
+    texts: ['fine']
+    label: pos
+`;
+    const loaded = parseSuite(yaml, suiteFile('options.yaml', yaml));
+    const err = await runSuite(loaded, { cacheDir: null }).then(
+      () => undefined,
+      (e: unknown) => e as SuiteError,
+    );
+    expect(err).toBeInstanceOf(SuiteError);
+    expect(lines(err!)).toEqual([
+      ['modelOptions.httpMap', 5],
+      ['modelOptions.threads', 6],
+    ]);
+    expect(err!.problems[0]!.message).toBe(
+      'the module backend (model ./two-labels.mjs) does not read httpMap; it reads labels, modelVersion, modelFiles, timeoutMs, prediction, scores',
+    );
+    // A --model on the command line replaces the model the options were written for.
+    const outcome = await runSuite(loaded, { model: keywordClassifier(), cacheDir: null }).catch(
+      (e: unknown) => e,
+    );
+    expect(outcome).toBeInstanceOf(SuiteError);
+    expect((outcome as SuiteError).problems.map((p) => formatPath(p.path))).toEqual(['tests[0].label']);
+  });
+});
+
+describe('suiteErrorJunit', () => {
+  it('writes one errored testcase per problem, named by its path and line', () => {
+    const err = new SuiteError('s.yaml', [
+      { path: ['tests', 1, 'perturbation'], message: 'unknown perturbation "typo.keybord"', line: 11 },
+      { path: ['tests', 3, 'label'], message: 'unknown label "x" <&>', line: 20 },
+    ]);
+    const xml = parseXml(suiteErrorJunit('my suite', 's.yaml', err));
+    expect(xml.attributes).toMatchObject({ tests: '2', failures: '0', errors: '2' });
+    const cases = findAll(xml, 'testcase');
+    expect(cases.map((c) => [c.attributes.name, c.attributes.classname])).toEqual([
+      ['tests[1].perturbation (line 11)', 'my suite.suite'],
+      ['tests[3].label (line 20)', 'my suite.suite'],
+    ]);
+    const errors = findAll(xml, 'error');
+    expect(errors.map((e) => e.attributes.message)).toEqual([
+      'unknown perturbation "typo.keybord"',
+      'unknown label "x" <&>',
+    ]);
+    expect(errors[1]!.text).toBe('s.yaml: tests[3].label: unknown label "x" <&> (line 20)');
+    const other = parseXml(
+      suiteErrorJunit('my suite', 's.yaml', new UsageError('data.jsonl: line 3: no text')),
+    );
+    expect(findAll(other, 'testcase').map((c) => c.attributes.name)).toEqual(['suite s.yaml could not run']);
+    expect(findAll(other, 'error')[0]!.attributes).toMatchObject({
+      message: 'data.jsonl: line 3: no text',
+      type: 'UsageError',
+    });
   });
 });
 

@@ -5,8 +5,9 @@
  *   auto                 shots when at least two shot groups are non-empty, else quantile:3 (default)
  *   shots                many (> 100 training examples), medium (20–100), few (< 20) — the OLTR convention
  *   quantile:K           K groups by frequency rank with near-equal numbers of classes; classes with the
- *                        same training count always share a group; K = 3 → head, middle, tail,
- *                        otherwise q1 … qK (q1 = most frequent)
+ *                        same training count always share a group. Names say where a group lies among
+ *                        the non-empty ones: head (first), tail (last), middle for one in between,
+ *                        q2 … q(n−1) for several; `tied` when every class has the same count (one group)
  *   thresholds:a,b,…     each threshold starts a new group: counts < a, a … b−1, …, ≥ last.
  *                        Names spell the inclusive range: `<20`, `20-100`, `>=101` for thresholds:20,101
  *                        (which reproduces shots); a one-value range is named by the value alone.
@@ -124,11 +125,21 @@ function byCountDesc(a: { label: string; count: number }, b: { label: string; co
   return b.count - a.count || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
 }
 
+/**
+ * Names of `n` non-empty quantile groups, head → tail, by position: a group named "middle" or "tail"
+ * always has a group before it, so two groups are head and tail whatever K was asked for. One group
+ * happens only when every class has the same count: it is neither head nor tail.
+ */
+export function quantileNames(n: number): string[] {
+  if (n === 1) return ['tied'];
+  if (n === 3) return ['head', 'middle', 'tail'];
+  return Array.from({ length: n }, (_, i) => (i === 0 ? 'head' : i === n - 1 ? 'tail' : `q${i + 1}`));
+}
+
 function quantileBuckets(entries: { label: string; count: number }[], k: number): BucketInfo[] {
   const sorted = entries.slice().sort(byCountDesc);
   const total = sorted.length;
-  const names = k === 3 ? ['head', 'middle', 'tail'] : Array.from({ length: k }, (_, i) => `q${i + 1}`);
-  const members: { label: string; count: number }[][] = names.map(() => []);
+  const members: { label: string; count: number }[][] = Array.from({ length: k }, () => []);
   // A block of tied counts goes to the group of its median rank: near-equal sizes, ties never split.
   for (let start = 0; start < total; ) {
     let end = start;
@@ -138,17 +149,15 @@ function quantileBuckets(entries: { label: string; count: number }[], k: number)
     for (let i = start; i < end; i++) members[group].push(sorted[i]);
     start = end;
   }
-  const buckets: BucketInfo[] = [];
-  members.forEach((m, i) => {
-    if (m.length === 0) return;
-    buckets.push({
-      name: names[i],
-      minCount: m[m.length - 1].count,
-      maxCount: m[0].count,
-      labels: m.map((e) => e.label),
-    });
-  });
-  return buckets;
+  // Named after the groups are known: empty ones (few classes, ties) are dropped, never named.
+  const filled = members.filter((m) => m.length > 0);
+  const names = quantileNames(filled.length);
+  return filled.map((m, i) => ({
+    name: names[i],
+    minCount: m[m.length - 1].count,
+    maxCount: m[0].count,
+    labels: m.map((e) => e.label),
+  }));
 }
 
 function groupBuckets(entries: { label: string; count: number }[], groups: readonly Group[]): BucketInfo[] {

@@ -228,6 +228,11 @@ export function perturbationLabel(name: string): string {
   return name === POOLED ? 'all (pooled)' : name;
 }
 
+/** "1 class", "3 classes". */
+export function classCount(n: number): string {
+  return `${n} ${n === 1 ? 'class' : 'classes'}`;
+}
+
 /** Training-count range of a bucket: "101–420", or "7" when both bounds are equal. */
 export function countRange(min: number, max: number): string {
   return min === max ? `${min}` : `${min}–${max}`;

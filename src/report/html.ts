@@ -6,10 +6,11 @@
  */
 import { POOLED } from '../measure/accumulator.ts';
 import type { BucketInfo, GapMetric, Metrics, Report, Result, Severity } from '../types.ts';
-import { stripControls } from '../util/strings.ts';
+import { compareStrings, stripControls } from '../util/strings.ts';
 import {
   bucketRows,
   type ClassDrop,
+  classCount,
   classDrops,
   confidenceLabel,
   countRange,
@@ -47,6 +48,7 @@ import {
   worstClasses,
   worstFlips,
 } from './common.ts';
+import { displayWidth } from './terminal.ts';
 
 export interface HtmlOptions {
   /** worst classes listed per severity (default 10) */
@@ -181,10 +183,11 @@ function bucketChartsSection(report: Report, severities: Severity[], colors: Map
     }
   }
   const domain = paddedDomain(values);
-  const figures = pooled.map(
-    (r) =>
-      `<figure><figcaption>Severity ${r.severity}</figcaption>${bucketChart(report, r, metric, domain, colors)}</figure>`,
-  );
+  const figures = pooled.map((r) => {
+    const chart = bucketChart(report, r, metric, domain, colors);
+    // The figure is as wide as its chart (plus padding and border): labels keep their size, never squeezed.
+    return `<figure style="flex-basis:${chart.width + 18}px"><figcaption>Severity ${r.severity}</figcaption>${chart.svg}</figure>`;
+  });
   const cap = metric === 'drop' ? ', the most it can drop' : '';
   const tables = pooled.map(
     (r) => `<h3>Severity ${r.severity}</h3>
@@ -200,38 +203,68 @@ ${tables.join('\n')}
 </section>`;
 }
 
+/** Longest bucket name the chart prints whole (longer ones are cut with "…"; the tables have them). */
+const BUCKET_LABEL_CHARS = 24;
+
 function bucketChart(
   report: Report,
   result: Result,
   metric: GapMetric,
   domain: [number, number],
   colors: Map<string, string>,
-) {
-  const W = 360;
+): { svg: string; width: number } {
   const H = 262;
-  const M = { l: 48, r: 58, t: 16, b: 68 };
   const name = GAP_METRIC_NAMES[metric];
   const format = axisFormat(metric);
+  const overall = hasMetricData(result.overall, metric) ? metricValue(result.overall, metric) : undefined;
+  // Each bucket's band fits its widest label; the right margin fits the "all …" label of the dashed line.
+  const labels = report.buckets.map((b) => {
+    const m = result.buckets[b.name];
+    return {
+      name: truncateText(stripControls(b.name), BUCKET_LABEL_CHARS),
+      count: `${countRange(b.minCount, b.maxCount)} train`,
+      n: `n=${m?.n ?? 0}`,
+      clean: hasData(m) ? `clean ${pct(m.cleanAccuracy)}` : '',
+    };
+  });
+  const band = Math.max(
+    72,
+    ...labels.map(
+      (l) =>
+        Math.max(
+          textWidth(l.name, FONT.text),
+          textWidth(l.count, FONT.small),
+          textWidth(l.n, FONT.small),
+          textWidth(l.clean, FONT.small),
+        ) + 10,
+    ),
+  );
+  const M = {
+    l: 48,
+    r: overall === undefined ? 16 : textWidth(`all ${format(overall, 1)}`, FONT.small) + 10,
+    t: 16,
+    b: 68,
+  };
+  const W = Math.max(360, Math.ceil(M.l + M.r + band * report.buckets.length));
   const y = linear(domain, [H - M.b, M.t]);
-  const band = (W - M.l - M.r) / report.buckets.length;
   const parts: string[] = [
     yAxis(domain, y, M.l, W - M.r, metric === 'drop' ? 'drop (pp)' : `${name} (%)`, format),
   ];
   report.buckets.forEach((b, i) => {
     const m = result.buckets[b.name];
     const cx = M.l + band * (i + 0.5);
-    const label = truncateText(stripControls(b.name), 14);
+    const label = labels[i]!;
     parts.push(
-      `<text x="${f(cx)}" y="${f(H - M.b + 16)}" text-anchor="middle">${escapeHtml(label)}</text>`,
-      `<text x="${f(cx)}" y="${f(H - M.b + 29)}" text-anchor="middle" class="small">${countRange(b.minCount, b.maxCount)} train</text>`,
-      `<text x="${f(cx)}" y="${f(H - M.b + 41)}" text-anchor="middle" class="small">n=${m?.n ?? 0}</text>`,
+      `<text x="${f(cx)}" y="${f(H - M.b + 16)}" text-anchor="middle" class="bucket-name">${escapeHtml(label.name)}</text>`,
+      `<text x="${f(cx)}" y="${f(H - M.b + 29)}" text-anchor="middle" class="small">${label.count}</text>`,
+      `<text x="${f(cx)}" y="${f(H - M.b + 41)}" text-anchor="middle" class="small">${label.n}</text>`,
     );
     if (!hasData(m)) {
       parts.push(`<text x="${f(cx)}" y="${f(y(0) - 6)}" text-anchor="middle" class="small">no data</text>`);
       return;
     }
     parts.push(
-      `<text x="${f(cx)}" y="${f(H - M.b + 53)}" text-anchor="middle" class="small">clean ${pct(m.cleanAccuracy)}</text>`,
+      `<text x="${f(cx)}" y="${f(H - M.b + 53)}" text-anchor="middle" class="small">${label.clean}</text>`,
     );
     // The clean-accuracy bar sits left of the metric's bar: the context the metric is read against.
     const barW = Math.min(48, band * 0.5);
@@ -258,7 +291,7 @@ function bucketChart(
       metric === 'break'
         ? `${m.nFromCorrect} changed variants of correctly classified originals`
         : `${m.n} changed variants`;
-    const tooltip = `${stripControls(b.name)} (${countRange(b.minCount, b.maxCount)} training examples, ${b.labels.length} classes): ${name} ${metricWithCI(m, metric)}${metric === 'drop' ? ' pp' : ''}, n = ${evidence}; clean accuracy ${pct(m.cleanAccuracy)}`;
+    const tooltip = `${stripControls(b.name)} (${countRange(b.minCount, b.maxCount)} training examples, ${classCount(b.labels.length)}): ${name} ${metricWithCI(m, metric)}${metric === 'drop' ? ' pp' : ''}, n = ${evidence}; clean accuracy ${pct(m.cleanAccuracy)}`;
     parts.push(
       `<g class="bar-group"><title>${escapeHtml(tooltip)}</title>`,
       `<rect class="bar" x="${f(barCx - barW / 2)}" y="${f(top)}" width="${f(barW)}" height="${f(Math.max(0.5, bottom - top))}" fill="${colors.get(b.name)}" rx="2"></rect>`,
@@ -273,20 +306,22 @@ function bucketChart(
       '</g>',
     );
   });
-  if (hasMetricData(result.overall, metric)) {
-    const overall = metricValue(result.overall, metric);
+  if (overall !== undefined) {
     const yo = y(overall);
     parts.push(
       `<g><title>All classes: ${escapeHtml(name)} ${escapeHtml(metricWithCI(result.overall, metric))}${metric === 'drop' ? ' pp' : ''}</title><line class="overall" x1="${M.l}" x2="${W - M.r}" y1="${f(yo)}" y2="${f(yo)}"></line>`,
       `<text x="${W - M.r + 4}" y="${f(yo + 4)}" class="small">all ${format(overall, 1)}</text></g>`,
     );
   }
-  return svg(
-    W,
-    H,
-    `${capitalize(name)} per frequency bucket at severity ${result.severity}, with each bucket's clean accuracy`,
-    parts,
-  );
+  return {
+    width: W,
+    svg: svg(
+      W,
+      H,
+      `${capitalize(name)} per frequency bucket at severity ${result.severity}, with each bucket's clean accuracy`,
+      parts,
+    ),
+  };
 }
 
 /** The pooled result bucket by bucket: clean accuracy beside the drop, break rate and flip rate. */
@@ -364,13 +399,101 @@ function scatterSection(report: Report, severities: Severity[], colors: Map<stri
     .filter((p) => p.drops.length > 0)
     .map(
       (p) =>
-        `<figure class="wide"><figcaption>Severity ${p.result.severity}</figcaption>${scatter(report, p.result.severity, p.drops, xDomain, yDomain, colors, metric)}</figure>`,
+        `<figure class="wide"><figcaption>Severity ${p.result.severity}</figcaption>${scatter(report, p.result.severity, p.drops, xDomain, yDomain, colors, metric)}</figure>
+${scatterTable(report, p.result.severity, p.drops, metric)}`,
     );
+  const name = GAP_METRIC_NAMES[metric];
   return `<section>
-<h2>Per-class ${escapeHtml(GAP_METRIC_NAMES[metric])} against training examples</h2>
-<p class="muted">One point per class (all perturbations pooled), training count on a log scale, whiskers: ${confidenceLabel(report)}. Hover a point for its label. ${legend}</p>
+<h2>Per-class ${escapeHtml(name)} against training examples</h2>
+<p class="muted">One point per class (all perturbations pooled), training count on a log scale, whiskers: ${confidenceLabel(report)}. Named on the chart: the ${LABELLED_POINTS} classes with the highest ${escapeHtml(name)}; every class is in the table under each chart. ${legend}</p>
 ${figures.join('\n')}
 </section>`;
+}
+
+/** Classes named on the scatter: the most extreme few, so the chart reads without hovering. */
+const LABELLED_POINTS = 5;
+/** Up to this many classes, a chart's class table is open; beyond, folded. */
+const OPEN_CLASS_TABLE = 12;
+
+/** Classes by the plotted metric, highest first (ties: fewer training examples first, then label). */
+function byMetric(drops: readonly ClassDrop[], metric: GapMetric): ClassDrop[] {
+  return [...drops].sort(
+    (a, b) =>
+      metricValue(b.metrics, metric) - metricValue(a.metrics, metric) ||
+      a.info.trainCount - b.info.trainCount ||
+      compareStrings(a.info.label, b.info.label),
+  );
+}
+
+/** The scatter's points as a table: class, bucket, training count, the plotted metric with CI, clean accuracy. */
+function scatterTable(report: Report, severity: Severity, drops: ClassDrop[], metric: GapMetric): string {
+  const name = GAP_METRIC_NAMES[metric];
+  const rows = byMetric(drops, metric).map(
+    ({ info, metrics }) =>
+      `<tr><td class="text">${escapeLabel(info.label)}</td><td>${escapeHtml(info.bucket)}</td><td class="num">${info.trainCount}</td><td class="num">${escapeHtml(metricWithCI(metrics, metric))}</td><td class="num">${pct(metrics.cleanAccuracy)}</td></tr>`,
+  );
+  const unit = metric === 'drop' ? ', pp' : '';
+  return `<details class="class-table"${drops.length <= OPEN_CLASS_TABLE ? ' open' : ''}><summary>Severity ${severity}: the ${classCount(drops.length)} of the chart, highest ${escapeHtml(name)} first</summary>
+<div class="scroll"><table class="compact">
+<thead><tr><th>Class</th><th>Bucket</th><th class="num">Train count</th><th class="num">${escapeHtml(capitalize(name))}${unit} [${confidenceLabel(report)}]</th><th class="num">Clean</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table></div></details>`;
+}
+
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+const overlaps = (a: Box, b: Box): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
+/**
+ * Places a label beside each of `points` (px), first fit among: right, left, then stepped up and
+ * down on either side (with a leader line back to its point). A label is placed only inside
+ * `area` and clear of the labels before it; one that fits nowhere is left out (the table has it).
+ */
+function placeLabels(
+  points: ReadonlyArray<{ x: number; y: number; text: string }>,
+  area: Box,
+  fontSize: number,
+): Array<{
+  x: number;
+  y: number;
+  anchor: 'start' | 'end';
+  text: string;
+  leader: boolean;
+  point: { x: number; y: number };
+}> {
+  const placed: Box[] = [];
+  const out: ReturnType<typeof placeLabels> = [];
+  const height = fontSize + 3;
+  const gap = 8;
+  for (const p of points) {
+    const width = textWidth(p.text, fontSize);
+    const candidates: Array<{ dy: number; side: 'start' | 'end' }> = [];
+    for (const dy of [0, -1, 1, -2, 2, -3, 3]) {
+      candidates.push({ dy: dy * height, side: 'start' }, { dy: dy * height, side: 'end' });
+    }
+    for (const { dy, side } of candidates) {
+      const x = side === 'start' ? p.x + gap : p.x - gap;
+      const baseline = p.y + fontSize / 3 + dy;
+      const box: Box = {
+        x0: side === 'start' ? x : x - width,
+        x1: side === 'start' ? x + width : x,
+        y0: baseline - fontSize,
+        y1: baseline + 3,
+      };
+      const inside = box.x0 >= area.x0 && box.x1 <= area.x1 && box.y0 >= area.y0 && box.y1 <= area.y1;
+      if (!inside || placed.some((b) => overlaps(b, box))) continue;
+      placed.push(box);
+      out.push({ x, y: baseline, anchor: side, text: p.text, leader: dy !== 0, point: { x: p.x, y: p.y } });
+      break;
+    }
+  }
+  return out;
 }
 
 function scatter(
@@ -433,6 +556,28 @@ function scatter(
       `<circle cx="${f(cx)}" cy="${f(y(metricValue(metrics, metric)))}" r="4.5" fill="${color}"></circle></g>`,
     );
   }
+  // The most extreme classes are named on the chart, drawn after every point so no point hides a label.
+  const labelled = placeLabels(
+    byMetric(drops, metric)
+      .slice(0, LABELLED_POINTS)
+      .map(({ info, metrics }) => ({
+        x: x(Math.log10(countForLog(info.trainCount))),
+        y: y(metricValue(metrics, metric)),
+        text: truncateText(stripControls(info.label), POINT_LABEL_CHARS),
+      })),
+    { x0: M.l + 2, y0: 0, x1: W - 2, y1: H - M.b - 2 },
+    FONT.text,
+  );
+  for (const l of labelled) {
+    if (l.leader) {
+      parts.push(
+        `<line class="leader" x1="${f(l.point.x)}" y1="${f(l.point.y)}" x2="${f(l.anchor === 'start' ? l.x - 2 : l.x + 2)}" y2="${f(l.y - FONT.text / 3)}"></line>`,
+      );
+    }
+    parts.push(
+      `<text class="point-label" x="${f(l.x)}" y="${f(l.y)}" text-anchor="${l.anchor}">${escapeHtml(l.text)}</text>`,
+    );
+  }
   return svg(
     W,
     H,
@@ -483,7 +628,7 @@ function worstClassesSection(report: Report, severities: Severity[], k: number):
       )
       .join('\n');
     return [
-      `<details${i === severities.length - 1 ? ' open' : ''}><summary>Severity ${severity}: ${rows.length} classes with the largest drop</summary>
+      `<details${i === severities.length - 1 ? ' open' : ''}><summary>Severity ${severity}: ${classCount(rows.length)} with the largest drop</summary>
 <div class="scroll"><table>
 <thead><tr><th>Class</th><th>Bucket</th><th class="num">Train count</th><th class="num">n</th><th class="num">Clean</th><th class="num">Perturbed</th><th class="num">Drop [${ci}]</th></tr></thead>
 <tbody>
@@ -621,7 +766,7 @@ function configSection(report: Report): string {
     ['Class frequencies', `source ${escapeHtml(c.frequencySource)}`],
     [
       'Buckets',
-      `${escapeHtml(c.buckets.mode)} (spec ${escapeHtml(c.buckets.spec)}): ${report.buckets.map((b) => `${escapeHtml(b.name)} ${countRange(b.minCount, b.maxCount)} (${b.labels.length} classes)`).join(', ')}`,
+      `${escapeHtml(c.buckets.mode)} (spec ${escapeHtml(c.buckets.spec)}): ${report.buckets.map((b) => `${escapeHtml(b.name)} ${countRange(b.minCount, b.maxCount)} (${classCount(b.labels.length)})`).join(', ')}`,
     ],
     ['Logit adjustment', c.logitAdjust ? `τ = ${c.logitAdjust.tau}` : 'off'],
   ];
@@ -746,6 +891,21 @@ function formatCount(v: number): string {
   return String(Math.round(v * 10) / 10);
 }
 
+/** Longest class name written beside a scatter point (longer ones are cut with "…"; the table has them). */
+const POINT_LABEL_CHARS = 32;
+
+/** Font sizes of the charts' text (px), as the stylesheet sets them: for laying labels out. */
+const FONT = { text: 11, small: 10 } as const;
+
+/**
+ * A generous estimate of a label's rendered width in px (no layout engine here): 0.62 em per
+ * column, wide characters counting two columns. Labels are laid out with it so they neither
+ * overlap nor run past the chart's edge, where the SVG would clip them.
+ */
+function textWidth(text: string, fontSize: number): number {
+  return displayWidth(text) * fontSize * 0.62;
+}
+
 function truncateText(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
@@ -798,6 +958,11 @@ svg line.zero{stroke:#9ca3af}
 svg line.boundary{stroke:#cbd5e1;stroke-dasharray:4 4}
 svg line.errorbar{stroke:#111827;stroke-width:1.4}
 svg line.whisker{stroke-width:2;stroke-opacity:.45}
+svg line.leader{stroke:#9ca3af;stroke-width:1}
+svg text.point-label{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
+details.class-table{margin:0 0 16px}
+details.class-table summary{cursor:pointer;color:var(--muted)}
+table.compact td{padding:3px 9px}
 svg line.overall{stroke:#111827;stroke-dasharray:5 4;stroke-opacity:.6}
 svg .point circle{stroke:#fff;stroke-width:1}
 svg .point:hover circle{stroke:#111827}

@@ -1,7 +1,8 @@
 /**
  * A small generic JUnit XML writer (the de-facto schema read by GitHub Actions,
  * GitLab, Jenkins): <testsuites> → <testsuite> → <testcase> with optional
- * <failure> or <skipped>. Used for robustness gates and `tailcheck suite --junit`.
+ * <failure>, <error> or <skipped>, and <system-out>. Used for robustness gates and
+ * `tailcheck suite --junit`.
  */
 
 export interface JunitTestCase {
@@ -10,8 +11,12 @@ export interface JunitTestCase {
   classname?: string;
   timeMs?: number;
   failure?: { message: string; details?: string };
+  /** the test could not run (an invalid suite file): counted in `errors`, not `failures` */
+  error?: { message: string; details?: string; type?: string };
   /** reason the test was skipped */
   skipped?: string;
+  /** what the test printed: key numbers a passing case carries */
+  systemOut?: string;
 }
 
 export interface JunitSuite {
@@ -60,47 +65,51 @@ function seconds(ms: number | undefined): string {
 export function junitXml(suites: JunitSuite[]): string {
   let tests = 0;
   let failures = 0;
+  let errors = 0;
   let skipped = 0;
   let totalMs = 0;
   const body: string[] = [];
   for (const suite of suites) {
     const suiteFailures = suite.tests.filter((t) => t.failure).length;
-    const suiteSkipped = suite.tests.filter((t) => !t.failure && t.skipped !== undefined).length;
+    const suiteErrors = suite.tests.filter((t) => !t.failure && t.error).length;
+    const suiteSkipped = suite.tests.filter((t) => !t.failure && !t.error && t.skipped !== undefined).length;
     const suiteMs = suite.tests.reduce(
       (s, t) => s + (Number.isFinite(t.timeMs) ? Math.max(0, t.timeMs ?? 0) : 0),
       0,
     );
     tests += suite.tests.length;
     failures += suiteFailures;
+    errors += suiteErrors;
     skipped += suiteSkipped;
     totalMs += suiteMs;
     body.push(
-      `  <testsuite name="${escapeXmlAttribute(suite.name)}" tests="${suite.tests.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}" time="${seconds(suiteMs)}">`,
+      `  <testsuite name="${escapeXmlAttribute(suite.name)}" tests="${suite.tests.length}" failures="${suiteFailures}" errors="${suiteErrors}" skipped="${suiteSkipped}" time="${seconds(suiteMs)}">`,
     );
     for (const t of suite.tests) {
       const open = `    <testcase name="${escapeXmlAttribute(t.name)}" classname="${escapeXmlAttribute(t.classname ?? suite.name)}" time="${seconds(t.timeMs)}"`;
+      const inner: string[] = [];
       if (t.failure) {
         const details = t.failure.details ?? t.failure.message;
-        body.push(
-          `${open}>`,
+        inner.push(
           `      <failure message="${escapeXmlAttribute(t.failure.message)}" type="AssertionError">${escapeXml(details)}</failure>`,
-          '    </testcase>',
+        );
+      } else if (t.error) {
+        const details = t.error.details ?? t.error.message;
+        inner.push(
+          `      <error message="${escapeXmlAttribute(t.error.message)}" type="${escapeXmlAttribute(t.error.type ?? 'Error')}">${escapeXml(details)}</error>`,
         );
       } else if (t.skipped !== undefined) {
-        body.push(
-          `${open}>`,
-          `      <skipped message="${escapeXmlAttribute(t.skipped)}"/>`,
-          '    </testcase>',
-        );
-      } else {
-        body.push(`${open}/>`);
+        inner.push(`      <skipped message="${escapeXmlAttribute(t.skipped)}"/>`);
       }
+      if (t.systemOut !== undefined) inner.push(`      <system-out>${escapeXml(t.systemOut)}</system-out>`);
+      if (inner.length === 0) body.push(`${open}/>`);
+      else body.push(`${open}>`, ...inner, '    </testcase>');
     }
     body.push('  </testsuite>');
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(totalMs)}">`,
+    `<testsuites tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(totalMs)}">`,
     ...body,
     '</testsuites>',
     '',

@@ -8,6 +8,7 @@ import type { Metrics, Report, Result } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
 import {
   bucketRows,
+  classCount,
   confidenceLabel,
   countRange,
   DROP_DEFINITION,
@@ -95,7 +96,8 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   out.push(
     `| Class frequencies | source ${escapeMarkdown(c.frequencySource)}; buckets ${escapeMarkdown(c.buckets.mode)} (spec ${escapeMarkdown(c.buckets.spec)}): ${report.buckets
       .map(
-        (b) => `${escapeMarkdown(b.name)} ${countRange(b.minCount, b.maxCount)} (${b.labels.length} classes)`,
+        (b) =>
+          `${escapeMarkdown(b.name)} ${countRange(b.minCount, b.maxCount)} (${classCount(b.labels.length)})`,
       )
       .join(', ')} |`,
   );

@@ -9,6 +9,7 @@ import type { BucketInfo, Metrics, Report, Result, Severity } from '../types.ts'
 import { stripControls } from '../util/strings.ts';
 import {
   bucketRows,
+  classCount,
   confidenceLabel,
   countRange,
   DROP_DEFINITION,
@@ -151,7 +152,7 @@ function header(report: Report, width: number, paint: (t: string, s?: Style) => 
 function bucketSummary(report: Report): string {
   const mode = `${stripControls(report.config.buckets.mode)} (spec ${stripControls(report.config.buckets.spec)})`;
   const parts = report.buckets.map(
-    (b) => `${stripControls(b.name)} ${countRange(b.minCount, b.maxCount)} (${b.labels.length} classes)`,
+    (b) => `${stripControls(b.name)} ${countRange(b.minCount, b.maxCount)} (${classCount(b.labels.length)})`,
   );
   return [mode, ...parts].join(' · ');
 }

@@ -1,5 +1,6 @@
 /** A suite outcome as JUnit XML: one testcase per suite test, gates and evidence in the failure body. */
 import { type JunitTestCase, junitXml } from '../report/junit-xml.ts';
+import { formatPath, formatProblem, SuiteError } from './load.ts';
 import type { SuiteOutcome } from './outcome.ts';
 
 export function suiteJunit(outcome: SuiteOutcome): string {
@@ -17,4 +18,28 @@ export function suiteJunit(outcome: SuiteOutcome): string {
     };
   });
   return junitXml([{ name: outcome.name, tests }]);
+}
+
+/**
+ * A suite that could not run (an invalid file, an unknown perturbation, label or bucket, unreadable
+ * data) as JUnit XML, so CI shows why instead of a missing file: one errored testcase per problem,
+ * named by its YAML path and line, or one for an error that is not about a place in the file.
+ */
+export function suiteErrorJunit(suiteName: string, file: string, error: Error): string {
+  const classname = `${suiteName}.suite`;
+  const tests: JunitTestCase[] =
+    error instanceof SuiteError
+      ? error.problems.map((p) => ({
+          name: `${formatPath(p.path)}${p.line !== undefined ? ` (line ${p.line})` : ''}`,
+          classname,
+          error: { message: p.message, details: formatProblem(error.file, p), type: 'SuiteError' },
+        }))
+      : [
+          {
+            name: `suite ${file} could not run`,
+            classname,
+            error: { message: error.message.split('\n')[0]!, details: error.message, type: error.name },
+          },
+        ];
+  return junitXml([{ name: suiteName, tests }]);
 }

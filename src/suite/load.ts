@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isCollection, isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
 import { UsageError } from '../errors.ts';
+import { parseBucketSpec } from '../measure/buckets.ts';
 import { type Suite, type SuiteTest, suiteSchema } from './schema.ts';
 import { defaultTestName, testProblems } from './tests/index.ts';
 
@@ -86,6 +87,14 @@ function semanticProblems(suite: Suite): SuiteProblem[] {
     names.set(name, i);
     for (const p of testProblems(test, suite)) problems.push({ ...p, path: at(...p.path) });
   });
+  if (suite.buckets !== undefined) {
+    try {
+      parseBucketSpec(suite.buckets);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      problems.push({ path: ['buckets'], message: err.message });
+    }
+  }
   return problems;
 }
 
@@ -118,19 +127,25 @@ export function parseSuite(source: string, file: string): LoadedSuite {
     }
     return { node: node as Node, exact: true };
   };
+  /** the line of key `key` inside the map at `path`, undefined when there is no such key */
+  const keyLine = (path: YamlPath, key: string | number): number | undefined => {
+    const { node, exact } = nodeAt(path);
+    if (!exact || !isMap(node)) return undefined;
+    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+    return pair && isScalar(pair.key) ? lineOf(pair.key.range?.[0]) : undefined;
+  };
+  // A map entry is located at its key: `rare:` followed by an indented block is found on the
+  // key's line, not on the first line of its value.
   const locate = (path: YamlPath): number | undefined => {
-    const { node } = nodeAt(path);
-    return lineOf(node?.range?.[0]);
+    const last = path.at(-1);
+    if (typeof last === 'string' && nodeAt(path).exact) {
+      const line = keyLine(path.slice(0, -1), last);
+      if (line !== undefined) return line;
+    }
+    return lineOf(nodeAt(path).node?.range?.[0]);
   };
   /** the line of key `key` inside the map at `path` (for unrecognized keys) */
-  const locateKey = (path: YamlPath, key: string): number | undefined => {
-    const { node, exact } = nodeAt(path);
-    if (exact && isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
-      if (pair && isScalar(pair.key)) return lineOf(pair.key.range?.[0]);
-    }
-    return locate(path);
-  };
+  const locateKey = (path: YamlPath, key: string): number | undefined => keyLine(path, key) ?? locate(path);
 
   const parsed = suiteSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {

@@ -1,7 +1,8 @@
 /**
  * Runs a loaded suite: one model session (classifier + caching prediction runner) for all tests, each
  * test run by its type's module (./tests/), its outcome adjusted by `knownFailure`. Problems in
- * the suite itself (unknown label, bucket or class) are SuiteErrors → exit 2, not failed tests.
+ * the suite itself (unknown perturbation, label, bucket or class) are SuiteErrors → exit 2, not
+ * failed tests, and are all found before the first test runs (./preflight.ts).
  */
 import { resolve } from 'node:path';
 import type { ClassifierOptions } from '../classify/load.ts';
@@ -15,6 +16,7 @@ import {
 } from './context.ts';
 import type { LoadedSuite } from './load.ts';
 import type { PartialOutcome, SuiteOutcome, TestOutcome } from './outcome.ts';
+import { preflight } from './preflight.ts';
 import { defaultTestName, runTest } from './tests/index.ts';
 
 export async function runSuite(loaded: LoadedSuite, options: RunSuiteOptions = {}): Promise<SuiteOutcome> {
@@ -51,6 +53,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunSuiteOptions = {
   };
   const outcomes: TestOutcome[] = [];
   try {
+    await preflight(ctx);
     for (const [index, test] of suite.tests.entries()) {
       const name = test.name ?? defaultTestName(test, index);
       options.onTestStart?.(name, index, suite.tests.length);

@@ -6,6 +6,7 @@ import { DEFAULT_RESAMPLES } from '../../defaults.ts';
 import { EXIT_GATE_FAILED, UsageError } from '../../errors.ts';
 import { evaluateGates } from '../../measure/gates.ts';
 import { gateFailureLines, gateSkippedLines } from '../../report/explain.ts';
+import { NO_GATE_WARNING, noGateSet } from '../../report/junit.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import { defineCommand } from '../define-command.ts';
 import { githubCliOption, githubSummaryPath, writeGithubOutput } from '../github-output.ts';
@@ -236,6 +237,8 @@ export default defineCommand({
     }
     const gates = evaluateGates(report, parseGateLimits(argv));
     writeReports(report, argv, { gates });
+    // Said even with --quiet: a CI gate that can fail nothing is a configuration mistake.
+    if (argv.junit && noGateSet(gates)) process.stderr.write(NO_GATE_WARNING);
     if (!argv.quiet) {
       // The summary goes to stderr when stdout carries the JSON report.
       const out = jsonToStdout ? process.stderr : process.stdout;

@@ -4,6 +4,7 @@ import { EXIT_GATE_FAILED, InputError } from '../../errors.ts';
 import { evaluateGates } from '../../measure/gates.ts';
 import { mergeReports } from '../../merge.ts';
 import { gateFailureLines, gateSkippedLines } from '../../report/explain.ts';
+import { NO_GATE_WARNING, noGateSet } from '../../report/junit.ts';
 import { reportSchemaProblem } from '../../report/schema.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import type { Report } from '../../types.ts';
@@ -97,6 +98,8 @@ export default defineCommand({
     });
     const gates = evaluateGates(merged, limits);
     writeReports(merged, argv, { gates });
+    // Said even with --quiet: a CI gate that can fail nothing is a configuration mistake.
+    if (argv.junit && noGateSet(gates)) process.stderr.write(NO_GATE_WARNING);
     if (!argv.quiet) {
       const out = reportToStdout(argv) ? process.stderr : process.stdout;
       out.write(

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { type CacheUse, cacheUseLine } from '../../classify/cache-store.ts';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../../errors.ts';
 import {
@@ -7,7 +8,7 @@ import {
   resolvePath,
 } from '../../suite/context.ts';
 import { formatTest, formatTotals } from '../../suite/format.ts';
-import { suiteJunit } from '../../suite/junit.ts';
+import { suiteErrorJunit, suiteJunit } from '../../suite/junit.ts';
 import { type LoadedSuite, loadSuite } from '../../suite/load.ts';
 import { runSuite } from '../../suite/run.ts';
 import { writeFilesAtomic } from '../../util/atomic-write.ts';
@@ -37,6 +38,28 @@ function suiteInputs(loaded: LoadedSuite, argv: Readonly<Record<string, unknown>
       path,
     })),
   ];
+}
+
+/**
+ * With --junit, a suite that cannot run (exit 2: invalid file, unknown perturbation, label or bucket,
+ * unreadable data, a failing model) still leaves a JUnit file saying why, for CI to show. Written only
+ * where the output checks allow (never over the suite or an input); the error is rethrown either way.
+ */
+function reportErrorAsJunit(
+  err: unknown,
+  argv: { junit?: string; file: string },
+  suite: { name: string; displayName: string } | undefined,
+  inputs: readonly NamedPath[],
+): void {
+  if (!argv.junit || typeof (err as { exitCode?: unknown }).exitCode !== 'number') return;
+  try {
+    checkOutputPaths(inputs, flagPaths(argv, ['junit']));
+  } catch {
+    return; // the suite's own error is the one to report
+  }
+  const name = suite?.name ?? argv.file;
+  const file = suite?.displayName ?? argv.file;
+  writeFilesAtomic([{ path: argv.junit, text: suiteErrorJunit(stripControls(name), file, err as Error) }]);
 }
 
 export default defineCommand({
@@ -78,11 +101,19 @@ export default defineCommand({
     positiveInt('batch-size', argv.batchSize);
     positiveInt('concurrency', argv.concurrency);
     checkBackendFlags(argv, 'run');
-    const loaded = loadSuite(argv.file);
-    checkOutputPaths(suiteInputs(loaded, argv), [
-      ...flagPaths(argv, ['json'], { stdout: true }),
-      ...flagPaths(argv, ['junit']),
-    ]);
+    let loaded: LoadedSuite;
+    try {
+      loaded = loadSuite(argv.file);
+    } catch (err) {
+      reportErrorAsJunit(err, argv, undefined, [
+        { name: 'the suite file', path: resolve(argv.file) },
+        ...flagPaths(argv, ['data', 'train', 'class-counts']),
+        ...modelPaths(argv.model as string | undefined),
+      ]);
+      throw err;
+    }
+    const inputs = suiteInputs(loaded, argv);
+    checkOutputPaths(inputs, [...flagPaths(argv, ['json'], { stdout: true }), ...flagPaths(argv, ['junit'])]);
     // With --json - the JSON owns stdout; the human summary moves to stderr.
     const stream = argv.json === '-' ? process.stderr : process.stdout;
     const out = (s: string) => stream.write(`${s}\n`);
@@ -105,6 +136,9 @@ export default defineCommand({
       onTestEnd: (o) => {
         if (!argv.quiet || o.status !== 'passed') out(formatTest(o));
       },
+    }).catch((err: unknown) => {
+      reportErrorAsJunit(err, argv, { name: loaded.suite.name, displayName: loaded.displayName }, inputs);
+      throw err;
     });
     out(`${formatTotals(outcome)} — model ${stripControls(outcome.model)}`);
     // Both files are written whole, then renamed into place together (cli/report-output.ts).

@@ -1,11 +1,17 @@
 /**
  * Suite `audit` (alias `robustness`) test: run an audit and check the thresholds on its report
  * through the gate engine (src/measure/gates.ts), the same gates as `audit --max-drop` and the
- * matchers. An audit test without thresholds, or a threshold naming an unknown bucket, class or
- * perturbation, is a suite problem (exit 2), not a failed test.
+ * matchers. An audit test without thresholds (found at load time), or a threshold naming an unknown
+ * bucket, class or perturbation (found before any test runs: the buckets are assigned up front as
+ * the audit assigns them), is a suite problem (exit 2), not a failed test.
  */
 import { resolve } from 'node:path';
+import { openDataSource, scanData } from '../../audit/data.ts';
+import { classFrequencies } from '../../audit/frequencies.ts';
 import { type AuditOptions, audit } from '../../audit.ts';
+import { DEFAULT_PERTURB, DEFAULT_SEVERITY } from '../../defaults.ts';
+import { UsageError } from '../../errors.ts';
+import { assignBuckets } from '../../measure/buckets.ts';
 import {
   evaluateGate,
   type Gate,
@@ -18,12 +24,14 @@ import {
 import { matchesPerturbation, type SliceFilter, tailBucket } from '../../measure/slices.ts';
 import { GAP_METRIC_NAMES } from '../../report/common.ts';
 import { explainGate, fmt, whyNotEvaluated } from '../../report/explain.ts';
-import { DEFAULT_GAP_METRIC, type Report } from '../../types.ts';
+import { DEFAULT_GAP_METRIC, type FrequencySource, type Report, type Severity } from '../../types.ts';
 import { resolvePath, type SuiteContext, suitePerturbationOptions } from '../context.ts';
-import type { YamlPath } from '../load.ts';
+import type { SuiteProblem, YamlPath } from '../load.ts';
 import type { GateResult, PartialOutcome } from '../outcome.ts';
-import type { AuditTest, Gate as ThresholdGate, Thresholds } from '../schema.ts';
+import type { AuditTest, Suite, Gate as ThresholdGate, Thresholds } from '../schema.ts';
+import { type PreflightTools, severityProblems } from './checks.ts';
 import type { TestType } from './index.ts';
+import { unknownLabel } from './inputs.ts';
 
 export async function runAuditTest(
   ctx: SuiteContext,
@@ -31,8 +39,7 @@ export async function runAuditTest(
   index: number,
 ): Promise<PartialOutcome> {
   const { suite, loaded } = ctx;
-  const data =
-    ctx.options.data !== undefined ? ctx.dataPath : (resolvePath(test.data, loaded.dir) ?? ctx.dataPath);
+  const data = auditDataPath(ctx, test);
   const limits = [test.limit, suite.limit, ctx.options.limit].filter((x): x is number => x !== undefined);
   const auditOptions: AuditOptions = {
     // The suite's session: same runner and cache as the other tests; class counts beside the model
@@ -56,9 +63,6 @@ export async function runAuditTest(
   const gates = auditGates(report, thresholds, (path, message) =>
     ctx.loaded.problem([...at, ...path], message),
   );
-  if (gates.length === 0) {
-    throw ctx.loaded.problem(['tests', index], 'an audit test needs thresholds (here or at the suite level)');
-  }
   const failed = gates.filter((g) => !g.pass);
   const pooled = report.summary.map((r) => `severity ${r.severity}: drop ${fmt(r.overall.drop)}`).join(', ');
   return {
@@ -67,6 +71,12 @@ export async function runAuditTest(
     gates,
     evidence: failed.map((g) => `${g.line}\n${g.detail ?? ''}`.trimEnd()),
   };
+}
+
+/** The audit test's data file: the command line's, else the test's, else the suite's (undefined: bundled). */
+function auditDataPath(ctx: SuiteContext, test: AuditTest): string | undefined {
+  if (ctx.options.data !== undefined) return ctx.dataPath;
+  return resolvePath(test.data, ctx.loaded.dir) ?? ctx.dataPath;
 }
 
 /** Class frequencies: the command line's, else the suite's (only one of train / classCounts is used). */
@@ -170,13 +180,14 @@ export function auditGates(report: Report, t: Thresholds, problem: Problem): Gat
   }
   for (const [name, g] of Object.entries(t.perBucket ?? {})) {
     if (!knownBuckets.has(name)) {
-      const hint =
-        report.config.frequencySource === 'eval'
-          ? '; class frequencies came from the eval set: give train or classCounts (--train / --class-counts)'
-          : '';
       throw problem(
         ['perBucket', name],
-        `unknown bucket "${name}" (buckets: ${[...knownBuckets].join(', ')}, mode ${report.config.buckets.mode})${hint}`,
+        unknownBucketMessage(
+          name,
+          [...knownBuckets],
+          report.config.buckets.mode,
+          report.config.frequencySource,
+        ),
       );
     }
     gateSet(g, `bucket ${name}`, { bucket: name }, false);
@@ -188,7 +199,174 @@ export function auditGates(report: Report, t: Thresholds, problem: Problem): Gat
   return gates;
 }
 
+function unknownBucketMessage(
+  name: string,
+  buckets: readonly string[],
+  mode: string,
+  source: FrequencySource,
+): string {
+  const hint =
+    source === 'eval'
+      ? '; class frequencies came from the eval set: give train or classCounts (--train / --class-counts)'
+      : '';
+  return `unknown bucket "${name}" (buckets: ${buckets.join(', ')}, mode ${mode})${hint}`;
+}
+
+const GATE_KEYS = ['maxDrop', 'maxTailDrop', 'maxTailBreak', 'minRobustAccuracy', 'maxTailGap'] as const;
+
+/** Whether thresholds ask for any gate (an empty `perBucket: { few: {} }` asks for none). */
+function hasGates(t: Thresholds): boolean {
+  const any = (g: ThresholdGate) => GATE_KEYS.some((k) => (g as Record<string, unknown>)[k] !== undefined);
+  return (
+    any(t) ||
+    [t.perPerturbation, t.perBucket, t.perClass].some((entries) => Object.values(entries ?? {}).some(any))
+  );
+}
+
+/** `severities` as the audit reads it: absent = the default level. */
+function severityList(severities: AuditTest['severities']): Severity[] | 'all' {
+  if (severities === undefined) return [DEFAULT_SEVERITY];
+  if (severities === 'all') return 'all';
+  return (Array.isArray(severities) ? severities : [severities]) as Severity[];
+}
+
+/** The first of the test's, then the suite's, setting of `key` that is written; `fallback` when none. */
+function written(
+  test: AuditTest,
+  suite: Suite,
+  index: number,
+  key: keyof AuditTest & keyof Suite,
+  fallback: YamlPath,
+): YamlPath {
+  if (test[key] !== undefined) return ['tests', index, key];
+  if (suite[key] !== undefined) return [key];
+  return fallback;
+}
+
+/**
+ * The audit test's problems against the model and the registry, found without running the audit:
+ * its perturbations and severities, and the perturbations, classes and buckets its thresholds name.
+ * Buckets are assigned from the class frequencies the audit would use (train, classCounts, the
+ * counts beside the model, else the data's own label counts).
+ */
+async function auditPreflight(
+  ctx: SuiteContext,
+  test: AuditTest,
+  index: number,
+  tools: PreflightTools,
+): Promise<SuiteProblem[]> {
+  const { suite } = ctx;
+  const at: YamlPath = ['tests', index];
+  const spec = test.perturbations ?? suite.perturbations ?? DEFAULT_PERTURB;
+  const specPath = written(test, suite, index, 'perturbations', at);
+  const { defs, problems } = tools.perturbations(spec, specPath);
+  problems.push(
+    ...severityProblems(
+      defs,
+      severityList(test.severities ?? suite.severities),
+      written(test, suite, index, 'severities', specPath),
+    ),
+  );
+
+  const thresholds = mergeThresholds(suite.thresholds, test.thresholds);
+  // A key is reported where it is written: in the test's thresholds, else the suite's.
+  const where = (key: 'perPerturbation' | 'perBucket' | 'perClass', name: string): YamlPath =>
+    test.thresholds?.[key]?.[name] !== undefined
+      ? [...at, 'thresholds', key, name]
+      : ['thresholds', key, name];
+  if (defs !== undefined) {
+    const audited = defs.map((d) => d.name);
+    for (const name of Object.keys(thresholds.perPerturbation ?? {})) {
+      if (!audited.some((p) => matchesPerturbation(p, [name]))) {
+        problems.push({
+          path: where('perPerturbation', name),
+          message: `no audited perturbation matches "${name}" (audited: ${audited.join(', ')})`,
+        });
+      }
+    }
+  }
+  for (const name of Object.keys(thresholds.perClass ?? {})) {
+    const problem = unknownLabel(ctx, name, 'class', where('perClass', name));
+    if (problem) problems.push(problem);
+  }
+  const bucketKeys = Object.keys(thresholds.perBucket ?? {});
+  if (bucketKeys.length > 0) {
+    const assigned = await bucketsUpFront(ctx, test, index);
+    if ('problem' in assigned) problems.push(assigned.problem);
+    else {
+      for (const name of bucketKeys.filter((b) => !assigned.names.includes(b))) {
+        problems.push({
+          path: where('perBucket', name),
+          message: unknownBucketMessage(name, assigned.names, assigned.mode, assigned.source),
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * The bucket names the audit will have, as audit.ts assigns them (same frequencies, same spec),
+ * or the problem that stopped it (a data, train or class counts file that cannot be read).
+ */
+async function bucketsUpFront(
+  ctx: SuiteContext,
+  test: AuditTest,
+  index: number,
+): Promise<{ names: string[]; mode: string; source: FrequencySource } | { problem: SuiteProblem }> {
+  const { suite, session } = ctx;
+  const labels = session.classifier.labels;
+  const frequencies = frequencyOptions(ctx);
+  const fromCommandLine = ctx.options.train !== undefined || ctx.options.classCounts !== undefined;
+  const countsPath: YamlPath = fromCommandLine
+    ? []
+    : frequencies.train !== undefined
+      ? ['train']
+      : frequencies.classCounts !== undefined
+        ? ['classCounts']
+        : [];
+  const dataPath = ctx.options.data !== undefined ? [] : written(test, suite, index, 'data', []);
+  let step: YamlPath = countsPath;
+  try {
+    let evalCounts: Record<string, number> = {};
+    if (
+      frequencies.train === undefined &&
+      frequencies.classCounts === undefined &&
+      session.classCountsFile === undefined
+    ) {
+      // No training counts: the audit falls back to the data's own label counts (all rows, not --limit's).
+      step = dataPath;
+      const source = await openDataSource(auditDataPath(ctx, test), {
+        textField: suite.textField ?? 'text',
+        labelField: suite.labelField ?? 'label',
+      });
+      try {
+        evalCounts = (await scanData(source, labels, undefined, { shard: undefined, limit: undefined }))
+          .evalCounts;
+      } finally {
+        await source.close();
+      }
+      step = countsPath;
+    }
+    const freq = await classFrequencies(
+      { ...frequencies, labelField: suite.labelField, modelCountsFile: session.classCountsFile },
+      labels,
+      evalCounts,
+    );
+    const { mode, buckets } = assignBuckets(freq.counts, labels, suite.buckets ?? 'auto');
+    return { names: buckets.map((b) => b.name), mode, source: freq.source };
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    return { problem: { path: step, message: err.message } };
+  }
+}
+
 export const auditTestType: TestType<AuditTest> = {
   run: runAuditTest,
   defaultName: (test, index) => `${test.type} #${index + 1}`,
+  problems(test, suite) {
+    if (hasGates(mergeThresholds(suite.thresholds, test.thresholds))) return [];
+    return [{ path: [], message: 'an audit test needs thresholds (here or at the suite level)' }];
+  },
+  preflight: auditPreflight,
 };

@@ -9,7 +9,7 @@ import type { SuiteContext } from '../context.ts';
 import type { PartialOutcome } from '../outcome.ts';
 import type { DirectionalTest } from '../schema.ts';
 import type { TestType } from './index.ts';
-import { inputProblems, inputTexts, labelIndex } from './inputs.ts';
+import { inputProblems, inputTexts, labelIndex, unknownLabel } from './inputs.ts';
 
 /** Joins a phrase to a text with one space, none before punctuation. */
 export function addPhrase(
@@ -87,5 +87,9 @@ export const directionalTestType: TestType<DirectionalTest> = {
     const edits = [test.prefix, test.suffix, test.insert].filter((x) => x !== undefined).length;
     if (edits !== 1) problems.push({ path: [], message: 'needs exactly one of prefix, suffix or insert' });
     return problems;
+  },
+  preflight: async (ctx, test, index) => {
+    const problem = unknownLabel(ctx, test.label, 'label', ['tests', index, 'label']);
+    return problem ? [problem] : [];
   },
 };

@@ -4,7 +4,7 @@ import type { SuiteContext } from '../context.ts';
 import type { PartialOutcome } from '../outcome.ts';
 import type { ExpectTest } from '../schema.ts';
 import type { TestType } from './index.ts';
-import { inputProblems, inputTexts, labelIndex, topScore } from './inputs.ts';
+import { inputProblems, inputTexts, labelIndex, topScore, unknownLabel } from './inputs.ts';
 
 export async function runExpectTest(
   ctx: SuiteContext,
@@ -42,4 +42,8 @@ export const expectTestType: TestType<ExpectTest> = {
   run: runExpectTest,
   defaultName: (test, index) => `expect ${test.label} #${index + 1}`,
   problems: inputProblems,
+  preflight: async (ctx, test, index) => {
+    const problem = unknownLabel(ctx, test.label, 'label', ['tests', index, 'label']);
+    return problem ? [problem] : [];
+  },
 };

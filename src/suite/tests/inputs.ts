@@ -85,17 +85,27 @@ export function closestLabels(label: string, labels: readonly string[], k = 3): 
     .map(({ l }) => l);
 }
 
+/** An unknown label (or perClass class) of the model, with a did-you-mean; undefined when the model has it. */
+export function unknownLabel(
+  ctx: SuiteContext,
+  label: string,
+  what: 'label' | 'class',
+  path: YamlPath,
+): SuiteProblem | undefined {
+  const { labels, id } = ctx.session.classifier;
+  if (labels.includes(label)) return undefined;
+  const close = closestLabels(label, labels);
+  return {
+    path,
+    message: `unknown ${what} "${label}" for model ${id}${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
+  };
+}
+
 /** The label's score index; an unknown label is a suite problem (exit 2) with a did-you-mean. */
 export function labelIndex(ctx: SuiteContext, label: string, path: YamlPath): number {
-  const i = ctx.session.classifier.labels.indexOf(label);
-  if (i < 0) {
-    const close = closestLabels(label, ctx.session.classifier.labels);
-    throw ctx.loaded.problem(
-      path,
-      `unknown label "${label}" for model ${ctx.session.classifier.id}${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
-    );
-  }
-  return i;
+  const unknown = unknownLabel(ctx, label, 'label', path);
+  if (unknown) throw ctx.loaded.problem(unknown.path, unknown.message);
+  return ctx.session.classifier.labels.indexOf(label);
 }
 
 /** The probability of the predicted label. */

@@ -1,10 +1,12 @@
 /** Suite `invariance` test: predictions should not change under a perturbation (CheckList's INV). */
+import { DEFAULT_SEVERITY } from '../../defaults.ts';
 import { fmt, listEvidence, quote } from '../../report/explain.ts';
 import type { Severity } from '../../types.ts';
 import { type SuiteContext, suitePerturbationOptions } from '../context.ts';
 import { checkInvariance } from '../invariance.ts';
 import type { PartialOutcome } from '../outcome.ts';
 import type { InvarianceTest } from '../schema.ts';
+import { severityProblems } from './checks.ts';
 import type { TestType } from './index.ts';
 import { inputProblems, inputTexts } from './inputs.ts';
 
@@ -49,4 +51,11 @@ export const invarianceTestType: TestType<InvarianceTest> = {
   run: runInvarianceTest,
   defaultName: (test, index) => `invariance to ${test.perturbation} #${index + 1}`,
   problems: inputProblems,
+  preflight: async (_ctx, test, index, tools) => {
+    const at = ['tests', index];
+    const { defs, problems } = tools.perturbations(test.perturbation, [...at, 'perturbation']);
+    const severity = (test.severity ?? DEFAULT_SEVERITY) as Severity;
+    const path = test.severity !== undefined ? [...at, 'severity'] : [...at, 'perturbation'];
+    return [...problems, ...severityProblems(defs, [severity], path)];
+  },
 };
