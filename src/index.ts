@@ -11,6 +11,7 @@ export {
   type ModelSpec,
   openModelSession,
 } from './classify/session.ts';
+export { type CompareOptions, type Comparison, compareReports, renderCompareJson } from './compare/index.ts';
 export { readExamples } from './data/load.ts';
 export { EXIT_GATE_FAILED, EXIT_OK, EXIT_USAGE, InputError, ModelError, UsageError } from './errors.ts';
 export { assignBuckets } from './measure/buckets.ts';
