@@ -113,7 +113,7 @@ describe('tailcheck compare (bundled model vs its logit-adjusted variant)', () =
       ]);
       const failing = slices.filter((d) => d.diff > x && d.ci !== null && d.ci[0] > 0).length;
       expect(r.code, `--max-regression ${x}`).toBe(failing > 0 ? 1 : 0);
-      const failures = r.stderr.split('\n').filter((l) => l.startsWith('GATE FAILED: maxRegression: '));
+      const failures = r.stderr.split('\n').filter((l) => l.startsWith('GATE FAILED maxRegression: '));
       expect(failures).toHaveLength(failing);
       expect(readJson<Comparison>(`gate-${x}.json`).gate).toMatchObject({
         maxRegression: x,
@@ -130,7 +130,7 @@ describe('tailcheck compare (bundled model vs its logit-adjusted variant)', () =
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(
-      /^GATE FAILED: maxRegression: .+ × severity 2: Δ drop \+\d+\.\d pp \[.+\] > 0\.0 pp$/m,
+      /^GATE FAILED maxRegression: .+ × severity 2: Δ drop \+\d+\.\d pp \[.+\] > 0\.0 pp$/m,
     );
   });
 

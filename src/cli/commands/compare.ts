@@ -129,7 +129,7 @@ export default defineCommand({
       );
     }
     // Failed gates always reach stderr, once each, whatever else was asked for.
-    for (const failure of regressionFailures(comparison)) process.stderr.write(`GATE FAILED: ${failure}\n`);
+    for (const failure of regressionFailures(comparison)) process.stderr.write(`GATE FAILED ${failure}\n`);
     if (comparison.gate && !comparison.gate.passed) process.exitCode = EXIT_GATE_FAILED;
   },
 });
