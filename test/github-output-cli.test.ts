@@ -64,9 +64,10 @@ describe('--github and --md-summary (audit, then merge)', () => {
     const annotations = commands(audit.stdout);
     const errors = annotations.filter((l) => l.startsWith('::error '));
     expect(errors).toHaveLength(Math.min(failed.length, 10));
+    // the GATE FAILED sentence (explain.ts): a drop in signed pp, a rate in percent, each with its CI
     const ci = String.raw`(\[[-+]?\d+\.\d, [-+]?\d+\.\d\]|\(too few examples\))`;
-    const maxDrop = String.raw`maxDrop::.+, severity \d: drop \+\d+\.\d pp ${ci} > 2\.0 pp \(--max-drop 0\.02\)`;
-    const tailBreak = String.raw`maxTailBreak::.+, severity \d, bucket "[^"]+": break rate \d+\.\d %25 ${ci} > 5\.0 %25 \(--max-tail-break 0\.05\)`;
+    const maxDrop = String.raw`maxDrop::.+, severity \d: drop \+\d+\.\d+ pp ${ci} > 2\.0+ pp \(--max-drop 0\.02\)`;
+    const tailBreak = String.raw`maxTailBreak::.+, severity \d, bucket "[^"]+": break rate \d+\.\d+%25 ${ci} > 5\.0+%25 \(--max-tail-break 0\.05\)`;
     for (const line of errors.slice(0, 9)) {
       expect(line).toMatch(new RegExp(`^::error title=tailcheck gate (${maxDrop}|${tailBreak})$`));
     }
