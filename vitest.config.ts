@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: {
     // The package imports itself by name in examples/ (`import 'tailcheck/vitest'`, as a user's
     // repository would). Its `exports` point to dist/, which exists only after a build, so tests
-    // run against the sources. tsc needs no mapping: it maps outDir → rootDir for self-imports.
+    // run against the sources. tsc maps the same names through `paths` in tsconfig.json.
     alias: [
       { find: /^tailcheck$/, replacement: source('./src/index.ts') },
       { find: /^tailcheck\/vitest$/, replacement: source('./src/vitest/index.ts') },

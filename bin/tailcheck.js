@@ -1,11 +1,18 @@
 #!/usr/bin/env node
-// Runs the compiled CLI when the package is built (published installs), else the
-// TypeScript sources through tsx, so a fresh clone needs no build step.
+// An installed package runs the compiled dist/. A checkout of the repository (src/ beside bin/) runs
+// dist/ only when it is the build of the current sources (scripts/dist-stamp.js: no source newer than
+// the last `npm run build`), else the TypeScript sources through tsx — so the CLI, and the tests that
+// spawn it, never run a stale build, and a fresh clone needs no build step.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const built = new URL('../dist/src/cli/main.js', import.meta.url);
-if (existsSync(fileURLToPath(built))) {
+const checkout = existsSync(here('../src/cli/main.ts'));
+const runBuilt =
+  !checkout ||
+  (existsSync(fileURLToPath(built)) && (await import('../scripts/dist-stamp.js')).distIsCurrent(here('..')));
+if (runBuilt) {
   await import(built.href);
 } else {
   const { register } = await import('tsx/esm/api');

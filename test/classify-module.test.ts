@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveLabels } from '../src/classify/backends/common.ts';
-import { createModuleClassifier } from '../src/classify/backends/module.ts';
+import { createModuleClassifier, typeScriptLoader } from '../src/classify/backends/module.ts';
 import { loadClassifier } from '../src/classify/load.ts';
 import { InputError, ModelError } from '../src/errors.ts';
 import { LABELS, predict } from './fixtures/backends/_model.mjs';
@@ -207,5 +207,42 @@ describe('loadClassifier dispatch and options', () => {
     copyFileSync(join(backends, '_model.mjs'), join(copy, '_model.mjs'));
     const clf = await loadClassifier(join(copy, 'model.ts'));
     expect(await clf.classify(['love'])).toEqual([predict('love')]);
+  });
+});
+
+// Issue 13 (3): tsx is a devDependency, not installed with tailcheck; `--model ./model.ts` in an installed
+// package failed inside the worker with Node's "Unknown file extension .ts".
+describe('the TypeScript loader of a .ts model module', () => {
+  const model = '/project/models/model.ts';
+
+  it("prefers the project's own tsx, then tailcheck's", () => {
+    const both = (from: string) => (from === model ? 'project-tsx' : 'tailcheck-tsx');
+    expect(typeScriptLoader(model, 'm', { resolveTsx: both })).toEqual({ tsx: 'project-tsx' });
+    const ownOnly = (from: string) => (from === model ? undefined : 'tailcheck-tsx');
+    expect(typeScriptLoader(model, 'm', { resolveTsx: ownOnly })).toEqual({ tsx: 'tailcheck-tsx' });
+  });
+
+  it('imports the module as it is when there is no tsx but Node strips types', () => {
+    expect(typeScriptLoader(model, 'm', { resolveTsx: () => undefined, nodeStripsTypes: true })).toEqual({
+      tsx: null,
+    });
+  });
+
+  it('says what to install when there is neither (exit 2, before any worker starts)', () => {
+    const load = () =>
+      typeScriptLoader(model, 'model module ./model.ts', {
+        resolveTsx: () => undefined,
+        nodeStripsTypes: false,
+      });
+    expect(load).toThrow(InputError);
+    expect(load).toThrow(
+      /model module \.\/model\.ts: a TypeScript model needs tsx \(`npm install --save-dev tsx`/,
+    );
+    expect(load).toThrow(/or give a compiled \.js\/\.mjs module/);
+  });
+
+  it("finds tsx's ES module API from a folder outside any project through tailcheck's own", () => {
+    const { tsx } = typeScriptLoader(join(dir, 'model.ts'), 'm');
+    expect(tsx).toMatch(/^file:.*\/tsx\/.*\.mjs$/);
   });
 });

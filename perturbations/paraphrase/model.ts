@@ -42,7 +42,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AnswerCache } from '../../src/classify/answer-cache.ts';
 import {
   type HttpFailure,
@@ -55,27 +55,31 @@ import { DEFAULT_CACHE_DIR } from '../../src/defaults.ts';
 import { ModelError, UsageError } from '../../src/errors.ts';
 import { editable } from '../../src/perturb/paraphrase.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition, Severity } from '../../src/types.ts';
+import { lazySchema } from '../../src/util/lazy-zod.ts';
 
 export type { RetryEvent };
 
-const OptionsSchema = z.strictObject({
-  url: z.string().min(1).optional(),
-  model: z.string().min(1),
-  backend: z.enum(['openai', 'transformers']).optional(),
-  apiKeyEnv: z.string().min(1).optional(),
-  apiKey: z.string().min(1).optional(),
-  prompt: z.string().min(1).optional(),
-  system: z.string().min(1).optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  maxTokens: z.number().int().positive().optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  retries: z.number().int().min(0).max(20).optional(),
-  retryDelayMs: z.number().min(0).optional(),
-  maxRetryAfterMs: z.number().min(0).optional(),
-  cacheDir: z.string().min(1).optional(),
-  onRetry: z.custom<(event: RetryEvent) => void>((v) => typeof v === 'function').optional(),
-});
-export type ParaphraseModelOptions = z.infer<typeof OptionsSchema>;
+// built on first use: listing the catalogue must not load zod (start-up time)
+const optionsSchema = lazySchema((z) =>
+  z.strictObject({
+    url: z.string().min(1).optional(),
+    model: z.string().min(1),
+    backend: z.enum(['openai', 'transformers']).optional(),
+    apiKeyEnv: z.string().min(1).optional(),
+    apiKey: z.string().min(1).optional(),
+    prompt: z.string().min(1).optional(),
+    system: z.string().min(1).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    maxTokens: z.number().int().positive().optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    retries: z.number().int().min(0).max(20).optional(),
+    retryDelayMs: z.number().min(0).optional(),
+    maxRetryAfterMs: z.number().min(0).optional(),
+    cacheDir: z.string().min(1).optional(),
+    onRetry: z.custom<(event: RetryEvent) => void>((v) => typeof v === 'function').optional(),
+  }),
+);
+export type ParaphraseModelOptions = z.infer<ReturnType<typeof optionsSchema>>;
 
 interface Config {
   backend: 'openai' | 'transformers';
@@ -94,7 +98,6 @@ interface Config {
   onRetry?: (event: RetryEvent) => void;
 }
 
-const KEYS = Object.keys(OptionsSchema.shape);
 /** Where paraphrases are cached unless `cacheDir` says otherwise: a folder of the prediction cache. */
 export const PARAPHRASE_CACHE_DIR = join(DEFAULT_CACHE_DIR, 'paraphrase');
 
@@ -122,14 +125,16 @@ export function parseOptions(options: Readonly<Record<string, unknown>>): Paraph
   let raw: unknown = options.paraphraseModel;
   if (raw === undefined) {
     if (options.model === undefined && options.url === undefined) return null;
-    raw = Object.fromEntries(Object.entries(options).filter(([k, v]) => KEYS.includes(k) && v !== undefined));
+    raw = Object.fromEntries(
+      Object.entries(options).filter(([k, v]) => Object.hasOwn(optionsSchema().shape, k) && v !== undefined),
+    );
   }
   if (typeof raw === 'object' && raw !== null && (raw as { model?: unknown }).model === undefined) {
     throw new UsageError(
       'paraphrase.model needs a model name (--paraphrase-model), with --paraphrase-url for an endpoint',
     );
   }
-  const parsed = OptionsSchema.safeParse(raw);
+  const parsed = optionsSchema().safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue.path.length > 0 ? `"${issue.path.join('.')}": ` : '';

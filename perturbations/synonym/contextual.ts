@@ -23,7 +23,7 @@
  * padding, so a fill never depends on other texts), fp32 by default; fills are cached per (model,
  * text, word). The rng only chooses which words and which fills.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { isLocalModel, loadTransformersPipeline } from '../../src/classify/transformers-models.ts';
 import { InputError, UsageError } from '../../src/errors.ts';
 import { getTagger } from '../../src/perturb/pos.ts';
@@ -31,13 +31,17 @@ import { eligibleWords as eligibleSynonymWords, STOPWORDS } from '../../src/pert
 import { matchCase } from '../../src/perturb/text/index.ts';
 import { getWordNet, type WnPos, type WordNetIndex } from '../../src/perturb/wordnet/index.ts';
 import type { EditProposal, PerturbationDefinition, Severity } from '../../src/types.ts';
+import { lazySchema } from '../../src/util/lazy-zod.ts';
 
-const OptionsSchema = z.strictObject({
-  model: z.string().min(1),
-  topK: z.int().min(1).max(100).optional(),
-  dtype: z.enum(['fp32', 'q8']).optional(),
-});
-export type ContextualOptions = z.infer<typeof OptionsSchema>;
+// built on first use: listing the catalogue must not load zod (start-up time)
+const optionsSchema = lazySchema((z) =>
+  z.strictObject({
+    model: z.string().min(1),
+    topK: z.int().min(1).max(100).optional(),
+    dtype: z.enum(['fp32', 'q8']).optional(),
+  }),
+);
+export type ContextualOptions = z.infer<ReturnType<typeof optionsSchema>>;
 
 const DEFAULT_TOP_K = 10;
 /** Share of the replaceable words a severity replaces, with a floor so that severities always differ. */
@@ -53,7 +57,7 @@ const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/;
 export function parseOptions(options: Readonly<Record<string, unknown>>): ContextualOptions | null {
   const raw = options.mlmModel;
   if (raw === undefined || raw === null || raw === '') return null;
-  const parsed = OptionsSchema.safeParse(typeof raw === 'string' ? { model: raw } : raw);
+  const parsed = optionsSchema().safeParse(typeof raw === 'string' ? { model: raw } : raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length > 0 ? `"${issue.path.join('.')}": ` : '';

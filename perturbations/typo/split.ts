@@ -4,10 +4,14 @@ import type { PerturbationDefinition } from '../../src/types.ts';
 
 // Liang's TeX hyphenation patterns for US English (the `hyphen` package, ISC): they mark syllable,
 // prefix/suffix and compound boundaries ("pay-ment", "with-draw", "pass-word", "un-der-stand").
-const require = createRequire(import.meta.url);
-const { hyphenateSync } = require('hyphen/en-us') as {
-  hyphenateSync(text: string, options?: { hyphenChar?: string; minWordLength?: number }): string;
-};
+// Loaded on first use, not at import: its 100 kB of patterns cost ~10 ms of every start-up that lists perturbations.
+type HyphenateSync = (text: string, options?: { hyphenChar?: string; minWordLength?: number }) => string;
+let hyphenate: HyphenateSync | undefined;
+function hyphenateSync(...args: Parameters<HyphenateSync>): string {
+  hyphenate ??= (createRequire(import.meta.url)('hyphen/en-us') as { hyphenateSync: HyphenateSync })
+    .hyphenateSync;
+  return hyphenate(...args);
+}
 
 /** Each side of a split keeps at least this many letters: "a ccount" or "accoun t" is not a slip. */
 const MIN_PART = 2;

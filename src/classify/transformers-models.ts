@@ -16,7 +16,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, ModelError } from '../errors.ts';
-import { contentHash } from './backends/common.ts';
+// not from ./backends/common.ts: that pulls zod into every start-up that lists or runs perturbations
+import { contentHash } from '../util/content-hash.ts';
 
 export type TransformersDtype = 'fp32' | 'q8';
 

@@ -13,14 +13,41 @@ import { explainUnknown, type ParseContext } from './suggest.ts';
 
 const commandsDir = new URL('./commands/', import.meta.url);
 
-async function loadCommands(): Promise<CommandModule[]> {
+/** Command modules by command name: `commands/<name>.ts` (`.js` once built) holds command `<name>`. */
+function commandFiles(): Map<string, URL> {
   const files = readdirSync(fileURLToPath(commandsDir))
     .filter((f) => /\.(ts|js)$/.test(f) && !/\.(test|d)\.ts$/.test(f))
     .sort();
+  return new Map(files.map((f) => [f.replace(/\.(ts|js)$/, ''), new URL(f, commandsDir)]));
+}
+
+/**
+ * The commands yargs needs for `argv`. Start-up time: each command module imports what it runs
+ * (the audit pipeline, zod, csv-parse, yaml …), so when the command comes first (`tailcheck perturb …`)
+ * only its module is loaded. Anything else — `--help`, `--version`, a misspelt or missing command —
+ * loads them all, for the command list and yargs' suggestions.
+ */
+async function loadCommands(argv: readonly string[]): Promise<CommandModule[]> {
+  const files = commandFiles();
+  const named = argv[0] === undefined ? undefined : files.get(argv[0]);
+  const wanted = named === undefined ? [...files.values()] : [named];
   const modules = await Promise.all(
-    files.map((f) => import(new URL(f, commandsDir).href) as Promise<{ default: CommandModule }>),
+    wanted.map((url) => import(url.href) as Promise<{ default: CommandModule }>),
   );
   return modules.map((m) => m.default);
+}
+
+/**
+ * Once a command's handler has started, yargs renders that command's whole help text and keeps it,
+ * in case a later failure shows help (`cacheHelpMessage`). Ours never does (`.fail` prints one line;
+ * `--help` is rendered on its own path), and for `perturb` or `audit` that rendering (string widths,
+ * wrapping of 20–40 options) was the largest part of the start-up. yargs has no switch for it, so
+ * its internal method is replaced; if a yargs version lacks it, nothing changes but the time.
+ */
+function skipHelpCache(cli: Argv): void {
+  type Internals = { getInternalMethods?(): { getUsageInstance?(): { cacheHelpMessage?: unknown } } };
+  const usage = (cli as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 export async function main(argv: string[] = hideBin(process.argv)): Promise<void> {
@@ -48,7 +75,8 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
       );
       process.exit(EXIT_USAGE);
     });
-  for (const command of await loadCommands()) cli.command(command);
+  for (const command of await loadCommands(argv)) cli.command(command);
+  skipHelpCache(cli);
   await cli.parseAsync();
 }
 

@@ -178,16 +178,24 @@ export async function loadRegistryFrom(dir: string = PERTURBATIONS_DIR): Promise
   const folders = readdirSync(dir)
     .filter((f) => !f.startsWith('.') && !f.startsWith('_') && statSync(join(dir, f)).isDirectory())
     .sort();
-  for (const folder of folders) {
-    for (const [stem, file] of moduleFiles(join(dir, folder))) {
-      const path = join(dir, folder, file);
-      const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
-      const def = validateDefinition(mod.default, folder, stem, path);
-      const other = seen.get(def.name);
-      if (other) throw new Error(`duplicate perturbation name ${def.name} in ${other} and ${path}`);
-      seen.set(def.name, path);
-      defs.push(def);
-    }
+  const files = folders.flatMap((folder) =>
+    [...moduleFiles(join(dir, folder))].map(([stem, file]) => ({
+      folder,
+      stem,
+      path: join(dir, folder, file),
+    })),
+  );
+  // Imported together, not one after another: the loader then reads and links them in one pass
+  // (start-up of `tailcheck perturbations`). Validated in file order, so errors stay deterministic.
+  const modules = await Promise.all(
+    files.map(({ path }) => import(pathToFileURL(path).href) as Promise<{ default?: unknown }>),
+  );
+  for (const [i, { folder, stem, path }] of files.entries()) {
+    const def = validateDefinition(modules[i]!.default, folder, stem, path);
+    const other = seen.get(def.name);
+    if (other) throw new Error(`duplicate perturbation name ${def.name} in ${other} and ${path}`);
+    seen.set(def.name, path);
+    defs.push(def);
   }
   return createRegistry(defs);
 }

@@ -4,11 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from '../../defaults.ts';
 import { InputError } from '../../errors.ts';
+import { contentHash } from '../../util/content-hash.ts';
 import { defineOption } from '../backend.ts';
 import { type AnswerPolicy, answerPolicy, DEFAULT_ANSWER_POLICY } from '../predictions.ts';
 
@@ -72,23 +73,6 @@ export const modelFilesOption = defineOption({
   path: 'files',
   cli: { flag: 'model-files', group: 'model', type: 'string', array: true },
 });
-
-/** sha256 of a file's content, streamed (weights may be large). */
-export async function contentHash(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  const handle = await open(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buf.subarray(0, bytesRead));
-    }
-  } finally {
-    await handle.close();
-  }
-  return hash.digest('hex');
-}
 
 /** Every file under a folder (symlinks followed), as sorted '/'-separated paths relative to it. */
 async function filesUnder(root: string, dir = root): Promise<string[]> {

@@ -14,16 +14,18 @@
  * does not settle within `timeoutMs` (`--timeout`, default 60 s; even a busy synchronous loop) stops
  * the worker with a ModelError naming the timeout. Answers cross the thread boundary by structured
  * clone (plain data: arrays, objects, strings, numbers including NaN).
- * `.ts`/`.mts`/`.cts` modules load through tsx's tsImport (tsx is a dependency) inside the worker, so
- * they load under the CLI, vitest and the built package alike, also from a folder without a
- * package.json (where a global tsx hook takes `.ts` for CommonJS and Node 20 refuses the import).
+ * `.ts`/`.mts`/`.cts` modules load through tsx's tsImport inside the worker (see typeScriptLoader: the
+ * project's own tsx, else tailcheck's, else Node's type stripping), so they load under the CLI, vitest
+ * and the built package alike, also from a folder without a package.json (where a global tsx hook
+ * takes `.ts` for CommonJS and Node 20 refuses the import). Nothing is registered for `.js`/`.mjs`.
  * Fingerprint (the cache key): the module's absolute path and content, the labels, `--model-version`
  * and the `--model-files` digest — NOT what the module imports or loads (its weights): declare those
  * with `--model-files` (or bump `--model-version`), or the cache serves the old model's predictions.
  */
-import { existsSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError, ModelError } from '../../errors.ts';
 import type { Classifier, Prediction } from '../../types.ts';
@@ -52,6 +54,55 @@ export interface ModuleClassifierOptions extends ModelIdentity {
 }
 
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+
+/** tsx's API as seen from a file (a `require.resolve` starting point): a URL to import, or undefined. */
+export type ResolveTsx = (from: string) => string | undefined;
+
+/**
+ * tsx's ES module API (`tsx/esm/api`, import condition) as seen from `from`, as a file URL. Node 20's
+ * `import.meta.resolve` takes no starting point and `require.resolve` picks the CommonJS entry (whose
+ * tsImport fails), so the entry is read from tsx's package.json `exports`.
+ */
+const resolveTsxFrom: ResolveTsx = (from) => {
+  let manifest: string;
+  try {
+    manifest = createRequire(from).resolve('tsx/package.json');
+  } catch {
+    return undefined;
+  }
+  const exported = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: Record<string, unknown> })
+    .exports?.['./esm/api'] as string | { import?: string | { default?: string } } | undefined;
+  const esm = typeof exported === 'string' ? exported : exported?.import;
+  const entry = typeof esm === 'string' ? esm : esm?.default;
+  return entry === undefined ? undefined : pathToFileURL(join(dirname(manifest), entry)).href;
+};
+
+/**
+ * How the worker loads a TypeScript model module: `{ tsx }`, the tsx API to import it with, or
+ * `{ tsx: null }`, a plain import (this Node strips types itself). tsx is a devDependency of tailcheck,
+ * not installed with it, so it is looked up first from the module's folder (the user's project: `npm
+ * install --save-dev tsx`), then from tailcheck's own (a checkout); without tsx, Node's type stripping
+ * (`process.features.typescript`: on by default from Node 22.18 / 23.6) does for modules that only
+ * use erasable syntax. Neither: an InputError saying so (exit 2), instead of Node's "Unknown file
+ * extension .ts" from inside the worker.
+ */
+export function typeScriptLoader(
+  file: string,
+  display: string,
+  lookup: { resolveTsx?: ResolveTsx; nodeStripsTypes?: boolean } = {},
+): { tsx: string | null } {
+  const resolveTsx = lookup.resolveTsx ?? resolveTsxFrom;
+  const tsx = resolveTsx(file) ?? resolveTsx(fileURLToPath(import.meta.url));
+  if (tsx !== undefined) return { tsx };
+  const nodeStripsTypes =
+    lookup.nodeStripsTypes ?? Boolean((process.features as { typescript?: unknown }).typescript);
+  if (nodeStripsTypes) return { tsx: null };
+  throw new InputError(
+    `cannot load the ${display}: a TypeScript model needs tsx (\`npm install --save-dev tsx\` in your project) ` +
+      `or Node ≥ 22.18, which strips types itself (this is Node ${process.versions.node}); ` +
+      'or give a compiled .js/.mjs module',
+  );
+}
 
 /**
  * The worker: plain JavaScript (CommonJS, run with `eval`), so it needs no build step and no loader
@@ -130,13 +181,13 @@ class ModuleWorker {
     file: string,
     private readonly display: string,
   ) {
-    const ts = TS_EXTENSIONS.has(extname(file).toLowerCase());
+    // a TS loader only for a TS module (and an InputError here when there is none)
+    const { tsx } = TS_EXTENSIONS.has(extname(file).toLowerCase())
+      ? typeScriptLoader(file, display)
+      : { tsx: null };
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: {
-        url: pathToFileURL(file).href,
-        tsx: ts ? import.meta.resolve('tsx/esm/api') : null,
-      },
+      workerData: { url: pathToFileURL(file).href, tsx },
     });
     // An idle model must not keep the process alive; a pending call has its timer for that.
     this.worker.unref();

@@ -13,7 +13,12 @@ import { openJsonlWriter } from '../../util/jsonl.ts';
 import { stripControls } from '../../util/strings.ts';
 import { defineCommand } from '../define-command.ts';
 import { checkOutputPaths, flagPaths } from '../io-paths.ts';
-import { dataFormatCliOption, parseProtect, parseSeverities, perturbationCliOptions } from '../parse.ts';
+import {
+  dataFormatCliOption,
+  parseProtect,
+  parseSeverities,
+  perturbationCliOptions,
+} from '../perturb-options.ts';
 
 /** `--option key=value` (repeatable); values are parsed as JSON when they are valid JSON. */
 export function parseOptions(pairs: readonly string[] = []): Record<string, unknown> {
