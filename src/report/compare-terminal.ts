@@ -3,6 +3,7 @@
  * (labels, ids, texts, paths, model ids, perturbation names, warnings) goes through `stripControls`;
  * colour codes are added only here, and only when asked.
  */
+
 import type { ChangedVariant, ChangedVariants, Comparison, ScopeComparison } from '../compare/types.ts';
 import { stripControls } from '../util/strings.ts';
 import { diffVariant } from './common.ts';
@@ -23,7 +24,7 @@ import {
   regressionFailures,
   scopesAt,
 } from './compare-common.ts';
-import { displayWidth } from './terminal.ts';
+import { displayWidth, type Paint, painter, type Style } from './terminal.ts';
 
 export interface CompareTerminalOptions {
   /** ANSI colours */
@@ -36,17 +37,6 @@ export interface CompareTerminalOptions {
   gateFailures?: boolean;
 }
 
-type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow';
-const ANSI: Record<Style, string> = {
-  bold: '\u001b[1m',
-  dim: '\u001b[2m',
-  red: '\u001b[31m',
-  green: '\u001b[32m',
-  yellow: '\u001b[33m',
-};
-const RESET = '\u001b[0m';
-type Paint = (text: string, style?: Style) => string;
-
 interface Cell {
   text: string;
   style?: Style;
@@ -58,7 +48,7 @@ const GAP = '  ';
 export function renderCompareTerminal(c: Comparison, opts: CompareTerminalOptions = {}): string {
   const width = Math.max(50, Math.floor(opts.width ?? 100));
   const top = Math.max(0, Math.floor(opts.top ?? 10));
-  const paint: Paint = (text, style) => (opts.color && style ? `${ANSI[style]}${text}${RESET}` : text);
+  const paint = painter(opts.color);
   const out: string[] = [];
 
   out.push(paint('tailcheck compare — HEAD vs BASE, paired per variant', 'bold'));

@@ -50,7 +50,7 @@ export interface TerminalOptions {
   worst?: number;
 }
 
-type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
+export type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
 const ANSI: Record<Style, string> = {
   bold: '\u001b[1m',
   dim: '\u001b[2m',
@@ -60,6 +60,13 @@ const ANSI: Record<Style, string> = {
   cyan: '\u001b[36m',
 };
 const RESET = '\u001b[0m';
+
+/** Paints text in a style when colour is on; plain text otherwise. */
+export type Paint = (text: string, style?: Style) => string;
+export const painter =
+  (color: boolean | undefined): Paint =>
+  (text, style) =>
+    color && style ? `${ANSI[style]}${text}${RESET}` : text;
 
 interface Cell {
   text: string;
@@ -72,8 +79,7 @@ const MAX_NAME_WIDTH = 32;
 export function renderTerminal(report: Report, opts: TerminalOptions = {}): string {
   const width = Math.max(40, Math.floor(opts.width ?? 100));
   const worst = Math.max(0, Math.floor(opts.worst ?? 5));
-  const paint = (text: string, style?: Style) =>
-    opts.color && style ? `${ANSI[style]}${text}${RESET}` : text;
+  const paint = painter(opts.color);
   const out: string[] = [];
 
   out.push(...header(report, width, paint));
