@@ -251,7 +251,7 @@ function bucketChart(
     l: 48,
     r: overall === undefined ? 16 : textWidth(`all ${format(overall, 1)}`, FONT.small) + 10,
     t: 16,
-    b: 68,
+    b: 72,
   };
   const W = Math.max(360, Math.ceil(M.l + M.r + band * report.buckets.length));
   const y = linear(domain, [H - M.b, M.t]);
@@ -264,15 +264,16 @@ function bucketChart(
     const label = labels[i]!;
     parts.push(
       `<text x="${f(cx)}" y="${f(H - M.b + 16)}" text-anchor="middle" class="bucket-name">${escapeHtml(label.name)}</text>`,
-      `<text x="${f(cx)}" y="${f(H - M.b + 29)}" text-anchor="middle" class="small">${label.count}</text>`,
-      `<text x="${f(cx)}" y="${f(H - M.b + 41)}" text-anchor="middle" class="small">${label.n}</text>`,
+      // 14 px rows: a font with tall line metrics (Open Sans: 1.36 em) must not stack its boxes
+      `<text x="${f(cx)}" y="${f(H - M.b + 31)}" text-anchor="middle" class="small">${label.count}</text>`,
+      `<text x="${f(cx)}" y="${f(H - M.b + 45)}" text-anchor="middle" class="small">${label.n}</text>`,
     );
     if (!hasData(m)) {
       parts.push(`<text x="${f(cx)}" y="${f(y(0) - 6)}" text-anchor="middle" class="small">no data</text>`);
       return;
     }
     parts.push(
-      `<text x="${f(cx)}" y="${f(H - M.b + 53)}" text-anchor="middle" class="small">${label.clean}</text>`,
+      `<text x="${f(cx)}" y="${f(H - M.b + 59)}" text-anchor="middle" class="small">${label.clean}</text>`,
     );
     // The clean-accuracy bar sits left of the metric's bar: the context the metric is read against.
     const barW = Math.min(48, band * 0.5);
