@@ -15,7 +15,16 @@ const runBuilt =
 if (runBuilt) {
   await import(built.href);
 } else {
-  const { register } = await import('tsx/esm/api');
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    // A checkout installed without devDependencies (npm ci --omit=dev) has neither a current build nor tsx.
+    process.stderr.write(
+      'tailcheck: this checkout has no current build in dist/ and no tsx to run the sources: run `npm ci` (with devDependencies), then `npm run build`\n',
+    );
+    process.exit(2);
+  }
   register();
   await import(new URL('../src/cli/main.ts', import.meta.url).href);
 }

@@ -25,7 +25,7 @@ try {
     process.exit(1);
   }
   console.warn(
-    'tailcheck build: typescript is not installed; dist/ not built (bin/tailcheck.js runs the sources)',
+    'tailcheck build: typescript is not installed; dist/ not built (bin/tailcheck.js then runs the sources, which needs tsx: install the devDependencies)',
   );
   process.exit(0);
 }

@@ -130,7 +130,7 @@ describe('tailcheck compare (bundled model vs its logit-adjusted variant)', () =
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(
-      /^GATE FAILED maxRegression: .+ × severity 2: Δ drop \+\d+\.\d pp \[.+\] > 0\.0 pp$/m,
+      /^GATE FAILED maxRegression: .+ × severity 2: Δ drop \+\d+\.\d pp \[.+\] > 0\.0 pp \(--max-regression 0\)$/m,
     );
   });
 
@@ -177,7 +177,7 @@ describe('tailcheck compare (bundled model vs its logit-adjusted variant)', () =
   it.each([
     ['seed-1.json', 'seed differs (BASE 0, HEAD 1)'],
     ['ocr-only.json', 'perturbations differ (only BASE has typo.delete)'],
-    ['other-data.json', 'data path differs'],
+    ['other-data.json', 'data file differs'],
   ])('refuses %s, naming the difference (exit 2)', (head, difference) => {
     const r = compare(['base.json', head, '--json', 'refused.json']);
     expect(r.code).toBe(2);

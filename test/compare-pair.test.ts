@@ -13,9 +13,10 @@ async function pairAll(base: ExampleRecord[], head: ExampleRecord[]) {
 describe('comparabilityProblems', () => {
   const base = pairReport([example('e1', 'A', 'A', [['typo.swap', 1, 0, 'x', 'A']])]).config;
 
-  it('accepts a different model, shard and bootstrap', () => {
+  it('accepts a different model, shard and bootstrap, and the same data file in another folder', () => {
     const head = {
       ...base,
+      data: { ...base.data, path: '/checkout/pr/data/set.jsonl' },
       model: { id: 'other', fingerprint: 'fp-other', labels: ['A', 'B'] },
       shard: { index: 0, count: 2 },
       bootstrap: { resamples: 2000, confidence: 0.9 },
@@ -34,7 +35,7 @@ describe('comparabilityProblems', () => {
     };
     const problems = comparabilityProblems(base, head);
     expect(problems).toEqual([
-      'data path differs (BASE "/data/set.jsonl", HEAD "/data/other.jsonl")',
+      'data file differs (BASE "set.jsonl", HEAD "other.jsonl")',
       'text field differs (BASE "text", HEAD "body")',
       'label field differs (BASE "label", HEAD "intent")',
       'seed differs (BASE 7, HEAD 8)',

@@ -354,7 +354,7 @@ describe('verdict', () => {
     expect(gap.ci![0]).toBeGreaterThan(0);
     // every original is right here, so break rate = drop and the two agree: one comparison, no caveat
     expect(v).toMatch(
-      /^Robustness drop 14\.7 % \[[\d.]+, [\d.]+\] overall at severity 1; among correct predictions, few-shot classes break 40\.0 % of the time vs 2\.0 % for many-shot classes \(gap \+38\.0 pp \[[\d.]+, [\d.]+\]\): few-shot classes are markedly less robust\.$/,
+      /^Robustness drop \+14\.7 pp \[\+[\d.]+, \+[\d.]+\] overall at severity 1; among correct predictions, few-shot classes break 40\.0 % of the time vs 2\.0 % for many-shot classes \(gap \+38\.0 pp \[\+[\d.]+, \+[\d.]+\]\): few-shot classes are markedly less robust\.$/,
     );
   });
 
@@ -373,7 +373,7 @@ describe('verdict', () => {
     const r = { classes, buckets, ...computeResults(recs, classes, buckets, OPTS) };
     expect(r.summary[0].headTailGap).toMatchObject({ head: 'many', tail: 'medium' });
     expect(verdict(r)).toMatch(
-      /medium-shot classes break 40\.0 % of the time vs 2\.0 % for many-shot classes \(gap \+38\.0 pp \[[\d.]+, [\d.]+\]; the tail bucket few has no data\): medium-shot classes are markedly less robust\.$/,
+      /medium-shot classes break 40\.0 % of the time vs 2\.0 % for many-shot classes \(gap \+38\.0 pp \[\+[\d.]+, \+[\d.]+\]; the tail bucket few has no data\): medium-shot classes are markedly less robust\.$/,
     );
     const thin = reportOf([...block('head', 100, 2), ...block('tail', 1, 1)]);
     expect(verdict(thin)).toMatch(
@@ -402,13 +402,13 @@ describe('verdict', () => {
   it('states both comparisons when the break and drop gaps point in opposite directions', () => {
     const v = verdict(fragileTail());
     expect(v).toMatch(
-      /By absolute drop, the comparison points the other way: few-shot classes drop 5\.0 % vs 12\.0 % for many-shot classes \(gap -7\.0 pp \[-[\d.]+, -[\d.]+\]\), a drop their lower clean accuracy caps\.$/,
+      /By absolute drop, the comparison points the other way: few-shot classes drop by 5\.0 pp vs 12\.0 pp for many-shot classes \(gap -7\.0 pp \[-[\d.]+, -[\d.]+\]\), a drop their lower clean accuracy caps\.$/,
     );
   });
 
   it('on --gap-metric drop or flip, never concludes "more robust" when clean accuracies are far apart', () => {
     const onDrop = verdict(fragileTail('drop'));
-    expect(onDrop).toContain('they drop 5.0 % vs 12.0 % (gap -7.0 pp [');
+    expect(onDrop).toContain('they drop by 5.0 pp vs 12.0 pp (gap -7.0 pp [');
     expect(onDrop).toContain(
       ': a smaller drop alone does not show they are more robust (among correct predictions they break more often).',
     );
@@ -422,7 +422,7 @@ describe('verdict', () => {
       'fewer flips alone do not show they are more robust (among correct predictions they break more often)',
     );
     expect(onFlip).toContain('Among correct predictions, the comparison points the other way');
-    expect(onFlip).toContain('By absolute drop: few-shot classes drop 5.0 %');
+    expect(onFlip).toContain('By absolute drop: few-shot classes drop by 5.0 pp');
   });
 
   it("the README's worked example is what the verdict says for its numbers", () => {
@@ -437,7 +437,7 @@ describe('verdict', () => {
     const pattern = quoted
       .split('[..]')
       .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('\\[-?[\\d.]+, -?[\\d.]+\\]');
+      .join('\\[[-+]?[\\d.]+, [-+]?[\\d.]+\\]');
     // many: 80 % right, 80 of 800 break, 10 of 200 recover; few: 20 % right, 60 of 200 break, 20 of 800 recover
     const example = reportOf([...grid('head', 1000, 800, 80, 10), ...grid('tail', 1000, 200, 60, 20)]);
     expect(verdict(example)).toMatch(new RegExp(`${pattern}$`));
@@ -490,14 +490,14 @@ describe('verdict', () => {
     // Same clean accuracy (all right), the tail breaks less: it is more robust, and break and drop agree.
     const sturdy = reportOf([...block('head', 200, 60), ...block('tail', 200, 10)]);
     expect(verdict(sturdy)).toMatch(
-      /few-shot classes break 5\.0 % of the time vs 30\.0 % for many-shot classes \(gap -25\.0 pp \[[-\d.]+, [-\d.]+\]\): few-shot classes are more robust than many-shot classes \(significant at 95 %\)\.$/,
+      /few-shot classes break 5\.0 % of the time vs 30\.0 % for many-shot classes \(gap -25\.0 pp \[[-+\d.]+, [-+\d.]+\]\): few-shot classes are more robust than many-shot classes \(significant at 95 %\)\.$/,
     );
   });
 
   it('handles one bucket, nothing measured, and flags a drop not different from 0', () => {
     const one = reportOf(block('head', 30, 0));
     expect(verdict(one)).toBe(
-      'Robustness drop 0.0 % [0.0, 0.0] overall at severity 1 (not significantly different from 0); ' +
+      'Robustness drop 0.0 pp [0.0, 0.0] overall at severity 1 (not significantly different from 0); ' +
         'no head/tail comparison (fewer than two frequency buckets have data).',
     );
     const nothing = reportOf([record('x', 'head', 'head', 0.9, [['p', 1, 'tail', 0.1, false]])]);
@@ -512,7 +512,7 @@ describe('verdict', () => {
       ]),
     ];
     expect(verdict(reportOf(recs))).toMatch(
-      /^Robustness drop 100\.0 % \(too few examples for a CI\) overall at severity 3/,
+      /^Robustness drop \+100\.0 pp \(too few examples for a CI\) overall at severity 3/,
     );
   });
 

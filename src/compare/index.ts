@@ -158,6 +158,11 @@ function compareWarnings(
   names: { base: string; head: string },
 ): string[] {
   const warnings: string[] = [];
+  if (base.config.data.path !== head.config.data.path) {
+    warnings.push(
+      `the data paths differ (BASE ${base.config.data.path}, HEAD ${head.config.data.path}): examples were paired by id where text and label agree in both`,
+    );
+  }
   const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   if (base.config.model.fingerprint === head.config.model.fingerprint) {
     warnings.push('BASE and HEAD have the same model fingerprint: this compares a model with itself');

@@ -82,7 +82,9 @@ export function comparabilityProblems(base: ReportConfig, head: ReportConfig): s
       problems.push(`${what} ${verb} (BASE ${JSON.stringify(a)}, HEAD ${JSON.stringify(b)})`);
     }
   };
-  differs('data path', base.data.path, head.data.path);
+  // The same file may sit in another folder (main and the PR checked out apart, a relative path typed
+  // differently): only its name must agree; pairing then checks each shared example's text and label.
+  differs('data file', fileName(base.data.path), fileName(head.data.path));
   differs('text field', base.data.textField, head.data.textField);
   differs('label field', base.data.labelField, head.data.labelField);
   differs('seed', base.seed, head.seed);
@@ -239,4 +241,9 @@ export function overlapOf(
 ): number {
   const larger = Math.max(counts.baseExamples, counts.headExamples);
   return larger === 0 ? 0 : counts.sharedExamples / larger;
+}
+
+/** The last component of a path, either separator. */
+function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
 }

@@ -33,14 +33,18 @@ function pct(x: number): string {
   return (Object.is(v, -0) ? 0 : v).toFixed(1);
 }
 
-/** A difference in percentage points, signed: "+11.1 pp". */
-function pp(x: number): string {
+/** Signed, one decimal: "+11.1", "-3.0", "0.0". */
+function signed(x: number): string {
   const s = pct(x);
-  return `${x > 0 && s !== '0.0' ? '+' : ''}${s} pp`;
+  return `${x > 0 && s !== '0.0' ? '+' : ''}${s}`;
 }
 
+/** A difference in percentage points (a drop, a gap): "+11.1 pp". */
+const pp = (x: number): string => `${signed(x)} pp`;
+
+/** The CI of a difference, signed like the reports print it: "[+2.5, +21.5]". */
 const ci = (interval: [number, number] | null): string =>
-  interval ? `[${pct(interval[0])}, ${pct(interval[1])}]` : '(too few examples for a CI)';
+  interval ? `[${signed(interval[0])}, ${signed(interval[1])}]` : '(too few examples for a CI)';
 
 /** "few-shot classes", "tail classes", "classes in q4", "classes with <20 training examples" */
 function describeBucket(name: string): string {
@@ -68,7 +72,8 @@ function comparison(pick: Result, gap: BucketGap, subject: string, note = ''): s
     const whose = subject === 'they' ? 'their predictions' : `predictions of ${subject}`;
     return `${whose} flip ${tail} % of the time vs ${head} %${forHead} ${numbers}`;
   }
-  return `${subject} drop ${tail} % vs ${head} %${forHead} ${numbers}`;
+  // A drop is a difference of accuracies: percentage points, like every drop the reports print.
+  return `${subject} drop by ${tail} pp vs ${head} pp${forHead} ${numbers}`;
 }
 
 /** What introduces a comparison on the metric: the break rate is conditional on correct predictions. */
@@ -96,7 +101,7 @@ export function verdict(report: VerdictInput, opts: { severity?: number } = {}):
   const o = pick.overall;
   const zeroInCI = o.dropCI !== null && o.dropCI[0] <= 0 && o.dropCI[1] >= 0;
   let line =
-    `Robustness drop ${pct(o.drop)} % ${ci(o.dropCI)} overall at severity ${pick.severity}` +
+    `Robustness drop ${pp(o.drop)} ${ci(o.dropCI)} overall at severity ${pick.severity}` +
     (zeroInCI ? ' (not significantly different from 0)' : '');
 
   const gaps = pick.headTailGaps;

@@ -3,6 +3,7 @@
  * rows each shows and the words that define the numbers. Pure functions; dataset strings are escaped
  * by each renderer.
  */
+
 import { percent, points, pointsCI } from '../compare/format.ts';
 import type {
   Comparison,
@@ -13,7 +14,7 @@ import type {
 } from '../compare/types.ts';
 import { POOLED } from '../measure/accumulator.ts';
 import type { Severity } from '../types.ts';
-import { compareStrings } from '../util/strings.ts';
+import { compareStrings, stripControls } from '../util/strings.ts';
 import { MISSING, pp } from './common.ts';
 
 export { percent, points, pointsCI };
@@ -116,13 +117,17 @@ export function regressionFailures(c: Pick<Comparison, 'gate'>): string[] {
   const gate = c.gate;
   if (!gate) return [];
   if (gate.unevaluated) {
-    return [`maxRegression: nothing to check — no slice has a variant counted in both reports`];
+    return [
+      'maxRegression: not evaluated — no slice has a variant counted in both reports; a gate that checks nothing fails',
+    ];
   }
+  // Names come from the report files: control characters are stripped, as in every GATE FAILED line.
   return gate.checks
     .filter((x) => !x.passed)
-    .map(
-      (x) =>
-        `maxRegression: ${sliceName(x)}: Δ drop ${points(x.value)} ${pointsCI(x.ci)} > ${(x.limit * 100).toFixed(1)} pp`,
+    .map((x) =>
+      stripControls(
+        `maxRegression: ${sliceName(x)}: Δ drop ${points(x.value)} ${pointsCI(x.ci)} > ${(x.limit * 100).toFixed(1)} pp (--max-regression ${x.limit})`,
+      ),
     );
 }
 

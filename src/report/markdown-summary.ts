@@ -28,7 +28,7 @@ import {
   ppCI,
   severitiesOf,
 } from './common.ts';
-import { describeFailedSlice, listEvidence, shortSlice, skippedByGate } from './explain.ts';
+import { describeFailedSlice, listEvidence, shortSlice, skippedByGate, whyNotEvaluated } from './explain.ts';
 
 import { escapeMarkdown } from './markdown.ts';
 
@@ -66,7 +66,7 @@ export function renderMarkdownSummary(report: Report, options: MarkdownSummaryOp
   const out = [heading(options.gates), `**Verdict:** ${escapeMarkdown(report.verdict)}`, ''];
   out.push(...pooledTable(report), '');
   out.push(...worstSlicesTable(report, options.worstSlices ?? 5), '');
-  out.push(...gateLines(options.gates, options.failedChecks ?? 5), '');
+  out.push(...gateLines(report, options.gates, options.failedChecks ?? 5), '');
   out.push(...details(report));
   return `${out.join('\n')}\n`;
 }
@@ -158,7 +158,7 @@ function worstSlicesTable(report: Report, k: number): string[] {
 }
 
 /** The gates' outcome: one line when all passed; otherwise the failed checks, at most `k` lines. */
-function gateLines(gates: GateOutcome | undefined, k: number): string[] {
+function gateLines(report: Pick<Report, 'buckets'>, gates: GateOutcome | undefined, k: number): string[] {
   if (!gatesWereSet(gates)) {
     return [
       '**Gates:** none set (`--max-drop`, `--max-tail-drop`, `--max-tail-break`); this run cannot fail.',
@@ -179,7 +179,9 @@ function gateLines(gates: GateOutcome | undefined, k: number): string[] {
     ];
   }
   const problems = [
-    ...gates.unevaluated.map((u) => `- ❌ **${u.gate.name}** not evaluated: no slice with data to check`),
+    ...gates.unevaluated.map(
+      (u) => `- ❌ **${u.gate.name}** not evaluated: ${escapeMarkdown(whyNotEvaluated(report, u))}`,
+    ),
     ...failed.map((c) => `- ❌ **${c.name}** ${escapeMarkdown(describeFailedSlice(c))}`),
   ];
   const shown =
