@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateGates } from '../src/measure/gates.ts';
-import { diffVariant, worstFlips } from '../src/report/common.ts';
+import { diffVariant, pp, ppCI, worstFlips } from '../src/report/common.ts';
+import { describeFailedCheck } from '../src/report/explain.ts';
 import { escapeHtml, renderHtml } from '../src/report/html.ts';
 import { renderJson } from '../src/report/json.ts';
 import { noGateSet, renderJunit } from '../src/report/junit.ts';
@@ -878,8 +879,9 @@ describe('renderJunit', () => {
       'name="drop typo.keyboard s1 ≤ 0.05" classname="tailcheck.typo.keyboard" time="0.000"/>',
     );
     const r = report.results.find((x) => x.perturbation === 'typo.keyboard' && x.severity === 2)!.overall;
+    // the GATE FAILED line's sentence, in text units (points), with the flag's fraction
     expect(xml).toContain(
-      `<failure message="drop ${r.drop.toFixed(3)} [${r.dropCI![0].toFixed(3)}, ${r.dropCI![1].toFixed(3)}] exceeds the limit 0.05 (typo.keyboard, severity 2)"`,
+      `<failure message="maxDrop: typo.keyboard, severity 2: drop ${pp(r.drop)} pp ${ppCI(r.dropCI)} &gt; 5.0 pp (--max-drop 0.05)"`,
     );
     expect(xml).toContain('name="few drop all s2 ≤ 0.15"');
   });
@@ -915,9 +917,9 @@ describe('renderJunit with the tail break-rate gate', () => {
     const few2 = pooled(report, 2).buckets.few;
     expect(few2.breakRate).toBeGreaterThan(0.1);
     expect(xml).toContain('name="few break rate all s2 ≤ 0.1"');
-    expect(xml).toContain(
-      `<failure message="few bucket break rate ${few2.breakRate.toFixed(3)} [${few2.breakRateCI![0].toFixed(3)}, ${few2.breakRateCI![1].toFixed(3)}] exceeds the limit 0.1 (all (pooled), severity 2)"`,
-    );
+    const check = gates.checks.find((c) => !c.passed && c.pooled && c.severity === 2)!;
+    expect(describeFailedCheck(check)).toContain('bucket "few": break rate ');
+    expect(xml).toContain(`<failure message="${escapeXml(describeFailedCheck(check))}"`);
     expect(xml).toContain(
       `of ${few2.nFromCorrect} changed variants of correctly classified originals now wrong`,
     );

@@ -23,11 +23,10 @@ import {
   gapBuckets,
   hasData,
   hasMetricData,
-  perturbationLabel,
   pp,
   ppCI,
 } from './common.ts';
-import { describeMetrics, fmtCI, whyNotEvaluated } from './explain.ts';
+import { describeFailedCheck, describeMetrics, fmtCI, whyNotEvaluated } from './explain.ts';
 import { type JunitTestCase, junitXml } from './junit-xml.ts';
 
 const fixed = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
@@ -61,9 +60,8 @@ function checkCase(report: Report, check: GateCheck, confidence: string): JunitT
   const classname = classnameOf(check);
   if (check.passed) return { name, classname };
   const { metrics } = check;
-  const words = GATE_METRIC_WORDS[check.name];
-  const outOfBounds = comparatorOf(check.name) === '≤' ? 'exceeds' : 'is below';
-  const message = `${check.bucket !== undefined ? `${stripControls(check.bucket)} bucket ${words}` : words} ${fixed(check.value)} ${fmtCI(check.ci)} ${outOfBounds} the limit ${check.limit} (${stripControls(perturbationLabel(check.perturbation))}, severity ${check.severity})`;
+  // the GATE FAILED line's sentence: the slice, the value and its CI in text units, the limit and its flag
+  const message = describeFailedCheck(check);
   const details = [
     message,
     `${confidence}: ${fmtCI(check.ci)}`,
