@@ -4,12 +4,19 @@
  * after N calls with a given message (an interrupted or failing run).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../bin/tailcheck.js', import.meta.url));
+const BUNDLED_QUERIES = fileURLToPath(new URL('../data/bank-queries.jsonl', import.meta.url));
+
+/** Writes the first `n` bundled bank queries to `path` (a small labelled set for CLI runs). */
+export function writeBundledQueries(path: string, n: number): void {
+  const rows = readFileSync(BUNDLED_QUERIES, 'utf8').split('\n').filter(Boolean).slice(0, n);
+  writeFileSync(path, `${rows.join('\n')}\n`);
+}
 
 export interface CliResult {
   code: number | null;

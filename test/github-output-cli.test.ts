@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateGates } from '../src/measure/gates.ts';
-import { BUNDLED_EVAL_DATA, PACKAGE_ROOT } from '../src/paths.ts';
+import { PACKAGE_ROOT } from '../src/paths.ts';
 import type { Report } from '../src/types.ts';
+import { writeBundledQueries } from './cli-helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'tailcheck-github-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -29,10 +30,7 @@ function cli(args: string[]) {
 const commands = (out: string): string[] => out.split('\n').filter((l) => l.startsWith('::'));
 
 const data = join(work, 'data.jsonl');
-writeFileSync(
-  data,
-  `${readFileSync(BUNDLED_EVAL_DATA, 'utf8').split('\n').filter(Boolean).slice(0, 40).join('\n')}\n`,
-);
+writeBundledQueries(data, 40);
 
 describe('--github and --md-summary (audit, then merge)', () => {
   it('annotates failed gates, appends the summary to the job summary and exits 1', () => {

@@ -3,12 +3,12 @@
  * run fails, passes and writes JUnit exactly as the unsharded audit would.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUNDLED_EVAL_DATA, PACKAGE_ROOT } from '../src/paths.ts';
-import { writeFixtures } from './cli-helpers.ts';
+import { PACKAGE_ROOT } from '../src/paths.ts';
+import { writeBundledQueries, writeFixtures } from './cli-helpers.ts';
 import { findAll, parseXml } from './fixtures/suite-xml.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'tailcheck-merge-gates-'));
@@ -27,10 +27,7 @@ function cli(args: string[]) {
 const gateLines = (out: string): string[] => out.split('\n').filter((l) => l.startsWith('GATE FAILED'));
 
 const data = join(work, 'data.jsonl');
-writeFileSync(
-  data,
-  `${readFileSync(BUNDLED_EVAL_DATA, 'utf8').split('\n').filter(Boolean).slice(0, 40).join('\n')}\n`,
-);
+writeBundledQueries(data, 40);
 
 describe('merge --max-drop / --max-tail-drop / --max-tail-break / --junit / --gap-metric', () => {
   it('gates the merged report exactly as audit gates the unsharded run', () => {

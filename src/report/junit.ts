@@ -18,14 +18,7 @@ import type {
 } from '../measure/gates.ts';
 import type { Report } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
-import {
-  GAP_METRIC_NAMES,
-  gapBuckets,
-  hasData,
-  hasMetricData,
-  pp,
-  ppCI,
-} from './common.ts';
+import { GAP_METRIC_NAMES, gapBuckets, hasData, hasMetricData, pp, ppCI } from './common.ts';
 import { describeFailedCheck, describeMetrics, fmtCI, whyNotEvaluated } from './explain.ts';
 import { type JunitTestCase, junitXml } from './junit-xml.ts';
 
