@@ -247,6 +247,16 @@ export const GAP_METRICS = ['break', 'flip', 'drop'] as const satisfies readonly
 /** The headline comparison when none is asked for: the one clean accuracy cannot explain. */
 export const DEFAULT_GAP_METRIC: GapMetric = 'break';
 
+/** A slice's value of a gap metric (its break rate, flip rate or drop). */
+export function metricValue(m: Metrics, metric: GapMetric): number {
+  return metric === 'break' ? m.breakRate : metric === 'flip' ? m.flipRate : m.drop;
+}
+
+/** The bootstrap CI of a slice's gap metric (null when it rests on too few examples). */
+export function metricCI(m: Metrics, metric: GapMetric): [number, number] | null {
+  return metric === 'break' ? m.breakRateCI : metric === 'flip' ? m.flipRateCI : m.dropCI;
+}
+
 export interface Estimate {
   value: number;
   /** bootstrap CI; null when it would rest on too few examples (then `ciNote` says why) */

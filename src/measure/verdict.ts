@@ -11,8 +11,8 @@
  * CLEAN_ACCURACY_GAP apart the verdict says so, never concludes "more robust" from a measure that
  * difference alone can explain, and states the break and drop comparisons both when they disagree.
  */
-import type { BucketGap, GapMetric, Metrics, Report, Result } from '../types.ts';
-import { DEFAULT_GAP_METRIC } from '../types.ts';
+import type { BucketGap, GapMetric, Report, Result } from '../types.ts';
+import { DEFAULT_GAP_METRIC, metricValue } from '../types.ts';
 
 export type VerdictInput = Pick<Report, 'summary' | 'buckets'> & {
   config?: { bootstrap?: { confidence: number }; gapMetric?: GapMetric };
@@ -54,16 +54,13 @@ function describeBucket(name: string): string {
   return `classes in ${name}`;
 }
 
-const rateOf = (m: Metrics, metric: GapMetric): number =>
-  metric === 'break' ? m.breakRate : metric === 'flip' ? m.flipRate : m.drop;
-
 /**
  * The bucket comparison on the gap's metric, e.g. "few-shot classes break 35.6 % of the time vs 24.5 % for
  * many-shot classes (gap +11.1 pp [2.5, 21.5])"; with `subject: 'they'` the head bucket is not named again.
  */
 function comparison(pick: Result, gap: BucketGap, subject: string, note = ''): string {
-  const tail = pct(rateOf(pick.buckets[gap.tail], gap.metric));
-  const head = pct(rateOf(pick.buckets[gap.head], gap.metric));
+  const tail = pct(metricValue(pick.buckets[gap.tail], gap.metric));
+  const head = pct(metricValue(pick.buckets[gap.head], gap.metric));
   const forHead = subject === 'they' ? '' : ` for ${describeBucket(gap.head)}`;
   const numbers = `(gap ${pp(gap.value)} ${ci(gap.ci)}${note})`;
   if (gap.metric === 'break')

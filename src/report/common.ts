@@ -16,6 +16,8 @@ import {
   type GapMetric,
   isCounted,
   type Metrics,
+  metricCI,
+  metricValue,
   type Report,
   type Result,
   type Severity,
@@ -111,13 +113,7 @@ export function headlineMetric(report: Pick<Report, 'config'>): GapMetric {
   return report.config.gapMetric ?? DEFAULT_GAP_METRIC;
 }
 
-export function metricValue(m: Metrics, metric: GapMetric): number {
-  return metric === 'break' ? m.breakRate : metric === 'flip' ? m.flipRate : m.drop;
-}
-
-export function metricCI(m: Metrics, metric: GapMetric): [number, number] | null {
-  return metric === 'break' ? m.breakRateCI : metric === 'flip' ? m.flipRateCI : m.dropCI;
-}
+export { metricCI, metricValue };
 
 /**
  * The slice has data for the metric: changed variants (drop, flip), changed variants of correctly

@@ -22,6 +22,7 @@ import {
   type GapMetric,
   isCounted,
   type Metrics,
+  metricValue,
   type Report,
   type Result,
   type Severity,
@@ -242,8 +243,7 @@ function bucketValues(report: Report, result: Result, metric: GapMetric): string
       // a bucket without a correct original has no break rate: a dash, never a placeholder 0
       if (metric === 'break' && m.nFromCorrect === 0)
         return `${b.name} — (clean ${m.cleanAccuracy.toFixed(2)})`;
-      const value = metric === 'break' ? m.breakRate : metric === 'flip' ? m.flipRate : m.drop;
-      return `${b.name} ${fmt(value)} (clean ${m.cleanAccuracy.toFixed(2)})`;
+      return `${b.name} ${fmt(metricValue(m, metric))} (clean ${m.cleanAccuracy.toFixed(2)})`;
     })
     .join(', ');
 }
