@@ -15,6 +15,7 @@ import type {
 } from '../types.ts';
 import {
   MIN_CI_EXAMPLES,
+  RATE_SUMS,
   resampledInterval,
   resampledRates,
   type ScopeResamples,
@@ -246,8 +247,8 @@ function tailSlope(
     metric === 'break'
       ? (_q: number, at: number) => r.O[at]
       : (q: number, at: number) => (examples[q] >= 2 ? examples[q] : r.K[at] / variants[q]);
-  const sums = { drop: [r.D, r.K], flip: [r.F, r.K], break: [r.R, r.W] } as const;
-  resampledSlopes({ classes, xs, weights, weightAt }, sums[metric][0], sums[metric][1], r.B, r.scratch);
+  const { num, den } = RATE_SUMS[metric];
+  resampledSlopes({ classes, xs, weights, weightAt }, r[num], r[den], r.B, r.scratch);
   // No resample with a fit (each drew fewer than 3 classes with data): no interval, never a zero-width one.
   const ci = r.scratch.some((v) => !Number.isNaN(v)) ? resampledInterval(r, r.scratch, value) : null;
   return {
