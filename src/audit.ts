@@ -29,6 +29,7 @@ import { assignBuckets } from './measure/buckets.ts';
 import { logPriors } from './measure/logit-adjust.ts';
 import { createMeasures } from './measure/results.ts';
 import { initPerturbations } from './perturb/engine.ts';
+import { LEXICON_OPTION, type Lexicon, lexiconDigest, lexiconKeys } from './perturb/lexicon.ts';
 import { type MeaningCheck, meaningCheckConfig, openRunMeaning } from './perturb/meaning/check.ts';
 import type { Protection } from './perturb/protect/constraints.ts';
 import { loadRegistry, planSeverities, skippedSeveritiesMessage } from './perturb/registry.ts';
@@ -39,9 +40,11 @@ import type {
   GapMetric,
   PerturbationDefinition,
   Report,
+  ReportConfig,
   Severity,
 } from './types.ts';
 import { openJsonlWriter } from './util/jsonl.ts';
+import { compareStrings } from './util/strings.ts';
 
 export interface AuditOptions {
   /** folder, hub id, http(s)://…, cmd:…, module path, or an instance; default: the bundled BANKING77-LT model */
@@ -167,6 +170,19 @@ async function auditSource(
   }
 }
 
+/** What the report records of the user's lexicon: the entries the run's perturbations read from it. */
+function lexiconConfig(
+  options: Readonly<Record<string, unknown>>,
+  perturbations: readonly PerturbationDefinition[],
+): ReportConfig['lexicon'] {
+  const lexicon = options[LEXICON_OPTION] as Lexicon | undefined;
+  if (lexicon === undefined) return null;
+  const read = lexiconKeys(perturbations);
+  const used = Object.fromEntries(Object.entries(lexicon).filter(([k]) => read.has(k)));
+  const entries = Object.keys(used).sort(compareStrings);
+  return entries.length === 0 ? null : { entries, sha256: lexiconDigest(used) };
+}
+
 /** The audit with its perturbations initialised and its meaning check (if any) open. */
 async function auditWith(
   options: AuditOptions,
@@ -279,6 +295,7 @@ async function auditWith(
           shard: shard ? { ...shard } : null,
           gapMetric,
           meaningCheck: meaningCheckConfig(perturbations, meaning),
+          lexicon: lexiconConfig(perturbationOptions, perturbations),
         },
         classes,
         buckets,

@@ -30,6 +30,7 @@ function runIdentity(report: Report): string {
     buckets: config.buckets,
     frequencySource: config.frequencySource,
     logitAdjust: config.logitAdjust,
+    lexicon: config.lexicon ?? null,
     classes: report.classes,
     shardCount: config.shard?.count ?? 1,
   });
@@ -57,7 +58,7 @@ export async function mergeReports(
   for (const [i, r] of reports.entries()) {
     if (runIdentity(r) !== identity) {
       throw new UsageError(
-        `report ${i + 1} comes from a different run than report 1 (model, data, perturbations, severities, variants, seed, buckets, class counts and shard count must all agree)`,
+        `report ${i + 1} comes from a different run than report 1 (model, data, perturbations, severities, variants, seed, buckets, lexicon, class counts and shard count must all agree)`,
       );
     }
   }

@@ -6,7 +6,17 @@
 
 // ───────────────────────────── perturbations ─────────────────────────────
 
-export type Family = 'typo' | 'synonym' | 'paraphrase';
+/**
+ * `directional` holds transforms that change the meaning on purpose (negation): never invariance
+ * perturbations, never in audit drops, only in suite `directional` tests.
+ */
+export type Family = 'typo' | 'synonym' | 'paraphrase' | 'entity' | 'distractor' | 'directional';
+/**
+ * Built-in protected spans an `entity` perturbation may edit (its own subject: an amount, a number, a
+ * date); every other protected span stays untouched.
+ */
+export type EditableProtection = 'numbers' | 'amounts';
+export const EDITABLE_PROTECTIONS: readonly EditableProtection[] = ['numbers', 'amounts'];
 export type Severity = 1 | 2 | 3;
 /**
  * Where a perturbation's noise comes from: `natural` — what real users type (typos, synonyms,
@@ -117,6 +127,21 @@ export interface PerturbationDefinition {
   configured?(options: Readonly<Record<string, unknown>>): boolean;
   /** one-time resource loading (lexicons, indexes); idempotent */
   init?(options: Readonly<Record<string, unknown>>): Promise<void>;
+  /**
+   * `entity` perturbations only: the built-in protected spans this perturbation exists to edit
+   * (entity.amount edits amounts, entity.number and entity.date edit numbers); the others stay protected.
+   */
+  editsProtected?: readonly EditableProtection[];
+  /**
+   * The lexicon entries it draws from (keys of `--lexicon FILE.yaml` / a suite's `lexicons`), each with
+   * what it lists; a user lexicon may replace any of them (src/perturb/lexicon.ts).
+   */
+  lexicons?: Readonly<Record<string, string>>;
+  /**
+   * The transform changes the meaning on purpose (family `directional`): family, tag and `all`
+   * selections never include it, an audit refuses it, suites use it in `directional` tests.
+   */
+  directional?: true;
   /** propose edits; return [] when the text has no eligible site (the variant is then `changed: false`) */
   apply(text: string, ctx: PerturbationContext): EditProposal[] | Promise<EditProposal[]>;
 }
@@ -359,6 +384,11 @@ export interface ReportConfig {
   gapMetric: GapMetric;
   /** the meaning check of synonym and paraphrase variants; null with --no-meaning-check or when nothing was checked */
   meaningCheck: MeaningCheckConfig | null;
+  /**
+   * the user's lexicon (`--lexicon`, a suite's `lexicons`): the entries it replaces and a sha256 of
+   * them; null when every list is the bundled one
+   */
+  lexicon: { entries: string[]; sha256: string } | null;
 }
 
 export interface VariantCountRow {

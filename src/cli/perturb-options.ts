@@ -40,6 +40,12 @@ export const perturbationCliOptions = {
     array: true,
     describe: 'Extra regex of text no perturbation may touch (repeatable)',
   },
+  lexicon: {
+    type: 'string',
+    nargs: 1,
+    describe:
+      'YAML (or JSON) file of replacement lists for the entity and distractor perturbations, in the suite lexicon format ("person.female: [Ana, Mei]"); an entry given replaces the bundled list, `tailcheck perturbations --json` lists the entries',
+  },
   'meaning-check': {
     type: 'boolean',
     default: true,

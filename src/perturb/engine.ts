@@ -30,6 +30,7 @@ import {
   compileConstraints,
   ProtectedText,
   type Protection,
+  releaseProtections,
 } from './protect/constraints.ts';
 import { countNegations } from './protect/patterns.ts';
 import { hasSeverity } from './registry.ts';
@@ -204,7 +205,7 @@ export function perturbText(
   const src: VariantSource = {
     text,
     def,
-    guard: new ProtectedText(text, compileConstraints(opts.protect)),
+    guard: new ProtectedText(text, releaseProtections(compileConstraints(opts.protect), def.editsProtected)),
     seed: opts.seed,
     options: opts.options ?? NO_OPTIONS,
   };
@@ -375,6 +376,8 @@ export async function perturbExamples(
     def,
     severities: opts.severities.filter((s) => hasSeverity(def, s)),
     threshold: thresholdOf(def, meaning),
+    // entity perturbations that edit numbers or amounts see those spans free; the rest share one guard
+    released: def.editsProtected?.length ? releaseProtections(constraints, def.editsProtected) : null,
   }));
   const perText = plan.reduce((n, p) => n + p.severities.length * variants, 0);
   const results: Variant[][] = texts.map(() => new Array<Variant>(perText));
@@ -395,8 +398,9 @@ export async function perturbExamples(
     if (perText === 0) opts.onText?.(i);
     const guard = new ProtectedText(text, constraints);
     let slot = 0;
-    for (const { def, severities, threshold } of plan) {
-      const src: VariantSource = { text, def, guard, seed: opts.seed, options };
+    for (const { def, severities, threshold, released } of plan) {
+      const own = released ? new ProtectedText(text, released) : guard;
+      const src: VariantSource = { text, def, guard: own, seed: opts.seed, options };
       for (const severity of severities) {
         const at = slot;
         slot += variants;

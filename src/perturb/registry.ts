@@ -9,13 +9,20 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.ts';
 import type { Family, PerturbationDefinition, PerturbationTag, Severity } from '../types.ts';
-import { PERTURBATION_TAGS, SEVERITIES } from '../types.ts';
+import { EDITABLE_PROTECTIONS, PERTURBATION_TAGS, SEVERITIES } from '../types.ts';
 import { compareStrings } from '../util/strings.ts';
 
 /** src/perturb → perturbations, and dist/src/perturb → dist/perturbations. */
 export const PERTURBATIONS_DIR = fileURLToPath(new URL('../../perturbations/', import.meta.url));
 
-export const FAMILIES: readonly Family[] = ['typo', 'synonym', 'paraphrase'];
+export const FAMILIES: readonly Family[] = [
+  'typo',
+  'synonym',
+  'paraphrase',
+  'entity',
+  'distractor',
+  'directional',
+];
 
 export interface ResolveOptions {
   /** include needsModel perturbations in family / `all` selections (when a model is configured) */
@@ -25,6 +32,11 @@ export interface ResolveOptions {
    * they name its model joins family / `all` selections too
    */
   options?: Readonly<Record<string, unknown>>;
+  /**
+   * allow directional transforms (suite `directional` tests, `tailcheck perturb`) when named exactly;
+   * without it naming one is a usage error (an audit measures invariance, never a meant change)
+   */
+  directional?: boolean;
 }
 
 export interface PerturbationRegistry {
@@ -73,6 +85,15 @@ export function validateDefinition(
   if (typeof d.apply !== 'function') fail('apply is not a function');
   checkMeaningPolicy(d, fail);
   if (d.init !== undefined && typeof d.init !== 'function') fail('init is not a function');
+  if (d.editsProtected !== undefined) {
+    if (d.family !== 'entity') fail('only entity perturbations may edit protected spans (editsProtected)');
+    if (!Array.isArray(d.editsProtected) || d.editsProtected.some((e) => !EDITABLE_PROTECTIONS.includes(e))) {
+      fail(`editsProtected must list some of ${EDITABLE_PROTECTIONS.join(', ')}`);
+    }
+  }
+  if ((d.directional === true) !== (d.family === 'directional')) {
+    fail('directional: true belongs to the directional family, and only there');
+  }
   return d as PerturbationDefinition;
 }
 
@@ -216,13 +237,19 @@ export function createRegistry(definitions: readonly PerturbationDefinition[]): 
     if (parts.length === 0) throw new UsageError('no perturbation named; try "typo" or "all"');
     const picked = new Set<PerturbationDefinition>();
     const bulk = (d: PerturbationDefinition): boolean =>
-      options.includeNeedsModel === true ||
-      !d.needsModel ||
-      (options.options !== undefined && d.configured?.(options.options) === true);
+      d.directional !== true &&
+      (options.includeNeedsModel === true ||
+        !d.needsModel ||
+        (options.options !== undefined && d.configured?.(options.options) === true));
     for (const part of parts) {
       const name = part.toLowerCase();
       const family = name.endsWith('.*') ? name.slice(0, -2) : name;
       const exact = byName.get(name);
+      if (exact?.directional && options.directional !== true) {
+        throw new UsageError(
+          `${exact.name} changes the meaning on purpose, so it is not an invariance perturbation and never enters an audit; use it in a suite directional test (transform: ${exact.name})`,
+        );
+      }
       if (exact) picked.add(exact);
       else if (name === 'all') {
         for (const d of defs.filter(bulk)) picked.add(d);
@@ -241,8 +268,11 @@ export function createRegistry(definitions: readonly PerturbationDefinition[]): 
         const members = defs.filter((d) => d.family === family);
         const usable = members.filter(bulk);
         if (usable.length === 0) {
+          const names = members.map((d) => d.name).join(', ');
           throw new UsageError(
-            `every ${family} perturbation needs a model; name one explicitly: ${members.map((d) => d.name).join(', ')}`,
+            members.every((d) => d.directional)
+              ? `the ${family} family changes the meaning on purpose and never enters an audit; name a transform (${names}) in a suite directional test`
+              : `every ${family} perturbation needs a model; name one explicitly: ${names}`,
           );
         }
         for (const d of usable) picked.add(d);

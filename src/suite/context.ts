@@ -8,6 +8,7 @@ import type { BackendOption } from '../classify/backend.ts';
 import type { CacheUse } from '../classify/cache-store.ts';
 import { BACKEND_OPTIONS, type ClassifierOptions } from '../classify/load.ts';
 import type { ModelSession } from '../classify/session.ts';
+import { LEXICON_OPTION } from '../perturb/lexicon.ts';
 import type { Classifier } from '../types.ts';
 import type { LoadedSuite } from './load.ts';
 import type { TestOutcome } from './outcome.ts';
@@ -63,9 +64,15 @@ export function resolveModelSpec(spec: string | undefined, dir: string): string 
  */
 export function suitePerturbationOptions(suite: Suite, dir: string): Record<string, unknown> | undefined {
   const spec = suite.mlmModel;
-  if (spec === undefined) return undefined;
+  // the suite's lexicons feed the entity and distractor perturbations too (the entries they read;
+  // template placeholders are other entries of the same map)
+  const lexicon = suite.lexicons ? { [LEXICON_OPTION]: suite.lexicons } : {};
+  if (spec === undefined) return suite.lexicons ? lexicon : undefined;
   const local = resolve(dir, spec);
-  return { mlmModel: spec.startsWith('.') || isAbsolute(spec) || existsSync(local) ? local : spec };
+  return {
+    ...lexicon,
+    mlmModel: spec.startsWith('.') || isAbsolute(spec) || existsSync(local) ? local : spec,
+  };
 }
 
 export function resolvePath(path: string | undefined, dir: string): string | undefined {

@@ -5,6 +5,8 @@ import { type CacheUse, cacheUseLine } from '../../classify/cache-store.ts';
 import { DEFAULT_RESAMPLES } from '../../defaults.ts';
 import { EXIT_GATE_FAILED, UsageError } from '../../errors.ts';
 import { evaluateGates } from '../../measure/gates.ts';
+import { checkLexiconKeys, LEXICON_OPTION, type Lexicon, readLexiconFile } from '../../perturb/lexicon.ts';
+import { loadRegistry } from '../../perturb/registry.ts';
 import { gateFailureLines, gateSkippedLines } from '../../report/explain.ts';
 import { NO_GATE_WARNING, noGateSet } from '../../report/junit.ts';
 import { renderTerminal } from '../../report/terminal.ts';
@@ -181,10 +183,11 @@ export function toAuditOptions(argv: AuditArgs): AuditOptions {
     shard: argv.shard === undefined ? undefined : parseShard(argv.shard),
     examplesOut: argv.examplesOut,
     perturbationOptions:
-      paraphraseModel || argv.mlmModel
+      paraphraseModel || argv.mlmModel || argv.lexicon
         ? {
             ...(paraphraseModel ? { paraphraseModel } : {}),
             ...(argv.mlmModel ? { mlmModel: argv.mlmModel } : {}),
+            ...(argv.lexicon ? { [LEXICON_OPTION]: readLexiconFile(argv.lexicon) } : {}),
           }
         : undefined,
     meaningCheck: argv.meaningCheck,
@@ -212,6 +215,8 @@ export default defineCommand({
       .epilog(UNITS_EPILOG),
   handler: async (argv) => {
     const options = toAuditOptions(argv);
+    const lexicon = options.perturbationOptions?.[LEXICON_OPTION] as Lexicon | undefined;
+    if (lexicon) checkLexiconKeys(lexicon, (await loadRegistry()).list(), `--lexicon ${argv.lexicon}`);
     checkOutputPaths(
       [...flagPaths(argv, AUDIT_INPUT_FLAGS), ...modelPaths(argv.model)],
       [

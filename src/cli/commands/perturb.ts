@@ -6,6 +6,7 @@ import { type DataFormat, readExamples, STDIN_PATH } from '../../data/load.ts';
 import { DEFAULT_SEVERITY } from '../../defaults.ts';
 import { UsageError } from '../../errors.ts';
 import { initPerturbations, type PerturbExamplesOptions, perturbExamples } from '../../perturb/engine.ts';
+import { checkLexiconKeys, LEXICON_OPTION, type Lexicon, readLexiconFile } from '../../perturb/lexicon.ts';
 import { openRunMeaning } from '../../perturb/meaning/check.ts';
 import { loadRegistry, planSeverities, skippedSeveritiesMessage } from '../../perturb/registry.ts';
 import type { Example, PerturbationDefinition, Variant } from '../../types.ts';
@@ -196,7 +197,12 @@ export default defineCommand({
     const protect = parseProtect(argv.protect);
     const options = parseOptions(argv.option);
     if (argv.mlmModel) options.mlmModel = argv.mlmModel;
-    const defs = (await loadRegistry()).resolve(argv.perturb, { options });
+    const registry = await loadRegistry();
+    if (argv.lexicon) {
+      options[LEXICON_OPTION] = readLexiconFile(argv.lexicon);
+      checkLexiconKeys(options[LEXICON_OPTION] as Lexicon, registry.list(), `--lexicon ${argv.lexicon}`);
+    }
+    const defs = registry.resolve(argv.perturb, { options, directional: true });
     // Each perturbation runs only at the levels it declares; a level none of them has is a usage error.
     const { severities, skipped } = planSeverities(defs, asked);
     // said at the default level too: a perturbation the run selected but never ran must not vanish

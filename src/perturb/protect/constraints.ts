@@ -9,7 +9,7 @@
  * are the one exception: an edit marked `rewritesNegation` may rewrite them (the engine checks
  * that the negation survives). The patterns themselves live in patterns.ts.
  */
-import type { EditProposal, Span } from '../../types.ts';
+import type { EditableProtection, EditProposal, Span } from '../../types.ts';
 import { isGraphemeBoundary } from '../text/index.ts';
 import {
   findAmounts,
@@ -122,6 +122,24 @@ export function compileConstraints(protect?: readonly Protection[]): Constraints
   if (!protect || protect.length === 0) return BUILTIN;
   const user = protect.map((p) => (p instanceof RegExp ? regexConstraint(p) : p));
   return { spanRules: [...BUILTIN.spanRules, ...user], editRules: BUILTIN.editRules };
+}
+
+/**
+ * `constraints` without the built-in span rules an entity perturbation edits (its `editsProtected`):
+ * entity.amount may rewrite "$45.99", never a URL, a negation or a user's `--protect` match.
+ */
+export function releaseProtections(
+  constraints: Constraints,
+  released: readonly EditableProtection[] | undefined,
+): Constraints {
+  if (!released || released.length === 0) return constraints;
+  const builtin = new Set<SpanConstraint>(BUILTIN.spanRules);
+  return {
+    spanRules: constraints.spanRules.filter(
+      (r) => !(builtin.has(r) && released.includes(r.name as EditableProtection)),
+    ),
+    editRules: constraints.editRules,
+  };
 }
 
 /** Sort and merge overlapping or touching spans. */
