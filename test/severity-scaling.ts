@@ -16,6 +16,7 @@ export type EditUnit = 'edits' | 'words';
 
 /** Perturbations measured in edited words; every other one in edits. */
 export const WORD_UNIT: ReadonlySet<string> = new Set([
+  'distractor.context',
   'paraphrase.reorder',
   'paraphrase.reframe',
   'paraphrase.feeling',
