@@ -30,7 +30,11 @@ export function renderCatalogue(defs: readonly PerturbationDefinition[], width: 
       family = d.family;
       lines.push('', family);
     }
-    const flags = [d.heavy ? 'heavy' : '', d.needsModel ? 'needs a model (name it explicitly)' : '']
+    const flags = [
+      d.heavy ? 'heavy' : '',
+      d.needsModel ? 'needs a model (name it explicitly)' : '',
+      d.directional ? 'directional: changes the meaning on purpose, for suite directional tests only' : '',
+    ]
       .filter(Boolean)
       .join(', ');
     const description = `${d.description}${flags ? ` [${flags}]` : ''}`;
@@ -42,6 +46,9 @@ export function renderCatalogue(defs: readonly PerturbationDefinition[], width: 
     for (const s of severitiesOf(d)) {
       lines.push(...wrapText(`${s}: ${d.severities[s]}`, width, detailIndent, `${detailIndent}   `));
     }
+    const keys = Object.keys(d.lexicons ?? {});
+    if (keys.length > 0)
+      lines.push(...wrapText(`lexicon entries (--lexicon): ${keys.join(', ')}`, width, detailIndent));
   }
   lines.push('');
   for (const note of SELECTION_NOTES) lines.push(...wrapText(note, width));
@@ -67,6 +74,9 @@ export default defineCommand({
         heavy: d.heavy === true,
         needsModel: d.needsModel === true,
         meaning: meaningPolicyOf(d),
+        directional: d.directional === true,
+        editsProtected: [...(d.editsProtected ?? [])],
+        lexicons: { ...d.lexicons },
       }));
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;
