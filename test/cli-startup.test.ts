@@ -167,7 +167,17 @@ process.on('exit', () => {
   const commands = (urls: string[]) =>
     urls.filter((u) => u.includes('/src/cli/commands/')).map((u) => u.replace(/.*\//, ''));
   // loaded when a run needs them, never to start
-  const HEAVY = ['zod', '@huggingface/transformers', 'onnxruntime-node', 'yaml', 'natural', 'cli-progress'];
+  const HEAVY = [
+    'zod',
+    '@huggingface/transformers',
+    'onnxruntime-node',
+    'yaml',
+    'natural',
+    'cli-progress',
+    'compromise',
+    'wink-nlp',
+    'wink-eng-lite-web-model',
+  ];
 
   it('`tailcheck perturbations` loads its own command and no heavy package', () => {
     const urls = loaded(['perturbations']);

@@ -5,11 +5,10 @@
  * key to a list of strings, at the top of the file or under `lexicons:`. An entry the user gives
  * replaces the bundled list of that key; the others stay bundled. Which keys exist is declared by the
  * perturbations themselves (`PerturbationDefinition.lexicons`), so `tailcheck perturbations --json`
- * lists them and an unknown key is an error, not a silent no-op.
+ * lists them and an unknown key is an error, not a silent no-op. Reading the file is the CLI's job
+ * (src/cli/lexicon-file.ts): perturbation modules import this one, and must not load a YAML parser.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.ts';
 import type { PerturbationDefinition } from '../types.ts';
 import { compareStrings } from '../util/strings.ts';
@@ -42,23 +41,6 @@ export function toLexicon(value: unknown, source: string): Lexicon {
     out[key] = [...new Set(items)];
   }
   return out;
-}
-
-/** Reads a lexicon file (YAML or JSON). */
-export function readLexiconFile(path: string): Lexicon {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`--lexicon: cannot read ${path}: ${(err as Error).message}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(text);
-  } catch (err) {
-    throw new UsageError(`--lexicon ${path}: not valid YAML: ${(err as Error).message}`);
-  }
-  return toLexicon(parsed, `--lexicon ${path}`);
 }
 
 /** Every lexicon key the perturbations read, with what it lists and who reads it. */

@@ -5,7 +5,7 @@ import { type CacheUse, cacheUseLine } from '../../classify/cache-store.ts';
 import { DEFAULT_RESAMPLES } from '../../defaults.ts';
 import { EXIT_GATE_FAILED, UsageError } from '../../errors.ts';
 import { evaluateGates } from '../../measure/gates.ts';
-import { checkLexiconKeys, LEXICON_OPTION, type Lexicon, readLexiconFile } from '../../perturb/lexicon.ts';
+import { checkLexiconKeys, LEXICON_OPTION, type Lexicon } from '../../perturb/lexicon.ts';
 import { loadRegistry } from '../../perturb/registry.ts';
 import { gateFailureLines, gateSkippedLines } from '../../report/explain.ts';
 import { NO_GATE_WARNING, noGateSet } from '../../report/junit.ts';
@@ -13,6 +13,7 @@ import { renderTerminal } from '../../report/terminal.ts';
 import { defineCommand } from '../define-command.ts';
 import { githubCliOption, githubSummaryPath, writeGithubOutput } from '../github-output.ts';
 import { checkOutputPaths, flagPaths, modelPaths } from '../io-paths.ts';
+import { readLexiconFile } from '../lexicon-file.ts';
 import {
   backendCliOptions,
   backendOptionsFromCli,

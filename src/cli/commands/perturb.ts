@@ -6,7 +6,7 @@ import { type DataFormat, readExamples, STDIN_PATH } from '../../data/load.ts';
 import { DEFAULT_SEVERITY } from '../../defaults.ts';
 import { UsageError } from '../../errors.ts';
 import { initPerturbations, type PerturbExamplesOptions, perturbExamples } from '../../perturb/engine.ts';
-import { checkLexiconKeys, LEXICON_OPTION, type Lexicon, readLexiconFile } from '../../perturb/lexicon.ts';
+import { checkLexiconKeys, LEXICON_OPTION, type Lexicon } from '../../perturb/lexicon.ts';
 import { openRunMeaning } from '../../perturb/meaning/check.ts';
 import { loadRegistry, planSeverities, skippedSeveritiesMessage } from '../../perturb/registry.ts';
 import type { Example, PerturbationDefinition, Variant } from '../../types.ts';
@@ -199,6 +199,8 @@ export default defineCommand({
     if (argv.mlmModel) options.mlmModel = argv.mlmModel;
     const registry = await loadRegistry();
     if (argv.lexicon) {
+      // loaded only when asked: the YAML parser is no part of `tailcheck perturb`'s start-up
+      const { readLexiconFile } = await import('../lexicon-file.ts');
       options[LEXICON_OPTION] = readLexiconFile(argv.lexicon);
       checkLexiconKeys(options[LEXICON_OPTION] as Lexicon, registry.list(), `--lexicon ${argv.lexicon}`);
     }
