@@ -38,7 +38,8 @@ export function renderCatalogue(defs: readonly PerturbationDefinition[], width: 
     else lines.push(`  ${d.name}`, ...wrapText(description, width, textIndent));
     const m = meaningPolicyOf(d);
     const meaning = 'threshold' in m ? `similarity ≥ ${m.threshold.toFixed(2)}` : `exempt (${m.exempt})`;
-    lines.push(...wrapText(`tag: ${d.tag} · meaning check: ${meaning}`, width, detailIndent));
+    const fairness = d.fairness ? ` · fairness slice: ${d.fairness}` : '';
+    lines.push(...wrapText(`tag: ${d.tag} · meaning check: ${meaning}${fairness}`, width, detailIndent));
     for (const s of severitiesOf(d)) {
       lines.push(...wrapText(`${s}: ${d.severities[s]}`, width, detailIndent, `${detailIndent}   `));
     }
@@ -67,6 +68,7 @@ export default defineCommand({
         heavy: d.heavy === true,
         needsModel: d.needsModel === true,
         meaning: meaningPolicyOf(d),
+        ...(d.fairness ? { fairness: d.fairness } : {}),
       }));
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;
