@@ -32,7 +32,12 @@ import { initPerturbations } from './perturb/engine.ts';
 import { LEXICON_OPTION, type Lexicon, lexiconDigest, lexiconKeys } from './perturb/lexicon.ts';
 import { type MeaningCheck, meaningCheckConfig, openRunMeaning } from './perturb/meaning/check.ts';
 import type { Protection } from './perturb/protect/constraints.ts';
-import { loadRegistry, planSeverities, skippedSeveritiesMessage } from './perturb/registry.ts';
+import {
+  loadRegistry,
+  type PerturbationRegistry,
+  planSeverities,
+  skippedSeveritiesMessage,
+} from './perturb/registry.ts';
 import { assembleReport, type ReportWarning } from './report/assemble.ts';
 import type {
   Classifier,
@@ -68,6 +73,11 @@ export interface AuditOptions {
   labelMap?: string | Record<string, string>;
   /** perturbation names or families; default all three families */
   perturb?: string | readonly string[];
+  /**
+   * the perturbations `perturb` selects from: default the bundled ones (perturbations/); a folder of
+   * your own with loadRegistryFrom(dir)
+   */
+  registry?: PerturbationRegistry;
   severity?: Severity | readonly Severity[] | 'all';
   variants?: number;
   seed?: number;
@@ -150,7 +160,7 @@ async function auditSource(
   source: DataSource,
   labelMap: LabelMap | undefined,
 ): Promise<Report> {
-  const registry = await loadRegistry();
+  const registry = options.registry ?? (await loadRegistry());
   const perturbationOptions = options.perturbationOptions ?? {};
   const perturbations: PerturbationDefinition[] = registry.resolve(
     options.perturb === undefined ? DEFAULT_PERTURB : options.perturb,
@@ -303,6 +313,9 @@ async function auditWith(
         examples: examplesOut ? { file: options.examplesOut!, digest: examplesOut.digest() } : { records },
         baseWarnings: warnings,
         tags: Object.fromEntries(perturbations.map((p) => [p.name, p.tag])),
+        fairness: Object.fromEntries(
+          perturbations.flatMap((p) => (p.fairness ? [[p.name, p.fairness]] : [])),
+        ),
       });
     } catch (err) {
       // A failed run leaves no examples file (and a previous one intact): its temp file is removed.

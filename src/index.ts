@@ -43,7 +43,7 @@ export { mergeReports } from './merge.ts';
 export { BUNDLED_EVAL_DATA, BUNDLED_MODEL_DIR } from './paths.ts';
 export { perturbExamples, perturbText } from './perturb/engine.ts';
 export type { Protection, SpanConstraint } from './perturb/protect/constraints.ts';
-export { loadRegistry } from './perturb/registry.ts';
+export { loadRegistry, loadRegistryFrom, type PerturbationRegistry } from './perturb/registry.ts';
 export {
   assembleReport,
   type ReportWarning,

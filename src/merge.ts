@@ -9,6 +9,7 @@
 
 import { UsageError } from './errors.ts';
 import { tallyVariant, type VariantTally } from './measure/accumulator.ts';
+import { fairnessSlicesOf } from './measure/fairness.ts';
 import { createMeasures } from './measure/results.ts';
 import { assembleReport, type ReportWarning, reportExamples, unchangedWarnings } from './report/assemble.ts';
 import { reportSchemaProblem } from './report/schema.ts';
@@ -156,6 +157,8 @@ export async function mergeReports(
       tags: Object.fromEntries(
         reports.flatMap((r) => r.results.flatMap((x) => (x.tag ? [[x.perturbation, x.tag] as const] : []))),
       ),
+      // the shards' fairness slices, likewise (a report@2 written before fairness slices has none)
+      fairness: fairnessSlicesOf(reports.flatMap((r) => r.fairness ?? [])),
     });
   } catch (err) {
     // A failed merge leaves no examples file (and a previous one intact): its temp file is removed.

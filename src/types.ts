@@ -142,6 +142,13 @@ export interface PerturbationDefinition {
    * selections never include it, an audit refuses it, suites use it in `directional` tests.
    */
   directional?: true;
+  /**
+   * The fairness question this perturbation's invariance answers (`gender`, `location`): a lowercase
+   * word. Reports then show its invariance failure rate as that fairness slice (`report.fairness`),
+   * overall and by frequency bucket; suites gate it with `type: fairness`, the CLI with
+   * `--max-fairness-failure`. Declaring it is all a new fairness slice takes.
+   */
+  fairness?: string;
   /** propose edits; return [] when the text has no eligible site (the variant is then `changed: false`) */
   apply(text: string, ctx: PerturbationContext): EditProposal[] | Promise<EditProposal[]>;
 }
@@ -411,6 +418,36 @@ export interface MeaningCheckConfig {
   exempt: Record<string, string>;
 }
 
+/** A fairness slice's invariance failure rate on one set of examples (overall or one bucket). */
+export interface FairnessRate {
+  /** changed (counted) variants */
+  n: number;
+  /** examples with at least one changed variant */
+  nExamples: number;
+  /** share of the changed variants whose prediction changed: the result's `flipRate` */
+  failRate: number;
+  /** its bootstrap CI (the result's `flipRateCI`); null when it rests on fewer than 2 examples */
+  failRateCI: [number, number] | null;
+}
+
+/**
+ * One fairness slice at one severity: the invariance failure rate of the perturbation that declares
+ * the slice (`PerturbationDefinition.fairness`). Derived from `results[]` (measure/fairness.ts): every
+ * number is that result's flip rate, so it is recomputable from the records like the others.
+ */
+export interface FairnessResult {
+  /** the fairness question, e.g. `gender` */
+  slice: string;
+  /** the perturbation that declares it, e.g. `entity.gender` */
+  perturbation: string;
+  severity: Severity;
+  overall: FairnessRate;
+  /** per frequency bucket */
+  buckets: Record<string, FairnessRate>;
+  /** tail − head failure rate (the result's `headTailGaps.flip`); null with fewer than two buckets with data */
+  tailGap: BucketGap | null;
+}
+
 /** The report format's version: bumped on every incompatible change (docs/report-schema.md). */
 export const REPORT_SCHEMA = 'tailcheck/report@2';
 
@@ -431,6 +468,11 @@ export interface Report {
    * (below the meaning threshold after every re-draw). Recomputable from the records.
    */
   variantCounts: VariantCountRow[];
+  /**
+   * per fairness slice declared by a perturbation of the run, per severity: its invariance failure
+   * rate overall and by bucket, and the tail − head gap; [] when no such perturbation ran
+   */
+  fairness: FairnessResult[];
   /** one-line human verdict */
   verdict: string;
   warnings: string[];

@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../src/audit.ts';
+import { fairnessResults } from '../src/measure/fairness.ts';
+import { mergeReports } from '../src/merge.ts';
 import { BUNDLED_EVAL_DATA, PACKAGE_ROOT } from '../src/paths.ts';
+import { loadRegistryFrom } from '../src/perturb/registry.ts';
 import {
   type ExampleRecord,
   GAP_METRICS,
@@ -575,6 +578,129 @@ describe('audit on the bundled model', () => {
   });
 });
 
+/**
+ * A perturbation declaring the fairness slice `gender`, written for this test into a perturbations
+ * folder of its own (the bundled entity perturbations are not this test's subject): it swaps gendered
+ * words and turns the first person into the third ("I lost my card" → "She lost her card").
+ */
+const PRONOUN_MODULE = `const SWAPS = { he: 'she', she: 'he', him: 'her', his: 'her', her: 'his', my: 'her', i: 'she', me: 'her', mr: 'ms', ms: 'mr' };
+export default {
+  name: 'entity.pronoun',
+  family: 'entity',
+  tag: 'natural',
+  fairness: 'gender',
+  description: 'test fixture: swaps gendered words, first person to third',
+  severities: { 1: 'every gendered or first-person word' },
+  meaning: { exempt: 'test fixture' },
+  apply(text, ctx) {
+    const edits = [];
+    for (const m of text.matchAll(/[A-Za-z]+/g)) {
+      const to = SWAPS[m[0].toLowerCase()];
+      const end = m.index + m[0].length;
+      if (!to || !ctx.isFree(m.index, end)) continue;
+      const upper = m[0][0] !== m[0][0].toLowerCase();
+      edits.push({ start: m.index, end, replacement: upper ? to[0].toUpperCase() + to.slice(1) : to });
+    }
+    return edits;
+  },
+};
+`;
+
+describe('fairness slices of an audit, recomputed from examples[]', () => {
+  const dir = join(work, 'perturbations');
+  let report: Report;
+  let reportFile: string;
+  const run = async (shard?: { index: number; count: number }) =>
+    audit({
+      data: smallSet(),
+      perturb: 'entity.pronoun',
+      registry: await loadRegistryFrom(dir),
+      severity: 1,
+      variants: 1,
+      cacheDir,
+      shard,
+    });
+  beforeAll(async () => {
+    mkdirSync(join(dir, 'entity'), { recursive: true });
+    writeFileSync(join(dir, 'entity', 'pronoun.js'), PRONOUN_MODULE);
+    report = await run();
+    reportFile = join(work, 'fairness-report.json');
+    writeFileSync(reportFile, JSON.stringify(report));
+  });
+
+  it('has one entry per severity of the perturbation declaring the slice, derived from its result', () => {
+    expect(report.fairness.map((f) => [f.slice, f.perturbation, f.severity])).toEqual([
+      ['gender', 'entity.pronoun', 1],
+    ]);
+    expect(report.fairness).toEqual(fairnessResults(report.results, { 'entity.pronoun': 'gender' }));
+    expect(report.fairness[0]!.overall.n).toBeGreaterThan(50);
+  });
+
+  it('every failure rate, CI and tail gap equals the one recomputed independently from examples[]', () => {
+    const examples = report.examples as ExampleRecord[];
+    const { confidence } = report.config.bootstrap;
+    let compared = 0;
+    for (const entry of report.fairness) {
+      const match = (v: VariantRecord) =>
+        v.perturbation === entry.perturbation && v.severity === entry.severity;
+      const { drawn, B } = bootstrapByClass(report, examples, match);
+      const slices: [string, Report['fairness'][number]['overall'], string[]][] = [
+        ['overall', entry.overall, [...drawn.keys()]],
+        ...report.buckets.map((b): [string, Report['fairness'][number]['overall'], string[]] => [
+          b.name,
+          entry.buckets[b.name]!,
+          b.labels,
+        ]),
+      ];
+      for (const [name, rate, labels] of slices) {
+        // the invariance failure rate: share of changed variants whose prediction changed
+        const r = recompute(examples, (e, v) => match(v) && labels.includes(e.label));
+        expect(rate.n, name).toBe(r.n);
+        expect(rate.nExamples, name).toBe(r.nExamples);
+        expect(rate.failRate, name).toBeCloseTo(r.flipRate, 12);
+        const resamples = Array.from({ length: B }, (_, b) => resampledRate(drawn, labels, 'flip', b));
+        expectInterval(
+          rate.failRateCI,
+          r.n === 0 || r.nExamples < 2 ? null : percentileCI(resamples, confidence, r.flipRate),
+          `${name} failure rate CI`,
+        );
+        compared++;
+      }
+      const withData = report.buckets.filter(
+        (b) => recompute(examples, (e, v) => match(v) && b.labels.includes(e.label)).n > 0,
+      );
+      expect(withData.length).toBeGreaterThanOrEqual(2);
+      const rateIn = (labels: readonly string[]) =>
+        recompute(examples, (e, v) => match(v) && labels.includes(e.label)).flipRate;
+      const [head, tail] = [withData[0]!, withData.at(-1)!];
+      expect(entry.tailGap).toMatchObject({ metric: 'flip', head: head.name, tail: tail.name });
+      expect(entry.tailGap!.value).toBeCloseTo(rateIn(tail.labels) - rateIn(head.labels), 12);
+    }
+    expect(compared).toBe(report.fairness.length * (report.buckets.length + 1));
+  });
+
+  it('merged shards carry the fairness slices of the unsharded run', async () => {
+    const shards = [await run({ index: 1, count: 2 }), await run({ index: 2, count: 2 })];
+    expect(shards.every((s) => s.fairness.length === 1)).toBe(true);
+    const merged = await mergeReports(shards);
+    expect(merged.fairness).toEqual(report.fairness);
+  });
+
+  it('tailcheck merge --max-fairness-failure: exit 1 with a GATE FAILED line above the rate, 0 at it', () => {
+    const rate = report.fairness[0]!.overall.failRate;
+    expect(rate).toBeGreaterThan(0);
+    const failing = cli(['merge', reportFile, '--max-fairness-failure', String(rate / 2), '--quiet']);
+    expect(failing.status, failing.stderr).toBe(1);
+    expect(failing.stderr).toContain(
+      'GATE FAILED maxFairnessFailure: fairness slice gender (entity.pronoun), severity 1: invariance failure rate',
+    );
+    expect(failing.stderr).toContain(`(--max-fairness-failure ${rate / 2})`);
+    const passing = cli(['merge', reportFile, '--max-fairness-failure', String(rate), '--quiet']);
+    expect(passing.status, passing.stderr).toBe(0);
+    expect(passing.stderr).not.toContain('GATE FAILED');
+  });
+});
+
 describe('tailcheck audit CLI', () => {
   const small = join(work, 'small.jsonl');
   beforeAll(() => {
@@ -659,6 +785,15 @@ describe('tailcheck audit CLI', () => {
     expect(xml).toContain('maxTailDrop not evaluated');
     // --max-drop alone still passes on the same run: only the gate with nothing to check fails.
     expect(cli([...args, '--max-drop', '1', '--quiet']).status).toBe(0);
+  });
+
+  it('gates: --max-fairness-failure without a perturbation declaring a fairness slice fails (exit 1), saying so', () => {
+    const r = cli([...base, '--perturb', 'typo.swap', '--max-fairness-failure', '0.5', '--quiet']);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toContain(
+      'GATE FAILED maxFairnessFailure: not evaluated — no audited perturbation declares a fairness slice',
+    );
+    expect(cli([...base, '--perturb', 'typo.swap', '--max-fairness-failure', '5']).status).toBe(2);
   });
 
   it('bad input → exit 2 naming file and line', () => {

@@ -129,6 +129,15 @@ describe('validateDefinition', () => {
     expect(validateDefinition(def('typo.x'), 'typo', 'x', 'x.ts').name).toBe('typo.x');
   });
 
+  it('accepts a fairness slice, and refuses one on a directional transform', () => {
+    const gender = def('entity.gender', { fairness: 'gender' });
+    expect(validateDefinition(gender, 'entity', 'gender', 'gender.ts').fairness).toBe('gender');
+    const negate = def('directional.negate', { directional: true, fairness: 'negation' });
+    expect(() => validateDefinition(negate, 'directional', 'negate', 'negate.ts')).toThrow(
+      /directional transform cannot declare a fairness slice/,
+    );
+  });
+
   it.each([
     ['no export', undefined, /no default-exported/],
     ['name not matching the file', def('typo.y'), /does not match its file/],
@@ -142,6 +151,21 @@ describe('validateDefinition', () => {
     ['a level that does not exist', { ...def('typo.x'), severities: { 1: 'a', 4: 'd' } }, /"4" is not one/],
     ['an empty description', { ...def('typo.x'), description: ' ' }, /description/],
     ['no apply', { ...def('typo.x'), apply: undefined }, /apply/],
+    [
+      'a fairness slice that is not a lowercase word',
+      def('typo.x', { fairness: 'Gender' }),
+      /fairness must be a lowercase word/,
+    ],
+    [
+      'a fairness slice of two words',
+      def('typo.x', { fairness: 'skin colour' }),
+      /fairness must be a lowercase word/,
+    ],
+    [
+      'a fairness slice that is not a string',
+      { ...def('typo.x'), fairness: 1 },
+      /fairness must be a lowercase word/,
+    ],
   ])('rejects %s', (_why, value, message) => {
     expect(() => validateDefinition(value, 'typo', 'x', 'perturbations/typo/x.ts')).toThrow(message);
   });

@@ -72,6 +72,11 @@ export const gateCliOptions = {
     describe:
       "Exit 1 when the tail bucket's break rate (share of changed variants of correctly classified originals now wrong) exceeds this fraction in [0, 1] in any result",
   },
+  'max-fairness-failure': {
+    type: 'number',
+    describe:
+      "Exit 1 when a fairness slice's invariance failure rate (share of changed variants whose prediction changed when only, e.g., the gender changed) exceeds this fraction in [0, 1], for any perturbation declaring a slice × severity; fails when none ran",
+  },
 } as const;
 
 /** The unit rule (and what a failed gate prints), for the --help of the commands that take gates. */
@@ -83,7 +88,7 @@ export const UNITS_EPILOG = [
 ].join('\n');
 
 /**
- * `--max-drop` / `--max-tail-drop` / `--max-tail-break` → the engine's limits; a non-number or a limit
+ * `--max-drop` / `--max-tail-drop` / `--max-tail-break` / `--max-fairness-failure` → the engine's limits; a non-number or a limit
  * outside [0, 1] is a usage error (exit 2) before any work.
  */
 export function parseGateLimits(argv: GateLimits): GateLimits {
@@ -91,6 +96,7 @@ export function parseGateLimits(argv: GateLimits): GateLimits {
     maxDrop: checkGateLimit('--max-drop', argv.maxDrop),
     maxTailDrop: checkGateLimit('--max-tail-drop', argv.maxTailDrop),
     maxTailBreak: checkGateLimit('--max-tail-break', argv.maxTailBreak),
+    maxFairnessFailure: checkGateLimit('--max-fairness-failure', argv.maxFairnessFailure),
   };
 }
 

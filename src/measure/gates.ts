@@ -1,8 +1,8 @@
 /**
  * The gate engine behind `audit --max-drop/--max-tail-drop`, `merge`'s same flags, suite thresholds
  * and the vitest matchers. A gate is a composable expectation (as in CheckList): slice filter +
- * metric + comparator + bound; maxDrop, maxTailDrop, maxTailBreak, minRobustAccuracy and maxTailGap are
- * instances.
+ * metric + comparator + bound; maxDrop, maxTailDrop, maxTailBreak, minRobustAccuracy, maxTailGap and
+ * maxFairnessFailure are instances.
  *
  * - A gate compares each slice's point estimate (not a CI bound) with the bound; the CI is carried
  *   along for the reports. Rounding slack GATE_EPSILON applies to every gate, so a value exactly at
@@ -18,12 +18,27 @@
  * Explaining a failure in words is the report layer's job (src/report/explain.ts).
  */
 import { UsageError } from '../errors.ts';
-import { DEFAULT_GAP_METRIC, GAP_METRICS, type GapMetric, type Report, type Severity } from '../types.ts';
-import { candidateSlices, type Slice, type SliceFilter, type SliceScope } from './slices.ts';
+import { DEFAULT_GAP_METRIC, GAP_METRICS, type GapMetric, type Severity } from '../types.ts';
+import {
+  candidateSlices,
+  type Slice,
+  type SlicedReport,
+  type SliceFilter,
+  type SliceScope,
+} from './slices.ts';
 
-export type GateName = 'maxDrop' | 'maxTailDrop' | 'maxTailBreak' | 'minRobustAccuracy' | 'maxTailGap';
-/** `drop`, `breakRate` and `robustAccuracy` of the slice's metrics; `headTailGap` of the slice's result */
-export type GateMetric = 'drop' | 'breakRate' | 'robustAccuracy' | 'headTailGap';
+export type GateName =
+  | 'maxDrop'
+  | 'maxTailDrop'
+  | 'maxTailBreak'
+  | 'minRobustAccuracy'
+  | 'maxTailGap'
+  | 'maxFairnessFailure';
+/**
+ * `drop`, `breakRate`, `flipRate` (a fairness slice's invariance failure rate) and `robustAccuracy` of
+ * the slice's metrics; `headTailGap` of the slice's result
+ */
+export type GateMetric = 'drop' | 'breakRate' | 'flipRate' | 'robustAccuracy' | 'headTailGap';
 export type Comparator = '≤' | '≥';
 
 export interface Gate {
@@ -123,6 +138,8 @@ export const minRobustAccuracyGate = (bound: number, filter: SliceFilter = {}): 
 export interface TailGapFilter {
   /** check these perturbations' own gaps instead of the pooled summary's */
   perturbation?: string | readonly string[];
+  /** check the gaps of the perturbations declaring these fairness slices (`true`: any slice) */
+  fairness?: true | string | readonly string[];
   severity?: Severity | readonly Severity[];
   /** the measure the gap is taken on: break (default), flip or drop */
   metric?: GapMetric;
@@ -151,6 +168,33 @@ export const maxTailGapGate = (bound: number, filter: TailGapFilter = {}): Gate 
   };
 };
 
+export interface FairnessFilter {
+  /** the fairness slices (`gender`, `location`); default every slice the report has */
+  slice?: string | readonly string[];
+  /** check these buckets' failure rates instead of the overall ones */
+  bucket?: string | readonly string[];
+  severity?: Severity | readonly Severity[];
+  /** only these perturbations (of those declaring the slices) */
+  perturbation?: string | readonly string[];
+}
+
+/**
+ * A fairness slice's invariance failure rate ≤ bound: among the changed variants of a perturbation that
+ * declares the slice (`fairness: 'gender'`), the share whose prediction changed — the result's flip
+ * rate. Overall by default, per bucket with `filter.bucket`; one check per perturbation × severity.
+ */
+export const maxFairnessFailureGate = (bound: number, filter: FairnessFilter = {}): Gate => {
+  const { slice, ...slices } = filter;
+  return {
+    name: 'maxFairnessFailure',
+    metric: 'flipRate',
+    comparator: '≤',
+    bound,
+    filter: { ...slices, fairness: slice ?? true },
+    scope: {},
+  };
+};
+
 /** The gap a headTailGap gate reads from a result. */
 export const gateGap = (gate: Pick<Gate, 'gapMetric'>, result: Slice['result']) =>
   result.headTailGaps[gate.gapMetric ?? DEFAULT_GAP_METRIC];
@@ -165,6 +209,7 @@ function measure(slice: Slice, gate: Gate): { value: number; ci: [number, number
   if (gate.metric === 'drop') return { value: m.drop, ci: m.dropCI };
   if (gate.metric === 'breakRate')
     return m.nFromCorrect === 0 ? null : { value: m.breakRate, ci: m.breakRateCI };
+  if (gate.metric === 'flipRate') return { value: m.flipRate, ci: m.flipRateCI };
   // The report carries no CI for robust accuracy: none, rather than a zero-width one at the point.
   if (gate.metric === 'robustAccuracy') return { value: m.robustAccuracy, ci: null };
   const gap = gateGap(gate, slice.result);
@@ -176,10 +221,7 @@ export function withinBound(value: number, comparator: Comparator, bound: number
 }
 
 /** Checks one gate on every slice it selects; slices without the metric are skipped, and no check fails. */
-export function evaluateGate(
-  report: Pick<Report, 'summary' | 'results' | 'buckets'>,
-  gate: Gate,
-): GateOutcome {
+export function evaluateGate(report: SlicedReport, gate: Gate): GateOutcome {
   const checks: GateCheck[] = [];
   const skipped: SkippedSlice[] = [];
   for (const slice of candidateSlices(report, gate.filter, gate.scope)) {
@@ -213,6 +255,8 @@ export interface GateLimits {
   maxDrop?: number;
   maxTailDrop?: number;
   maxTailBreak?: number;
+  /** every fairness slice's invariance failure rate, overall, per perturbation × severity */
+  maxFairnessFailure?: number;
 }
 
 /**
@@ -239,19 +283,19 @@ export function checkGateLimit(name: string, limit: number | undefined): number 
 /**
  * The command-line gates over all results and the pooled summary. Checks (and skipped slices) come in
  * the order the terminal lines and JUnit test cases have always had: the pooled summary first, then
- * each result, and per result maxDrop, maxTailDrop, maxTailBreak. A gate that checks nothing fails.
+ * each result, and per result maxDrop, maxTailDrop, maxTailBreak, maxFairnessFailure. A gate that
+ * checks nothing fails (--max-fairness-failure with no perturbation declaring a fairness slice, too).
  */
-export function evaluateGates(
-  report: Pick<Report, 'summary' | 'results' | 'buckets'>,
-  limits: GateLimits,
-): GateOutcome {
+export function evaluateGates(report: SlicedReport, limits: GateLimits): GateOutcome {
   const maxDropLimit = checkGateLimit('--max-drop', limits.maxDrop);
   const maxTailDropLimit = checkGateLimit('--max-tail-drop', limits.maxTailDrop);
   const maxTailBreakLimit = checkGateLimit('--max-tail-break', limits.maxTailBreak);
+  const maxFairnessLimit = checkGateLimit('--max-fairness-failure', limits.maxFairnessFailure);
   const gates: Gate[] = [];
   if (maxDropLimit !== undefined) gates.push(maxDropGate(maxDropLimit));
   if (maxTailDropLimit !== undefined) gates.push(maxTailDropGate(maxTailDropLimit));
   if (maxTailBreakLimit !== undefined) gates.push(maxTailBreakGate(maxTailBreakLimit));
+  if (maxFairnessLimit !== undefined) gates.push(maxFairnessFailureGate(maxFairnessLimit));
   const order = new Map([...report.summary, ...report.results].map((r, i) => [r, i]));
   const outcomes = gates.map((gate) => evaluateGate(report, gate));
   const inOrder = <T extends Slice>(pick: (o: GateOutcome) => T[]): T[] =>

@@ -15,6 +15,10 @@
  */
 import type { Metrics, Report, Result, Severity } from '../types.ts';
 
+/** What slicing reads of a report: its results and buckets, and the fairness slices its perturbations declare. */
+export type SlicedReport = Pick<Report, 'summary' | 'results' | 'buckets'> &
+  Partial<Pick<Report, 'fairness'>>;
+
 export interface SliceFilter {
   /** perturbation name (`typo.keyboard`) or family (`typo`); when set, the pooled summary is not checked */
   perturbation?: string | readonly string[];
@@ -23,6 +27,11 @@ export interface SliceFilter {
   bucket?: string | readonly string[];
   /** check these classes' metrics instead of the overall ones */
   class?: string | readonly string[];
+  /**
+   * only results of perturbations that declare one of these fairness slices (`gender`), or any slice
+   * (`true`), as `report.fairness` lists them; the pooled summary is not checked
+   */
+  fairness?: true | string | readonly string[];
 }
 
 /** Where a gate looks beyond its filter: the report's tail bucket, or only the pooled summary. */
@@ -42,6 +51,8 @@ export interface Slice {
   severity: Severity;
   bucket?: string;
   class?: string;
+  /** the fairness slice the result's perturbation declares (slices selected by `fairness` only) */
+  fairness?: string;
   metrics: Metrics;
   /** the result the slice was cut from (its head–tail gap, its other buckets) */
   result: Result;
@@ -62,7 +73,7 @@ export function tailBucket(report: Pick<Report, 'buckets'>): string | undefined 
 
 /** The slices a gate applies to, in report order: results first, then the pooled summary. */
 export function selectSlices(
-  report: Pick<Report, 'summary' | 'results' | 'buckets'>,
+  report: SlicedReport,
   filter: SliceFilter = {},
   scope: SliceScope = {},
 ): Slice[] {
@@ -71,29 +82,38 @@ export function selectSlices(
 
 /** Like selectSlices, but keeping the slices without a changed variant (n = 0). */
 export function candidateSlices(
-  report: Pick<Report, 'summary' | 'results' | 'buckets'>,
+  report: SlicedReport,
   filter: SliceFilter = {},
   scope: SliceScope = {},
 ): Slice[] {
   const perturbations = asList(filter.perturbation);
+  const fairness = filter.fairness === undefined ? undefined : fairnessSliceOf(report, filter.fairness);
   const severities = asList(filter.severity);
   const tail = scope.tailBucket ? tailBucket(report) : undefined;
   if (scope.tailBucket && tail === undefined) return [];
   const buckets = tail !== undefined ? [tail] : asList(filter.bucket);
   const classes = asList(filter.class);
   const sources: Array<{ result: Result; pooled: boolean }> = [];
-  if (!(scope.pooledOnly && !perturbations)) {
+  const byResult = perturbations !== undefined || fairness !== undefined;
+  if (!(scope.pooledOnly && !byResult)) {
     for (const result of report.results) {
       if (perturbations && !matchesPerturbation(result.perturbation, perturbations)) continue;
+      if (fairness && !fairness.has(result.perturbation)) continue;
       sources.push({ result, pooled: false });
     }
   }
-  if (!perturbations) for (const result of report.summary) sources.push({ result, pooled: true });
+  if (!byResult) for (const result of report.summary) sources.push({ result, pooled: true });
 
   const slices: Slice[] = [];
   for (const { result, pooled } of sources) {
     if (severities && !severities.includes(result.severity)) continue;
-    const base = { perturbation: result.perturbation, pooled, severity: result.severity };
+    const slice = fairness?.get(result.perturbation);
+    const base = {
+      perturbation: result.perturbation,
+      pooled,
+      severity: result.severity,
+      ...(slice !== undefined ? { fairness: slice } : {}),
+    };
     if (!buckets && !classes) slices.push({ ...base, metrics: result.overall, result });
     for (const bucket of buckets ?? []) {
       const metrics = result.buckets[bucket];
@@ -105,4 +125,17 @@ export function candidateSlices(
     }
   }
   return slices;
+}
+
+/** Perturbation → the fairness slice it declares, for the perturbations whose slice is selected. */
+function fairnessSliceOf(
+  report: SlicedReport,
+  selected: true | string | readonly string[],
+): Map<string, string> {
+  const slices = selected === true ? undefined : asList(selected);
+  const out = new Map<string, string>();
+  for (const f of report.fairness ?? []) {
+    if (slices === undefined || slices.includes(f.slice)) out.set(f.perturbation, f.slice);
+  }
+  return out;
 }

@@ -54,6 +54,8 @@ export interface PerturbationRegistry {
 }
 
 const NAME_RE = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9_-]*$/;
+/** A fairness slice's name (`PerturbationDefinition.fairness`): one lowercase word. */
+export const FAIRNESS_SLICE_RE = /^[a-z]+$/;
 const MODULE_RE = /^([a-z][a-z0-9_-]*)\.(ts|js|mts|mjs)$/;
 
 /** Throws (naming the file) unless `def` is a well-formed definition for `<folder>/<stem>`. */
@@ -93,6 +95,15 @@ export function validateDefinition(
   }
   if ((d.directional === true) !== (d.family === 'directional')) {
     fail('directional: true belongs to the directional family, and only there');
+  }
+  if (d.fairness !== undefined) {
+    if (typeof d.fairness !== 'string' || !FAIRNESS_SLICE_RE.test(d.fairness)) {
+      fail(
+        `fairness must be a lowercase word naming the slice (e.g. "gender"); got ${JSON.stringify(d.fairness)}`,
+      );
+    }
+    // A fairness slice is read as an invariance failure rate: a meant change of meaning has none.
+    if (d.directional === true) fail('a directional transform cannot declare a fairness slice');
   }
   return d as PerturbationDefinition;
 }

@@ -12,6 +12,7 @@
 
 import { UsageError } from '../errors.ts';
 import type { VariantCounts, VariantTally } from '../measure/accumulator.ts';
+import { type FairnessSlices, fairnessResults } from '../measure/fairness.ts';
 import type { RunMeasures } from '../measure/results.ts';
 import { verdict } from '../measure/verdict.ts';
 import {
@@ -71,6 +72,8 @@ export function assembleReport(parts: {
   baseWarnings: readonly ReportWarning[];
   /** each perturbation's tag, written into its results */
   tags?: Readonly<Record<string, PerturbationTag>>;
+  /** the fairness slice each perturbation declares (those that declare one): the report's `fairness` */
+  fairness?: FairnessSlices;
 }): Report {
   const tally = parts.measures.variantTally();
   const dataWarnings = unchangedWarnings(tally);
@@ -90,6 +93,7 @@ export function assembleReport(parts: {
     results: plain.results,
     logitAdjusted: adjusted,
     variantCounts: variantCounts(tally),
+    fairness: fairnessResults(plain.results, parts.fairness ?? {}),
     verdict: '',
     warnings: [...parts.baseWarnings, ...dataWarnings].map((w) => w.message),
   };

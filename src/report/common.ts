@@ -12,6 +12,8 @@ import {
   type ClassInfo,
   DEFAULT_GAP_METRIC,
   type ExampleRecord,
+  type FairnessRate,
+  type FairnessResult,
   GAP_METRICS,
   type GapMetric,
   isCounted,
@@ -123,11 +125,16 @@ export function hasMetricData(m: Metrics | undefined, metric: GapMetric): m is M
   return hasData(m) && (metric !== 'break' || m.nFromCorrect > 0);
 }
 
+/** "35.6% [30.1, 41.0]": a rate and its CI in percent ("(too few examples)" for a withheld interval). */
+export function rateWithCI(value: number, ci: readonly [number, number] | null): string {
+  return `${pct(value)} ${pctCI(ci)}`;
+}
+
 /** "35.6% [30.1, 41.0]" for a rate, "+7.1 [+5.0, +9.3]" for the drop; "—" without data. */
 export function metricWithCI(m: Metrics | undefined, metric: GapMetric): string {
   if (!hasMetricData(m, metric)) return MISSING;
   if (metric === 'drop') return dropWithCI(m);
-  return `${pct(metricValue(m, metric))} ${pctCI(metricCI(m, metric))}`;
+  return rateWithCI(metricValue(m, metric), metricCI(m, metric));
 }
 
 /** What the break and flip rates are, for the renderers' legends. */
@@ -232,6 +239,72 @@ export function classCount(n: number): string {
 /** Training-count range of a bucket: "101–420", or "7" when both bounds are equal. */
 export function countRange(min: number, max: number): string {
   return min === max ? `${min}` : `${min}–${max}`;
+}
+
+// ───────────────────────────── fairness slices ─────────────────────────────
+
+/** What a fairness slice measures, in words, for the slice `gender`. */
+export function fairnessDefinition(slice: string): string {
+  return `invariance failure rate (share of changed variants whose prediction changed when only the ${slice} changed)`;
+}
+
+/** "3.1% [1.2, 5.3]": a fairness slice's failure rate and CI; "—" without changed variants. */
+export function failRateWithCI(rate: FairnessRate | undefined): string {
+  return rate !== undefined && rate.n > 0 ? rateWithCI(rate.failRate, rate.failRateCI) : MISSING;
+}
+
+export interface FairnessPart {
+  /** `overall`, or the bucket's name (unescaped) */
+  name: string;
+  /** the bucket; undefined for the overall part */
+  bucket: BucketInfo | undefined;
+  rate: FairnessRate | undefined;
+}
+
+/** A fairness entry's rates: overall first, then each bucket head → tail. */
+export function fairnessParts(report: Pick<Report, 'buckets'>, entry: FairnessResult): FairnessPart[] {
+  return [
+    { name: 'overall', bucket: undefined, rate: entry.overall },
+    ...report.buckets.map((b) => ({ name: b.name, bucket: b, rate: entry.buckets[b.name] })),
+  ];
+}
+
+/** "+4.5 pp [+1.0, +8.0] (few − many)": the tail − head failure-rate gap; null when there is none. */
+export function fairnessGapText(entry: FairnessResult, escapeName: (s: string) => string): string | null {
+  const g = entry.tailGap;
+  return g ? `${pp(g.value)} pp ${ppCI(g.ci)} (${gapBuckets(g, escapeName)})` : null;
+}
+
+/**
+ * A fairness entry in one line, the wording of every format: "Fairness — invariance failure rate
+ * (share of changed variants whose prediction changed when only the gender changed), entity.gender at
+ * severity 2: overall 3.1% [1.2, 5.3] · many 2.0% [0.4, 3.9] · few 6.5% [2.0, 11.8]; tail − head
+ * +4.5 pp [+0.2, +9.1] (few − many)". `escapeName` is the format's escaping of outside names.
+ */
+export function fairnessLine(
+  report: Pick<Report, 'buckets'>,
+  entry: FairnessResult,
+  escapeName: (s: string) => string,
+): string {
+  const rates = fairnessParts(report, entry)
+    .map((p) => `${p.bucket ? escapeName(p.name) : p.name} ${failRateWithCI(p.rate)}`)
+    .join(' · ');
+  const gap = fairnessGapText(entry, escapeName);
+  return `Fairness — ${fairnessDefinition(escapeName(entry.slice))}, ${escapeName(entry.perturbation)} at severity ${entry.severity}: ${rates}${gap ? `; tail − head ${gap}` : ''}`;
+}
+
+/**
+ * Per fairness slice and perturbation, the entry of its highest severity: the one line a compact
+ * summary shows (the full reports list every severity).
+ */
+export function fairnessHeadlines(report: Pick<Report, 'fairness'>): FairnessResult[] {
+  const last = new Map<string, FairnessResult>();
+  for (const entry of report.fairness ?? []) {
+    const key = `${entry.slice}\u241f${entry.perturbation}`;
+    const seen = last.get(key);
+    if (!seen || entry.severity > seen.severity) last.set(key, entry);
+  }
+  return [...last.values()];
 }
 
 // ───────────────────────────── selections ─────────────────────────────

@@ -15,7 +15,7 @@ import {
   type UnevaluatedGate,
   worstFirst,
 } from '../measure/gates.ts';
-import type { Slice, SliceFilter } from '../measure/slices.ts';
+import { candidateSlices, type Slice, type SliceFilter } from '../measure/slices.ts';
 import {
   DEFAULT_GAP_METRIC,
   type ExampleRecord,
@@ -79,6 +79,10 @@ export class NoSlicesError extends NothingToCheckError {
 
 /** The error for a gate that selected nothing; `what` names the caller (e.g. the matcher). */
 export function nothingToCheck(what: string, report: Report, gate: Gate): NothingToCheckError {
+  const fairness = gate.filter.fairness;
+  if (fairness !== undefined && candidateSlices(report, { fairness }).length === 0) {
+    return new NothingToCheckError(`${what}: ${noFairnessSlice(report, fairness)}`);
+  }
   if (gate.metric === 'headTailGap') {
     return new NothingToCheckError(
       `${what}: no head/tail gap in ${GAP_METRIC_NAMES[gate.gapMetric ?? DEFAULT_GAP_METRIC]} to check for ${describeFilter(gate.filter)} — fewer than two buckets have data for it, or no result matches`,
@@ -87,12 +91,33 @@ export function nothingToCheck(what: string, report: Report, gate: Gate): Nothin
   return new NoSlicesError(what, report, gate.filter);
 }
 
+/**
+ * Why a fairness filter selects nothing: no perturbation of the run declares the slice (the report's
+ * `fairness` lists the slices it has).
+ */
+export function noFairnessSlice(
+  report: Partial<Pick<Report, 'fairness'>>,
+  selected: true | string | readonly string[],
+): string {
+  const have = [...new Set((report.fairness ?? []).map((f) => f.slice))];
+  const wanted =
+    selected === true
+      ? 'a fairness slice'
+      : `the fairness slice ${(typeof selected === 'string' ? [selected] : selected).map((s) => `"${s}"`).join(' or ')}`;
+  const slices = have.length ? `; its slices: ${have.join(', ')}` : '';
+  return `no audited perturbation declares ${wanted} (a perturbation declares one with \`fairness\`; \`tailcheck perturbations\` lists them)${slices}`;
+}
+
 // ───────────────────────────── slices ─────────────────────────────
 
 export function describeSlice(
-  slice: Pick<Slice, 'pooled' | 'perturbation' | 'severity' | 'bucket' | 'class'>,
+  slice: Pick<Slice, 'pooled' | 'perturbation' | 'severity' | 'bucket' | 'class' | 'fairness'>,
 ): string {
-  const where = slice.pooled ? 'all perturbations pooled' : slice.perturbation;
+  const where = slice.pooled
+    ? 'all perturbations pooled'
+    : slice.fairness !== undefined
+      ? `fairness slice ${slice.fairness} (${slice.perturbation})`
+      : slice.perturbation;
   const scope =
     slice.bucket !== undefined
       ? `, bucket "${slice.bucket}"`
@@ -102,8 +127,15 @@ export function describeSlice(
   return `${where}, severity ${slice.severity}${scope}`;
 }
 
-export function describeMetrics(m: Metrics, metric: 'drop' | 'breakRate' | 'robustAccuracy'): string {
+export function describeMetrics(
+  m: Metrics,
+  metric: 'drop' | 'breakRate' | 'flipRate' | 'robustAccuracy',
+): string {
   const n = `n=${m.n} changed variants of ${m.nExamples} examples`;
+  if (metric === 'flipRate') {
+    const changed = Math.round(m.flipRate * m.n);
+    return `invariance failure rate ${fmt(m.flipRate)} ${fmtCI(m.flipRateCI)} (${changed} of ${m.n} changed variants changed the prediction; ${m.nExamples} examples)`;
+  }
   if (metric === 'drop') {
     return `drop ${fmt(m.drop)} ${fmtCI(m.dropCI)} (clean ${fmt(m.cleanAccuracy)} → perturbed ${fmt(m.perturbedAccuracy)}, ${n})`;
   }
@@ -210,6 +242,12 @@ const WORDING: Record<GateMetric, { negated: string; worst: string; expected: st
     expected: 'expected break rate ≤',
     failing: 'slices exceed it',
   },
+  flipRate: {
+    negated: 'expected some slice to fail invariance more often than',
+    worst: 'are within it; largest',
+    expected: 'expected invariance failure rate ≤',
+    failing: 'slices exceed it',
+  },
   robustAccuracy: {
     negated: 'expected some slice below robust accuracy',
     worst: 'reach it; lowest',
@@ -310,7 +348,10 @@ export function explainGate(report: Report, gate: Gate, outcome: GateOutcome): G
  * Why a gate checked no slice, in words (the gate then fails: a gate that was asked for and has
  * nothing to check must never pass silently).
  */
-export function whyNotEvaluated(report: Pick<Report, 'buckets'>, unevaluated: UnevaluatedGate): string {
+export function whyNotEvaluated(
+  report: Pick<Report, 'buckets'> & Partial<Pick<Report, 'fairness'>>,
+  unevaluated: UnevaluatedGate,
+): string {
   const { gate, skipped } = unevaluated;
   if (gate.scope.tailBucket) {
     const tail = report.buckets.at(-1);
@@ -322,6 +363,9 @@ export function whyNotEvaluated(report: Pick<Report, 'buckets'>, unevaluated: Un
       }
       return `${bucket} has no changed variants in any result (the data has no example of its classes, or no perturbation changed one)`;
     }
+  }
+  if (skipped.length === 0 && gate.filter.fairness !== undefined) {
+    return noFairnessSlice(report, gate.filter.fairness);
   }
   if (skipped.length === 0) {
     return Object.values(gate.filter).some((v) => v !== undefined)
@@ -350,6 +394,7 @@ export const GATE_FLAGS: Readonly<Partial<Record<GateName, string>>> = {
   maxDrop: '--max-drop',
   maxTailDrop: '--max-tail-drop',
   maxTailBreak: '--max-tail-break',
+  maxFairnessFailure: '--max-fairness-failure',
 };
 
 interface GateReads {
@@ -369,6 +414,7 @@ const GATE_READS: Readonly<Record<GateName, GateReads>> = {
   // The report has no interval for robust accuracy.
   minRobustAccuracy: { words: 'robust accuracy', unit: '%', hasCI: false, bound: 'lower' },
   maxTailGap: { words: 'head–tail gap', unit: 'pp', hasCI: true, bound: 'upper' },
+  maxFairnessFailure: { words: 'invariance failure rate', unit: '%', hasCI: true, bound: 'upper' },
 };
 
 /**

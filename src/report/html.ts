@@ -5,7 +5,7 @@
  * Content-Security-Policy forbids scripts and network loads even if something slipped.
  */
 import { POOLED } from '../measure/accumulator.ts';
-import type { BucketInfo, GapMetric, Metrics, Report, Result, Severity } from '../types.ts';
+import type { BucketGap, BucketInfo, GapMetric, Metrics, Report, Result, Severity } from '../types.ts';
 import { compareStrings, stripControls } from '../util/strings.ts';
 import {
   bucketRows,
@@ -17,6 +17,8 @@ import {
   DROP_DEFINITION,
   diffVariant,
   dropWithCI,
+  fairnessDefinition,
+  fairnessParts,
   GAP_METRIC_NAMES,
   GAP_TABLE_LEGEND,
   gapBuckets,
@@ -94,6 +96,7 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
     scatterSection(report, severities, colors),
     resultsSection(report, severities),
     worstClassesSection(report, severities, worstK),
+    fairnessSection(report, colors),
     report.logitAdjusted ? logitSection(report, severities) : '',
     variantsSection(report),
     flipsSection(report, exampleK),
@@ -214,15 +217,24 @@ ${tables.join('\n')}
 /** Longest bucket name the chart prints whole (longer ones are cut with "…"; the tables have them). */
 const BUCKET_LABEL_CHARS = 24;
 
+interface BucketChartOptions {
+  /** what the bars measure, in words (default the metric's name: "flip rate") */
+  name?: string;
+  /** draw each bucket's clean accuracy beside its bar (default true); the domain must then cover it */
+  clean?: boolean;
+}
+
 function bucketChart(
   report: Report,
   result: Result,
   metric: GapMetric,
   domain: [number, number],
   colors: Map<string, string>,
+  opts: BucketChartOptions = {},
 ): { svg: string; width: number } {
   const H = 262;
-  const name = GAP_METRIC_NAMES[metric];
+  const name = opts.name ?? GAP_METRIC_NAMES[metric];
+  const withClean = opts.clean !== false;
   const format = axisFormat(metric);
   const overall = hasMetricData(result.overall, metric) ? metricValue(result.overall, metric) : undefined;
   // Each bucket's band fits its widest label; the right margin fits the "all …" label of the dashed line.
@@ -232,7 +244,7 @@ function bucketChart(
       name: truncateText(stripControls(b.name), BUCKET_LABEL_CHARS),
       count: `${countRange(b.minCount, b.maxCount)} train`,
       n: `n=${m?.n ?? 0}`,
-      clean: hasData(m) ? `clean ${pct(m.cleanAccuracy)}` : '',
+      clean: withClean && hasData(m) ? `clean ${pct(m.cleanAccuracy)}` : '',
     };
   });
   const band = Math.max(
@@ -272,18 +284,21 @@ function bucketChart(
       parts.push(`<text x="${f(cx)}" y="${f(y(0) - 6)}" text-anchor="middle" class="small">no data</text>`);
       return;
     }
-    parts.push(
-      `<text x="${f(cx)}" y="${f(H - M.b + 59)}" text-anchor="middle" class="small">${label.clean}</text>`,
-    );
-    // The clean-accuracy bar sits left of the metric's bar: the context the metric is read against.
     const barW = Math.min(48, band * 0.5);
-    const cleanW = Math.max(5, Math.min(10, band * 0.1));
-    const left = cx - (cleanW + 3 + barW) / 2;
-    const barCx = left + cleanW + 3 + barW / 2;
-    const cleanTop = y(Math.max(0, m.cleanAccuracy));
-    parts.push(
-      `<rect class="clean" x="${f(left)}" y="${f(cleanTop)}" width="${f(cleanW)}" height="${f(Math.max(0.5, y(0) - cleanTop))}" rx="1"><title>${escapeHtml(`${stripControls(b.name)}: clean accuracy ${pct(m.cleanAccuracy)} over ${m.nExamples} examples`)}</title></rect>`,
-    );
+    let barCx = cx;
+    if (withClean) {
+      parts.push(
+        `<text x="${f(cx)}" y="${f(H - M.b + 59)}" text-anchor="middle" class="small">${label.clean}</text>`,
+      );
+      // The clean-accuracy bar sits left of the metric's bar: the context the metric is read against.
+      const cleanW = Math.max(5, Math.min(10, band * 0.1));
+      const left = cx - (cleanW + 3 + barW) / 2;
+      barCx = left + cleanW + 3 + barW / 2;
+      const cleanTop = y(Math.max(0, m.cleanAccuracy));
+      parts.push(
+        `<rect class="clean" x="${f(left)}" y="${f(cleanTop)}" width="${f(cleanW)}" height="${f(Math.max(0.5, y(0) - cleanTop))}" rx="1"><title>${escapeHtml(`${stripControls(b.name)}: clean accuracy ${pct(m.cleanAccuracy)} over ${m.nExamples} examples`)}</title></rect>`,
+      );
+    }
     if (!hasMetricData(m, metric)) {
       parts.push(
         `<text x="${f(barCx)}" y="${f(y(0) - 6)}" text-anchor="middle" class="small">no ${escapeHtml(name)}</text>`,
@@ -300,7 +315,8 @@ function bucketChart(
       metric === 'break'
         ? `${m.nFromCorrect} changed variants of correctly classified originals`
         : `${m.n} changed variants`;
-    const tooltip = `${stripControls(b.name)} (${countRange(b.minCount, b.maxCount)} training examples, ${classCount(b.labels.length)}): ${name} ${metricWithCI(m, metric)}${metric === 'drop' ? ' pp' : ''}, n = ${evidence}; clean accuracy ${pct(m.cleanAccuracy)}`;
+    const cleanNote = withClean ? `; clean accuracy ${pct(m.cleanAccuracy)}` : '';
+    const tooltip = `${stripControls(b.name)} (${countRange(b.minCount, b.maxCount)} training examples, ${classCount(b.labels.length)}): ${name} ${metricWithCI(m, metric)}${metric === 'drop' ? ' pp' : ''}, n = ${evidence}${cleanNote}`;
     parts.push(
       `<g class="bar-group"><title>${escapeHtml(tooltip)}</title>`,
       `<rect class="bar" x="${f(barCx - barW / 2)}" y="${f(top)}" width="${f(barW)}" height="${f(Math.max(0.5, bottom - top))}" fill="${colors.get(b.name)}" rx="2"></rect>`,
@@ -327,7 +343,7 @@ function bucketChart(
     svg: svg(
       W,
       H,
-      `${capitalize(name)} per frequency bucket at severity ${result.severity}, with each bucket's clean accuracy`,
+      `${capitalize(name)} per frequency bucket at severity ${result.severity}${withClean ? ", with each bucket's clean accuracy" : ''}`,
       parts,
     ),
   };
@@ -605,7 +621,7 @@ function resultsSection(report: Report, severities: Severity[]): string {
         ? `<td class="num">${m.n}</td><td class="num">${pct(m.cleanAccuracy)}</td><td class="num">${pct(m.perturbedAccuracy)}</td>${dropCell(m)}<td class="num">${pct(m.flipRate)}</td>`
         : `<td class="num">0</td>${`<td class="num muted">${MISSING}</td>`.repeat(4)}`;
       const buckets = report.buckets.map((b) => bucketCell(r.buckets[b.name])).join('');
-      const gap = gapCell(r);
+      const gap = gapCell(r.headTailGap);
       const pooled = r.perturbation === POOLED;
       return `<tr${pooled ? ' class="pooled"' : ''}><td class="text name">${escapeHtml(perturbationLabel(r.perturbation))}</td>${main}${buckets}${gap}</tr>`;
     });
@@ -652,6 +668,61 @@ ${blocks.join('\n')}
 </section>`;
 }
 
+/**
+ * The fairness slices (perturbations declaring one): a table of each slice × severity's invariance
+ * failure rate, overall and per bucket, with the tail − head gap; then per entry its failure rate by
+ * bucket as bars with CI error bars (the flip rate chart of its result, without clean accuracy).
+ */
+function fairnessSection(report: Report, colors: Map<string, string>): string {
+  const entries = report.fairness ?? [];
+  if (entries.length === 0) return '';
+  const ci = confidenceLabel(report);
+  const rows = entries.map((entry) => {
+    const rates = fairnessParts(report, entry)
+      .map((p) =>
+        p.rate && p.rate.n > 0
+          ? `<td class="num">${pct(p.rate.failRate)} <span class="ci">${pctCI(p.rate.failRateCI)}</span></td>`
+          : `<td class="num muted">${MISSING}</td>`,
+      )
+      .join('');
+    const gap = gapCell(entry.tailGap);
+    return `<tr><td class="text name">${escapeHtml(entry.slice)}</td><td class="text">${escapeHtml(entry.perturbation)}</td><td class="num">${entry.severity}</td><td class="num">${entry.overall.nExamples}</td>${rates}${gap}</tr>`;
+  });
+  const bucketHeads = report.buckets
+    .map((b) => `<th class="num">${escapeHtml(b.name)} [${ci}]</th>`)
+    .join('');
+  const values: number[] = [0];
+  for (const entry of entries) {
+    for (const p of fairnessParts(report, entry)) {
+      if (p.rate && p.rate.n > 0) values.push(p.rate.failRate, ...(p.rate.failRateCI ?? []));
+    }
+  }
+  const domain = paddedDomain(values);
+  const name = 'invariance failure rate';
+  const figures = entries.flatMap((entry) => {
+    const result = report.results.find(
+      (r) => r.perturbation === entry.perturbation && r.severity === entry.severity,
+    );
+    if (!result || report.buckets.length === 0) return [];
+    const chart = bucketChart(report, result, 'flip', domain, colors, { name, clean: false });
+    return [
+      `<figure style="flex-basis:${chart.width + 18}px"><figcaption>${escapeHtml(entry.slice)} · ${escapeHtml(entry.perturbation)} · severity ${entry.severity}</figcaption>${chart.svg}</figure>`,
+    ];
+  });
+  const slices = [...new Set(entries.map((e) => e.slice))];
+  const definitions = slices.map((slice) => escapeHtml(fairnessDefinition(slice))).join('; ');
+  return `<section>
+<h2>Fairness slices</h2>
+<p class="muted">Fairness — ${definitions}: the perturbation declaring each slice changes only that attribute, so every prediction it changes is a failure. Rates in %, ${ci}; the tail − head gap in pp (positive = the rarer classes fail more); ${escapeHtml(TOO_FEW_LEGEND)}.</p>
+<div class="scroll"><table class="results fairness">
+<thead><tr><th>Slice</th><th>Perturbation</th><th class="num">Severity</th><th class="num">Examples</th><th class="num">Overall [${ci}]</th>${bucketHeads}<th class="num">Tail − head, pp [${ci}]</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table></div>
+${figures.length ? `<p class="muted">Bars: ${name} per bucket, head (most training examples) → tail, with ${ci} error bars; dashed line: all classes.</p>\n<div class="charts">${figures.join('\n')}</div>` : ''}
+</section>`;
+}
+
 function logitSection(report: Report, severities: Severity[]): string {
   const adjusted = report.logitAdjusted;
   if (!adjusted) return '';
@@ -670,7 +741,7 @@ function logitSection(report: Report, severities: Severity[]): string {
         ? `<td class="num">${pct(m.cleanAccuracy)}</td><td class="num">${pct(m.perturbedAccuracy)}</td>${dropCell(m)}`
         : `<td class="num muted">${MISSING}</td>`.repeat(3);
       const buckets = report.buckets.map((b) => bucketCell(r.buckets[b.name])).join('');
-      const gap = gapCell(r);
+      const gap = gapCell(r.headTailGap);
       return [
         `<tr${i === 1 ? ' class="adjusted"' : ''}><td class="num">${i === 0 ? severity : ''}</td><td>${name}</td>${cells}${buckets}${gap}</tr>`,
       ];
@@ -803,9 +874,8 @@ function rateCell(m: Metrics, metric: 'break' | 'flip'): string {
   return `<td class="num">${pct(metricValue(m, metric))} <span class="ci">${pctCI(metricCI(m, metric))}</span></td>`;
 }
 
-/** The headline head–tail gap with the two buckets it compares. */
-function gapCell(r: Result): string {
-  const g = r.headTailGap;
+/** A head–tail gap (a result's headline one, a fairness slice's) with the two buckets it compares. */
+function gapCell(g: BucketGap | null): string {
   if (!g) return `<td class="num muted">${MISSING}</td>`;
   return `<td class="num ${sigClass(g.ci)}">${pp(g.value)} <span class="ci">${ppCI(g.ci)}</span><span class="ci">${gapBuckets(g, escapeHtml)}</span></td>`;
 }

@@ -33,6 +33,7 @@ const GATE_METRIC_WORDS: Readonly<Record<GateName, string>> = {
   maxTailBreak: 'break rate',
   minRobustAccuracy: 'robust accuracy',
   maxTailGap: 'head–tail gap',
+  maxFairnessFailure: 'invariance failure rate',
 };
 
 const comparatorOf = (name: GateName): Comparator => (name === 'minRobustAccuracy' ? '≥' : '≤');
@@ -59,6 +60,7 @@ function checkCase(report: Report, check: GateCheck, confidence: string): JunitT
     message,
     `${confidence}: ${fmtCI(check.ci)}`,
     ...(check.name === 'maxTailBreak' ? [describeMetrics(metrics, 'breakRate')] : []),
+    ...(check.name === 'maxFairnessFailure' ? [describeMetrics(metrics, 'flipRate')] : []),
     `clean accuracy ${fixed(metrics.cleanAccuracy)}, perturbed accuracy ${fixed(metrics.perturbedAccuracy)}, n = ${metrics.n} changed variants over ${metrics.nExamples} examples`,
     `model: ${stripControls(report.config.model.id)}`,
     `data: ${stripControls(report.config.data.path)}`,
@@ -103,7 +105,7 @@ export function noGateSet(gates: GateOutcome): boolean {
 /** The stderr warning of a JUnit file written without a gate (it can fail nothing). */
 export const NO_GATE_WARNING =
   'tailcheck: warning: no gate set, so the JUnit file holds one passing "audit completed" case and fails nothing; ' +
-  'gate with --max-drop, --max-tail-drop or --max-tail-break (fractions, e.g. --max-drop 0.05)\n';
+  'gate with --max-drop, --max-tail-drop, --max-tail-break or --max-fairness-failure (fractions, e.g. --max-drop 0.05)\n';
 
 /** "35.6 %" */
 const percent = (x: number) => `${(x * 100).toFixed(1)} %`;

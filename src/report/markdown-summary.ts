@@ -1,7 +1,7 @@
 /**
  * The compact Markdown summary (`--md-summary`, and the job summary `--github` appends): what a PR
  * comment needs within ~40 lines — the verdict, all perturbations pooled per severity, the worst
- * slices and the gates — with the run's settings, the per-perturbation table and the warnings
+ * slices, one line per fairness slice (when a perturbation declaring one ran) and the gates — with the run's settings, the per-perturbation table and the warnings
  * folded in <details>. The full report is `--md`.
  *
  * Cells stay short, and a value with its interval never wraps inside a cell: its spaces are
@@ -14,6 +14,8 @@ import { compareStrings } from '../util/strings.ts';
 import {
   confidenceLabel,
   dropWithCI,
+  fairnessHeadlines,
+  fairnessLine,
   GAP_METRIC_NAMES,
   hasData,
   hasMetricData,
@@ -66,6 +68,10 @@ export function renderMarkdownSummary(report: Report, options: MarkdownSummaryOp
   const out = [heading(options.gates), `**Verdict:** ${escapeMarkdown(report.verdict)}`, ''];
   out.push(...pooledTable(report), '');
   out.push(...worstSlicesTable(report, options.worstSlices ?? 5), '');
+  const fairness = fairnessHeadlines(report);
+  // One bullet per slice (its highest severity): a list, so the lines do not run into one paragraph.
+  if (fairness.length > 0)
+    out.push(...fairness.map((e) => `- ${fairnessLine(report, e, escapeMarkdown)}`), '');
   out.push(...gateLines(report, options.gates, options.failedChecks ?? 5), '');
   out.push(...details(report));
   return `${out.join('\n')}\n`;
@@ -161,7 +167,7 @@ function worstSlicesTable(report: Report, k: number): string[] {
 function gateLines(report: Pick<Report, 'buckets'>, gates: GateOutcome | undefined, k: number): string[] {
   if (!gatesWereSet(gates)) {
     return [
-      '**Gates:** none set (`--max-drop`, `--max-tail-drop`, `--max-tail-break`); this run cannot fail.',
+      '**Gates:** none set (`--max-drop`, `--max-tail-drop`, `--max-tail-break`, `--max-fairness-failure`); this run cannot fail.',
     ];
   }
   const limits = new Map<string, number>();

@@ -14,6 +14,7 @@ import {
   DROP_DEFINITION,
   diffVariant,
   dropWithCI,
+  fairnessLine,
   GAP_METRIC_NAMES,
   GAP_TABLE_LEGEND,
   gapBuckets,
@@ -140,6 +141,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
     }
   }
 
+  out.push(...fairnessSection(report));
   if (report.logitAdjusted) out.push('', ...logitAdjustedSection(report));
   out.push(...variantsSection(report));
   out.push('', ...flipsSection(report, exampleK));
@@ -149,6 +151,18 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
     for (const w of report.warnings) out.push(`- ${escapeMarkdown(w)}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** One bullet per fairness slice × severity, in the wording of every format; nothing when none ran. */
+function fairnessSection(report: Report): string[] {
+  const entries = report.fairness ?? [];
+  if (entries.length === 0) return [];
+  return [
+    '',
+    '## Fairness slices',
+    '',
+    ...entries.map((entry) => `- ${fairnessLine(report, entry, escapeMarkdown)}`),
+  ];
 }
 
 function variantsSection(report: Report): string[] {

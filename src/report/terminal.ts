@@ -14,6 +14,7 @@ import {
   countRange,
   DROP_DEFINITION,
   dropWithCI,
+  fairnessLine,
   GAP_METRIC_NAMES,
   GAP_TABLE_LEGEND,
   gapBuckets,
@@ -102,6 +103,7 @@ export function renderTerminal(report: Report, opts: TerminalOptions = {}): stri
     }
   }
 
+  out.push(...fairnessLines(report, width, paint));
   if (report.logitAdjusted) out.push('', ...logitAdjustedLines(report, paint));
   out.push(...variantLines(report, width, paint));
 
@@ -386,6 +388,17 @@ function logitAdjustedLines(report: Report, paint: (t: string, s?: Style) => str
     paint,
   );
   return [paint(title, 'bold'), ...t.lines];
+}
+
+/** One line per fairness slice × severity (perturbations that declare a slice); nothing when none ran. */
+function fairnessLines(report: Report, width: number, paint: (t: string, s?: Style) => string): string[] {
+  const entries = report.fairness ?? [];
+  if (entries.length === 0) return [];
+  return [
+    '',
+    paint('Fairness slices', 'bold'),
+    ...entries.flatMap((entry) => wrap(fairnessLine(report, entry, stripControls), width - 2).map(indent)),
+  ];
 }
 
 /** Variants made per perturbation and why the uncounted ones do not count. */

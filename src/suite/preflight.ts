@@ -23,6 +23,7 @@ export async function preflightProblems(ctx: SuiteContext): Promise<SuiteProblem
   const perturbationOptions = suitePerturbationOptions(ctx.suite, ctx.loaded.dir) ?? {};
   const tools: PreflightTools = {
     perturbations: (spec, path) => resolvePerturbations(registry, spec, path, perturbationOptions),
+    registry,
   };
   const problems = [...modelOptionProblems(ctx)];
   for (const [index, test] of ctx.suite.tests.entries()) {

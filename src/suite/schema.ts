@@ -1,7 +1,7 @@
 /**
  * The declarative suite format (YAML), validated with zod. Test types follow CheckList
  * (Ribeiro et al. 2020): minimum-functionality (`expect`), invariance and directional
- * tests, plus `audit` for the perturbation robustness gates.
+ * tests, plus `audit` for the perturbation robustness gates and `fairness` for the fairness slices.
  */
 import { z } from 'zod';
 import { modelOptionsSchema } from '../classify/load.ts';
@@ -98,6 +98,30 @@ export const invarianceTestSchema = z.strictObject({
   maxFlipRate: rate.optional(),
 });
 
+/**
+ * A fairness slice's invariance failure rate, measured by an audit of the perturbations that declare
+ * the slice (or of the one named): gated overall, per bucket and on the tail − head gap.
+ */
+export const fairnessTestSchema = z.strictObject({
+  type: z.literal('fairness'),
+  ...common,
+  /** the fairness slice (`gender`, `location`): every perturbation declaring it is audited */
+  slice: nonEmpty.optional(),
+  /** or the perturbation (declaring a slice) to audit, e.g. `entity.gender` */
+  perturbation: nonEmpty.optional(),
+  /** labelled data (the buckets need gold labels); absent = the suite's */
+  data: nonEmpty.optional(),
+  limit: z.int().positive().optional(),
+  severity: severity.optional(),
+  variants: z.int().positive().optional(),
+  /** the overall failure rate (share of changed variants whose prediction changed) must not exceed this */
+  maxFailRate: rate.optional(),
+  /** keyed by bucket name: that bucket's failure rate must not exceed this */
+  perBucket: z.record(nonEmpty, rate).optional(),
+  /** tail-bucket − head-bucket failure rate must not exceed this */
+  maxTailGap: gapBound.optional(),
+});
+
 export const expectTestSchema = z.strictObject({
   type: z.literal('expect'),
   ...common,
@@ -123,6 +147,7 @@ export const directionalTestSchema = z.strictObject({
 export const testSchema = z.discriminatedUnion('type', [
   auditTestSchema,
   invarianceTestSchema,
+  fairnessTestSchema,
   expectTestSchema,
   directionalTestSchema,
 ]);
@@ -161,6 +186,7 @@ export type Gate = z.infer<typeof gateSchema>;
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 export type AuditTest = z.infer<typeof auditTestSchema>;
 export type InvarianceTest = z.infer<typeof invarianceTestSchema>;
+export type FairnessTest = z.infer<typeof fairnessTestSchema>;
 export type ExpectTest = z.infer<typeof expectTestSchema>;
 export type DirectionalTest = z.infer<typeof directionalTestSchema>;
 export type SuiteTest = z.infer<typeof testSchema>;

@@ -5,6 +5,7 @@
  *   expect(report).toHaveMaxTailGap(0.1)                      // tail − head break rate
  *   expect(report).toHaveMaxTailGap(0.05, { metric: 'drop' })  // or flip rate, or absolute drop
  *   expect(report).toHaveMinRobustAccuracy(0.7, { perturbation: 'typo' })
+ *   expect(report).toHaveMaxFairnessFailure('gender', 0.05, { bucket: 'few' })
  *   await expect(classifier).toBeInvariantTo('typo.keyboard', texts, { maxFlipRate: 0.1 })
  *   await expect('tailcheck.yaml').toPassSuite()
  */
@@ -14,6 +15,7 @@ import {
   evaluateGate,
   type Gate,
   maxDropGate,
+  maxFairnessFailureGate,
   maxTailGapGate,
   minRobustAccuracyGate,
   type TailGapFilter,
@@ -31,6 +33,13 @@ import { runSuite } from '../suite/run.ts';
 import type { Classifier, Report, Severity } from '../types.ts';
 
 export type { TailGapFilter } from '../measure/gates.ts';
+
+/** Which of a fairness slice's failure rates `toHaveMaxFairnessFailure` checks. */
+export interface FairnessFailureOptions {
+  /** the failure rate in these frequency buckets instead of the overall one */
+  bucket?: string | readonly string[];
+  severity?: Severity | readonly Severity[];
+}
 export type { SliceFilter } from '../measure/slices.ts';
 
 export interface InvariantToOptions {
@@ -55,6 +64,12 @@ export interface TailcheckMatchers {
   toHaveMaxTailGap(max: number, filter?: TailGapFilter): void;
   /** every selected slice's robust accuracy ≥ min */
   toHaveMinRobustAccuracy(min: number, filter?: SliceFilter): void;
+  /**
+   * the fairness slice's invariance failure rate (share of changed variants whose prediction changed
+   * when only, e.g., the gender changed) ≤ max, overall or in `options.bucket`, at every severity run
+   * (or `options.severity`); a report without the slice is an error, not a pass
+   */
+  toHaveMaxFairnessFailure(slice: string, max: number, options?: FairnessFailureOptions): void;
   /** async: `await expect(classifierOrSpec).toBeInvariantTo('typo.keyboard', texts)` */
   toBeInvariantTo(
     perturbation: string | readonly string[],
@@ -135,6 +150,26 @@ export const tailcheckMatchers = {
     const report = asReport(received, 'toHaveMinRobustAccuracy');
     const bound = asBound(min, 'toHaveMinRobustAccuracy');
     return gateMatcher('toHaveMinRobustAccuracy', report, minRobustAccuracyGate(bound, filter));
+  },
+  toHaveMaxFairnessFailure(
+    received: unknown,
+    slice: string,
+    max: number,
+    options: FairnessFailureOptions = {},
+  ) {
+    const matcher = 'toHaveMaxFairnessFailure';
+    const report = asReport(received, matcher);
+    if (typeof slice !== 'string' || slice === '') {
+      throw new TypeError(
+        `${matcher}: the first argument names the fairness slice (e.g. 'gender'), got ${String(slice)}`,
+      );
+    }
+    const gate = maxFairnessFailureGate(asBound(max, matcher), {
+      slice,
+      bucket: options.bucket,
+      severity: options.severity,
+    });
+    return gateMatcher(matcher, report, gate);
   },
   async toBeInvariantTo(
     received: unknown,

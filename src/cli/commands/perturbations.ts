@@ -42,7 +42,8 @@ export function renderCatalogue(defs: readonly PerturbationDefinition[], width: 
     else lines.push(`  ${d.name}`, ...wrapText(description, width, textIndent));
     const m = meaningPolicyOf(d);
     const meaning = 'threshold' in m ? `similarity ≥ ${m.threshold.toFixed(2)}` : `exempt (${m.exempt})`;
-    lines.push(...wrapText(`tag: ${d.tag} · meaning check: ${meaning}`, width, detailIndent));
+    const fairness = d.fairness ? ` · fairness slice: ${d.fairness}` : '';
+    lines.push(...wrapText(`tag: ${d.tag} · meaning check: ${meaning}${fairness}`, width, detailIndent));
     for (const s of severitiesOf(d)) {
       lines.push(...wrapText(`${s}: ${d.severities[s]}`, width, detailIndent, `${detailIndent}   `));
     }
@@ -77,6 +78,7 @@ export default defineCommand({
         directional: d.directional === true,
         editsProtected: [...(d.editsProtected ?? [])],
         lexicons: { ...d.lexicons },
+        ...(d.fairness ? { fairness: d.fairness } : {}),
       }));
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;

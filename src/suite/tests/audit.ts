@@ -33,31 +33,55 @@ import { type PreflightTools, severityProblems } from './checks.ts';
 import type { TestType } from './index.ts';
 import { unknownLabel } from './inputs.ts';
 
-export async function runAuditTest(
+/** What a suite test that runs an audit (audit, fairness) sets of it beside its perturbations. */
+export interface SuiteAuditInputs {
+  data?: string;
+  limit?: number;
+  variants?: number;
+  seed?: number;
+}
+
+/**
+ * The audit a suite test runs: through the suite's session, on the test's data (else the suite's),
+ * with the suite's fields, class frequencies, buckets and perturbation options; `selection` says which
+ * perturbations at which severities.
+ */
+export function suiteAuditOptions(
   ctx: SuiteContext,
-  test: AuditTest,
-  index: number,
-): Promise<PartialOutcome> {
+  test: SuiteAuditInputs,
+  selection: Pick<AuditOptions, 'perturb' | 'severity'>,
+): AuditOptions {
   const { suite, loaded } = ctx;
-  const data = auditDataPath(ctx, test);
   const limits = [test.limit, suite.limit, ctx.options.limit].filter((x): x is number => x !== undefined);
-  const auditOptions: AuditOptions = {
+  return {
     // The suite's session: same runner and cache as the other tests; class counts beside the model
     // come from it when neither the command line nor the suite gives train / classCounts.
     session: ctx.session,
-    data,
+    data: auditDataPath(ctx, test),
     textField: suite.textField,
     labelField: suite.labelField,
     ...frequencyOptions(ctx),
     buckets: suite.buckets,
-    perturb: test.perturbations ?? suite.perturbations,
-    severity: (test.severities ?? suite.severities) as AuditOptions['severity'],
+    ...selection,
     variants: test.variants ?? suite.variants,
     seed: test.seed ?? suite.seed,
     limit: limits.length ? Math.min(...limits) : undefined,
     perturbationOptions: suitePerturbationOptions(suite, loaded.dir),
   };
-  const report = await audit(auditOptions);
+}
+
+export async function runAuditTest(
+  ctx: SuiteContext,
+  test: AuditTest,
+  index: number,
+): Promise<PartialOutcome> {
+  const { suite } = ctx;
+  const report = await audit(
+    suiteAuditOptions(ctx, test, {
+      perturb: test.perturbations ?? suite.perturbations,
+      severity: (test.severities ?? suite.severities) as AuditOptions['severity'],
+    }),
+  );
   const thresholds = mergeThresholds(suite.thresholds, test.thresholds);
   const at: YamlPath = test.thresholds ? ['tests', index, 'thresholds'] : ['thresholds'];
   const gates = auditGates(report, thresholds, (path, message) =>
@@ -74,7 +98,7 @@ export async function runAuditTest(
 }
 
 /** The audit test's data file: the command line's, else the test's, else the suite's (undefined: bundled). */
-function auditDataPath(ctx: SuiteContext, test: AuditTest): string | undefined {
+function auditDataPath(ctx: SuiteContext, test: SuiteAuditInputs): string | undefined {
   if (ctx.options.data !== undefined) return ctx.dataPath;
   return resolvePath(test.data, ctx.loaded.dir) ?? ctx.dataPath;
 }
@@ -199,7 +223,7 @@ export function auditGates(report: Report, t: Thresholds, problem: Problem): Gat
   return gates;
 }
 
-function unknownBucketMessage(
+export function unknownBucketMessage(
   name: string,
   buckets: readonly string[],
   mode: string,
@@ -231,11 +255,11 @@ function severityList(severities: AuditTest['severities']): Severity[] | 'all' {
 }
 
 /** The first of the test's, then the suite's, setting of `key` that is written; `fallback` when none. */
-function written(
-  test: AuditTest,
+function written<K extends keyof Suite>(
+  test: Partial<Record<K, unknown>>,
   suite: Suite,
   index: number,
-  key: keyof AuditTest & keyof Suite,
+  key: K,
   fallback: YamlPath,
 ): YamlPath {
   if (test[key] !== undefined) return ['tests', index, key];
@@ -309,9 +333,9 @@ async function auditPreflight(
  * The bucket names the audit will have, as audit.ts assigns them (same frequencies, same spec),
  * or the problem that stopped it (a data, train or class counts file that cannot be read).
  */
-async function bucketsUpFront(
+export async function bucketsUpFront(
   ctx: SuiteContext,
-  test: AuditTest,
+  test: SuiteAuditInputs,
   index: number,
 ): Promise<{ names: string[]; mode: string; source: FrequencySource } | { problem: SuiteProblem }> {
   const { suite, session } = ctx;

@@ -3,7 +3,7 @@
  * open, before the first test): the registry's perturbations of a spec, and the severity plan.
  */
 import { UsageError } from '../../errors.ts';
-import { planSeverities } from '../../perturb/registry.ts';
+import { type PerturbationRegistry, planSeverities } from '../../perturb/registry.ts';
 import type { PerturbationDefinition, Severity } from '../../types.ts';
 import type { SuiteProblem, YamlPath } from '../load.ts';
 
@@ -14,6 +14,8 @@ export interface PreflightTools {
     spec: string | readonly string[],
     path: YamlPath,
   ): { defs: PerturbationDefinition[] | undefined; problems: SuiteProblem[] };
+  /** the registry the names resolve in (for what a spec cannot say, e.g. the fairness slices declared) */
+  registry: PerturbationRegistry;
 }
 
 /**

@@ -13,6 +13,7 @@ import { auditTestType } from './audit.ts';
 import type { PreflightTools } from './checks.ts';
 import { directionalTestType } from './directional.ts';
 import { expectTestType } from './expect.ts';
+import { fairnessTestType } from './fairness.ts';
 import { invarianceTestType } from './invariance.ts';
 
 export interface TestType<T extends SuiteTest> {
@@ -33,6 +34,7 @@ export const TEST_TYPES: { [K in SuiteTest['type']]: TestType<Extract<SuiteTest,
   audit: auditTestType,
   robustness: auditTestType,
   invariance: invarianceTestType,
+  fairness: fairnessTestType,
   expect: expectTestType,
   directional: directionalTestType,
 };
