@@ -17,6 +17,10 @@ Call me at [date: 3:40 p.m.] on [date: Friday].
 The meeting is at [date: 9 am] tomorrow and lunch at [date: 12:30pm].
 We open at [date: 09:15] and close at [date: 17:45] on weekdays.
 He leaves at [date: 11 o'clock] and comes back at [date: 7], usually.
+# British dotted times after a word that introduces one (not a rate), hour ranges, a day after a weekday
+The branch opens at [date: 8.30] and shuts by [date: 17.45], from [date: 9] to [date: 5] on weekdays.
+It takes between [number: 2] and [number: 3] days, and my pounds were converted at [number: 1.15].
+On [date: Friday] [date: 13th] I lost it.
 # currency before or after: symbol, prefixed symbol, code, word, slang, "k", spelled figure
 I paid [amount: 30USD], then [amount: EUR 45], then [amount: £1.5k] and [amount: HK$8,000].
 it was [amount: fifty dollars] for the haircut and [amount: twenty quid] for parking

@@ -94,6 +94,14 @@ const HOUR_RE = new RegExp(`${B}(\\d{1,2})(?:\\s?${MERIDIEM}|\\s?o['’]clock${E
 const BARE_HOUR_RE = /(?<![\p{L}\p{N}])at\s(\d{1,2})(?![\p{L}\p{N}]|[.,:]\d)/giu;
 const AFTER_BARE_HOUR =
   /^(?:\s*(?:[.,;!?)]|$)|\s+(?:tonight|tomorrow|today|this|sharp|every|on|in\s+the\s+(?:morning|afternoon|evening))(?![\p{L}]))/iu;
+/** "at 8.30", "by 17.45": a time in the dotted style, after a word that introduces one. */
+const DOTTED_TIME_RE =
+  /(?<![\p{L}\p{N}])(?:at|by|until|till|from|before|after|around)\s(?:about\s)?((?:[01]?\d|2[0-3])\.[0-5]\d)(?![\p{L}\p{N}]|[.,]\d)/dgiu;
+const NOT_A_TIME_NEAR =
+  /\b(?:rate|exchange|convert(?:ed)?|conversion|price|cost|costs|selling|sold|bought|charged|paid|fee|interest)\b/i;
+/** "from 9 to 5", "between 2 and 4" followed by a stop or a word of time: two clock hours. */
+const HOUR_RANGE_RE =
+  /(?<![\p{L}\p{N}])(?:from|between)\s(\d{1,2})\s?(?:to|and|till|until|-|–)\s?(\d{1,2})(?![\p{L}\p{N}]|[.,:]\d)/dgiu;
 const WEEKDAY_RE = new RegExp(`${B}${WEEKDAY_PATTERN}${E}(?!\\.com)`, 'giu');
 const MONTH_RE = new RegExp(`${B}(?:${MONTHS.join('|')})${E}`, 'giu');
 const YEAR_RE = /(?<![\p{L}\p{M}\p{N}_.,/:-])(?:1[89]\d\d|20\d\d)(s?)(?![\p{L}\p{N}]|[.,/:-]\d)/gu;
@@ -144,9 +152,7 @@ const NOT_PLURAL = new Set(
 
 /** "one" is a number only as a count of a unit ("took one week"), never a pronoun ("this one", "the one day"). */
 const NOT_BEFORE_ONE = new Set('the this that which any each no a an another some at every'.split(' '));
-export const UNIT_NOUNS = new Set(
-  'day week month year hour minute second night time weekend morning evening'.split(' '),
-);
+const UNIT_NOUNS = new Set('day week month year hour minute second night time weekend'.split(' '));
 /** Words before a spelled number that make it part of a name or a label, not a quantity ("world war two", "chapter three"). */
 const TITLE_BEFORE = new Set(
   'war chapter episode season part volume act scene level stage phase formula number page room gate'.split(
@@ -284,6 +290,26 @@ function findBareHours(text: string, out: Candidate[]): void {
   }
 }
 
+function findDottedTimesAndRanges(text: string, out: Candidate[]): void {
+  for (const m of matches(DOTTED_TIME_RE, text)) {
+    const [start, end] = m.indices![1]!;
+    // "converted at 1.17" is a rate, "at 2.50" a price: on the five-minute grid, and no rate or price near
+    if (Number(m[1]!.slice(-2)) % 5 !== 0 || NOT_A_TIME_NEAR.test(text.slice(Math.max(0, start - 40), start)))
+      continue;
+    out.push({ start, end, kind: 'date', rank: 1 });
+  }
+  for (const m of matches(HOUR_RANGE_RE, text)) {
+    const [from, to] = [Number(m[1]), Number(m[2])];
+    const end = m.index + m[0].length;
+    if (from < 1 || from > 12 || to < 1 || to > 12 || !AFTER_BARE_HOUR.test(text.slice(end, end + 30)))
+      continue;
+    for (const g of [1, 2]) {
+      const [gs, ge] = m.indices![g]!;
+      out.push({ start: gs, end: ge, kind: 'date', rank: 1 });
+    }
+  }
+}
+
 function findNamedDays(text: string, out: Candidate[]): void {
   for (const m of matches(WEEKDAY_RE, text)) {
     out.push({ start: m.index, end: m.index + m[0].length, kind: 'date', rank: 2 });
@@ -337,7 +363,9 @@ function findDayOrdinals(text: string, out: Candidate[]): void {
       (prev === 'the' &&
         prev2 !== undefined &&
         (DATE_INTRO.has(prev2) || /day$/.test(prev2) || ['and', 'or', 'to'].includes(prev2))) ||
-      (prev !== undefined && ['on', 'by', 'until', 'till', 'since', 'from', 'before'].includes(prev));
+      (prev !== undefined && ['on', 'by', 'until', 'till', 'since', 'from', 'before'].includes(prev)) ||
+      // "Friday 13th"
+      (prev !== undefined && /^(?:mon|tues|wednes|thurs|fri|satur|sun)day$/.test(prev));
     if (!introduced) continue;
     const end = m.index + m[0].length;
     const next = wordAfter(text, end);
@@ -404,6 +432,7 @@ export function detectQuantities(text: string): EntitySpan[] {
   findNumericDates(text, candidates);
   findTimes(text, candidates);
   findBareHours(text, candidates);
+  findDottedTimesAndRanges(text, candidates);
   findNamedDays(text, candidates);
   findYears(text, candidates);
   findDayOrdinals(text, candidates);
