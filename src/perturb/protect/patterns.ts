@@ -23,10 +23,11 @@ const EMAIL_RE = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 const MENTION_RE = /(?<![\p{L}\p{N}_@])@[\p{L}\p{N}_]+/gu;
 const HASHTAG_RE = /(?<![\p{L}\p{N}_#&])#[\p{L}\p{N}_]+/gu;
 
-const CURRENCY_SYMBOLS = '$£€¥₹₩₽¢';
-const CURRENCY_CODES =
+// Shared with the amount detector of the entity family (src/perturb/entity/quantities.ts), which extends them.
+export const CURRENCY_SYMBOLS = '$£€¥₹₩₽¢';
+export const CURRENCY_CODES =
   'EUR|USD|GBP|JPY|CHF|CAD|AUD|NZD|INR|CNY|SEK|NOK|DKK|PLN|HUF|CZK|RUB|ZAR|MXN|BRL|HKD|SGD';
-const CURRENCY_WORDS = 'dollars?|euros?|pounds?|cents?|pence|bucks|quid|yen|rupees?|francs?';
+export const CURRENCY_WORDS = 'dollars?|euros?|pounds?|cents?|pence|bucks|quid|yen|rupees?|francs?';
 const AMOUNT = '\\d[\\d,]*(?:\\.\\d+)?(?:\\s?(?:k|m|bn|mn|million|billion|thousand))?';
 const CURRENCY_RE = new RegExp(
   [

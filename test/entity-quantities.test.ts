@@ -1,0 +1,89 @@
+/**
+ * Detection of amounts, dates and numbers (src/perturb/entity/quantities.ts): sentences written for this
+ * test in the gold markup, each a rule of the gold guidelines (span boundaries, what is not an entity),
+ * must be found exactly; the development gold set must keep its scores (the held-out set is measured by
+ * bench/entity-quantities-detection.ts only, never here).
+ */
+import { describe, expect, it } from 'vitest';
+import { parseGold, readGold, scoreDetection } from '../bench/lib/entity-gold.ts';
+import { findQuantities } from '../src/perturb/entity/quantities.ts';
+
+const KINDS = ['number', 'amount', 'date'] as const;
+
+/** Each line: a rule, then the sentence with its gold spans (the kinds this finder knows). */
+const CASES = `
+# clock times: 24h, am/pm with and without a space or dots, o'clock, "at 7" before a stop
+Call me at [date: 3:40 p.m.] on [date: Friday].
+The meeting is at [date: 9 am] tomorrow and lunch at [date: 12:30pm].
+We open at [date: 09:15] and close at [date: 17:45] on weekdays.
+He leaves at [date: 11 o'clock] and comes back at [date: 7], usually.
+# British dotted times after a word that introduces one (not a rate), hour ranges, a day after a weekday
+The branch opens at [date: 8.30] and shuts by [date: 17.45], from [date: 9] to [date: 5] on weekdays.
+It takes between [number: 2] and [number: 3] days, and my pounds were converted at [number: 1.15].
+On [date: Friday] [date: 13th] I lost it.
+# currency before or after: symbol, prefixed symbol, code, word, slang, "k", spelled figure
+I paid [amount: 30USD], then [amount: EUR 45], then [amount: £1.5k] and [amount: HK$8,000].
+it was [amount: fifty dollars] for the haircut and [amount: twenty quid] for parking
+It costs [amount: 99p] or [amount: 50 cents], about [amount: 3 grand] a year, or [amount: ¥3000].
+They said I owe them [amount: two hundred and fifty pounds].
+# the currency word or code alone is no amount
+Why does the app show my balance in dollars and not in EUR?
+# "May I", the verb "march", names: no month; a month after a word that introduces a date is one
+May I ask why my card was blocked in [date: May]?
+We march to the bank on the [date: 3rd of March 2024] at [date: 10.30am].
+April said she would pay me back by [date: June 5].
+Is it always this cold in [date: april]?
+# numeric dates in any order, ISO, with dots; no ratio or "24/7"
+It was [date: 2019-12-31], then [date: 31.12.2019], then [date: 12-31-19].
+I have been waiting since [date: 12/05] for help that is supposedly 24/7.
+# years as a time, not as a code or a count
+The card ending in [number: 2023] was charged [number: 1990] points back in [date: 2019].
+The [date: 1990s] were better, and [date: 2024] was a hard year.
+# weekday only, not "last"; a date and a time next to each other are two spans
+It happened last [date: Tuesday] at [date: 6pm] and again on [date: Sunday] night.
+# days of the month as ordinals, digit ordinals as numbers
+Rent goes out on the [date: 1st] and the [date: 15th], and I live on the [number: 3rd] floor.
+This is my [number: 2nd] card in [number: 2] weeks.
+# spelled-out cardinals of a quantity, never "one" as a pronoun, never word ordinals
+I want the same one, a new one, for the first time in [number: twenty-five] days.
+It took [number: one] week and [number: three] calls, but this one worked.
+when did world war two end
+# digits glued to a unit, a percentage, a scale word; no number inside "4G" or "2FA"
+My 4G is fine, the 2FA code is [number: 884213], I ran [number: 5]km and saved [number: 50%] on [number: 1.5 million] points.
+`;
+
+describe('findQuantities', () => {
+  const sentences = parseGold(CASES);
+
+  it.each(sentences.map((s) => [s.text, s] as const))('%s', (_text, s) => {
+    const found = findQuantities(s.text).map(({ kind, text }) => `${kind}: ${text}`);
+    expect(found).toEqual(s.entities.map(({ kind, text }) => `${kind}: ${text}`));
+  });
+
+  it('returns sorted, non-overlapping spans whose text is the text’s slice', () => {
+    for (const s of sentences) {
+      const spans = findQuantities(s.text);
+      for (let i = 0; i < spans.length; i++) {
+        const span = spans[i]!;
+        expect(s.text.slice(span.start, span.end)).toBe(span.text);
+        if (i > 0) expect(span.start).toBeGreaterThanOrEqual(spans[i - 1]!.end);
+      }
+    }
+  });
+
+  it('gives the same answer from its memo, in an array the caller may change', () => {
+    const text = 'I paid $45 on Monday for 3 tickets.';
+    const first = findQuantities(text);
+    first.pop();
+    expect(findQuantities(text)).toHaveLength(3);
+  });
+
+  it('keeps its scores on the development gold set (precision and recall ≥ 0.95 per kind)', () => {
+    const gold = readGold(new URL('./fixtures/entities/gold-dev.txt', import.meta.url).pathname);
+    const { scores } = scoreDetection(gold, findQuantities, KINDS);
+    for (const s of scores) {
+      expect(s.precision, s.kind).toBeGreaterThanOrEqual(0.95);
+      expect(s.recall, s.kind).toBeGreaterThanOrEqual(0.95);
+    }
+  });
+});
