@@ -14,6 +14,11 @@ export interface PreflightTools {
     spec: string | readonly string[],
     path: YamlPath,
   ): { defs: PerturbationDefinition[] | undefined; problems: SuiteProblem[] };
+  /** the directional transform a name gives (`negate` or `directional.negate`), or a problem at `path` */
+  transform(
+    name: string,
+    path: YamlPath,
+  ): { def: PerturbationDefinition | undefined; problems: SuiteProblem[] };
 }
 
 /**
