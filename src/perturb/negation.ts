@@ -6,7 +6,7 @@
  * The clause is the first one of the text that is not subordinate (an if-, because- or relative clause
  * is skipped: "If I lose my card, I will call you" negates "will"); its verb group is read from the
  * project's POS tagger (pos.ts) plus closed-class tables of auxiliaries, since the tagger's tags for
- * contractions and for "works" after "never" are unreliable. New forms come from inflect.ts. The
+ * contractions, and for some verbs right after their subject ("the card works" NNS), are unreliable. New forms come from inflect.ts. The
  * text's habit is kept: n't forms when it contracts (with its apostrophe, or none when it writes
  * "dont"), full forms ("do not", "cannot") otherwise. Removal also turns the negative-polarity words of
  * the clause around ("any" → "some", "yet" → "already", "at all" dropped), without which the positive
@@ -25,34 +25,32 @@ const BE = new Set(['am', 'is', 'are', 'was', 'were']);
 const HAVE = new Set(['have', 'has', 'had']);
 const DO = new Set(['do', 'does', 'did']);
 /** aux → its n't form (am has none; may and might rarely contract and read better with "not") */
-const NT_FORM: Record<string, string | undefined> = {
-  can: 'can’t',
-  could: 'couldn’t',
-  will: 'won’t',
-  would: 'wouldn’t',
-  shall: 'shan’t',
-  should: 'shouldn’t',
-  must: 'mustn’t',
-  is: 'isn’t',
-  are: 'aren’t',
-  was: 'wasn’t',
-  were: 'weren’t',
-  have: 'haven’t',
-  has: 'hasn’t',
-  had: 'hadn’t',
-  do: 'don’t',
-  does: 'doesn’t',
-  did: 'didn’t',
-};
+const NT_FORM = new Map<string, string>([
+  ['can', 'can’t'],
+  ['could', 'couldn’t'],
+  ['will', 'won’t'],
+  ['would', 'wouldn’t'],
+  ['shall', 'shan’t'],
+  ['should', 'shouldn’t'],
+  ['must', 'mustn’t'],
+  ['is', 'isn’t'],
+  ['are', 'aren’t'],
+  ['was', 'wasn’t'],
+  ['were', 'weren’t'],
+  ['have', 'haven’t'],
+  ['has', 'hasn’t'],
+  ['had', 'hadn’t'],
+  ['do', 'don’t'],
+  ['does', 'doesn’t'],
+  ['did', 'didn’t'],
+]);
 /** a negated auxiliary, apostrophe removed → its positive form */
-const POSITIVE_OF: Record<string, string> = {
-  ...Object.fromEntries(
-    Object.entries(NT_FORM).map(([aux, nt]) => [nt!.replace('’', ''), aux] as [string, string]),
-  ),
-  cannot: 'can',
-  aint: 'is',
-  neednt: 'need',
-};
+const POSITIVE_OF = new Map<string, string>([
+  ...[...NT_FORM].map(([aux, nt]) => [nt.replace('’', ''), aux] as [string, string]),
+  ['cannot', 'can'],
+  ['aint', 'is'],
+  ['neednt', 'need'],
+]);
 /** subject + clitic tokens ("it's", "I'm", "they're", "I've", "I'll", "I'd") */
 const CLITIC_RE = /^(\p{L}+)['’](s|m|re|ve|ll|d)$/iu;
 /** "im", "youre", "theyre", "thats": contractions written without the apostrophe (be only) */
@@ -90,7 +88,6 @@ const SUBORDINATORS = new Set([
   'once',
   'whenever',
   'as',
-  'so that',
 ]);
 /** between an auxiliary and its verb: "I have already paid", "it is still not working" */
 const ADVERB_TAGS = new Set(['RB', 'RBR', 'RBS']);
@@ -103,15 +100,15 @@ const REQUEST_OPENERS = new Set(['please', 'pls', 'plz', 'kindly']);
 /** negations this module does not remove: a clause holding one is left alone */
 const OTHER_NEGATIONS = new Set(['no', 'nobody', 'nothing', 'none', 'neither', 'nor', 'nowhere', 'noone']);
 /** negative-polarity words and their positive counterparts, for the clause a removal leaves */
-const NPI_SWAP: Record<string, string> = {
-  any: 'some',
-  anything: 'something',
-  anyone: 'someone',
-  anybody: 'somebody',
-  anywhere: 'somewhere',
-  yet: 'already',
-  either: 'too',
-};
+const NPI_SWAP = new Map<string, string>([
+  ['any', 'some'],
+  ['anything', 'something'],
+  ['anyone', 'someone'],
+  ['anybody', 'somebody'],
+  ['anywhere', 'somewhere'],
+  ['yet', 'already'],
+  ['either', 'too'],
+]);
 /** negative-polarity phrases that a positive clause drops: "at all", "anymore", "any more" */
 const NPI_DROP = [['at', 'all'], ['anymore'], ['any', 'more']];
 
@@ -156,7 +153,7 @@ export function contractionStyle(text: string): Style {
 }
 
 function ntForm(aux: string, style: Style): string | undefined {
-  const nt = NT_FORM[aux];
+  const nt = NT_FORM.get(aux);
   if (nt === undefined) return undefined;
   return style.apostrophe === 'none' ? nt.replace('’', '') : nt.replace('’', style.apostrophe);
 }
@@ -370,11 +367,12 @@ export class Negator {
     const w = this.w(i)!;
     const plain = w.lower.replace("'", '');
     const next = this.w(i + 1);
-    if (next?.lower === 't' && next.tok.contraction && POSITIVE_OF[`${plain}t`] !== undefined) {
-      return { aux: POSITIVE_OF[`${plain}t`]!, tokens: 2 };
+    const spaced = POSITIVE_OF.get(`${plain}t`);
+    if (next?.lower === 't' && next.tok.contraction && spaced !== undefined) {
+      return { aux: spaced, tokens: 2 };
     }
     if (plain.endsWith('nt') || plain === 'cannot') {
-      const aux = POSITIVE_OF[plain];
+      const aux = POSITIVE_OF.get(plain);
       if (aux !== undefined) return { aux, tokens: 1 };
     }
     return undefined;
@@ -629,7 +627,7 @@ export class Negator {
     if (DO.has(l) && !inverted && !(next && this.isBaseVerb(nextIdx))) {
       return this.negateVerb(site, l === 'did' ? 'VBD' : l === 'does' ? 'VBZ' : 'VBP');
     }
-    if (inverted && (l === 'am' || NT_FORM[l] === undefined)) return undefined;
+    if (inverted && (l === 'am' || !NT_FORM.has(l))) return undefined;
     return [
       {
         start: w.tok.start,
@@ -668,7 +666,7 @@ export class Negator {
         k += drop.length - 1;
         continue;
       }
-      const swap = NPI_SWAP[w.lower];
+      const swap = NPI_SWAP.get(w.lower);
       if (swap !== undefined)
         edits.push({ start: w.tok.start, end: w.tok.end, replacement: caseLike(w.tok.text, swap) });
     }
