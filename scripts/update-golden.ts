@@ -84,7 +84,10 @@ async function main(args: string[]): Promise<void> {
   const reset = args.includes('--reset');
   const names = args.filter((a) => a !== '--reset');
   const registry = await loadRegistry();
-  const defs = (names.length > 0 ? registry.resolve(names) : registry.list()).filter((d) => !d.needsModel);
+  // golden files cover directional transforms too: name them exactly
+  const defs = (names.length > 0 ? registry.resolve(names, { directional: true }) : registry.list()).filter(
+    (d) => !d.needsModel,
+  );
   await initPerturbations(defs);
   for (const def of defs) console.log(await update(def, reset));
 }

@@ -141,6 +141,33 @@ describe('perturbText', () => {
     expect(perturbTextSync('do not pay', rewrite, opts).text).toBe("don't pay");
   });
 
+  it('lets only a directional transform insert or remove a negation; numbers stay protected for it', () => {
+    // "I do not pay 20 now": remove "do not " (a negation span) — what directional.negate does
+    const removal: EditProposal[] = [{ start: 2, end: 9, replacement: '' }];
+    const directional: PerturbationDefinition = {
+      ...fixed(removal),
+      name: 'directional.fixture',
+      family: 'directional',
+      directional: true,
+    };
+    expect(perturbTextSync('I do not pay 20 now', directional, { ...opts, severity: 1 }).text).toBe(
+      'I pay 20 now',
+    );
+    for (const family of ['typo', 'synonym', 'paraphrase', 'entity', 'distractor'] as const) {
+      const other: PerturbationDefinition = { ...fixed(removal), name: `${family}.fixture`, family };
+      expect(() => perturbTextSync('I do not pay 20 now', other, opts), family).toThrow(
+        /touches a protected span/,
+      );
+    }
+    const number: PerturbationDefinition = {
+      ...directional,
+      apply: () => [{ start: 13, end: 15, replacement: '30' }],
+    };
+    expect(() => perturbTextSync('I do not pay 20 now', number, { ...opts, severity: 1 })).toThrow(
+      /touches a protected span/,
+    );
+  });
+
   it('returns a promise for async perturbations, and perturbTextSync refuses them', async () => {
     const slow: PerturbationDefinition = {
       ...fixed([]),

@@ -113,7 +113,9 @@ tests:
     name: same
     label: card_arrival
 `);
-    expect(err.message).toMatch(/tests\[0\]: needs exactly one of prefix, suffix or insert \(line 3\)/);
+    expect(err.message).toMatch(
+      /tests\[0\]: needs exactly one of prefix, suffix, insert or transform \(line 3\)/,
+    );
     expect(err.message).toMatch(
       /tests\[1\]\.name: duplicate test name "same" \(also tests\[0\]\) \(line 11\)/,
     );

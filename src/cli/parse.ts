@@ -117,6 +117,31 @@ export function positiveInt(name: string, value: number | undefined): void {
   }
 }
 
+/**
+ * `--labels-that-flip positive:negative,negative:positive` → { positive: 'negative', negative: 'positive' };
+ * undefined when the flag is absent. Each pair is FROM:TO, comma-separated; a label given twice as FROM
+ * is a usage error.
+ */
+export function labelsThatFlip(value: string | undefined): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  const usage = (why: string) =>
+    new UsageError(
+      `--labels-that-flip ${why}; expected FROM:TO pairs, e.g. positive:negative,negative:positive`,
+    );
+  const map: Record<string, string> = {};
+  const pairs = value.split(',').map((p) => p.trim());
+  if (pairs.every((p) => p === '')) throw usage('is empty');
+  for (const pair of pairs) {
+    const parts = pair.split(':').map((p) => p.trim());
+    if (parts.length !== 2 || parts[0] === '' || parts[1] === '')
+      throw usage(`has a malformed pair "${pair}"`);
+    const [from, to] = parts as [string, string];
+    if (Object.hasOwn(map, from)) throw usage(`maps "${from}" twice`);
+    map[from] = to;
+  }
+  return map;
+}
+
 /** A flag that must be an integer ≥ 0 when given. */
 export function nonNegativeInt(name: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {

@@ -18,7 +18,13 @@ function cell(text: string): string {
 /** The catalogue table: one row per perturbation, in registry order, with only its declared levels. */
 export function catalogueTable(defs: readonly PerturbationDefinition[]): string {
   const rows = defs.map((d) => {
-    const flags = [d.heavy ? 'heavy' : '', d.needsModel ? 'needs a model' : ''].filter(Boolean).join(', ');
+    const flags = [
+      d.heavy ? 'heavy' : '',
+      d.needsModel ? 'needs a model' : '',
+      d.directional ? 'changes the meaning: suite directional tests only, never in an audit' : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     const description = `${d.description}${flags ? ` *(${flags})*` : ''}`;
     const severities = severitiesOf(d)
       .map((s) => `**${s}** ${d.severities[s]}`)

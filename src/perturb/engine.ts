@@ -148,7 +148,8 @@ function applyProposals(
           `negation rewrite [${start}, ${end}) → ${JSON.stringify(replacement)} does not keep the negation`,
         );
       }
-    } else if (!guard.isFree(start, end)) {
+    } else if (!(def.directional ? guard.isFreeExceptNegations(start, end) : guard.isFree(start, end))) {
+      // a directional transform exists to insert or remove negations: only it may edit them freely
       throw new PerturbationBugError(def.name, text, `[${start}, ${end}) touches a protected span`);
     }
     const problem = guard.editProblem(p);

@@ -34,6 +34,11 @@ export interface RunSuiteOptions {
    * a defined value wins over the suite's modelOptions
    */
   classifierOptions?: ClassifierOptions;
+  /**
+   * `--labels-that-flip`: sets (or overrides) labelsThatFlip of every directional test with a
+   * transform, so the prediction on each transformed text must be the mapped label
+   */
+  labelsThatFlip?: Readonly<Record<string, string>>;
   onTestStart?(name: string, index: number, total: number): void;
   onTestEnd?(outcome: TestOutcome): void;
   /** what the run took from the prediction cache file (for a stderr line, never the outcome) */

@@ -14,6 +14,7 @@ import { compareStrings } from '../util/strings.ts';
 import { resolveModelSpec, type SuiteContext, suitePerturbationOptions } from './context.ts';
 import { formatProblem, SuiteError, type SuiteProblem, type YamlPath } from './load.ts';
 import type { PreflightTools } from './tests/checks.ts';
+import { transformName } from './tests/directional.ts';
 import { testPreflight } from './tests/index.ts';
 import { closestLabels } from './tests/inputs.ts';
 
@@ -24,6 +25,7 @@ export async function preflightProblems(ctx: SuiteContext): Promise<SuiteProblem
   const tools: PreflightTools = {
     perturbations: (spec, path) => resolvePerturbations(registry, spec, path, perturbationOptions),
     registry,
+    transform: (name, path) => resolveTransform(registry, name, path),
   };
   const problems = [...modelOptionProblems(ctx)];
   for (const [index, test] of ctx.suite.tests.entries()) {
@@ -82,6 +84,23 @@ function resolvePerturbations(
     if (!(err instanceof UsageError)) throw err;
     return { defs: undefined, problems: [{ path, message: err.message }] };
   }
+}
+
+/** A directional test's `transform`: a directional transform of the registry, by full or short name. */
+function resolveTransform(
+  registry: PerturbationRegistry,
+  name: string,
+  path: YamlPath,
+): { def: PerturbationDefinition | undefined; problems: SuiteProblem[] } {
+  const def = registry.get(transformName(name));
+  if (def?.directional) return { def, problems: [] };
+  const transforms = registry.list().filter((d) => d.directional);
+  const valid = transforms.flatMap((d) => [d.name.slice(d.family.length + 1), d.name]);
+  const close = closestLabels(name, valid);
+  const hint = def
+    ? `${def.name} is an invariance perturbation (use it in an invariance test)`
+    : `unknown transform "${name}"${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`;
+  return { def: undefined, problems: [{ path, message: `${hint}; transforms: ${valid.join(', ')}` }] };
 }
 
 /** An unknown name gets a did-you-mean instead of the registry's list of every valid name. */

@@ -130,6 +130,15 @@ export const expectTestSchema = z.strictObject({
   minAccuracy: rate.optional(),
 });
 
+/** What a directional transform must do to the prediction (`transform` form). */
+export const DIRECTIONAL_EXPECTATIONS = ['labelChanges', 'probabilityDrop'] as const;
+export type DirectionalExpectation = (typeof DIRECTIONAL_EXPECTATIONS)[number];
+
+/**
+ * Two forms, exactly one edit each (checked by the test type): a phrase (`prefix`, `suffix` or
+ * `insert`) that moves `label`'s probability in `direction`; or a directional `transform` (`negate`)
+ * with what it must do to the prediction (`expect`, or `labelsThatFlip`).
+ */
 export const directionalTestSchema = z.strictObject({
   type: z.literal('directional'),
   ...common,
@@ -138,8 +147,22 @@ export const directionalTestSchema = z.strictObject({
   suffix: nonEmpty.optional(),
   /** inserted at a seeded word boundary inside the text */
   insert: nonEmpty.optional(),
-  label: nonEmpty,
-  direction: z.enum(['up', 'down']),
+  /** a directional transform from the registry: `negate` or `directional.negate` */
+  transform: nonEmpty.optional(),
+  /** phrase form: the label whose probability the phrase moves */
+  label: nonEmpty.optional(),
+  direction: z.enum(['up', 'down']).optional(),
+  /**
+   * transform form: `labelChanges` — the prediction must differ from the original's;
+   * `probabilityDrop` — the probability of the gold label (or, without one, of the original
+   * prediction) must fall by at least `minDelta`
+   */
+  expect: z.enum(DIRECTIONAL_EXPECTATIONS).optional(),
+  /**
+   * transform form, binary sentiment-like tasks: the prediction on the transformed text must be the
+   * mapped label of the gold (or original) label; inputs whose label is not a key are left out
+   */
+  labelsThatFlip: z.record(nonEmpty, nonEmpty).optional(),
   minDelta: z.number().min(0).max(1).optional(),
   maxFailRate: rate.optional(),
 });

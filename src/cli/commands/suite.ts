@@ -15,7 +15,13 @@ import { writeFilesAtomic } from '../../util/atomic-write.ts';
 import { stripControls } from '../../util/strings.ts';
 import { defineCommand } from '../define-command.ts';
 import { checkOutputPaths, flagPaths, modelPaths, type NamedPath } from '../io-paths.ts';
-import { backendOptionsFromCli, checkBackendFlags, modelRunCliOptions, positiveInt } from '../parse.ts';
+import {
+  backendOptionsFromCli,
+  checkBackendFlags,
+  labelsThatFlip,
+  modelRunCliOptions,
+  positiveInt,
+} from '../parse.ts';
 
 /** Every file the suite run reads: the suite, the flags overriding its files, and the files it names. */
 function suiteInputs(loaded: LoadedSuite, argv: Readonly<Record<string, unknown>>): NamedPath[] {
@@ -88,6 +94,12 @@ export default defineCommand({
         json: { type: 'string', requiresArg: true, describe: 'Write the outcome as JSON (- for stdout)' },
         ...modelRunCliOptions,
         limit: { type: 'number', describe: 'Audit tests use only the first N examples (quick runs)' },
+        'labels-that-flip': {
+          type: 'string',
+          requiresArg: true,
+          describe:
+            'FROM:TO pairs (positive:negative,negative:positive): every directional test with a transform (negate) then requires the prediction on the transformed text to be the mapped label of the gold (or original) label, instead of its expect; inputs whose label is not mapped are left out',
+        },
         quiet: { type: 'boolean', default: false, describe: 'Print only failures and the totals' },
       })
       .example('$0 suite suites/default.yaml --junit suite.xml', 'run the generic robustness suite')
@@ -95,9 +107,14 @@ export default defineCommand({
         '$0 suite suites/default.yaml --model ./my-model --data eval.jsonl',
         'the same gates on your model',
       )
+      .example(
+        '$0 suite sentiment.yaml --labels-that-flip positive:negative,negative:positive',
+        'negation must flip a sentiment label',
+      )
       .epilog('Exit codes: 0 all tests pass, 1 a test failed, 2 the suite file is missing or invalid.'),
   handler: async (argv) => {
     positiveInt('limit', argv.limit);
+    const flips = labelsThatFlip(argv.labelsThatFlip);
     positiveInt('batch-size', argv.batchSize);
     positiveInt('concurrency', argv.concurrency);
     checkBackendFlags(argv, 'run');
@@ -127,6 +144,7 @@ export default defineCommand({
       classCounts: argv.classCounts,
       cacheDir: argv.cache ? argv.cacheDir : null,
       limit: argv.limit,
+      labelsThatFlip: flips,
       batchSize: argv.batchSize,
       concurrency: argv.concurrency,
       classifierOptions: backendOptionsFromCli(argv, 'run'),

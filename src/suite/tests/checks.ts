@@ -16,6 +16,11 @@ export interface PreflightTools {
   ): { defs: PerturbationDefinition[] | undefined; problems: SuiteProblem[] };
   /** the registry the names resolve in (for what a spec cannot say, e.g. the fairness slices declared) */
   registry: PerturbationRegistry;
+  /** the directional transform a name gives (`negate` or `directional.negate`), or a problem at `path` */
+  transform(
+    name: string,
+    path: YamlPath,
+  ): { def: PerturbationDefinition | undefined; problems: SuiteProblem[] };
 }
 
 /**

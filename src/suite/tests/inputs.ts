@@ -37,21 +37,36 @@ export function inputProblems(test: InputTest, suite: Suite): SuiteProblem[] {
 
 type InputTest = InvarianceTest | ExpectTest | DirectionalTest;
 
+/** One input of a test: its text, and its gold label when it comes from labelled data. */
+export interface InputItem {
+  text: string;
+  gold?: string;
+}
+
 /** The test's input texts: literal texts, filled templates and data rows, capped by maxCases. */
 export async function inputTexts(ctx: SuiteContext, test: InputTest, index: number): Promise<string[]> {
+  return (await inputItems(ctx, test, index)).map((item) => item.text);
+}
+
+/**
+ * The test's inputs with the gold labels of data rows (texts and templates have none), capped by
+ * maxCases; a text given twice is one input, with the first gold label it came with.
+ */
+export async function inputItems(ctx: SuiteContext, test: InputTest, index: number): Promise<InputItem[]> {
   const seed = test.seed ?? ctx.suite.seed ?? DEFAULT_SEED;
   const maxCases = test.maxCases ?? DEFAULT_MAX_CASES;
-  const texts: string[] = [...(test.texts ?? [])];
+  const items: InputItem[] = (test.texts ?? []).map((text) => ({ text }));
   if (test.templates) {
     const lexicons = { ...ctx.suite.lexicons, ...test.lexicons };
     // Keyed by content, not name or position: renaming or reordering tests keeps their cases.
     const key = JSON.stringify(test.templates);
-    texts.push(...expandTemplates(test.templates, lexicons, { maxCases, seed, key }).map((c) => c.text));
+    const cases = expandTemplates(test.templates, lexicons, { maxCases, seed, key });
+    items.push(...cases.map((c) => ({ text: c.text })));
   }
   if (test.fromData) {
     const spec = test.fromData === true ? {} : test.fromData;
     const labels = spec.labels ? new Set(spec.labels) : undefined;
-    const rows: string[] = [];
+    const rows: InputItem[] = [];
     const path = ctx.dataPath ?? BUNDLED_EVAL_DATA;
     for await (const ex of readExamples(path, {
       textField: ctx.suite.textField,
@@ -59,19 +74,21 @@ export async function inputTexts(ctx: SuiteContext, test: InputTest, index: numb
       requireLabel: labels !== undefined,
     })) {
       if (labels && !labels.has(ex.label ?? '')) continue;
-      rows.push(ex.text);
+      rows.push(ex.label === undefined ? { text: ex.text } : { text: ex.text, gold: ex.label });
       if (spec.limit !== undefined && rows.length >= spec.limit) break;
     }
     if (rows.length === 0) {
       throw ctx.loaded.problem(['tests', index, 'fromData'], `no rows of ${path} match`);
     }
-    texts.push(...rows);
+    items.push(...rows);
   }
-  const unique = [...new Set(texts)];
+  const byText = new Map<string, InputItem>();
+  for (const item of items) if (!byText.has(item.text)) byText.set(item.text, item);
+  const unique = [...byText.values()];
   if (unique.length <= maxCases) return unique;
   const rng = createRng(rngKey('suite-cases', seed, unique.length));
   const keep = new Set(rng.sample(unique, maxCases));
-  return unique.filter((t) => keep.has(t));
+  return unique.filter((item) => keep.has(item));
 }
 
 /** Labels within a few edits of a misspelt one (case-insensitive), nearest first. */
