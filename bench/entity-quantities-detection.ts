@@ -5,6 +5,8 @@
  *
  *   npx tsx bench/entity-quantities-detection.ts                 development set (tune on this one only)
  *   npx tsx bench/entity-quantities-detection.ts --errors        … and every missed or spurious span
+ *   npx tsx bench/entity-quantities-detection.ts --set dev2      second development set (quantities in chat,
+ *                                                                support, travel, shopping; tune on it too)
  *   npx tsx bench/entity-quantities-detection.ts --set fresh     held-out set: measure once, never tune
  *   npx tsx bench/entity-quantities-detection.ts --finder wink   wink-nlp's entities instead (the baseline)
  */
@@ -23,8 +25,10 @@ const option = (name: string, fallback: string): string => {
 };
 const set = option('--set', 'dev');
 const finderName = option('--finder', 'rules');
-if (!['dev', 'fresh'].includes(set) || !['rules', 'wink'].includes(finderName)) {
-  console.error('usage: entity-quantities-detection.ts [--set dev|fresh] [--finder rules|wink] [--errors]');
+if (!['dev', 'dev2', 'fresh', 'fresh2'].includes(set) || !['rules', 'wink'].includes(finderName)) {
+  console.error(
+    'usage: entity-quantities-detection.ts [--set dev|dev2|fresh|fresh2] [--finder rules|wink] [--errors]',
+  );
   process.exit(2);
 }
 
