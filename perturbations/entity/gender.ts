@@ -11,7 +11,8 @@
  * determiner, so it is not used for this).
  *
  * Levels are scopes, not shares: a half-swapped text would contradict itself, so every level swaps all
- * that its scope covers. 1: pronouns and titles; 2: also gendered first names; 3: also gendered nouns.
+ * that its scope covers. 1: pronouns and titles; 2: also gendered first names, with the gendered noun
+ * right before one ("my brother Tomasz" → "my sister Amira"); 3: also every other gendered noun.
  * A level changes a text only when the text has something of that level's own scope (a name for 2, a
  * gendered noun for 3); otherwise it stays unchanged rather than repeat the level below, so the same
  * variant is never counted twice.
@@ -40,7 +41,7 @@ interface Word {
   end: number;
 }
 
-const WORD_RE = /[A-Za-z]+(?:['’][A-Za-z]+)*/g;
+const WORD_RE = /[A-Za-z0-9]+(?:['’][A-Za-z]+)*/g;
 
 /** Pronouns whose swap needs no context. */
 const PRONOUNS: ReadonlyMap<string, string> = new Map([
@@ -125,10 +126,12 @@ const gender: PerturbationDefinition = {
     '(person.female, person.male, gender.nouns).',
   severities: {
     1: 'pronouns and titles (he ↔ she, his ↔ her, Mr ↔ Ms), all of them',
-    2: 'pronouns, titles and gendered first names; only texts with such a name',
+    2: 'pronouns, titles and gendered first names (with a gendered noun right before one: "my brother Tomasz"); only texts with such a name',
     3: 'pronouns, titles, names and gendered nouns (husband ↔ wife); only texts with such a noun',
   },
-  meaning: { threshold: 0.8 },
+  // Measured: correct swaps score 0.49–1 (median 0.88 on data/bank-queries.jsonl, 0.84 on the
+  // sentences written for the gold set; 1 % 0.57), bench/entity-meaning.ts: a swapped name costs most.
+  meaning: { threshold: 0.45 },
   lexicons: describeEntries(['person.female', 'person.male', 'gender.nouns']),
   init() {
     loadNameGazetteers();
@@ -136,7 +139,9 @@ const gender: PerturbationDefinition = {
   },
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
     if (!/[A-Za-z]/.test(text)) return [];
-    const sites = [...pronounSites(text), ...nameSites(text, ctx), ...nounSites(text, ctx)].filter((s) =>
+    const pairs = nounPairs(lexiconEntry(ctx.options, 'gender.nouns', NAME_LEXICON['gender.nouns']));
+    const names = nameSites(text, ctx, pairs);
+    const sites = [...pronounSites(text), ...names, ...nounSites(text, pairs, names)].filter((s) =>
       ctx.isFree(s.start, s.end),
     );
     return atLevel(sites, ctx.severity);
@@ -198,8 +203,11 @@ function pronounSites(text: string): Site[] {
   return sites;
 }
 
-/** Gendered first names → a name of the other gender, the same for every mention. */
-function nameSites(text: string, ctx: PerturbationContext): Site[] {
+/**
+ * Gendered first names → a name of the other gender, the same for every mention; a gendered noun right
+ * before the name goes with it ("my brother Tomasz" → "my sister Amira": one mention, not two).
+ */
+function nameSites(text: string, ctx: PerturbationContext, pairs: ReadonlyMap<string, string>): Site[] {
   const people = findNameSpans(text).filter((s) => s.kind === 'person' && !s.titled && s.sub !== 'surname');
   const chosen = new Map<string, string | null>();
   const sites: Site[] = [];
@@ -223,20 +231,26 @@ function nameSites(text: string, ctx: PerturbationContext): Site[] {
           ? name.toUpperCase()
           : name;
     sites.push({ start: p.start, end: p.start + first.length, replacement: styled, scope: 2 });
+    const noun = /([A-Za-z]+) $/.exec(text.slice(Math.max(0, p.start - 20), p.start));
+    const swap = noun ? pairs.get(noun[1]!.toLowerCase()) : undefined;
+    if (noun && swap !== undefined) {
+      const start = p.start - noun[0].length;
+      sites.push({ start, end: start + noun[1]!.length, replacement: matchCase(noun[1]!, swap), scope: 2 });
+    }
   }
   return sites;
 }
 
-/** Gendered nouns ("husband" → "wife", "sons" → "daughters", "mum's" → "dad's"). */
-function nounSites(text: string, ctx: PerturbationContext): Site[] {
-  const pairs = nounPairs(lexiconEntry(ctx.options, 'gender.nouns', NAME_LEXICON['gender.nouns']));
+/** Gendered nouns ("husband" → "wife", "sons" → "daughters", "mum's" → "dad's"), but those before a name. */
+function nounSites(text: string, pairs: ReadonlyMap<string, string>, names: readonly Site[]): Site[] {
+  const withName = new Set(names.map((s) => s.start));
   const ws = words(text);
   const sites: Site[] = [];
   ws.forEach((w, i) => {
     const [base, ...rest] = w.lower.split("'");
     if (rest.length > 0 && !(rest.length === 1 && rest[0] === 's')) return;
     const swap = pairs.get(base!);
-    if (swap === undefined) return;
+    if (swap === undefined || withName.has(w.start)) return;
     if (NEED_DETERMINER.has(base!)) {
       const prev = ws[i - 1];
       const ok =

@@ -103,7 +103,10 @@ const location: PerturbationDefinition = {
     'pounds") is left alone; lists replaceable with --lexicon (location.city, .country, .region, ' +
     '.continent, .nationality).',
   severities: ENTITY_SEVERITIES,
-  meaning: { threshold: 0.8 },
+  // Measured: correct swaps score 0.51–1 (median 0.75 on data/bank-queries.jsonl, 0.82 on the
+  // sentences written for the gold set; 1 % 0.51–0.54), bench/entity-meaning.ts: the encoder reads places
+  // as content, so only a much lower score means the variant says something else.
+  meaning: { threshold: 0.45 },
   lexicons: describeEntries(entriesOf('location')),
   init() {
     loadNameGazetteers();

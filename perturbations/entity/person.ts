@@ -44,7 +44,10 @@ const person: PerturbationDefinition = {
     'from lists that mix cultures; every mention of a person gets the same new name, in the text’s case; ' +
     'lists replaceable with --lexicon (person.female, .male, .unisex, .surname).',
   severities: ENTITY_SEVERITIES,
-  meaning: { threshold: 0.8 },
+  // Measured: correct swaps score 0.46–1 (median 0.80, 1 % 0.55) on the sentences written for the gold
+  // set, bench/entity-meaning.ts: the encoder reads names as content, so only a much lower score means the
+  // variant says something else.
+  meaning: { threshold: 0.4 },
   lexicons: describeEntries(['person.female', 'person.male', 'person.unisex', 'person.surname']),
   init() {
     loadNameGazetteers();

@@ -30,21 +30,25 @@ const MALE_BEFORE =
 
 /**
  * The gender a name has in its text when the lexicons do not know it: "my sister Amara" is a woman's
- * name there, "my brother Tomasz" a man's.
+ * name there, "my brother Tomasz" a man's, and so is "Priyanka lost her card" when the rest of its
+ * sentence has pronouns of one gender only.
  */
 export function genderInContext(text: string, start: number): Gender | undefined {
   const before = text.slice(Math.max(0, start - 16), start);
   if (FEMALE_BEFORE.test(before)) return 'female';
   if (MALE_BEFORE.test(before)) return 'male';
-  return undefined;
+  const rest = /^[^.!?\n]*/.exec(text.slice(start))![0];
+  const female = /\b(?:she|her|hers|herself)\b/i.test(rest);
+  const male = /\b(?:he|his|him|himself)\b/i.test(rest);
+  return female === male ? undefined : female ? 'female' : 'male';
 }
 
 const bundledPools = new Map<NameEntry, readonly string[]>();
 
 /**
  * The items of `key` a replacement may be: the user's list as given, or the bundled list without the
- * items that are also English words ("Wise", "Nice", "Target": the detector knows them, a replacement
- * would read as the word).
+ * one-word places and organisations that are also English words ("Wise", "Nice", "Target": the detector knows them, a
+ * replacement would read as the word).
  */
 export function replacementPool(options: PerturbationContext['options'], key: NameEntry): readonly string[] {
   const bundled = NAME_LEXICON[key];
@@ -52,7 +56,10 @@ export function replacementPool(options: PerturbationContext['options'], key: Na
   if (list !== bundled) return list;
   let pool = bundledPools.get(key);
   if (!pool) {
-    pool = bundled.filter((item) => !item.split(/\s+/).every((w) => isCommonWord(w.replace(/^the$/i, 'x'))));
+    // a name of several words reads as a name ("Apple Pay", "New Balance"); one word may read as a word
+    pool = key.startsWith('person.')
+      ? bundled
+      : bundled.filter((item) => /\s/.test(stripThe(item)) || !isCommonWord(stripThe(item)));
     bundledPools.set(key, pool);
   }
   return pool;

@@ -6,10 +6,11 @@
  * (src/perturb/entity/names.ts) also reads the bundled lists as gazetteers.
  *
  * Rules every item follows (tested in perturbations/entity/person.test.ts and friends):
- * - a replacement must read naturally wherever the original stood: items that are also common English
- *   words ("Wise", "Curve", "Bolt") are here so the detector knows them, but are never drawn as a
- *   replacement from a bundled list (names.ts, replacementPool); first names that are common words
- *   ("Grace", "Will", "Mark") are left out altogether, the detector knows them as hard cases;
+ * - a replacement must read naturally wherever the original stood: one-word places and organisations
+ *   that are also English words ("Wise", "Curve", "Nice") are here so the detector knows them, but are
+ *   never drawn as a replacement from a bundled list (name-replace.ts, replacementPool); first names
+ *   that are everyday words ("Grace", "Will", "Mark") are left out altogether, the detector knows them
+ *   as hard cases (names.ts, WORD_FIRST_NAMES);
  * - a place or organisation keeps its category: a bank is replaced by a bank, a city by a city, so a
  *   classifier's label (a card payment at a shop, a transfer through a payment app) cannot depend on
  *   which one was picked;
@@ -33,7 +34,10 @@ export const NAME_ENTRIES = {
   'location.nationality':
     'nationality adjectives (nationality → nationality; a plural demonym takes one ending in n or i, plus s)',
   'organization.bank': 'banks',
-  'organization.payment': 'payment and money-transfer apps and services, buy-now-pay-later',
+  'organization.payment': 'payment apps and online wallets (PayPal, Venmo …)',
+  'organization.transfer': 'money-transfer services (Wise, Western Union …)',
+  'organization.bnpl': 'buy-now-pay-later services (Klarna …)',
+  'organization.crypto': 'cryptocurrency exchanges',
   'organization.wallet':
     'the two phone wallets a label may name ("Apple Pay", "Google Pay"): swapped with each other',
   'organization.wallet-other': 'other phone wallets ("Samsung Pay")',
@@ -42,7 +46,9 @@ export const NAME_ENTRIES = {
   'organization.supermarket': 'supermarkets',
   'organization.shop': 'shops, department stores and online retailers (not supermarkets)',
   'organization.food': 'restaurants, cafés and food delivery',
-  'organization.travel': 'airlines, hotels, rail and booking sites',
+  'organization.airline': 'airlines',
+  'organization.hotel': 'hotel chains',
+  'organization.travel': 'travel booking sites and apps (flights, rooms, train tickets)',
   'organization.ride': 'ride-hailing services ("in an Uber")',
   'organization.media': 'streaming and subscription services',
   'organization.utility': 'energy, phone and internet providers',
@@ -85,7 +91,7 @@ const FEMALE = [
   'Wanjiru', 'Akinyi', 'Njeri', 'Zawadi', 'Thandiwe', 'Nomvula', 'Lerato', 'Zanele', 'Naledi', 'Tigist',
   'Selam',
   // Pacific
-  'Aroha', 'Leilani', 'Mere',
+  'Aroha', 'Leilani',
 ];
 
 // biome-ignore format: a list reads better filled than one item a line
@@ -201,11 +207,14 @@ const BANKS = [
 ];
 
 // biome-ignore format: a list reads better filled than one item a line
-const PAYMENT = [
-  'PayPal', 'Venmo', 'Wise', 'Klarna', 'Alipay', 'Cash App', 'Zelle', 'Western Union', 'MoneyGram',
-  'Remitly', 'WorldRemit', 'Payoneer', 'Skrill', 'Flutterwave', 'M-Pesa', 'Curve', 'Coinbase', 'Stripe',
-  'Afterpay', 'Clearpay',
+const PAYMENT = ['PayPal', 'Venmo', 'Cash App', 'Zelle', 'Alipay', 'Curve', 'Stripe', 'Paysafecard'];
+// biome-ignore format: a list reads better filled than one item a line
+const TRANSFER = [
+  'Wise', 'Western Union', 'MoneyGram', 'Remitly', 'WorldRemit', 'Payoneer', 'Skrill', 'Flutterwave', 'M-Pesa',
+  'Xoom', 'Azimo',
 ];
+const BNPL = ['Klarna', 'Afterpay', 'Clearpay', 'Affirm'];
+const CRYPTO = ['Coinbase', 'Binance', 'Kraken', 'Crypto.com', 'Bitstamp'];
 
 /*
  * Card networks and phone wallets come in two lists each: a dataset's label may name a pair of them
@@ -256,10 +265,23 @@ const FOOD = [
 ];
 
 // biome-ignore format: a list reads better filled than one item a line
-const TRAVEL = [
+const AIRLINES = [
   'Ryanair', 'easyJet', 'British Airways', 'Emirates', 'Lufthansa', 'Qatar Airways', 'KLM', 'Air France',
-  'Delta', 'Wizz Air', 'Turkish Airlines', 'Airbnb', 'Booking.com', 'Expedia', 'Hilton', 'Marriott',
-  'Hostelworld', 'Trainline', 'Eurostar', 'Omio', 'Skyscanner', 'Travelodge', 'Premier Inn',
+  'Wizz Air', 'Turkish Airlines', 'Aer Lingus', 'Vueling', 'Iberia', 'United Airlines',
+];
+const HOTELS = [
+  'Hilton',
+  'Marriott',
+  'Travelodge',
+  'Premier Inn',
+  'Ibis',
+  'Hyatt',
+  'Holiday Inn',
+  'Radisson',
+];
+// biome-ignore format: a list reads better filled than one item a line
+const TRAVEL = [
+  'Airbnb', 'Booking.com', 'Expedia', 'Hostelworld', 'Trainline', 'Omio', 'Skyscanner',
 ];
 
 const RIDE = ['Uber', 'Lyft', 'Bolt', 'Grab', 'FreeNow', 'Didi', 'Cabify'];
@@ -334,6 +356,9 @@ export const NAME_LEXICON: Readonly<Record<NameEntry, readonly string[]>> = {
   'location.nationality': NATIONALITIES,
   'organization.bank': BANKS,
   'organization.payment': PAYMENT,
+  'organization.transfer': TRANSFER,
+  'organization.bnpl': BNPL,
+  'organization.crypto': CRYPTO,
   'organization.wallet': WALLETS,
   'organization.wallet-other': OTHER_WALLETS,
   'organization.card': CARDS,
@@ -341,6 +366,8 @@ export const NAME_LEXICON: Readonly<Record<NameEntry, readonly string[]>> = {
   'organization.supermarket': SUPERMARKETS,
   'organization.shop': SHOPS,
   'organization.food': FOOD,
+  'organization.airline': AIRLINES,
+  'organization.hotel': HOTELS,
   'organization.travel': TRAVEL,
   'organization.ride': RIDE,
   'organization.media': MEDIA,
