@@ -1,8 +1,9 @@
 /**
  * How every `entity` perturbation turns detected spans into edits: the spans of its kind that no
  * protection forbids, grouped by their text (a name said twice is one entity, replaced the same way
- * both times), then one entity at severity 1, half of them (rounded up) at 2, all at 3. A text with a
- * single entity changes it at every level: the levels count entities, and there is only one.
+ * both times; an entity with one protected mention is left whole), then one entity at severity 1, half
+ * of them (rounded up) at 2, all at 3. A text with a single entity changes it at every level: the
+ * levels count entities, and there is only one.
  */
 import type { EditProposal, PerturbationContext, Severity } from '../../types.ts';
 import type { EntitySpan } from './spans.ts';
@@ -25,22 +26,26 @@ const entityKey = (s: EntitySpan): string => s.text.toLowerCase();
 /**
  * Edits replacing the chosen entities among `spans`. `replace` gives a replacement for one entity
  * (called once per entity; the same text is used for all its mentions, re-cased per mention by the
- * caller's function) or null when it has none; such an entity is skipped, not counted.
+ * caller's function) or null when it has none; such an entity is skipped, not counted. `keyOf` says
+ * which mentions are one entity (default: the same text, case aside); a caller that knows more passes
+ * its own ("Kenji" after "Kenji Sato" is the same person).
  */
-export function entityEdits(
-  spans: readonly EntitySpan[],
+export function entityEdits<S extends EntitySpan>(
+  spans: readonly S[],
   ctx: PerturbationContext,
-  replace: (entity: EntitySpan, mentions: readonly EntitySpan[]) => ((mention: EntitySpan) => string) | null,
+  replace: (entity: S, mentions: readonly S[]) => ((mention: S) => string) | null,
+  keyOf: (s: S) => string = entityKey,
 ): EditProposal[] {
-  const groups = new Map<string, EntitySpan[]>();
+  const groups = new Map<string, S[]>();
   for (const s of spans) {
-    if (!ctx.isFree(s.start, s.end)) continue;
-    const key = entityKey(s);
+    const key = keyOf(s);
     const group = groups.get(key);
     if (group) group.push(s);
     else groups.set(key, [s]);
   }
-  const entities = ctx.rng.shuffle([...groups.values()]);
+  // an entity with a protected mention stays whole: replacing only its other mentions would split it
+  const free = [...groups.values()].filter((g) => g.every((s) => ctx.isFree(s.start, s.end)));
+  const entities = ctx.rng.shuffle(free);
   const want = entitiesAt(ctx.severity, entities.length);
   const edits: EditProposal[] = [];
   let done = 0;

@@ -1,0 +1,79 @@
+/**
+ * entity.organization: an organisation becomes one of its category (a bank a bank, Visa ↔ Mastercard
+ * only), never another name of itself, with "a"/"an" fixed; an unknown one gets an invented company;
+ * a user lexicon replaces the bundled lists.
+ */
+import { describe, expect, it } from 'vitest';
+import { perturbTextSync } from '../../src/perturb/engine.ts';
+import { NAME_LEXICON } from '../../src/perturb/entity/names-lexicon.ts';
+import { LEXICON_OPTION } from '../../src/perturb/lexicon.ts';
+import type { Severity, Variant } from '../../src/types.ts';
+import organization from './organization.ts';
+
+const at = (text: string, severity: Severity, variant = 0, options: Record<string, unknown> = {}): Variant =>
+  perturbTextSync(text, organization, { seed: 5, severity, variant, options });
+const VARIANTS = Array.from({ length: 12 }, (_, k) => k);
+const items = (key: keyof typeof NAME_LEXICON) => new Set(NAME_LEXICON[key].map((s) => s.toLowerCase()));
+
+describe('entity.organization', () => {
+  it('keeps the category: a bank for a bank, a supermarket for a supermarket', () => {
+    for (const k of VARIANTS) {
+      const v = at('I want to move my salary from Barclays to Monzo because Tesco charged me twice.', 3, k);
+      const [, a, b, c] = /^I want to move my salary from (.+) to (.+) because (.+) charged me twice\.$/.exec(
+        v.text,
+      )!;
+      expect(items('organization.bank').has(a!.toLowerCase()), a).toBe(true);
+      expect(items('organization.bank').has(b!.toLowerCase()), b).toBe(true);
+      expect(items('organization.supermarket').has(c!.toLowerCase()), c).toBe(true);
+    }
+  });
+
+  it('swaps the card networks and phone wallets a label may name only with each other', () => {
+    for (const k of VARIANTS) {
+      expect(at('Do you offer Visa cards?', 1, k).text).toBe('Do you offer Mastercard cards?');
+      expect(at('Can I top up with Google Pay?', 1, k).text).toBe('Can I top up with Apple Pay?');
+      const other = /with (?:a|an) (.+) card/.exec(
+        at('Can I top up with an American Express card?', 1, k).text,
+      )![1]!;
+      expect(items('organization.card-other').has(other.toLowerCase()), other).toBe(true);
+      expect(other).not.toBe('Amex');
+    }
+  });
+
+  it('puts "a" or "an" before the new name as it sounds', () => {
+    for (const k of VARIANTS) {
+      const v = at('I left my phone in an Uber last night.', 1, k).text;
+      const [, article, name] = /in (a|an) (\S+) last night/.exec(v)!;
+      expect(article).toBe(/^[AEIOU]/.test(name!) ? 'an' : 'a');
+    }
+  });
+
+  it('gives an organisation of unknown category an invented company name', () => {
+    for (const k of VARIANTS) {
+      const name = /^I ordered from the (.+) app/.exec(
+        at('I ordered from the Zorbly app 2 weeks ago.', 1, k).text,
+      )![1]!;
+      expect(items('organization.company').has(name.toLowerCase()), name).toBe(true);
+    }
+  });
+
+  it('writes lowercase names in a lowercase text, and never touches a protected span', () => {
+    const v = at('omg klarna charged me again, see https://klarna.example.com', 1);
+    expect(v.text).toMatch(/^omg [a-z -]+ charged me again, see https:\/\/klarna\.example\.com$/);
+    expect(v.changed).toBe(true);
+  });
+
+  it('replaces one organisation at level 1, half at 2, all at 3', () => {
+    const text = 'Netflix, Spotify and Deliveroo all charged my Revolut card.';
+    expect(at(text, 1).edits).toHaveLength(1);
+    expect(at(text, 2).edits).toHaveLength(2);
+    expect(at(text, 3).edits).toHaveLength(4);
+  });
+
+  it('draws from the user’s lexicon when one is given', () => {
+    const options = { [LEXICON_OPTION]: { 'organization.bank': ['First Otter Bank'] } };
+    expect(at('Can I move my account to HSBC?', 1, 0, options).text).toBe(
+      'Can I move my account to First Otter Bank?',
+    );
+  });
+});

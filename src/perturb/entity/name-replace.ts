@@ -1,0 +1,182 @@
+/**
+ * What the name perturbations (entity.person, entity.location, entity.organization) share when they
+ * write a replacement: the list to draw from (the user's `--lexicon` entry, else the bundled one without
+ * its English-word items), the case of the text ("lisbon" → "porto" in a lowercase chat, ALL CAPS in an
+ * all-caps text), and the article in front ("an Uber" → "a Lyft", "the UK" → "France").
+ */
+
+import type { PerturbationContext, Rng } from '../../types.ts';
+import { lexiconEntry } from '../lexicon.ts';
+import { isAllCaps } from '../text/index.ts';
+import { firstNameGender, type Gender, isCommonWord, type NameSpan } from './names.ts';
+import { NAME_LEXICON, type NameEntry, SAME_ENTITY } from './names-lexicon.ts';
+
+const GENDERS: readonly Gender[] = ['female', 'male', 'unisex'];
+
+/** The gender of a first name: the run's lists first (a user's names count), then the detector's. */
+export function genderOf(name: string, options: PerturbationContext['options']): Gender | undefined {
+  const lower = name.toLowerCase();
+  for (const g of GENDERS) {
+    const list = lexiconEntry(options, `person.${g}`, NAME_LEXICON[`person.${g}`]);
+    if (list.some((n) => n.toLowerCase() === lower)) return g;
+  }
+  return firstNameGender(name);
+}
+
+const FEMALE_BEFORE =
+  /\b(?:sister|daughter|wife|mum|mom|mother|girlfriend|aunt|auntie|niece|grandma|grandmother|gran|granny|nan|fiancée|landlady|stepmum|stepmom|mrs|ms|miss)\.? +$/i;
+const MALE_BEFORE =
+  /\b(?:brother|son|husband|dad|father|boyfriend|uncle|nephew|grandpa|grandfather|granddad|grandad|fiancé|landlord|stepdad|mr)\.? +$/i;
+
+/**
+ * The gender a name has in its text when the lexicons do not know it: "my sister Amara" is a woman's
+ * name there, "my brother Tomasz" a man's, and so is "Priyanka lost her card" when the rest of its
+ * sentence has pronouns of one gender only.
+ */
+export function genderInContext(text: string, start: number): Gender | undefined {
+  const before = text.slice(Math.max(0, start - 16), start);
+  if (FEMALE_BEFORE.test(before)) return 'female';
+  if (MALE_BEFORE.test(before)) return 'male';
+  const rest = /^[^.!?\n]*/.exec(text.slice(start))![0];
+  const female = /\b(?:she|her|hers|herself)\b/i.test(rest);
+  const male = /\b(?:he|his|him|himself)\b/i.test(rest);
+  return female === male ? undefined : female ? 'female' : 'male';
+}
+
+const bundledPools = new Map<NameEntry, readonly string[]>();
+
+/**
+ * The items of `key` a replacement may be: the user's list as given, or the bundled list without the
+ * one-word places and organisations that are also English words ("Wise", "Nice", "Target": the detector knows them, a
+ * replacement would read as the word).
+ */
+export function replacementPool(options: PerturbationContext['options'], key: NameEntry): readonly string[] {
+  const bundled = NAME_LEXICON[key];
+  const list = lexiconEntry(options, key, bundled);
+  if (list !== bundled) return list;
+  let pool = bundledPools.get(key);
+  if (!pool) {
+    // a name of several words reads as a name ("Apple Pay", "New Balance"); one word may read as a word
+    pool = key.startsWith('person.')
+      ? bundled
+      : bundled.filter((item) => /\s/.test(stripThe(item)) || !isCommonWord(stripThe(item)));
+    bundledPools.set(key, pool);
+  }
+  return pool;
+}
+
+/**
+ * One item of `pool` that is not `original` and does not already occur in `text` (a second "Maria"
+ * would merge two people), or null when none is left.
+ */
+export function pickOther(rng: Rng, pool: readonly string[], original: string, text: string): string | null {
+  const lowerText = text.toLowerCase();
+  const same = sameEntity(original);
+  const candidates = pool.filter((item) => {
+    const bare = stripThe(item).toLowerCase();
+    return !same.has(bare) && !containsWord(lowerText, bare);
+  });
+  return candidates.length === 0 ? null : rng.pick(candidates);
+}
+
+const stripThe = (s: string): string => s.replace(/^the\s+/i, '');
+
+const ALIASES = new Map<string, readonly string[]>();
+for (const group of SAME_ENTITY) {
+  const bare = group.map(stripThe);
+  for (const name of bare) ALIASES.set(name, bare);
+}
+
+/** `name` and every other name of the same organisation or place, lowercase, without "the". */
+function sameEntity(name: string): ReadonlySet<string> {
+  const bare = stripThe(name).toLowerCase();
+  return new Set([bare, ...(ALIASES.get(bare) ?? [])]);
+}
+
+function containsWord(haystack: string, needle: string): boolean {
+  let from = 0;
+  for (;;) {
+    const at = haystack.indexOf(needle, from);
+    if (at < 0) return false;
+    const before = haystack[at - 1];
+    const after = haystack[at + needle.length];
+    if (
+      (before === undefined || !/[\p{L}\p{N}]/u.test(before)) &&
+      (after === undefined || !/[\p{L}\p{N}]/u.test(after))
+    ) {
+      return true;
+    }
+    from = at + 1;
+  }
+}
+
+/**
+ * `replacement` written in the style of the mention it replaces: all upper case in an ALL CAPS text,
+ * all lower case where the mention was lowercase ("jake", "klarna"), else as the list writes it.
+ */
+export function styleLike(text: string, mention: string, replacement: string): string {
+  if (isAllCaps(text)) return replacement.toUpperCase();
+  if (mention === mention.toLowerCase() && mention !== mention.toUpperCase())
+    return replacement.toLowerCase();
+  return replacement;
+}
+
+/** A mention with the article right before it ("a", "an", "the"), which the edit may rewrite. */
+export interface Mention extends NameSpan {
+  /** the article as written, '' when there is none */
+  determiner: string;
+  /** where the name itself starts (after the article) */
+  nameStart: number;
+}
+
+const ARTICLE_BEFORE = /\b(a|an|the)\s+$/i;
+
+/** `span` widened to the article in front of it, when there is one. */
+export function withArticle(text: string, span: NameSpan): Mention {
+  const m = ARTICLE_BEFORE.exec(text.slice(Math.max(0, span.start - 6), span.start));
+  if (!m) return { ...span, determiner: '', nameStart: span.start };
+  const start = span.start - m[0].length;
+  return { ...span, start, text: text.slice(start, span.end), determiner: m[1]!, nameStart: span.start };
+}
+
+/** "an" before a vowel sound ("an Uber", "an FBI", "an Italian"), else "a" ("a Lyft", "a European"). */
+export function indefiniteArticle(word: string): 'a' | 'an' {
+  if (/^[AEFHILMNORSX](?:[A-Z]|$)/.test(word)) return 'an';
+  if (/^(?:uni|use|usu|uti|eu|one|once|ubi)/i.test(word)) return 'a';
+  if (/^(?:hour|honest|heir)/i.test(word)) return 'an';
+  return /^[aeiouàáâäèéêëìíîïòóôöùúûü]/i.test(word) ? 'an' : 'a';
+}
+
+/** Writes `word` in the case of `template` ("The" → "The", "AN" → "A"). */
+function caseOf(template: string, word: string): string {
+  if (template === template.toUpperCase() && template.length > 1) return word.toUpperCase();
+  if (/^[A-Z]/.test(template)) return word.charAt(0).toUpperCase() + word.slice(1);
+  return word;
+}
+
+/**
+ * The text of a mention (article included) with its name replaced by `name`: "a"/"an" follows the new
+ * name's sound; "the" stays, unless the old name carried it as part of its form and the new one does
+ * not ("the UK" → "France"), and a new name that carries it brings it ("France" → "the Netherlands").
+ * `nameTakesThe`: the old name carries its "the" (a country or region that English writes with it).
+ */
+export function renderMention(
+  m: Mention,
+  name: string,
+  nameTakesThe: boolean,
+  sentenceStart = false,
+): string {
+  const newTakesThe = /^the\s/i.test(name);
+  const bare = newTakesThe ? name.slice(4) : name;
+  const article = m.determiner.toLowerCase();
+  if (article === 'a' || article === 'an') return `${caseOf(m.determiner, indefiniteArticle(bare))} ${bare}`;
+  if (article === 'the') {
+    if (nameTakesThe && !newTakesThe) {
+      // "the UK" → "France": the article goes; a sentence-initial "The" passes its capital on
+      return /^[A-Z]/.test(m.determiner) ? bare.charAt(0).toUpperCase() + bare.slice(1) : bare;
+    }
+    return `${m.determiner} ${bare}`;
+  }
+  if (newTakesThe) return `${sentenceStart ? caseOf('The', name.slice(0, 3)) : name.slice(0, 3)} ${bare}`;
+  return name;
+}
