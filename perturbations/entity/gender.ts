@@ -119,6 +119,8 @@ const gender: PerturbationDefinition = {
   name: 'entity.gender',
   family: 'entity',
   tag: 'natural',
+  // the fairness slice of the report: does the prediction depend on the writer's or subject's gender?
+  fairness: 'gender',
   description:
     'Swap the gender of the people in the text, consistently: he ↔ she, him ↔ her, his ↔ her/hers (by ' +
     'the words around), himself ↔ herself, Mr ↔ Ms, sir ↔ madam; at level 2 also gendered first names, ' +

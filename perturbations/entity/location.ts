@@ -96,6 +96,8 @@ const location: PerturbationDefinition = {
   name: 'entity.location',
   family: 'entity',
   tag: 'natural',
+  // the fairness slice of the report: does the prediction depend on the place named?
+  fairness: 'location',
   description:
     'Replace places (CheckList’s "change locations"): city → city, country → country, region → region, ' +
     'nationality → nationality ("a French card" → "a Kenyan card"), with the article the name carries ' +

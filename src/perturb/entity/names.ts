@@ -25,7 +25,7 @@
  * Spans follow the gold guidelines: titles and the possessive 's stay outside a person, "the" outside a
  * country, nationalities are places.
  */
-import nlp from 'compromise';
+import { createRequire } from 'node:module';
 import { lexiconTags } from '../paraphrase.ts';
 import { isAllCaps, isSentenceStart } from '../text/index.ts';
 import { NAME_LEXICON, type NameEntry } from './names-lexicon.ts';
@@ -136,12 +136,17 @@ const COMPROMISE_TAGS: Readonly<Record<string, { kind: NameKind; sub: string }>>
   Organization: { kind: 'organization', sub: 'organization.company' },
 };
 
-/** Compromise's word lexicon (word → tag or tags); empty if its internals move. */
+/**
+ * Compromise's word lexicon (word → tag or tags); empty if its internals move. Required when the
+ * gazetteer is first built, not imported: listing perturbations (`tailcheck perturbations`) loads this
+ * module and must not load compromise.
+ */
 function compromiseLexicon(): Record<string, string | string[]> {
   try {
-    const world = (
-      nlp as unknown as { world(): { model: { one: { lexicon: Record<string, string | string[]> } } } }
-    ).world();
+    const nlp = createRequire(import.meta.url)('compromise') as {
+      world(): { model: { one: { lexicon: Record<string, string | string[]> } } };
+    };
+    const world = nlp.world();
     return world.model.one.lexicon ?? {};
   } catch {
     return {};
