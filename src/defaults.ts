@@ -1,7 +1,7 @@
 import type { Severity } from './types.ts';
 
 /** Defaults shared by the CLI commands, the library API and suites, so they cannot disagree. */
-export const DEFAULT_PERTURB: readonly string[] = ['typo', 'synonym', 'paraphrase'];
+export const DEFAULT_PERTURB: readonly string[] = ['typo', 'synonym', 'paraphrase', 'entity', 'distractor'];
 export const DEFAULT_SEVERITY: Severity = 2;
 export const DEFAULT_VARIANTS = 3;
 /**
