@@ -15,7 +15,8 @@
  * right before one ("my brother Tomasz" → "my sister Amira"); 3: also every other gendered noun.
  * A level changes a text only when the text has something of that level's own scope (a name for 2, a
  * gendered noun for 3); otherwise it stays unchanged rather than repeat the level below, so the same
- * variant is never counted twice.
+ * variant is never counted twice. A lower level leaves the names and nouns above its scope as they are
+ * ("my son … he" → "my son … she" at level 1): a text's highest level is its consistent variant.
  *
  * With entity.location, this is one of the two fairness slices of the entity family: a prediction that
  * changes when only the gender changes is what a gender-fairness question asks about.
@@ -131,8 +132,9 @@ const gender: PerturbationDefinition = {
     2: 'pronouns, titles and gendered first names (with a gendered noun right before one: "my brother Tomasz"); only texts with such a name',
     3: 'pronouns, titles, names and gendered nouns (husband ↔ wife); only texts with such a noun',
   },
-  // Measured: correct swaps score 0.49–1 (median 0.88 on data/bank-queries.jsonl, 0.84 on the
-  // sentences written for the gold set; 1 % 0.57), bench/entity-meaning.ts: a swapped name costs most.
+  // Measured: correct swaps score 0.49–1 (data/bank-queries.jsonl: min 0.78, median 0.88; the
+  // sentences written for the gold set: 1 % 0.54, median 0.84), bench/entity-meaning.ts: a swapped
+  // first name costs most.
   meaning: { threshold: 0.45 },
   lexicons: describeEntries(['person.female', 'person.male', 'gender.nouns']),
   init() {
@@ -212,6 +214,7 @@ function pronounSites(text: string): Site[] {
 function nameSites(text: string, ctx: PerturbationContext, pairs: ReadonlyMap<string, string>): Site[] {
   const people = findNameSpans(text).filter((s) => s.kind === 'person' && !s.titled && s.sub !== 'surname');
   const chosen = new Map<string, string | null>();
+  const taken = new Set<string>();
   const sites: Site[] = [];
   for (const p of people) {
     const first = /^[^\s]+/.exec(p.text)![0];
@@ -221,7 +224,7 @@ function nameSites(text: string, ctx: PerturbationContext, pairs: ReadonlyMap<st
       const other = g === 'female' ? 'person.male' : g === 'male' ? 'person.female' : null;
       chosen.set(
         key,
-        other === null ? null : pickOther(ctx.rng, replacementPool(ctx.options, other), first, text),
+        other === null ? null : pickOther(ctx.rng, replacementPool(ctx.options, other), first, text, taken),
       );
     }
     const name = chosen.get(key);

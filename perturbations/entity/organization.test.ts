@@ -63,6 +63,15 @@ describe('entity.organization', () => {
     expect(v.changed).toBe(true);
   });
 
+  it('gives two organisations of one variant two different names', () => {
+    for (const k of VARIANTS) {
+      const [, a, b] = /better for train tickets, (.+) or (.+)\?$/.exec(
+        at('Which is better for train tickets, Trainline or Omio?', 3, k).text,
+      )!;
+      expect(a).not.toBe(b);
+    }
+  });
+
   it('replaces one organisation at level 1, half at 2, all at 3', () => {
     const text = 'Netflix, Spotify and Deliveroo all charged my Revolut card.';
     expect(at(text, 1).edits).toHaveLength(1);

@@ -44,9 +44,9 @@ const person: PerturbationDefinition = {
     'from lists that mix cultures; every mention of a person gets the same new name, in the text’s case; ' +
     'lists replaceable with --lexicon (person.female, .male, .unisex, .surname).',
   severities: ENTITY_SEVERITIES,
-  // Measured: correct swaps score 0.46–1 (median 0.80, 1 % 0.55) on the sentences written for the gold
-  // set, bench/entity-meaning.ts: the encoder reads names as content, so only a much lower score means the
-  // variant says something else.
+  // Measured: correct swaps score 0.47–1 on the sentences written for the gold set (1 % 0.53,
+  // median 0.80; data/bank-queries.jsonl names no person), bench/entity-meaning.ts: the encoder reads
+  // names as content, so only a much lower score means the variant says something else.
   meaning: { threshold: 0.4 },
   lexicons: describeEntries(['person.female', 'person.male', 'person.unisex', 'person.surname']),
   init() {
@@ -57,6 +57,7 @@ const person: PerturbationDefinition = {
     const spans = findNameSpans(text).filter((s) => s.kind === 'person');
     if (spans.length === 0) return [];
     const { rng, options } = ctx;
+    const taken = new Set<string>();
     return entityEdits(
       spans,
       ctx,
@@ -66,8 +67,8 @@ const person: PerturbationDefinition = {
         if (full) {
           const parts = words(full.text);
           const gender = genderOf(parts[0]!, options) ?? genderInContext(text, full.start) ?? 'unisex';
-          const first = pickOther(rng, replacementPool(options, `person.${gender}`), parts[0]!, text);
-          const last = pickOther(rng, surnames, parts[parts.length - 1]!, text);
+          const first = pickOther(rng, replacementPool(options, `person.${gender}`), parts[0]!, text, taken);
+          const last = pickOther(rng, surnames, parts[parts.length - 1]!, text, taken);
           if (first === null || last === null) return null;
           const [oldFirst, oldLast] = [parts[0]!.toLowerCase(), parts[parts.length - 1]!.toLowerCase()];
           return (m) => {
@@ -89,7 +90,7 @@ const person: PerturbationDefinition = {
               options,
               `person.${genderOf(entity.text, options) ?? mentions.map((m) => genderInContext(text, m.start)).find(Boolean) ?? 'unisex'}`,
             );
-        const name = pickOther(rng, pool, entity.text, text);
+        const name = pickOther(rng, pool, entity.text, text, taken);
         if (name === null) return null;
         return (m) => styleLike(text, m.text, name);
       },

@@ -66,17 +66,27 @@ export function replacementPool(options: PerturbationContext['options'], key: Na
 }
 
 /**
- * One item of `pool` that is not `original` and does not already occur in `text` (a second "Maria"
- * would merge two people), or null when none is left.
+ * One item of `pool` that is not `original` (nor another name of it), does not already occur in `text`
+ * and was not picked for another entity of the same variant (`taken`; the pick is added to it) — a
+ * second "Maria" would merge two people — or null when none is left.
  */
-export function pickOther(rng: Rng, pool: readonly string[], original: string, text: string): string | null {
+export function pickOther(
+  rng: Rng,
+  pool: readonly string[],
+  original: string,
+  text: string,
+  taken: Set<string> = new Set(),
+): string | null {
   const lowerText = text.toLowerCase();
   const same = sameEntity(original);
   const candidates = pool.filter((item) => {
     const bare = stripThe(item).toLowerCase();
-    return !same.has(bare) && !containsWord(lowerText, bare);
+    return !same.has(bare) && !taken.has(bare) && !containsWord(lowerText, bare);
   });
-  return candidates.length === 0 ? null : rng.pick(candidates);
+  if (candidates.length === 0) return null;
+  const pick = rng.pick(candidates);
+  taken.add(stripThe(pick).toLowerCase());
+  return pick;
 }
 
 const stripThe = (s: string): string => s.replace(/^the\s+/i, '');

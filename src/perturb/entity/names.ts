@@ -5,7 +5,7 @@
  *
  * Gazetteers: the bundled lexicon (names-lexicon.ts: first names by gender, surnames, places,
  * nationalities, organisations by category) and compromise's word lexicon (its first names, surnames,
- * cities, countries, regions, demonyms and organisations; a lookup, no parse — parsing costs ~2 ms a
+ * cities, countries, regions, demonyms and organisations; a lookup, no parse — parsing costs 2–4 ms a
  * sentence here and its people()/places()/organizations() scored lower on the development set).
  *
  * Rules, in order:
@@ -17,8 +17,10 @@
  *    organisation's noun follows ("the Amazon app");
  * 3. runs of capitalised words that are no English word (or are a known first name) → person, place
  *    or organisation by the gazetteer and the words around them: "in/near/outside X" → place, "my
- *    sister X", "X said", "met X" → person, "X app", "at X" → organisation; a sentence's first word
- *    only with such a cue or when the gazetteer knows it;
+ *    sister X", "X said", "met X" → person, "the X app", "the merchant X" → organisation, "Visa or X"
+ *    → the kind of its partner; a sentence's first word only with such a cue or when the gazetteer
+ *    knows it; none for part of a longer name ("Nobel Prize", "Great Wall of China"), a thing owned
+ *    ("my Pixel") or a word with an article ("the Colosseum");
  * 4. lowercase chat names ("sent 50 bucks to jake") only when a first-name gazetteer knows the word,
  *    it is no English word, and it stands where a name goes (after "to", "paid", "with" …, before
  *    "said", "'s" …).
@@ -449,7 +451,7 @@ function detect(text: string): NameSpan[] {
     if (claimed[i]) continue;
     const m = longestMatch(toks, i, g, adjacent);
     if (!m) continue;
-    const picked = acceptMatch(text, toks, i, m.end, m.entries, prev, next, caps);
+    const picked = acceptMatch(toks, i, m.end, m.entries, prev, next, caps);
     if (!picked) continue;
     if (picked.kind === 'location' && partOfLongerName(toks, i, m.end, adjacent)) {
       i = m.end;
@@ -664,7 +666,6 @@ interface Picked {
 
 /** Does a gazetteer match stand as a name here, and as which entry? */
 function acceptMatch(
-  text: string,
   toks: readonly Token[],
   i: number,
   j: number,
@@ -739,7 +740,6 @@ function acceptMatch(
       (after && /^(?:said|says|told|asked|sent|paid|owes|texted|called|wants|thinks|and)$/.test(after.key));
     if (e.own ? personCue && !placeCue : !placeCue) return null;
   }
-  void text;
   return { kind: e.kind, sub: e.sub, article: e.article };
 }
 
