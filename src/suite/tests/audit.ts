@@ -313,20 +313,34 @@ async function auditPreflight(
     const problem = unknownLabel(ctx, name, 'class', where('perClass', name));
     if (problem) problems.push(problem);
   }
-  const bucketKeys = Object.keys(thresholds.perBucket ?? {});
-  if (bucketKeys.length > 0) {
-    const assigned = await bucketsUpFront(ctx, test, index);
-    if ('problem' in assigned) problems.push(assigned.problem);
-    else {
-      for (const name of bucketKeys.filter((b) => !assigned.names.includes(b))) {
-        problems.push({
-          path: where('perBucket', name),
-          message: unknownBucketMessage(name, assigned.names, assigned.mode, assigned.source),
-        });
-      }
-    }
-  }
+  problems.push(
+    ...(await bucketKeyProblems(ctx, test, index, Object.keys(thresholds.perBucket ?? {}), (name) =>
+      where('perBucket', name),
+    )),
+  );
   return problems;
+}
+
+/**
+ * The `perBucket` keys of a test that name no bucket the audit will have (each reported at `pathOf`
+ * its key), or the problem that stopped assigning buckets; nothing to do without keys.
+ */
+export async function bucketKeyProblems(
+  ctx: SuiteContext,
+  test: SuiteAuditInputs,
+  index: number,
+  keys: readonly string[],
+  pathOf: (name: string) => YamlPath,
+): Promise<SuiteProblem[]> {
+  if (keys.length === 0) return [];
+  const assigned = await bucketsUpFront(ctx, test, index);
+  if ('problem' in assigned) return [assigned.problem];
+  return keys
+    .filter((b) => !assigned.names.includes(b))
+    .map((name) => ({
+      path: pathOf(name),
+      message: unknownBucketMessage(name, assigned.names, assigned.mode, assigned.source),
+    }));
 }
 
 /**

@@ -17,7 +17,7 @@ import type { SuiteContext } from '../context.ts';
 import type { SuiteProblem, YamlPath } from '../load.ts';
 import type { GateResult, PartialOutcome } from '../outcome.ts';
 import type { FairnessTest } from '../schema.ts';
-import { bucketsUpFront, checkAuditGate, suiteAuditOptions, unknownBucketMessage } from './audit.ts';
+import { bucketKeyProblems, checkAuditGate, suiteAuditOptions, unknownBucketMessage } from './audit.ts';
 import { type PreflightTools, severityProblems } from './checks.ts';
 import type { TestType } from './index.ts';
 
@@ -163,19 +163,13 @@ async function fairnessPreflight(
   const severityPath =
     test.severity !== undefined ? [...at, 'severity'] : [...at, test.slice ? 'slice' : 'perturbation'];
   problems.push(...severityProblems(selection.defs, [severity], severityPath));
-  const bucketKeys = Object.keys(test.perBucket ?? {});
-  if (bucketKeys.length > 0) {
-    const assigned = await bucketsUpFront(ctx, test, index);
-    if ('problem' in assigned) problems.push(assigned.problem);
-    else {
-      for (const name of bucketKeys.filter((b) => !assigned.names.includes(b))) {
-        problems.push({
-          path: [...at, 'perBucket', name],
-          message: unknownBucketMessage(name, assigned.names, assigned.mode, assigned.source),
-        });
-      }
-    }
-  }
+  problems.push(
+    ...(await bucketKeyProblems(ctx, test, index, Object.keys(test.perBucket ?? {}), (name) => [
+      ...at,
+      'perBucket',
+      name,
+    ])),
+  );
   return problems;
 }
 
