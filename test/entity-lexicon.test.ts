@@ -6,7 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { replacementPool } from '../src/perturb/entity/name-replace.ts';
 import { isCommonWord, WORD_FIRST_NAMES } from '../src/perturb/entity/names.ts';
-import { NAME_ENTRIES, NAME_LEXICON, type NameEntry } from '../src/perturb/entity/names-lexicon.ts';
+import {
+  FAMILY_NAME_FIRST,
+  NAME_ENTRIES,
+  NAME_LEXICON,
+  type NameEntry,
+  NEVER_DRAWN,
+} from '../src/perturb/entity/names-lexicon.ts';
 import { loadRegistry } from '../src/perturb/registry.ts';
 
 const ENTRIES = Object.entries(NAME_LEXICON) as [NameEntry, readonly string[]][];
@@ -68,5 +74,22 @@ describe('names lexicon', () => {
     const defs = (await loadRegistry()).list().filter((d) => d.family === 'entity');
     const declared = new Set(defs.flatMap((d) => Object.keys(d.lexicons ?? {})));
     for (const key of Object.keys(NAME_ENTRIES)) expect(declared.has(key), key).toBe(true);
+  });
+
+  it('keeps the niche items known to the detector but out of every replacement pool', () => {
+    const all = ENTRIES.flatMap(([, list]) => list.map((s) => s.toLowerCase()));
+    for (const item of NEVER_DRAWN) {
+      expect(all, item).toContain(item);
+      for (const [key] of ENTRIES) {
+        expect(
+          replacementPool({}, key).map((s) => s.toLowerCase()),
+          key,
+        ).not.toContain(item);
+      }
+    }
+  });
+
+  it('writes the family-name-first surnames lowercase, without accents', () => {
+    for (const name of FAMILY_NAME_FIRST) expect(name).toMatch(/^[a-z]+$/);
   });
 });

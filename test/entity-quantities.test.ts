@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseGold, readGold, scoreDetection } from '../bench/lib/entity-gold.ts';
+import { drawKeepingOrder, keepsOrder, ORDER_DRAWS } from '../src/perturb/entity/figures.ts';
 import { findQuantities } from '../src/perturb/entity/quantities.ts';
 
 const KINDS = ['number', 'amount', 'date'] as const;
@@ -108,4 +109,36 @@ describe('findQuantities', () => {
       }
     },
   );
+});
+
+describe('order of the replaced quantities', () => {
+  const still = (v: number) => ({ old: v, current: v });
+
+  it('keeps a new value on the same side of every other, equal to none', () => {
+    // "withdrew 200 but only got 100": 200 may become 150, not 100 nor 90
+    expect(keepsOrder(200, 150, [still(100)])).toBe(true);
+    expect(keepsOrder(200, 100, [still(100)])).toBe(false);
+    expect(keepsOrder(200, 90, [still(100)])).toBe(false);
+    // against an entity already replaced: its new value, with the side it had before
+    expect(keepsOrder(46, 50, [{ old: 64, current: 70 }])).toBe(true);
+    expect(keepsOrder(46, 76, [{ old: 64, current: 70 }])).toBe(false);
+    // a tie in the original cannot be kept by a new value
+    expect(keepsOrder(20, 30, [still(20)])).toBe(false);
+  });
+
+  it('redraws a few times, then gives up', () => {
+    const draws = [100, 120, 80];
+    let i = 0;
+    const next = () => String(draws[i++]);
+    expect(drawKeepingOrder(next, Number, 60, [still(100)])).toBe('80');
+    let count = 0;
+    const never = () => {
+      count++;
+      return '500';
+    };
+    expect(drawKeepingOrder(never, Number, 60, [still(100)])).toBeNull();
+    expect(count).toBe(ORDER_DRAWS);
+    // nothing to keep an order with: the first draw
+    expect(drawKeepingOrder(() => '500', Number, 60, [])).toBe('500');
+  });
 });

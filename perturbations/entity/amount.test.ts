@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { perturbTextSync } from '../../src/perturb/engine.ts';
 import { LEXICON_OPTION } from '../../src/perturb/lexicon.ts';
 import type { Severity, Variant } from '../../src/types.ts';
-import amount, { splitAmount } from './amount.ts';
+import amount, { amountValue, splitAmount } from './amount.ts';
 
 const run = (
   text: string,
@@ -58,8 +58,8 @@ describe('entity.amount format', () => {
     for (const after of replacements('the machine gave me one pound back')) {
       expect(after).toMatch(/^(?:two|three|four|five|six|seven|eight|nine) (?:dollars|euros|pounds|francs)$/);
     }
-    // adjectival: "a 20 pound note" stays singular
-    for (const after of replacements('I found a 20 pound note'))
+    // adjectival: "a 20 pound fine" stays singular
+    for (const after of replacements('I had to pay a 20 pound fine'))
       expect(after).toMatch(/^\d{2} (?:dollar|euro|pound|franc)$/);
   });
 
@@ -155,5 +155,50 @@ describe('entity.amount protection and levels', () => {
   it('leaves a text without amounts unchanged', () => {
     expect(run('I was charged 3 times on Monday').changed).toBe(false);
     expect(run('Why is my balance shown in dollars?').changed).toBe(false);
+  });
+});
+
+describe('entity.amount order, places and denominations', () => {
+  it('keeps the order of the amounts of one currency, never making two equal', () => {
+    for (let k = 0; k < 40; k++) {
+      const v = run('The card machine charged €64 instead of €46.', 3, k);
+      const [charged, due] = [...v.text.matchAll(/€(\d+)/g)].map((m) => Number(m[1]));
+      expect(charged, v.text).toBeGreaterThan(due!);
+    }
+  });
+
+  it('keeps the order with a bare number, a sum whose currency goes unsaid', () => {
+    for (let k = 0; k < 40; k++) {
+      const v = run('I withdrew 40 euros but 60 came off my account.', 1, k);
+      if (!v.changed) continue;
+      const withdrawn = amountValue(v.edits[0]!.after)!;
+      expect(withdrawn, v.text).toBeLessThan(60);
+    }
+  });
+
+  it('never switches the currency in a text that names a place', () => {
+    const currencies = new Set<string>();
+    for (let k = 0; k < 40; k++) {
+      const v = run('I withdrew 40 euros in Rome last night.', 1, k);
+      currencies.add(v.edits[0]!.after.split(' ')[1]!);
+    }
+    expect(currencies).toEqual(new Set(['euros']));
+    // the same text without the place does switch on some draws
+    const elsewhere = new Set(
+      replacements('I withdrew 40 euros last night.', 40).map((a) => a.split(' ')[1]),
+    );
+    expect(elsewhere.size).toBeGreaterThan(1);
+  });
+
+  it('leaves banknotes and coins alone, not other amounts before a noun', () => {
+    for (const text of [
+      'i found a 20 pound note in my old coat',
+      'the machine ate my £5 note',
+      'is a $100 bill still accepted?',
+      'it only takes a 50 cent coin',
+    ]) {
+      for (let k = 0; k < 10; k++) expect(run(text, 3, k).changed, text).toBe(false);
+    }
+    expect(run('i paid a 20 pound fee', 3, 0).changed).toBe(true);
   });
 });

@@ -9,7 +9,13 @@
  * symbol, code → code, word → word, slang → slang: lists in src/perturb/entity/currencies.ts, lexicon
  * keys amount.*), on half the draws — but only when the text holds that one amount and names no
  * currency elsewhere: "£480 when she sent me £500" must not turn into two currencies (a different
- * complaint), nor "convert 100 USD to euros" into "convert 100 EUR to euros".
+ * complaint), nor "convert 100 USD to euros" into "convert 100 EUR to euros" — and the text names no
+ * place: "40 euros in Rome" must not become "70 francs in Rome".
+ *
+ * A new figure keeps the order with the other amounts of its currency and the bare numbers of the text
+ * (often sums whose currency goes unsaid): "€64 instead of €46" stays an overcharge, "withdrew 40 euros
+ * but 60 came off" keeps more taken than withdrawn; a few redraws, else the amount stays. A banknote or
+ * coin ("a 20 pound note", "$100 bill", "50 cent coin") keeps its value: most figures are no denomination.
  */
 
 import { ENTITY_SEVERITIES, entityEdits } from '../../src/perturb/entity/choose.ts';
@@ -26,12 +32,15 @@ import {
   WORD_PATTERN,
 } from '../../src/perturb/entity/currencies.ts';
 import {
+  drawKeepingOrder,
   figureValue,
   newFigure,
   newSpelledValue,
   parseSpelled,
+  type RelatedValue,
   spellNumber,
 } from '../../src/perturb/entity/figures.ts';
+import { findNames } from '../../src/perturb/entity/names.ts';
 import { findQuantities } from '../../src/perturb/entity/quantities.ts';
 import type { EntitySpan } from '../../src/perturb/entity/spans.ts';
 import { lexiconEntry } from '../../src/perturb/lexicon.ts';
@@ -113,6 +122,46 @@ function currencyWordFor(word: string, template: string, oldValue: number, newVa
   return matchCase(template, singular ? singularCurrency(word) : pluralCurrency(word));
 }
 
+const MULTIPLIER_VALUE: Readonly<Record<string, number>> = {
+  k: 1e3,
+  thousand: 1e3,
+  m: 1e6,
+  mn: 1e6,
+  million: 1e6,
+  bn: 1e9,
+  billion: 1e9,
+};
+
+/** The value of an amount in its own currency ("£2.5k" → 2500, "fifty dollars" → 50); null if unreadable. */
+export function amountValue(amount: string): number | null {
+  const parts = splitAmount(amount);
+  if (!parts) return null;
+  const value = parts.spelled ? (parseSpelled(parts.figure)?.value ?? NaN) : figureValue(parts.figure);
+  const scale = parts.multiplier === '' ? 1 : MULTIPLIER_VALUE[parts.multiplier.trim().toLowerCase()];
+  return Number.isFinite(value) && scale !== undefined ? value * scale : null;
+}
+
+/** Which currency an amount is in, as written ("$", "eur", "pounds"): amounts compare only within one. */
+export function amountCurrency(amount: string): string {
+  const parts = splitAmount(amount);
+  const token = parts ? parts.before.trim() || parts.after.trim() : amount;
+  const style = currencyStyle(token);
+  return style === null ? token.toLowerCase() : currencyKey(token, style);
+}
+
+/** "a 20 pound note", "£5 note", "$100 bills", "50 cent coin": after an amount, a word making it a denomination. */
+const DENOMINATION_AFTER = /^[\s-]*(?:bank\s?)?(?:notes?|bills?|coins?|banknotes?)(?![\p{L}])/iu;
+
+/** Is this mention of an amount a banknote or coin? */
+export function isDenomination(text: string, mention: EntitySpan): boolean {
+  return DENOMINATION_AFTER.test(text.slice(mention.end, mention.end + 20));
+}
+
+/** Does the text name a place (a city, country or nationality: "in Rome", "the Italian restaurant")? */
+function namesPlace(text: string): boolean {
+  return findNames(text).some((n) => n.kind === 'location');
+}
+
 /** A new currency token of the same style as `token`, from the lexicon; null to keep it. */
 function switchCurrency(token: string, rng: Rng, options: Readonly<Record<string, unknown>>): string | null {
   const style = currencyStyle(token);
@@ -176,9 +225,10 @@ const amount: PerturbationDefinition = {
   tag: 'natural',
   description:
     'Replace amounts of money with others written the same way ("$45.99" → "$72.99", "1,200 EUR" → ' +
-    '"2,300 EUR", "£2k" → "£7k", "50 bucks" → "80 bucks"): same digit count, decimals and multiplier; when ' +
-    'the text holds one amount and names no other currency, the currency may switch to another of the same ' +
-    'style (symbol, code, word, slang; --lexicon amount.*).',
+    '"2,300 EUR", "£2k" → "£7k", "50 bucks" → "80 bucks"): same digit count, decimals and multiplier, the ' +
+    'order with the other sums kept, banknotes and coins left alone; when the text holds one amount and names ' +
+    'no other currency and no place, the currency may switch to another of the same style (symbol, code, ' +
+    'word, slang; --lexicon amount.*).',
   severities: ENTITY_SEVERITIES,
   // "$45" holds a protected number inside a protected amount: both are this perturbation's to edit
   editsProtected: ['numbers', 'amounts'],
@@ -192,10 +242,37 @@ const amount: PerturbationDefinition = {
     const amounts = findQuantities(text).filter((s) => s.kind === 'amount');
     if (amounts.length === 0) return [];
     const distinct = new Set(amounts.map((a) => a.text.toLowerCase())).size;
-    const allowSwitch = distinct === 1 && !currencyOutside(text, amounts);
-    return entityEdits(amounts, ctx, (entity) => {
-      const fresh = reprice(entity.text, ctx.rng, ctx.options, allowSwitch);
-      return fresh === null || fresh === entity.text ? null : () => fresh;
+    // names last: the gazetteers are the costly test
+    const allowSwitch = distinct === 1 && !currencyOutside(text, amounts) && !namesPlace(text);
+    // bare numbers are often sums whose currency goes unsaid ("withdrew 40 euros but 60 came off")
+    const bareNumbers = findQuantities(text)
+      .filter((s) => s.kind === 'number' && /^\d[\d,]*(?:\.\d+)?$/.test(s.text))
+      .map((s) => figureValue(s.text));
+    // each amount's value now: the new one once replaced
+    const current = new Map<string, number>();
+    return entityEdits(amounts, ctx, (entity, mentions) => {
+      if (mentions.some((m) => isDenomination(text, m))) return null;
+      const key = entity.text.toLowerCase();
+      const currency = amountCurrency(entity.text);
+      const others: RelatedValue[] = bareNumbers.map((n) => ({ old: n, current: n }));
+      for (const a of amounts) {
+        const value = amountValue(a.text);
+        if (a.text.toLowerCase() === key || value === null || amountCurrency(a.text) !== currency) continue;
+        others.push({ old: value, current: current.get(a.text.toLowerCase()) ?? value });
+      }
+      const fresh = drawKeepingOrder(
+        () => {
+          const next = reprice(entity.text, ctx.rng, ctx.options, allowSwitch);
+          return next === entity.text ? null : next;
+        },
+        amountValue,
+        amountValue(entity.text),
+        others,
+      );
+      if (fresh === null) return null;
+      const value = amountValue(fresh);
+      if (value !== null) current.set(key, value);
+      return () => fresh;
     });
   },
 };

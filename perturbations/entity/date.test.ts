@@ -9,7 +9,7 @@ import { perturbTextSync } from '../../src/perturb/engine.ts';
 import { daysInMonth, MONTHS, monthNumber, WEEKDAYS } from '../../src/perturb/entity/calendar.ts';
 import { LEXICON_OPTION } from '../../src/perturb/lexicon.ts';
 import type { Severity, Variant } from '../../src/types.ts';
-import date from './date.ts';
+import date, { timeMinutes } from './date.ts';
 
 const run = (
   text: string,
@@ -180,5 +180,29 @@ describe('entity.date lexicon, consistency, protection and levels', () => {
   it('changes one date at level 1, half (rounded up) at 2, all at 3', () => {
     const text = 'It left on 12/05/2024 at 10:30, came back on Friday and again in June.';
     expect(([1, 2, 3] as Severity[]).map((s) => run(text, s).edits.length)).toEqual([1, 2, 4]);
+  });
+});
+
+describe('entity.date order of times', () => {
+  it('keeps a range of times forward and its ends apart', () => {
+    for (let k = 0; k < 40; k++) {
+      const v = run("Please call me back between 9:00 and 12:00, I'm at work after that.", 3, k);
+      const [from, to] = [...v.text.matchAll(/\d{1,2}:\d{2}/g)].map((m) => timeMinutes(m[0])!);
+      expect(from, v.text).toBeLessThan(to!);
+    }
+  });
+
+  it('reads a bare hour as a working-day hour', () => {
+    expect(timeMinutes('3pm')).toBe(15 * 60);
+    expect(timeMinutes('10:30')).toBe(10 * 60 + 30);
+    expect(timeMinutes('12:15 a.m.')).toBe(15);
+    expect(timeMinutes('9')).toBe(9 * 60);
+    expect(timeMinutes('5')).toBe(17 * 60);
+    expect(timeMinutes('2019')).toBeNull();
+    for (let k = 0; k < 40; k++) {
+      const v = run('The branch is open from 9 to 5.', 3, k);
+      const [from, to] = [...v.text.matchAll(/\d+/g)].map((m) => timeMinutes(m[0])!);
+      expect(from, v.text).toBeLessThan(to!);
+    }
   });
 });

@@ -15,6 +15,9 @@
  * Years move by at most five and only on half the draws; every generated date exists (no 30 February,
  * 29 February only in a leap year). Weekday and month names are drawn from the lexicon entries
  * `date.weekday` and `date.month` (replaceable with --lexicon, e.g. working days only).
+ * A new time keeps the order with the other times of the text and equals none: "between 9:00 and 12:00"
+ * never becomes "between 9:00 and 7:00" (a few redraws, else the time stays). A bare hour is read as
+ * a working-day hour ("from 9 to 5": 9am to 5pm).
  */
 import {
   abbreviateMonth,
@@ -29,6 +32,7 @@ import {
   WEEKDAYS,
 } from '../../src/perturb/entity/calendar.ts';
 import { ENTITY_SEVERITIES, entityEdits } from '../../src/perturb/entity/choose.ts';
+import { drawKeepingOrder, type RelatedValue } from '../../src/perturb/entity/figures.ts';
 import { findQuantities } from '../../src/perturb/entity/quantities.ts';
 import { lexiconEntry } from '../../src/perturb/lexicon.ts';
 import { matchCase } from '../../src/perturb/text/index.ts';
@@ -231,6 +235,31 @@ function newDayOrdinal(span: string, rng: Rng): string {
   return pad(next, widthOf(m[1]!)) + (m[2] === m[2]!.toUpperCase() ? suffix.toUpperCase() : suffix);
 }
 
+/** Is `span` a clock time (what redate rewrites with newTime), not a year or a date? */
+function isTime(span: string): boolean {
+  return (
+    TIME.test(span) &&
+    !/^\d{4}s?$/.test(span) &&
+    !/^\d{1,2}(?:st|nd|rd|th)$/i.test(span) &&
+    !(NUMERIC.test(span) && !/^\d{1,2}[.]\d{2}$/.test(span))
+  );
+}
+
+/**
+ * Minutes after midnight of a clock time, to compare times: "3pm" → 900, "10:30" → 630. A bare hour or
+ * "o'clock" has no half of the day: read as a working-day hour, 7–11 the morning, 12 noon, 1–6 the
+ * afternoon ("from 9 to 5"). Null for what is no time.
+ */
+export function timeMinutes(span: string): number | null {
+  if (!isTime(span)) return null;
+  const [, hourText, separator, minuteText, , , marker] = TIME.exec(span)!;
+  let hour = Number(hourText);
+  const meridiem = marker !== undefined && /m/i.test(marker) && !/o['’]/i.test(marker);
+  if (meridiem) hour = (hour % 12) + (/^p/i.test(marker!) ? 12 : 0);
+  else if (!separator && hour >= 1 && hour <= 6) hour += 12;
+  return hour * 60 + (minuteText === undefined ? 0 : Number(minuteText));
+}
+
 /** Another date, weekday, month, year or time written like `span`, or null when it has none. */
 export function redate(span: string, rng: Rng, options: Options = {}): string | null {
   if (new RegExp(`^(?:${WEEKDAYS.join('|')})s?$`, 'i').test(span)) return newWeekday(span, rng, options);
@@ -263,9 +292,31 @@ const date: PerturbationDefinition = {
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
     const dates = findQuantities(text).filter((s) => s.kind === 'date');
     if (dates.length === 0) return [];
+    // each time's value now: the new one once replaced
+    const current = new Map<string, number>();
     return entityEdits(dates, ctx, (entity) => {
-      const fresh = redate(entity.text, ctx.rng, ctx.options);
-      if (fresh === null || fresh.toLowerCase() === entity.text.toLowerCase()) return null;
+      const key = entity.text.toLowerCase();
+      const old = timeMinutes(entity.text);
+      const others: RelatedValue[] = [];
+      if (old !== null) {
+        for (const d of dates) {
+          const value = timeMinutes(d.text);
+          if (d.text.toLowerCase() === key || value === null) continue;
+          others.push({ old: value, current: current.get(d.text.toLowerCase()) ?? value });
+        }
+      }
+      const fresh = drawKeepingOrder(
+        () => {
+          const next = redate(entity.text, ctx.rng, ctx.options);
+          return next === null || next.toLowerCase() === key ? null : next;
+        },
+        timeMinutes,
+        old,
+        others,
+      );
+      if (fresh === null) return null;
+      const value = timeMinutes(fresh);
+      if (value !== null) current.set(key, value);
       // mentions share the text up to case ("Monday" / "monday"): each keeps its own
       return (m) => (/^\p{L}/u.test(m.text) ? matchCase(m.text, fresh) : fresh);
     });

@@ -77,4 +77,23 @@ describe('entity.gender', () => {
     const options = { [LEXICON_OPTION]: { 'gender.nouns': ['monk/nun'] } };
     expect(at('The monk and his wife', 3, 0, options).text).toBe('The nun and her wife');
   });
+
+  it('leaves the name of a person a question asks about', () => {
+    for (const k of [0, 1, 2, 3]) {
+      expect(at('Who was Frida Kahlo married to?', 2, k).changed).toBe(false);
+      expect(at('Which philosopher taught Alexander the Great?', 2, k).changed).toBe(false);
+    }
+  });
+
+  it('replaces a family-name-first full name as a whole, by a full name of the other gender', () => {
+    const female = new Set(NAME_LEXICON['person.female'].map((n) => n.toLowerCase()));
+    const surnames = new Set(NAME_LEXICON['person.surname'].map((n) => n.toLowerCase()));
+    for (const k of [0, 1, 2, 3]) {
+      const v = at('My colleague Nguyen Van An recommended your bank to me.', 2, k).text;
+      const m = /^My colleague (\S+) (\S+) recommended your bank to me\.$/.exec(v);
+      expect(m, v).not.toBeNull();
+      expect(female.has(m![1]!.toLowerCase()), m![1]).toBe(true);
+      expect(surnames.has(m![2]!.toLowerCase()), m![2]).toBe(true);
+    }
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * entity.gender — swap the gender of the people a text talks about, consistently: he ↔ she, him ↔ her,
  * his ↔ her/hers, himself ↔ herself, Mr ↔ Ms (Mrs, Miss → Mr), sir ↔ madam; then gendered first names
- * (a name of the other gender from the lexicon, the same one for every mention); then gendered nouns
+ * (a name of the other gender from the lexicon, the same one for every mention; a full name written
+ * family name first, "Nguyen Van An", becomes a whole full name; a person a question asks about, "Who
+ * was Frida Kahlo married to?", keeps the name); then gendered nouns
  * (husband ↔ wife, son ↔ daughter, mum ↔ dad …, the `gender.nouns` pairs).
  *
  * "her" is an object or a possessive determiner: before a noun, an adjective or a number it is the
@@ -23,6 +25,9 @@
  */
 
 import {
+  asksAbout,
+  familyFirstGender,
+  familyNameFirst,
   genderInContext,
   genderOf,
   pickOther,
@@ -216,8 +221,42 @@ function nameSites(text: string, ctx: PerturbationContext, pairs: ReadonlyMap<st
   const chosen = new Map<string, string | null>();
   const taken = new Set<string>();
   const sites: Site[] = [];
+  // "Who was Frida Kahlo married to?": a person the question asks about keeps the name, every mention
+  const asked = new Set(
+    people.filter((p) => asksAbout(text, p.start, p.end)).flatMap((p) => p.text.toLowerCase().split(/\s+/)),
+  );
+  // the family name of a family-name-first person, said alone later ("Nguyen"), is no first name
+  const families = new Set(
+    people
+      .map((p) => p.text.split(/\s+/))
+      .filter(familyNameFirst)
+      .map((parts) => parts[0]!.toLowerCase()),
+  );
   for (const p of people) {
-    const first = /^[^\s]+/.exec(p.text)![0];
+    const parts = p.text.split(/\s+/);
+    if (parts.some((w) => asked.has(w.toLowerCase()))) continue;
+    if (parts.length === 1 && families.has(parts[0]!.toLowerCase())) continue;
+    // "Nguyen Van An": family name first; the whole name becomes a full name of the other gender
+    if (familyNameFirst(parts)) {
+      const key = p.text.toLowerCase();
+      if (!chosen.has(key)) {
+        const g = familyFirstGender(parts, ctx.options) ?? genderInContext(text, p.start);
+        const other = g === 'female' ? 'person.male' : g === 'male' ? 'person.female' : null;
+        const first =
+          other === null
+            ? null
+            : pickOther(ctx.rng, replacementPool(ctx.options, other), parts[parts.length - 1]!, text, taken);
+        const last =
+          first === null
+            ? null
+            : pickOther(ctx.rng, replacementPool(ctx.options, 'person.surname'), parts[0]!, text, taken);
+        chosen.set(key, first === null || last === null ? null : `${first} ${last}`);
+      }
+      const full = chosen.get(key);
+      if (full) sites.push({ start: p.start, end: p.end, replacement: styleName(p.text, full), scope: 2 });
+      continue;
+    }
+    const first = parts[0]!;
     const key = first.toLowerCase();
     if (!chosen.has(key)) {
       const g = genderOf(first, ctx.options) ?? genderInContext(text, p.start);
@@ -229,13 +268,12 @@ function nameSites(text: string, ctx: PerturbationContext, pairs: ReadonlyMap<st
     }
     const name = chosen.get(key);
     if (!name) continue;
-    const styled =
-      first === first.toLowerCase()
-        ? name.toLowerCase()
-        : first === first.toUpperCase() && first.length > 1
-          ? name.toUpperCase()
-          : name;
-    sites.push({ start: p.start, end: p.start + first.length, replacement: styled, scope: 2 });
+    sites.push({
+      start: p.start,
+      end: p.start + first.length,
+      replacement: styleName(first, name),
+      scope: 2,
+    });
     const noun = /([A-Za-z]+) $/.exec(text.slice(Math.max(0, p.start - 20), p.start));
     const swap = noun ? pairs.get(noun[1]!.toLowerCase()) : undefined;
     if (noun && swap !== undefined) {
@@ -244,6 +282,13 @@ function nameSites(text: string, ctx: PerturbationContext, pairs: ReadonlyMap<st
     }
   }
   return sites;
+}
+
+/** `name` in the case of the mention it replaces: lowercase in chat, ALL CAPS in capitals. */
+function styleName(mention: string, name: string): string {
+  if (mention === mention.toLowerCase()) return name.toLowerCase();
+  if (mention === mention.toUpperCase() && mention.length > 1) return name.toUpperCase();
+  return name;
 }
 
 /** Gendered nouns ("husband" → "wife", "sons" → "daughters", "mum's" → "dad's"), but those before a name. */

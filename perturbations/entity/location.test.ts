@@ -98,4 +98,28 @@ describe('entity.location', () => {
     expect(at('Our boat trip along the Amazon was the best part.', 3).changed).toBe(false);
     expect(at('How long does a transfer take?', 3).changed).toBe(false);
   });
+
+  it('leaves a nationality used as a language, but replaces one that modifies a noun', () => {
+    for (const text of [
+      'what makes a sentence grammatically correct in english',
+      'Do you speak German at the branch?',
+      'Can you translate the letter into Spanish?',
+      'I only know a few French words.',
+    ]) {
+      for (const k of VARIANTS) expect(at(text, 3, k).changed, text).toBe(false);
+    }
+    expect(at('We ate in Italian restaurants all week.', 1).changed).toBe(true);
+  });
+
+  it('keeps every place of a text with an amount in a national currency', () => {
+    for (const text of [
+      'Dmitri paid 3,000 roubles for a taxi from the airport in Moscow.',
+      'A coffee in Osaka cost me ¥600.',
+      'I spent 200 kr on dinner in Oslo.',
+    ]) {
+      for (const k of VARIANTS) expect(at(text, 3, k).changed, text).toBe(false);
+    }
+    // dollars, euros and pounds are spent anywhere: the place is replaced
+    expect(at('I paid €30 for a taxi in Lisbon.', 1).changed).toBe(true);
+  });
 });

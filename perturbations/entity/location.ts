@@ -6,7 +6,9 @@
  * Netherlands", "an Italian restaurant" → "a Greek restaurant"). A country used as a modifier ("a US
  * card", "my UK account") becomes a nationality ("a Polish card"), which reads as English where "a
  * France card" would not. A place before a currency ("Russian roubles", "UK pounds") is left alone: the
- * currency would no longer match. Places the detector found by their context but no gazetteer knows
+ * currency would no longer match, and so is every place of a text with an amount in a national currency
+("3,000 roubles for a taxi in Moscow": not dollars, euros or pounds). A nationality used as a language
+("correct in english", "do you speak German?", "French words") stays: "in kenyan" is no language. Places the detector found by their context but no gazetteer knows
  * are replaced by a city.
  *
  * With entity.gender, this is one of the two fairness slices of the entity family: a prediction that
@@ -14,6 +16,8 @@
  */
 import { ENTITY_SEVERITIES, entityEdits } from '../../src/perturb/entity/choose.ts';
 import {
+  hasNationalAmount,
+  isLanguageUse,
   type Mention,
   pickOther,
   renderMention,
@@ -102,7 +106,8 @@ const location: PerturbationDefinition = {
     'Replace places (CheckList’s "change locations"): city → city, country → country, region → region, ' +
     'nationality → nationality ("a French card" → "a Kenyan card"), with the article the name carries ' +
     '("the UK" → "France"); the words around it ("in", "from") stay; a place naming a currency ("UK ' +
-    'pounds") is left alone; lists replaceable with --lexicon (location.city, .country, .region, ' +
+    'pounds"), a text with an amount in a national currency (roubles, yen …) and a language ("in English") ' +
+    'are left alone; lists replaceable with --lexicon (location.city, .country, .region, ' +
     '.continent, .nationality).',
   severities: ENTITY_SEVERITIES,
   // Measured: correct swaps score 0.48–1 (data/bank-queries.jsonl: min 0.51, median 0.76; the
@@ -116,7 +121,8 @@ const location: PerturbationDefinition = {
   },
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
     const spans = findNameSpans(text).filter((s) => s.kind === 'location');
-    if (spans.length === 0) return [];
+    // an amount in roubles, yen, baht … ties the text to its places ("3,000 roubles for a taxi in Moscow")
+    if (spans.length === 0 || hasNationalAmount(text)) return [];
     const mentions = spans.map((s) => withArticle(text, s));
     const { rng, options } = ctx;
     const taken = new Set<string>();
@@ -125,6 +131,13 @@ const location: PerturbationDefinition = {
       ctx,
       (entity, all) => {
         if (all.some((m) => CURRENCY_AFTER.test(text.slice(m.end, m.end + 20)))) return null;
+        // "correct in english", "do you speak German": a language, which no nationality replaces
+        if (
+          entity.sub === 'location.nationality' &&
+          all.some((m) => isLanguageUse(text, m.nameStart, m.end))
+        ) {
+          return null;
+        }
         const form = formOf(text, entity);
         // a country said as a noun and as a modifier ("from the UK … my UK account") has no one form
         if (form === null || all.some((m) => formOf(text, m)?.pool !== form.pool)) return null;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { perturbTextSync } from '../../src/perturb/engine.ts';
 import type { Severity, Variant } from '../../src/types.ts';
-import number from './number.ts';
+import number, { numberValue } from './number.ts';
 
 const run = (text: string, severity: Severity = 3, variant = 0, protect?: RegExp[]): Variant =>
   perturbTextSync(text, number, { seed: 3, severity, variant, protect });
@@ -100,7 +100,8 @@ describe('entity.number protection and consistency', () => {
   });
 
   it('changes one number at level 1, half (rounded up) at 2, all at 3', () => {
-    const text = 'I have 2 accounts, 3 cards, 4 standing orders and 12 payments failed.';
+    // far apart: each can change without crossing another (the order of the numbers is kept)
+    const text = 'I have 2 accounts, 30 cards, 400 standing orders and 5000 payments failed.';
     const counts = ([1, 2, 3] as Severity[]).map((s) => run(text, s).edits.length);
     expect(counts).toEqual([1, 2, 4]);
   });
@@ -108,5 +109,54 @@ describe('entity.number protection and consistency', () => {
   it('leaves a text without numbers unchanged', () => {
     expect(run('Where is my new card?').changed).toBe(false);
     expect(run('I paid £20 on 3 May').changed).toBe(false);
+  });
+});
+
+describe('entity.number order, ages and denominations', () => {
+  it('keeps the order of the numbers and never makes two equal', () => {
+    for (const severity of [1, 3] as const) {
+      for (let k = 0; k < 40; k++) {
+        const v = run('i withdrew 200 but only got 100 out of the machine', severity, k);
+        const [withdrawn, got] = [...v.text.matchAll(/\d+/g)].map((m) => Number(m[0]));
+        expect(withdrawn, v.text).toBeGreaterThan(got!);
+      }
+    }
+  });
+
+  it('keeps the order with the amounts of the text', () => {
+    for (let k = 0; k < 40; k++) {
+      const v = run('I withdrew 40 euros but 60 came off my account.', 1, k);
+      expect(numberValue(v.edits[0]!.after)!, v.text).toBeGreaterThan(40);
+    }
+  });
+
+  it('reads the value of a number as written', () => {
+    expect(numberValue('2,500')).toBe(2500);
+    expect(numberValue('1.5 million')).toBe(1_500_000);
+    expect(numberValue('50%')).toBe(50);
+    expect(numberValue('twenty-five')).toBe(25);
+  });
+
+  it('leaves ages alone', () => {
+    for (const text of [
+      'My son turns 15 next week, what kind of account can he have with you?',
+      "I'm 21 and want my own card",
+      'can a 16 year old open an account?',
+      'accounts for children aged 12 and up',
+      'at 18, can I get a credit card?',
+      'my daughter is fifteen.',
+      'my son is 8 and wants a card',
+    ]) {
+      for (let k = 0; k < 5; k++) expect(run(text, 3, k).changed, text).toBe(false);
+    }
+    // a number after the same words that is no age still changes
+    expect(run('I was 15 minutes late for the transfer', 3, 0).changed).toBe(true);
+    expect(run('the ATM turned down 3 cards', 3, 0).changed).toBe(true);
+    expect(run('my lucky number is 7', 3, 0).changed).toBe(true);
+  });
+
+  it('leaves a banknote alone, not a count of notes', () => {
+    expect(run('the machine gave me a 20 note that was torn', 3, 0).changed).toBe(false);
+    expect(run('the machine gave me 3 notes that were torn', 3, 0).changed).toBe(true);
   });
 });

@@ -85,4 +85,42 @@ describe('entity.organization', () => {
       'Can I move my account to First Otter Bank?',
     );
   });
+
+  it('leaves an organisation a question asks about, but not one a question merely names', () => {
+    for (const text of [
+      'What does the M in BMW stand for?',
+      'Who founded Spotify?',
+      'When was Revolut started, and who owns Revolut?',
+    ]) {
+      for (const k of VARIANTS) expect(at(text, 3, k).changed, text).toBe(false);
+    }
+    expect(at('Why did Barclays charge me twice?', 1).changed).toBe(true);
+  });
+
+  it('keeps a ride or delivery brand where the text names a place', () => {
+    for (const k of VARIANTS) {
+      expect(at('I left my phone in an Uber in Nairobi on 3 October.', 3, k).changed).toBe(false);
+      expect(at('My Deliveroo order in Paris never came.', 3, k).text).toContain('Deliveroo');
+    }
+    expect(at('I left my phone in an Uber last night.', 1).changed).toBe(true);
+  });
+
+  it('keeps an organisation whose category does not offer what the text asks about', () => {
+    for (const k of VARIANTS) {
+      expect(at("Cashback from Curve still hasn't appeared after 30 days.", 3, k).changed).toBe(false);
+      const bank = /^Cashback from (.+) still/.exec(
+        at('Cashback from Monzo still has not arrived.', 1, k).text,
+      )![1]!;
+      expect(items('organization.bank').has(bank.toLowerCase()), bank).toBe(true);
+    }
+  });
+
+  it('never draws a niche wallet as a replacement', () => {
+    for (const k of VARIANTS) {
+      const wallet = /only takes (.+) or cash\.$/.exec(
+        at('The Korean restaurant near my office only takes Samsung Pay or cash.', 1, k).text,
+      )![1]!;
+      expect(['Samsung Pay', 'WeChat Pay']).toContain(wallet);
+    }
+  });
 });

@@ -6,9 +6,16 @@
  * payment at a shop, a top-up through a wallet) stays what it was. An organisation no gazetteer files
  * under a category gets an invented company name (`organization.company`). The article in front follows
  * the new name ("an Uber" → "a Lyft").
+ *
+ * A swap must stay plausible: a ride, delivery, supermarket or utility brand stays when the text names a
+ * place (it may not operate there); an organisation stays when the text names an offering its category
+ * does not share (cashback, an overdraft: only banks and cards); an organisation a question asks about
+ * stays ("What does the M in BMW stand for?"); niche wallets are never drawn (names-lexicon.ts,
+ * NEVER_DRAWN).
  */
 import { ENTITY_SEVERITIES, entityEdits } from '../../src/perturb/entity/choose.ts';
 import {
+  asksAbout,
   pickOther,
   renderMention,
   replacementPool,
@@ -23,6 +30,33 @@ import {
   type NameEntry,
 } from '../../src/perturb/entity/names-lexicon.ts';
 import type { EditProposal, PerturbationContext, PerturbationDefinition } from '../../src/types.ts';
+
+/**
+ * Categories whose brands serve some countries only, used where the service is: with a place in the
+ * text ("an Uber in Nairobi") another brand may not exist there, so the brand stays.
+ */
+const LOCAL_SERVICES: ReadonlySet<NameEntry> = new Set([
+  'organization.ride',
+  'organization.food',
+  'organization.supermarket',
+  'organization.utility',
+]);
+
+/**
+ * What a text may say an organisation offers, and the categories whose members all offer it: an
+ * organisation of another category keeps its name, as a random one of its category may not offer it
+ * ("Cashback from Curve" → "from Zelle": a transfer app pays no cashback).
+ */
+const OFFERINGS: readonly { words: RegExp; offeredBy: ReadonlySet<NameEntry> }[] = [
+  {
+    words: /\b(?:cash ?back|reward points|air ?miles|loyalty points)\b/i,
+    offeredBy: new Set<NameEntry>(['organization.bank', 'organization.card', 'organization.card-other']),
+  },
+  {
+    words: /\b(?:overdraft|mortgage|interest rate|savings account|current account|credit limit)\b/i,
+    offeredBy: new Set<NameEntry>(['organization.bank']),
+  },
+];
 
 const organization: PerturbationDefinition = {
   name: 'entity.organization',
@@ -43,19 +77,25 @@ const organization: PerturbationDefinition = {
     return Promise.resolve();
   },
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
-    const spans = findNameSpans(text).filter((s) => s.kind === 'organization');
+    const found = findNameSpans(text);
+    const spans = found.filter((s) => s.kind === 'organization');
     if (spans.length === 0) return [];
+    const namesPlace = found.some((s) => s.kind === 'location');
     const mentions = spans.map((s) => withArticle(text, s));
     const { rng, options } = ctx;
     const taken = new Set<string>();
     return entityEdits(
       mentions,
       ctx,
-      (entity) => {
+      (entity, all) => {
         const category: NameEntry =
           entity.sub !== undefined && entity.sub in NAME_ENTRIES
             ? (entity.sub as NameEntry)
             : 'organization.company';
+        // "What does the M in BMW stand for?": the question is about that organisation
+        if (all.some((m) => asksAbout(text, m.nameStart, m.end))) return null;
+        if (namesPlace && LOCAL_SERVICES.has(category)) return null;
+        if (OFFERINGS.some((o) => o.words.test(text) && !o.offeredBy.has(category))) return null;
         const name = text.slice(entity.nameStart, entity.end);
         // "the Red Cross", "the United Nations": an institution the gazetteer files under no category;
         // an invented company would not take "the" ("the Kestrel app" is the app's article and stays)

@@ -96,4 +96,29 @@ describe('entity.person', () => {
   it('leaves a text without names unchanged', () => {
     expect(at('How long does a transfer take to arrive?', 3).changed).toBe(false);
   });
+
+  it('leaves a person a question asks about, but not one a question merely names', () => {
+    for (const text of [
+      'Who was Frida Kahlo married to?',
+      'Which philosopher taught Alexander the Great?',
+      'When did Ludwig van Beethoven die?',
+      'Who is Nelson Mandela?',
+    ]) {
+      for (const k of VARIANTS) expect(at(text, 3, k).changed, text).toBe(false);
+    }
+    expect(at('How do I pay Anna back?', 1).changed).toBe(true);
+  });
+
+  it('replaces a full name written family name first as a whole full name', () => {
+    for (const k of VARIANTS) {
+      const v = at('My colleague Nguyen Van An recommended your bank. Nguyen said it was easy.', 1, k).text;
+      const m = /^My colleague (\S+) (\S+) recommended your bank\. (\S+) said it was easy\.$/.exec(v);
+      expect(m, v).not.toBeNull();
+      const [, first, last, again] = m!;
+      // Van marks a man's name; the family name said alone becomes the new surname
+      expect(MALE.has(first!.toLowerCase()), first).toBe(true);
+      expect(SURNAMES.has(last!.toLowerCase()), last).toBe(true);
+      expect(again).toBe(last);
+    }
+  });
 });

@@ -2,12 +2,17 @@
  * entity.person — replace people's names (CheckList's INV "change names"): a first name by a first name
  * of the same gender when the lexicons know it (of any gender from `person.unisex` when they do not, so
  * a "she" later in the text still fits), a full name by a full name, a surname after a title by a surname
- * ("Mr Okonkwo" → "Mr Kowalski"). The lists mix cultures, so a name from one culture often becomes a name
+ * ("Mr Okonkwo" → "Mr Kowalski"). A full name written family name first ("Nguyen Van An") becomes a
+ * whole full name, its gender read from the given name. A person a question asks about ("Who was Frida
+ * Kahlo married to?", "Which philosopher taught Alexander the Great?") keeps the name. The lists mix cultures, so a name from one culture often becomes a name
  * from another. A person named twice is one entity: "Kenji Sato … Kenji" → "Lucas Haddad … Lucas".
  * Detection: src/perturb/entity/names.ts; lists: src/perturb/entity/names-lexicon.ts.
  */
 import { ENTITY_SEVERITIES, entityEdits } from '../../src/perturb/entity/choose.ts';
 import {
+  asksAbout,
+  familyFirstGender,
+  familyNameFirst,
   genderInContext,
   genderOf,
   pickOther,
@@ -62,15 +67,25 @@ const person: PerturbationDefinition = {
       spans,
       ctx,
       (entity, mentions) => {
+        // "Who was Frida Kahlo married to?": the question is about that person
+        if (mentions.some((m) => asksAbout(text, m.start, m.end))) return null;
         const full = mentions.find((m) => m.text.includes(' '));
         const surnames = replacementPool(options, 'person.surname');
         if (full) {
           const parts = words(full.text);
-          const gender = genderOf(parts[0]!, options) ?? genderInContext(text, full.start) ?? 'unisex';
-          const first = pickOther(rng, replacementPool(options, `person.${gender}`), parts[0]!, text, taken);
-          const last = pickOther(rng, surnames, parts[parts.length - 1]!, text, taken);
+          // "Nguyen Van An": family name first, given name last; the new name is a whole full name
+          const familyFirst = familyNameFirst(parts);
+          const [given, family] = familyFirst
+            ? [parts[parts.length - 1]!, parts[0]!]
+            : [parts[0]!, parts[parts.length - 1]!];
+          const gender =
+            (familyFirst ? familyFirstGender(parts, options) : genderOf(given, options)) ??
+            genderInContext(text, full.start) ??
+            'unisex';
+          const first = pickOther(rng, replacementPool(options, `person.${gender}`), given, text, taken);
+          const last = pickOther(rng, surnames, family, text, taken);
           if (first === null || last === null) return null;
-          const [oldFirst, oldLast] = [parts[0]!.toLowerCase(), parts[parts.length - 1]!.toLowerCase()];
+          const [oldFirst, oldLast] = [given.toLowerCase(), family.toLowerCase()];
           return (m) => {
             const lower = m.text.toLowerCase();
             const name = lower.includes(' ')

@@ -189,3 +189,42 @@ export function newSpelledValue(value: number, rng: Rng): number {
   }
   return figureValue(newFigure(String(value), rng));
 }
+
+/** Another quantity of the same kind in the text: its value in the original and its value now (replaced or not). */
+export interface RelatedValue {
+  old: number;
+  current: number;
+}
+
+/**
+ * Does `fresh`, replacing `old`, keep the text's relations with the other quantities of its kind? It may equal
+ * none of them ("withdrew 200 but only got 100" must not become "… got 200") and stays on the same side of
+ * each ("charged €64 instead of €46" stays an overcharge; "between 9:00 and 12:00" stays a forward range).
+ * An old value equal to another one (the same sum written twice differently) cannot keep that tie: false.
+ */
+export function keepsOrder(old: number, fresh: number, others: readonly RelatedValue[]): boolean {
+  return others.every((o) => fresh !== o.current && Math.sign(fresh - o.current) === Math.sign(old - o.old));
+}
+
+/** How many draws a replacement gets to keep the order before its entity is left alone. */
+export const ORDER_DRAWS = 8;
+
+/**
+ * The first of ORDER_DRAWS draws whose value keeps the order with `others` (keepsOrder); null when none does
+ * or `draw` has nothing. With no others, or an old value that cannot be read, the first draw.
+ */
+export function drawKeepingOrder(
+  draw: () => string | null,
+  valueOfDraw: (replacement: string) => number | null,
+  old: number | null,
+  others: readonly RelatedValue[],
+): string | null {
+  for (let attempt = 0; attempt < ORDER_DRAWS; attempt++) {
+    const fresh = draw();
+    if (fresh === null) return null;
+    if (old === null || others.length === 0) return fresh;
+    const value = valueOfDraw(fresh);
+    if (value !== null && keepsOrder(old, value, others)) return fresh;
+  }
+  return null;
+}

@@ -8,8 +8,15 @@
 import type { PerturbationContext, Rng } from '../../types.ts';
 import { lexiconEntry } from '../lexicon.ts';
 import { isAllCaps } from '../text/index.ts';
-import { firstNameGender, type Gender, isCommonWord, type NameSpan } from './names.ts';
-import { NAME_LEXICON, type NameEntry, SAME_ENTITY } from './names-lexicon.ts';
+import { firstNameGender, type Gender, isCommonWord, isKnownSurname, type NameSpan } from './names.ts';
+import {
+  FAMILY_NAME_FIRST,
+  NAME_LEXICON,
+  type NameEntry,
+  NEVER_DRAWN,
+  SAME_ENTITY,
+} from './names-lexicon.ts';
+import { findQuantities } from './quantities.ts';
 
 const GENDERS: readonly Gender[] = ['female', 'male', 'unisex'];
 
@@ -59,7 +66,11 @@ export function replacementPool(options: PerturbationContext['options'], key: Na
     // a name of several words reads as a name ("Apple Pay", "New Balance"); one word may read as a word
     pool = key.startsWith('person.')
       ? bundled
-      : bundled.filter((item) => /\s/.test(stripThe(item)) || !isCommonWord(stripThe(item)));
+      : bundled.filter(
+          (item) =>
+            !NEVER_DRAWN.has(item.toLowerCase()) &&
+            (/\s/.test(stripThe(item)) || !isCommonWord(stripThe(item))),
+        );
     bundledPools.set(key, pool);
   }
   return pool;
@@ -189,4 +200,123 @@ export function renderMention(
   }
   if (newTakesThe) return `${sentenceStart ? caseOf('The', name.slice(0, 3)) : name.slice(0, 3)} ${bare}`;
   return name;
+}
+
+// ───────────────────────────── when a name must stay ─────────────────────────────
+
+const WH_WORD = /\b(?:who|whom|whose|what|which|when|where|how)\b/i;
+/**
+ * Relations an encyclopedic question asks about a named entity itself: who founded, invented, taught,
+ * married it, what it stands for or is named after, when it was born or died …
+ */
+const ASKED_RELATION =
+  /\b(?:found(?:ed|er|ers)?|invent(?:ed|or|s)?|taught|teach(?:es)?|marr(?:y|ied|ies)|stands? for|named after|called after|die[ds]?|death|born|wr[io]te|written|author|discover(?:ed|s)?|creat(?:e|ed|or|es)|paint(?:ed|s)?|direct(?:ed|or)|compos(?:e|ed|er)|rul(?:e|ed|er)|assassinat(?:e|ed)|killed|built|design(?:ed|er)|own(?:s|ed|er)?|led|lead(?:er)?|won|ceo|headquarter(?:s|ed)?|acquir(?:e|ed)|mean|means|short for|abbreviation|famous|known for|nickname[ds]?)\b/i;
+/** "Who is X", "what was X": the question asks who or what the entity is. */
+const IDENTITY_QUESTION = /\b(?:who|what)(?:'s| (?:is|was|are|were))\s+$/i;
+
+/**
+ * Does `text` ask about the named entity at [start, end) itself ("Who was Frida Kahlo married to?",
+ * "What does the M in BMW stand for?", "Which philosopher taught Alexander the Great?")? The sentence
+ * holding it is a question (it ends with "?" or starts with a wh-word) with a wh-word, and either asks
+ * who or what the entity is, or asks one of the relations an encyclopedic question asks of an entity
+ * (founded, invented, taught, married, stands for, named after, died …). Replacing such a name changes
+ * the answer or leaves the question about nobody; a name merely mentioned in a question ("How do I pay
+ * Anna back?") is not asked about.
+ */
+export function asksAbout(text: string, start: number, end: number): boolean {
+  const from =
+    Math.max(
+      text.lastIndexOf('.', start - 1),
+      text.lastIndexOf('!', start - 1),
+      text.lastIndexOf('?', start - 1),
+      text.lastIndexOf('\n', start - 1),
+    ) + 1;
+  const stop = /[.!?\n]/.exec(text.slice(end));
+  const to = stop ? end + stop.index + 1 : text.length;
+  const sentence = text.slice(from, to).trim();
+  const question =
+    sentence.endsWith('?') || /^(?:who|whom|whose|what|which|when|where|how)\b/i.test(sentence);
+  if (!question || !WH_WORD.test(sentence)) return false;
+  if (IDENTITY_QUESTION.test(text.slice(from, start))) return true;
+  return ASKED_RELATION.test(sentence);
+}
+
+/**
+ * A currency that belongs to one country or a few (roubles, yen, rupees, baht, pesos, francs, złoty,
+ * kronor …; not dollars, euros or pounds, which a bank customer pays anywhere): an amount in one ties
+ * the text to its places.
+ */
+const NATIONAL_CURRENCY_WORDS =
+  'roubles?|rubles?|rub|yen|jpy|rupees?|inr|rs|baht|thb|pesos?|mxn|php|ars|cop|clp|francs?|chf|zloty|złoty|zł|pln|kr|kronor|kronas?|kroner?|krone|sek|nok|dkk|yuan|renminbi|rmb|cny|won|krw|naira|ngn|cedis?|ghs|shillings?|kes|rand|zar|ringgit|myr|rupiah|idr|dong|vnd|dirhams?|aed|riyals?|sar|shekels?|ils|forint|huf|lira|try|lei|ron|hryvnias?|uah|taka|bdt|reais|brl';
+const NATIONAL_SYMBOLS = '₽¥₹฿₱₩₦₺₪₫₴₵';
+/** The currency in an amount's text ("3,000 roubles", "¥500", "CHF 20"). */
+const NATIONAL_IN = new RegExp(
+  `(?<![\\p{L}])(?:${NATIONAL_CURRENCY_WORDS})(?![\\p{L}])|[${NATIONAL_SYMBOLS}]`,
+  'iu',
+);
+/** The currency right after a bare figure the amount finder leaves a number ("200 kr", "50 zł"). */
+const NATIONAL_AFTER = new RegExp(`^\\s?(?:${NATIONAL_CURRENCY_WORDS})(?![\\p{L}])`, 'iu');
+
+/** Does `text` hold an amount in a national currency ("3,000 roubles", "¥500", "200 kr")? */
+export function hasNationalAmount(text: string): boolean {
+  return findQuantities(text).some(
+    (q) =>
+      (q.kind === 'amount' && NATIONAL_IN.test(q.text)) ||
+      (q.kind === 'number' && NATIONAL_AFTER.test(text.slice(q.end, q.end + 12))),
+  );
+}
+
+const LANGUAGE_BEFORE =
+  /\b(?:in|into|speaks?|spoke|speaking|fluent in|learn(?:ing|ed|t)?|study(?:ing)?|translat(?:e|ed|es|ing|ion)(?: \w+){0,3} (?:to|into|from))\s+$/i;
+const LANGUAGE_AFTER =
+  /^\s+(?:language|languages|speakers?|words?|translations?|translators?|lessons?|classes|class|course|subtitles|grammar|dictionary|version)\b/i;
+
+/**
+ * Is the nationality word at [start, end) a language here ("correct in english", "do you speak
+ * German?", "translate it into Spanish", "French words")? Not when it modifies a noun after "in"
+ * ("in Italian restaurants").
+ */
+export function isLanguageUse(text: string, start: number, end: number): boolean {
+  if (LANGUAGE_AFTER.test(text.slice(end, end + 24))) return true;
+  if (!LANGUAGE_BEFORE.test(text.slice(Math.max(0, start - 40), start))) return false;
+  // "in Italian restaurants": the word modifies the noun after it, so it is no language
+  const next = /^\s+([a-z]+)/i.exec(text.slice(end, end + 24));
+  return next === null || !NOUN_AFTER_NATIONALITY.test(next[1]!);
+}
+
+/** Nouns a nationality word commonly modifies after "in" ("in Italian restaurants", "in French banks"). */
+const NOUN_AFTER_NATIONALITY =
+  /^(?:restaurants?|banks?|shops?|stores?|cards?|accounts?|hotels?|cities|city|towns?|food|cuisine|airports?|cafes?|markets?|money|currency|pounds?|euros?|time|style|law|territory|waters?)$/i;
+
+const plainLower = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/**
+ * Is the full name `parts` written family name first ("Nguyen Van An", "Park Ji-ho")? Its first word is
+ * a surname of a family-name-first culture, or a known surname that is no known first name, and its last
+ * word is no known surname ("Kim Smith", "Lee Evans" are given name first).
+ */
+export function familyNameFirst(parts: readonly string[]): boolean {
+  if (parts.length < 2) return false;
+  const [first, last] = [parts[0]!, parts[parts.length - 1]!];
+  if (isKnownSurname(last)) return false;
+  return (
+    FAMILY_NAME_FIRST.has(plainLower(first)) ||
+    (isKnownSurname(first) && firstNameGender(first) === undefined)
+  );
+}
+
+/**
+ * The gender of a family-name-first full name: its given name's (the last word), or the Vietnamese
+ * middle name's ("Van" for a man, "Thi" for a woman).
+ */
+export function familyFirstGender(
+  parts: readonly string[],
+  options: PerturbationContext['options'],
+): Gender | undefined {
+  const given = genderOf(parts[parts.length - 1]!, options);
+  if (given !== undefined) return given;
+  const middle = parts.slice(1, -1).map((p) => p.toLowerCase());
+  if (middle.includes('van')) return 'male';
+  if (middle.includes('thi') || middle.includes('thị')) return 'female';
+  return undefined;
 }

@@ -223,6 +223,13 @@ const CRYPTO = ['Coinbase', 'Binance', 'Kraken', 'Crypto.com', 'Bitstamp'];
  */
 const WALLETS = ['Apple Pay', 'Google Pay'];
 const OTHER_WALLETS = ['Samsung Pay', 'WeChat Pay', 'Garmin Pay', 'Fitbit Pay'];
+
+/**
+ * Items the detector knows but a bundled list never draws as a replacement: niche members of a
+ * category, which read as implausible where a well-known one stood ("only takes Samsung Pay or cash"
+ * → "Garmin Pay"). Lowercase.
+ */
+export const NEVER_DRAWN: ReadonlySet<string> = new Set(['garmin pay', 'fitbit pay']);
 const CARDS = ['Visa', 'Mastercard'];
 const OTHER_CARDS = ['American Express', 'Amex', 'Maestro', 'UnionPay', 'Diners Club', 'JCB'];
 
@@ -342,6 +349,24 @@ const GENDER_NOUNS = [
   'businessman/businesswoman', 'chairman/chairwoman', 'policeman/policewoman', 'waiter/waitress',
   'king/queen', 'prince/princess',
 ];
+
+/**
+ * Surnames of cultures that write the family name first ("Nguyen Van An", "Wang Xiaoming", "Park
+ * Ji-ho", "Nagy Péter"): a full name starting with one is replaced as a whole, never by putting a given
+ * name where the family name stands. Japanese names are left out: English texts mostly write them given
+ * name first ("Kenji Watanabe"). Lowercase, without accents.
+ */
+// biome-ignore format: a list reads better filled than one item a line
+export const FAMILY_NAME_FIRST: ReadonlySet<string> = new Set([
+  // Vietnamese
+  'nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'do', 'ngo', 'duong', 'ly',
+  // Chinese
+  'wang', 'li', 'zhang', 'liu', 'chen', 'yang', 'huang', 'zhao', 'wu', 'zhou', 'xu', 'sun', 'zhu', 'hu', 'guo', 'lin',
+  // Korean
+  'kim', 'lee', 'park', 'choi', 'jung', 'kang', 'cho', 'yoon', 'jang', 'lim',
+  // Hungarian
+  'nagy', 'kovacs', 'toth', 'szabo', 'horvath', 'varga', 'kiss', 'molnar',
+]);
 
 /** The bundled list of every entry. */
 export const NAME_LEXICON: Readonly<Record<NameEntry, readonly string[]>> = {
