@@ -3,10 +3,12 @@
  * `distractor.context`) of texts written for this project — the own texts (test/fixtures/own-texts/,
  * labelled) and the development gold sentences (test/fixtures/entities/gold-dev.txt, unlabelled) — drawn
  * as an audit draws them (severity 2, 3 variants, meaning check ON, only counted variants), `--per`
- * sampled per perturbation (seeded). Written to test/fixtures/judged-entities/items.jsonl without
- * judgments; the judges add `sameLabel` and `natural` (README there).
+ * sampled per perturbation (seeded), one variant per text. Written without judgments; the judges add
+ * `sameLabel` and `natural`. development.jsonl (seed 14, --per 25) was judged first and the rules fixed
+ * where it found faults; heldout.jsonl (seed 15, --per 30, texts of the development sample excluded) was
+ * drawn after those fixes and judged for the final figure.
  *
- *   npx tsx scripts/judged-set/entity-sample.ts [--per 30] [--seed 14]
+ *   npx tsx scripts/judged-set/entity-sample.ts --seed 15 --per 30 --exclude test/fixtures/judged-entities/development.jsonl
  *   npx tsx scripts/judged-set/entity-sample.ts --summary     share judged label-keeping and natural, per perturbation
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,8 +25,9 @@ const { values } = parseArgs({
   options: {
     per: { type: 'string', default: '30' },
     seed: { type: 'string', default: '14' },
-    out: { type: 'string', default: 'test/fixtures/judged-entities/items.jsonl' },
+    out: { type: 'string', default: 'test/fixtures/judged-entities/heldout.jsonl' },
     summary: { type: 'boolean', default: false },
+    exclude: { type: 'string' },
   },
 });
 
@@ -93,6 +96,16 @@ for (const s of readGold('test/fixtures/entities/gold-dev.txt')) {
   sources.push({ id: `gold-dev-${s.line}`, text: s.text, label: null });
 }
 
+if (values.exclude) {
+  const used = new Set(
+    readFileSync(values.exclude, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as Item).textId),
+  );
+  sources.splice(0, sources.length, ...sources.filter((s) => !used.has(s.id)));
+}
+
 const registry = await loadRegistry();
 const defs = registry.list().filter((d) => d.family === 'entity' || d.name === 'distractor.context');
 await initPerturbations(defs);
@@ -131,5 +144,5 @@ items.forEach((item, i) => {
 });
 const dir = values.out.replace(/\/[^/]+$/, '');
 if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-writeFileSync(values.out, items.map((i) => JSON.stringify(i)).join('\n') + '\n');
+writeFileSync(values.out, `${items.map((i) => JSON.stringify(i)).join('\n')}\n`);
 console.log(`${items.length} items → ${values.out}`);
