@@ -123,3 +123,24 @@ describe('entity.location', () => {
     expect(at('I paid €30 for a taxi in Lisbon.', 1).changed).toBe(true);
   });
 });
+
+describe('entity.location in factual questions', () => {
+  it('leaves the place of a question that speaks of no one, and swaps it in a customer question', async () => {
+    const { perturbText } = await import('../../src/perturb/engine.ts');
+    const def = (await import('./location.ts')).default;
+    await def.init?.({});
+    const variants = (text: string) =>
+      [0, 1, 2, 3, 4, 5].map(
+        (variant) => (perturbText(text, def, { seed: 3, severity: 3, variant }) as { text: string }).text,
+      );
+    for (const text of [
+      'Is Greenland part of North America or Europe?',
+      'Which US state is the Grand Canyon in?',
+      'who was the first emperor of Rome',
+    ]) {
+      expect(variants(text).every((v) => v === text)).toBe(true);
+    }
+    const customer = 'Can I use my card in Spain?';
+    expect(variants(customer).some((v) => v !== customer)).toBe(true);
+  });
+});

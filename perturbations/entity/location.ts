@@ -17,6 +17,7 @@
 import { ENTITY_SEVERITIES, entityEdits } from '../../src/perturb/entity/choose.ts';
 import {
   hasNationalAmount,
+  inFactualQuestion,
   isLanguageUse,
   type Mention,
   pickOther,
@@ -131,6 +132,8 @@ const location: PerturbationDefinition = {
       ctx,
       (entity, all) => {
         if (all.some((m) => CURRENCY_AFTER.test(text.slice(m.end, m.end + 20)))) return null;
+        // a fact asked about a place ("Is Greenland part of Europe?") is false of another place
+        if (all.some((m) => inFactualQuestion(text, m.nameStart, m.end))) return null;
         // "correct in english", "do you speak German": a language, which no nationality replaces
         if (
           entity.sub === 'location.nationality' &&

@@ -241,6 +241,33 @@ export function asksAbout(text: string, start: number, end: number): boolean {
   return ASKED_RELATION.test(sentence);
 }
 
+// case-sensitive: "US" is a country, "us" a pronoun; chat "i" counts
+const PERSONAL =
+  /(?<![\p{L}'’])(?:[Ii]|[Mm]e|[Mm]y|[Mm]ine|[Ww]e|us|[Oo]urs?|[Yy]ou|[Yy]ours?|[Ii]['’](?:m|ve|d|ll))(?![\p{L}'’])/u;
+
+/**
+ * Is the place at [start, end) part of a factual question — a question in its sentence that speaks of
+ * no one (no I, my, we, you …): "Is Greenland part of Europe?", "Which US state is the Grand Canyon
+ * in?", "first emperor of Rome?". Its answer is a fact about that place, so another place makes a false
+ * or senseless question; a customer's question ("Can I use my card in Spain?") speaks of someone.
+ */
+export function inFactualQuestion(text: string, start: number, end: number): boolean {
+  const from =
+    Math.max(
+      text.lastIndexOf('.', start - 1),
+      text.lastIndexOf('!', start - 1),
+      text.lastIndexOf('?', start - 1),
+      text.lastIndexOf('\n', start - 1),
+    ) + 1;
+  const stop = /[.!?\n]/.exec(text.slice(end));
+  const to = stop ? end + stop.index + 1 : text.length;
+  const sentence = text.slice(from, to).trim();
+  // a wh- or copular question ("Is Greenland …", "Which state …"); "Does delivery to Spain take long?"
+  // asks about a service, not about the place
+  const question = /^(?:who|whom|whose|what|which|when|where|how|is|are|was|were)\b/i.test(sentence);
+  return question && !PERSONAL.test(sentence);
+}
+
 /**
  * A currency that belongs to one country or a few (roubles, yen, rupees, baht, pesos, francs, złoty,
  * kronor …; not dollars, euros or pounds, which a bank customer pays anywhere): an amount in one ties
