@@ -15,16 +15,19 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 }
 
+/** What sets a perturbation apart in a listing (the README catalogue, `tailcheck perturbations`). */
+export function definitionFlags(d: PerturbationDefinition): string[] {
+  return [
+    d.heavy ? 'heavy' : '',
+    d.needsModel ? 'needs a model (name it explicitly)' : '',
+    d.directional ? 'changes the meaning: suite directional tests only, never in an audit' : '',
+  ].filter(Boolean);
+}
+
 /** The catalogue table: one row per perturbation, in registry order, with only its declared levels. */
 export function catalogueTable(defs: readonly PerturbationDefinition[]): string {
   const rows = defs.map((d) => {
-    const flags = [
-      d.heavy ? 'heavy' : '',
-      d.needsModel ? 'needs a model' : '',
-      d.directional ? 'changes the meaning: suite directional tests only, never in an audit' : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
+    const flags = definitionFlags(d).join(', ');
     const description = `${d.description}${flags ? ` *(${flags})*` : ''}`;
     const severities = severitiesOf(d)
       .map((s) => `**${s}** ${d.severities[s]}`)

@@ -1,3 +1,4 @@
+import { definitionFlags } from '../../perturb/catalogue.ts';
 import { meaningPolicyOf } from '../../perturb/meaning/check.ts';
 import { loadRegistry, severitiesOf } from '../../perturb/registry.ts';
 import type { PerturbationDefinition } from '../../types.ts';
@@ -30,13 +31,7 @@ export function renderCatalogue(defs: readonly PerturbationDefinition[], width: 
       family = d.family;
       lines.push('', family);
     }
-    const flags = [
-      d.heavy ? 'heavy' : '',
-      d.needsModel ? 'needs a model (name it explicitly)' : '',
-      d.directional ? 'directional: changes the meaning on purpose, for suite directional tests only' : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
+    const flags = definitionFlags(d).join(', ');
     const description = `${d.description}${flags ? ` [${flags}]` : ''}`;
     if (beside) lines.push(...wrapText(description, width, `  ${d.name.padEnd(nameWidth)}  `, textIndent));
     else lines.push(`  ${d.name}`, ...wrapText(description, width, textIndent));

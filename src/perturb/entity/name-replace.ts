@@ -214,6 +214,20 @@ const ASKED_RELATION =
 /** "Who is X", "what was X": the question asks who or what the entity is. */
 const IDENTITY_QUESTION = /\b(?:who|what)(?:'s| (?:is|was|are|were))\s+$/i;
 
+/** The sentence holding [start, end): from the last . ! ? or line break before it to the next after it. */
+function sentenceAround(text: string, start: number, end: number): { from: number; sentence: string } {
+  const from =
+    Math.max(
+      text.lastIndexOf('.', start - 1),
+      text.lastIndexOf('!', start - 1),
+      text.lastIndexOf('?', start - 1),
+      text.lastIndexOf('\n', start - 1),
+    ) + 1;
+  const stop = /[.!?\n]/.exec(text.slice(end));
+  const to = stop ? end + stop.index + 1 : text.length;
+  return { from, sentence: text.slice(from, to).trim() };
+}
+
 /**
  * Does `text` ask about the named entity at [start, end) itself ("Who was Frida Kahlo married to?",
  * "What does the M in BMW stand for?", "Which philosopher taught Alexander the Great?")? The sentence
@@ -224,16 +238,7 @@ const IDENTITY_QUESTION = /\b(?:who|what)(?:'s| (?:is|was|are|were))\s+$/i;
  * Anna back?") is not asked about.
  */
 export function asksAbout(text: string, start: number, end: number): boolean {
-  const from =
-    Math.max(
-      text.lastIndexOf('.', start - 1),
-      text.lastIndexOf('!', start - 1),
-      text.lastIndexOf('?', start - 1),
-      text.lastIndexOf('\n', start - 1),
-    ) + 1;
-  const stop = /[.!?\n]/.exec(text.slice(end));
-  const to = stop ? end + stop.index + 1 : text.length;
-  const sentence = text.slice(from, to).trim();
+  const { from, sentence } = sentenceAround(text, start, end);
   const question =
     sentence.endsWith('?') || /^(?:who|whom|whose|what|which|when|where|how)\b/i.test(sentence);
   if (!question || !WH_WORD.test(sentence)) return false;
@@ -252,16 +257,7 @@ const PERSONAL =
  * or senseless question; a customer's question ("Can I use my card in Spain?") speaks of someone.
  */
 export function inFactualQuestion(text: string, start: number, end: number): boolean {
-  const from =
-    Math.max(
-      text.lastIndexOf('.', start - 1),
-      text.lastIndexOf('!', start - 1),
-      text.lastIndexOf('?', start - 1),
-      text.lastIndexOf('\n', start - 1),
-    ) + 1;
-  const stop = /[.!?\n]/.exec(text.slice(end));
-  const to = stop ? end + stop.index + 1 : text.length;
-  const sentence = text.slice(from, to).trim();
+  const { sentence } = sentenceAround(text, start, end);
   // a wh- or copular question ("Is Greenland …", "Which state …"); "Does delivery to Spain take long?"
   // asks about a service, not about the place
   const question = /^(?:who|whom|whose|what|which|when|where|how|is|are|was|were)\b/i.test(sentence);
