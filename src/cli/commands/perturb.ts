@@ -10,6 +10,7 @@ import { checkLexiconKeys, LEXICON_OPTION, type Lexicon } from '../../perturb/le
 import { openRunMeaning } from '../../perturb/meaning/check.ts';
 import { loadRegistry, planSeverities, skippedSeveritiesMessage } from '../../perturb/registry.ts';
 import type { Example, PerturbationDefinition, Variant } from '../../types.ts';
+import { importOwn } from '../../util/import-own.ts';
 import { openJsonlWriter } from '../../util/jsonl.ts';
 import { stripControls } from '../../util/strings.ts';
 import { defineCommand } from '../define-command.ts';
@@ -200,7 +201,10 @@ export default defineCommand({
     const registry = await loadRegistry();
     if (argv.lexicon) {
       // loaded only when asked: the YAML parser is no part of `tailcheck perturb`'s start-up
-      const { readLexiconFile } = await import('../lexicon-file.ts');
+      const { readLexiconFile } = await importOwn<typeof import('../lexicon-file.ts')>(
+        '../lexicon-file.ts',
+        import.meta.url,
+      );
       options[LEXICON_OPTION] = readLexiconFile(argv.lexicon);
       checkLexiconKeys(options[LEXICON_OPTION] as Lexicon, registry.list(), `--lexicon ${argv.lexicon}`);
     }
@@ -349,7 +353,9 @@ async function openTableView(toStdout: boolean): Promise<{
   header(): string;
   block(example: Example, variants: readonly Variant[]): string;
 }> {
-  const { renderVariantBlock, variantTableHeader } = await import('../../report/variant-view.ts');
+  const { renderVariantBlock, variantTableHeader } = await importOwn<
+    typeof import('../../report/variant-view.ts')
+  >('../../report/variant-view.ts', import.meta.url);
   const out = process.stdout;
   const terminal = toStdout && out.isTTY === true;
   // A terminal says its width (0 when it does not know); else COLUMNS, as shells export it; else the default.
