@@ -142,10 +142,7 @@ const gender: PerturbationDefinition = {
   // first name costs most.
   meaning: { threshold: 0.45 },
   lexicons: describeEntries(['person.female', 'person.male', 'gender.nouns']),
-  init() {
-    loadNameGazetteers();
-    return Promise.resolve();
-  },
+  init: loadNameGazetteers,
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
     if (!/[A-Za-z]/.test(text)) return [];
     const pairs = nounPairs(lexiconEntry(ctx.options, 'gender.nouns', NAME_LEXICON['gender.nouns']));

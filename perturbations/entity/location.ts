@@ -116,10 +116,7 @@ const location: PerturbationDefinition = {
   // reads places as content, so only a much lower score means the variant says something else.
   meaning: { threshold: 0.45 },
   lexicons: describeEntries(entriesOf('location')),
-  init() {
-    loadNameGazetteers();
-    return Promise.resolve();
-  },
+  init: loadNameGazetteers,
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
     const spans = findNameSpans(text).filter((s) => s.kind === 'location');
     // an amount in roubles, yen, baht … ties the text to its places ("3,000 roubles for a taxi in Moscow")

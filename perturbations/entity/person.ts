@@ -54,10 +54,7 @@ const person: PerturbationDefinition = {
   // names as content, so only a much lower score means the variant says something else.
   meaning: { threshold: 0.4 },
   lexicons: describeEntries(['person.female', 'person.male', 'person.unisex', 'person.surname']),
-  init() {
-    loadNameGazetteers();
-    return Promise.resolve();
-  },
+  init: loadNameGazetteers,
   apply(text: string, ctx: PerturbationContext): EditProposal[] {
     const spans = findNameSpans(text).filter((s) => s.kind === 'person');
     if (spans.length === 0) return [];

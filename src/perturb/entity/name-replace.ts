@@ -7,7 +7,7 @@
 
 import type { PerturbationContext, Rng } from '../../types.ts';
 import { lexiconEntry } from '../lexicon.ts';
-import { isAllCaps } from '../text/index.ts';
+import { isAllCaps, sentenceSpans } from '../text/index.ts';
 import { firstNameGender, type Gender, isCommonWord, isKnownSurname, type NameSpan } from './names.ts';
 import {
   FAMILY_NAME_FIRST,
@@ -214,17 +214,15 @@ const ASKED_RELATION =
 /** "Who is X", "what was X": the question asks who or what the entity is. */
 const IDENTITY_QUESTION = /\b(?:who|what)(?:'s| (?:is|was|are|were))\s+$/i;
 
-/** The sentence holding [start, end): from the last . ! ? or line break before it to the next after it. */
+/**
+ * The sentence holding [start, end): the text kit's sentence (which keeps "3.5" and "example.com"
+ * whole), cut at line breaks too (chat messages often end a sentence with one).
+ */
 function sentenceAround(text: string, start: number, end: number): { from: number; sentence: string } {
-  const from =
-    Math.max(
-      text.lastIndexOf('.', start - 1),
-      text.lastIndexOf('!', start - 1),
-      text.lastIndexOf('?', start - 1),
-      text.lastIndexOf('\n', start - 1),
-    ) + 1;
-  const stop = /[.!?\n]/.exec(text.slice(end));
-  const to = stop ? end + stop.index + 1 : text.length;
+  const span = sentenceSpans(text).find((s) => s.start <= start && end <= s.end) ?? { start, end };
+  const from = Math.max(span.start, text.lastIndexOf('\n', start - 1) + 1);
+  const lineEnd = text.indexOf('\n', end);
+  const to = lineEnd >= 0 && lineEnd < span.end ? lineEnd : span.end;
   return { from, sentence: text.slice(from, to).trim() };
 }
 

@@ -215,8 +215,9 @@ function gaz(): Gazetteer {
 }
 
 /** Loads the gazetteers (a perturbation's `init`; otherwise the first detection does it). */
-export function loadNameGazetteers(): void {
+export function loadNameGazetteers(): Promise<void> {
   gaz();
+  return Promise.resolve();
 }
 
 /** The gender the lexicons give a first name (bundled lists first, then compromise's), if any. */
