@@ -8,6 +8,17 @@
  * report/assemble.ts, so a report can always be recomputed from its `examples[]`.
  */
 
+import { resolveAttackPerturbations } from './attack/candidates.ts';
+import {
+  type AttackTarget,
+  attackExamples,
+  CANDIDATES_PER_WORD,
+  checkMaxQueries,
+  DEFAULT_MAX_EDITS,
+  DEFAULT_MAX_QUERIES,
+  maxEditsLabel,
+  parseMaxEdits,
+} from './attack/run.ts';
 import {
   type DataSource,
   loadLabelMap,
@@ -25,6 +36,7 @@ import { type ModelSession, openModelSession } from './classify/session.ts';
 import type { DataFormat, ExampleRow, LabelMap } from './data/load.ts';
 import { DEFAULT_CACHE_DIR, DEFAULT_PERTURB } from './defaults.ts';
 import { UsageError } from './errors.ts';
+import { attackSection } from './measure/attack.ts';
 import { assignBuckets } from './measure/buckets.ts';
 import { logPriors } from './measure/logit-adjust.ts';
 import { createMeasures } from './measure/results.ts';
@@ -40,6 +52,7 @@ import {
 } from './perturb/registry.ts';
 import { assembleReport, type ReportWarning } from './report/assemble.ts';
 import type {
+  AttackSearch,
   Classifier,
   ExampleRecord,
   GapMetric,
@@ -121,10 +134,29 @@ export interface AuditOptions {
   classifierOptions?: ClassifierOptions;
   onProgress?: (done: number, total: number) => void;
   /**
+   * the worst-case search after the audit (`tailcheck attack`, `audit --attack`): the report gets an
+   * `attack` section. With `perturb: []` the run measures clean predictions and the attack only.
+   */
+  attack?: AttackOptions;
+  /** the attack's progress, in examples (after the audit's own) */
+  onAttackProgress?: (done: number, total: number) => void;
+  /**
    * what the run took from the prediction cache file, when audit opened the session (a given session
    * reports to its owner); for a stderr line — never part of the report
    */
   onCacheUse?: (use: CacheUse) => void;
+}
+
+/** The worst-case search (src/attack/): its transformations, search and budgets. */
+export interface AttackOptions {
+  /** word-level transformations (`--attack-perturb`): typo and synonym perturbations; default `typo,synonym` (natural ones) */
+  perturb?: string | readonly string[];
+  /** default greedy (word importance); random is the seeded baseline */
+  search?: AttackSearch;
+  /** words changed at most: a count, or a share of each text's words ("20%", the default; at least 1) */
+  maxEdits?: string | number;
+  /** texts scored per example at most (default 200) */
+  maxQueries?: number;
 }
 
 /** Runs the audit and returns the report (the JSON report's shape). */
@@ -162,19 +194,25 @@ async function auditSource(
 ): Promise<Report> {
   const registry = options.registry ?? (await loadRegistry());
   const perturbationOptions = options.perturbationOptions ?? {};
-  const perturbations: PerturbationDefinition[] = registry.resolve(
-    options.perturb === undefined ? DEFAULT_PERTURB : options.perturb,
-    { options: perturbationOptions },
-  );
+  const attackOnly =
+    options.attack !== undefined && Array.isArray(options.perturb) && options.perturb.length === 0;
+  const perturbations: PerturbationDefinition[] = attackOnly
+    ? []
+    : registry.resolve(options.perturb === undefined ? DEFAULT_PERTURB : options.perturb, {
+        options: perturbationOptions,
+      });
+  const attackDefs = options.attack
+    ? resolveAttackPerturbations(registry, options.attack.perturb, perturbationOptions)
+    : [];
   const cacheDir = options.cacheDir === undefined ? DEFAULT_CACHE_DIR : options.cacheDir;
-  const run = await openRunMeaning(perturbations, perturbationOptions, {
+  const run = await openRunMeaning([...perturbations, ...attackDefs], perturbationOptions, {
     enabled: options.meaningCheck !== false,
     embedModel: options.embedModel,
     cacheDir,
   });
   try {
-    await initPerturbations(perturbations, run.options);
-    return await auditWith(options, source, labelMap, perturbations, run.options, run.check);
+    await initPerturbations([...perturbations, ...attackDefs], run.options);
+    return await auditWith(options, source, labelMap, perturbations, run.options, run.check, attackDefs);
   } finally {
     await run.close();
   }
@@ -201,7 +239,14 @@ async function auditWith(
   perturbations: PerturbationDefinition[],
   perturbationOptions: Record<string, unknown>,
   meaning: MeaningCheck | null,
+  attackDefs: readonly PerturbationDefinition[],
 ): Promise<Report> {
+  // budgets are checked before any data is read or model loaded
+  const attackPlan = options.attack && {
+    search: options.attack.search ?? 'greedy',
+    maxEdits: parseMaxEdits(options.attack.maxEdits ?? DEFAULT_MAX_EDITS),
+    maxQueries: checkMaxQueries(options.attack.maxQueries ?? DEFAULT_MAX_QUERIES),
+  };
   const { seed, severities: asked, variantsPerText, resamples, tau, shard, gapMetric } = runSettings(options);
   // Each perturbation runs only at the levels it declares; a level none of them has is a usage error.
   const { severities, skipped } = planSeverities(perturbations, asked);
@@ -258,6 +303,7 @@ async function auditWith(
     });
     const examplesOut = options.examplesOut ? openJsonlWriter(options.examplesOut) : undefined;
     const records: ExampleRecord[] = [];
+    const targets: AttackTarget[] = [];
     let done = 0;
     let report: Report;
     try {
@@ -283,6 +329,10 @@ async function auditWith(
         async (batch) => {
           for (const rec of batch) {
             measures.add(rec);
+            if (attackPlan) {
+              const { id, row, text, label, prediction, goldProb } = rec;
+              targets.push({ id, ...(row === undefined ? {} : { row }), text, label, prediction, goldProb });
+            }
             if (examplesOut) await examplesOut.write(rec);
             else records.push(rec);
           }
@@ -290,6 +340,35 @@ async function auditWith(
           options.onProgress?.(done, scan.total);
         },
       );
+      const attack =
+        attackPlan &&
+        attackSection(
+          await attackExamples(
+            targets,
+            session.runner,
+            {
+              ...attackPlan,
+              perturbations: attackDefs,
+              seed,
+              protect: options.protect,
+              options: perturbationOptions,
+              meaning,
+              labels: classifier.labels,
+              prediction: session.runner.answers.prediction,
+            },
+            options.onAttackProgress,
+          ),
+          classes,
+          buckets,
+          {
+            search: attackPlan.search,
+            perturbations: attackDefs.map((d) => d.name),
+            maxEdits: maxEditsLabel(attackPlan.maxEdits),
+            maxQueries: attackPlan.maxQueries,
+            candidatesPerWord: CANDIDATES_PER_WORD,
+          },
+          { seed, resamples, confidence: CONFIDENCE },
+        );
       report = assembleReport({
         config: {
           model: { id: classifier.id, fingerprint: classifier.fingerprint, labels: [...classifier.labels] },
@@ -316,6 +395,7 @@ async function auditWith(
         fairness: Object.fromEntries(
           perturbations.flatMap((p) => (p.fairness ? [[p.name, p.fairness]] : [])),
         ),
+        attack: attack || undefined,
       });
     } catch (err) {
       // A failed run leaves no examples file (and a previous one intact): its temp file is removed.

@@ -451,6 +451,146 @@ export interface FairnessResult {
 /** The report format's version: bumped on every incompatible change (docs/report-schema.md). */
 export const REPORT_SCHEMA = 'tailcheck/report@2';
 
+// ───────────────────────────── attack ─────────────────────────────
+
+/**
+ * How `tailcheck attack` looks for the edit that flips a prediction: `greedy` — words ranked by how much
+ * deleting each lowers the gold-label probability, then in that order the candidate that lowers it most
+ * (TextAttack's greedy word-importance search); `random` — the seeded baseline: random word order,
+ * random candidate, restarts until the query budget is spent.
+ */
+export type AttackSearch = 'greedy' | 'random';
+export const ATTACK_SEARCHES = ['greedy', 'random'] as const satisfies readonly AttackSearch[];
+
+/**
+ * How an example's attack ended: `flipped` (the prediction left the gold label), `max-edits` (the edit
+ * budget was spent), `max-queries` (the query budget was spent), `exhausted` (every word was tried
+ * without a flip), `no-candidates` (no word could be edited: protected, too short, no synonym that
+ * keeps the meaning), `misclassified` (wrong before any edit: not attacked).
+ */
+export type AttackOutcome =
+  | 'flipped'
+  | 'max-edits'
+  | 'max-queries'
+  | 'exhausted'
+  | 'no-candidates'
+  | 'misclassified';
+
+/** One kept edit of an attack: one word of the original changed, and the model's answer afterwards. */
+export interface AttackEdit {
+  /** 0-based index of the word among the original text's words */
+  word: number;
+  /** the word's range in the original text */
+  from: [number, number];
+  perturbation: string;
+  before: string;
+  after: string;
+  /** gold-label probability of the text with this and every earlier edit */
+  goldProb: number;
+  /** the prediction for that text */
+  prediction: string;
+}
+
+/** One example's attack. Every number of `AttackSection` is recomputed from these (measure/attack.ts). */
+export interface AttackRecord {
+  id: string;
+  /** 1-based line/record number in the source file */
+  row?: number;
+  text: string;
+  label: string;
+  /** the original's prediction and gold-label probability */
+  prediction: string;
+  goldProb: number;
+  /** words of the text (the unit of `maxEdits` and `shareOfWords`) */
+  words: number;
+  /** the edit budget for this text */
+  maxEdits: number;
+  outcome: AttackOutcome;
+  /** originally correct and flipped within the budgets */
+  success: boolean;
+  /** distinct texts the search had the model score for this example (the original not counted) */
+  queries: number;
+  /** the kept edits in the order made (for `random`: those of the last walk) */
+  edits: AttackEdit[];
+  /** the text with the kept edits (the original when there are none) */
+  adversarial: string;
+  /** prediction and gold-label probability of `adversarial` */
+  finalPrediction: string;
+  finalGoldProb: number;
+}
+
+/** A value with its bootstrap CI; `value` null when the slice has nothing to measure (e.g. no flip). */
+export interface AttackEstimate {
+  value: number | null;
+  ci: [number, number] | null;
+  ciNote: CINote | null;
+}
+
+export interface AttackMetrics {
+  /** examples in the slice */
+  examples: number;
+  /** of them, classified correctly before any edit: the attacked ones */
+  correct: number;
+  /** of those, flipped */
+  flipped: number;
+  /** flipped / correct */
+  attackSuccessRate: AttackEstimate;
+  /** (correct and not flipped) / examples */
+  accuracyUnderAttack: AttackEstimate;
+  /** over flipped examples: words changed (mean, median) and the mean share of the text's words */
+  editsToFlip: { mean: AttackEstimate; median: AttackEstimate; shareOfWords: AttackEstimate };
+  /** mean queries per attacked example */
+  queriesPerExample: AttackEstimate;
+}
+
+export type AttackGapMetric = 'attackSuccessRate' | 'editsToFlip';
+
+/** tail − head of an attack metric (edits-to-flip: the mean), naming the buckets compared. */
+export interface AttackGap {
+  metric: AttackGapMetric;
+  value: number;
+  ci: [number, number] | null;
+  ciNote: CINote | null;
+  head: string;
+  tail: string;
+}
+
+/**
+ * Weighted least-squares slope of the per-class attack metric against ln(training count); each class
+ * weighs as much as its evidence (attacked examples for the success rate, flipped ones for edits-to-flip).
+ */
+export interface AttackSlope {
+  metric: AttackGapMetric;
+  value: number;
+  ci: [number, number] | null;
+  ciNote: CINote | null;
+  weights: 'correctExamples' | 'flippedExamples';
+}
+
+export interface AttackConfig {
+  search: AttackSearch;
+  /** the word-level transformations searched (`--attack-perturb`), sorted */
+  perturbations: string[];
+  /** `--max-edits`: a word count ("3") or a share of each text's words ("20%"; at least 1) */
+  maxEdits: string;
+  /** `--max-queries`: model-scored texts per example at most */
+  maxQueries: number;
+  /** candidates drawn per word and transformation */
+  candidatesPerWord: number;
+}
+
+/** The `attack` section of a report (tailcheck/report@2): worst-case robustness, by class frequency. */
+export interface AttackSection {
+  config: AttackConfig;
+  overall: AttackMetrics;
+  buckets: Record<string, AttackMetrics>;
+  perClass: Record<string, AttackMetrics>;
+  headTailGaps: Record<AttackGapMetric, AttackGap | null>;
+  tailSlopes: Record<AttackGapMetric, AttackSlope | null>;
+  /** one per example, in the examples' order */
+  records: AttackRecord[];
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   tool: { name: 'tailcheck'; version: string };
@@ -473,6 +613,8 @@ export interface Report {
    * rate overall and by bucket, and the tail − head gap; [] when no such perturbation ran
    */
   fairness: FairnessResult[];
+  /** the worst-case search (`tailcheck attack`, `audit --attack`); absent when none ran */
+  attack?: AttackSection;
   /** one-line human verdict */
   verdict: string;
   warnings: string[];

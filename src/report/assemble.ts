@@ -16,6 +16,7 @@ import { type FairnessSlices, fairnessResults } from '../measure/fairness.ts';
 import type { RunMeasures } from '../measure/results.ts';
 import { verdict } from '../measure/verdict.ts';
 import {
+  type AttackSection,
   type BucketInfo,
   type ClassInfo,
   type ExampleRecord,
@@ -74,6 +75,8 @@ export function assembleReport(parts: {
   tags?: Readonly<Record<string, PerturbationTag>>;
   /** the fairness slice each perturbation declares (those that declare one): the report's `fairness` */
   fairness?: FairnessSlices;
+  /** the worst-case search's section (`tailcheck attack`, `audit --attack`) */
+  attack?: AttackSection;
 }): Report {
   const tally = parts.measures.variantTally();
   const dataWarnings = unchangedWarnings(tally);
@@ -94,6 +97,7 @@ export function assembleReport(parts: {
     logitAdjusted: adjusted,
     variantCounts: variantCounts(tally),
     fairness: fairnessResults(plain.results, parts.fairness ?? {}),
+    ...(parts.attack ? { attack: parts.attack } : {}),
     verdict: '',
     warnings: [...parts.baseWarnings, ...dataWarnings].map((w) => w.message),
   };

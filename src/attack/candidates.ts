@@ -1,0 +1,209 @@
+/**
+ * The attack's transformations (TextAttack's "transformation" + "constraints"): for every word of a
+ * text, the replacements the selected word-level perturbations would make of it, drawn with each
+ * perturbation's own `apply` restricted to that one word at severity 1. A typo kind or a synonym
+ * perturbation needs no code of its own to serve the attack; a perturbation whose edits do not fit
+ * inside one word (typo.merge, paraphrases) simply offers none.
+ *
+ * Constraints kept here, before any model call: protected spans (built-in and `--protect`) are never
+ * candidates, and a candidate of a perturbation with a meaning threshold (synonyms) must keep the
+ * meaning on its own (similarity of the text with only that replacement ≥ the threshold). Candidates
+ * depend only on (seed, perturbation, word index, text), never on the search path or other examples.
+ */
+import { UsageError } from '../errors.ts';
+import type { MeaningCheck } from '../perturb/meaning/check.ts';
+import { compileConstraints, ProtectedText, type Protection } from '../perturb/protect/constraints.ts';
+import type { PerturbationRegistry } from '../perturb/registry.ts';
+import { latinWords } from '../perturb/text/index.ts';
+import type { EditProposal, PerturbationContext, PerturbationDefinition, Span } from '../types.ts';
+import { createRng, rngKey } from '../util/rng.ts';
+
+/** The default `--attack-perturb`: what real users type, word by word. */
+export const DEFAULT_ATTACK_PERTURB: readonly string[] = ['typo', 'synonym'];
+/** Word-level families: the only ones whose edits stay inside a word. */
+const WORD_LEVEL_FAMILIES = new Set(['typo', 'synonym']);
+
+/** Distinct replacements kept per word and transformation. */
+export const CANDIDATES_PER_WORD = 2;
+/** Draws per word and transformation to find them (a typo kind can repeat itself). */
+const DRAWS_PER_WORD = 6;
+
+/** A word of the original text the attack may change. */
+export interface AttackWord extends Span {
+  /** 0-based index among the text's words */
+  index: number;
+  text: string;
+}
+
+export interface WordCandidate {
+  perturbation: string;
+  /** the replacement of the whole word */
+  after: string;
+  /** the meaning threshold a path containing this edit must keep (synonyms); null for typos */
+  threshold: number | null;
+}
+
+export interface TextCandidates {
+  /** every word of the text (the unit of the edit budget) */
+  words: readonly AttackWord[];
+  /** per word index: its candidates in (perturbation, draw) order; [] when it cannot be edited */
+  candidates: readonly (readonly WordCandidate[])[];
+}
+
+/**
+ * The attack's transformations from a `--attack-perturb` spec: typo and synonym perturbations only,
+ * natural ones unless named exactly. A named perturbation of another family is a usage error.
+ */
+export function resolveAttackPerturbations(
+  registry: PerturbationRegistry,
+  spec: string | readonly string[] | undefined,
+  options: Readonly<Record<string, unknown>>,
+): PerturbationDefinition[] {
+  const parts = (
+    spec === undefined ? DEFAULT_ATTACK_PERTURB : typeof spec === 'string' ? spec.split(',') : spec
+  )
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (parts.length === 0)
+    throw new UsageError('--attack-perturb is empty: name typo or synonym perturbations');
+  const out = new Map<string, PerturbationDefinition>();
+  for (const part of parts) {
+    const exact = registry.get(part);
+    for (const def of registry.resolve(part, { options })) {
+      if (!WORD_LEVEL_FAMILIES.has(def.family)) {
+        if (exact) {
+          throw new UsageError(
+            `--attack-perturb: ${def.name} is a ${def.family} perturbation; the attack edits one word at a time, so only typo and synonym perturbations take part`,
+          );
+        }
+        continue;
+      }
+      // synthetic noise (homoglyphs, OCR confusions) flips a model through unknown tokens, not through
+      // anything a user types: only by exact name
+      if (def.tag === 'synthetic' && !exact) continue;
+      out.set(def.name, def);
+    }
+  }
+  if (out.size === 0) {
+    throw new UsageError(
+      `--attack-perturb ${parts.join(',')} selects no typo or synonym perturbation (tailcheck perturbations lists them)`,
+    );
+  }
+  return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The words of `text`: runs of Latin letters, as the typo perturbations see them. */
+export function attackWords(text: string): AttackWord[] {
+  return latinWords(text).map((w, index) => ({ index, start: w.start, end: w.end, text: w.text }));
+}
+
+/** `text` without the word at [start, end) and one space beside it (the importance probe). */
+export function withoutWord(text: string, start: number, end: number): string {
+  if (text[end] === ' ') return text.slice(0, start) + text.slice(end + 1);
+  if (start > 0 && text[start - 1] === ' ') return text.slice(0, start - 1) + text.slice(end);
+  return text.slice(0, start) + text.slice(end);
+}
+
+/** `text` with words replaced: `edits` maps word index → replacement. */
+export function applyWordEdits(
+  text: string,
+  words: readonly AttackWord[],
+  edits: ReadonlyMap<number, string>,
+): string {
+  if (edits.size === 0) return text;
+  const order = [...edits.keys()].sort((a, b) => a - b);
+  let out = '';
+  let cursor = 0;
+  for (const i of order) {
+    const w = words[i]!;
+    out += text.slice(cursor, w.start) + edits.get(i)!;
+    cursor = w.end;
+  }
+  return out + text.slice(cursor);
+}
+
+export interface CandidateOptions {
+  seed: number;
+  protect?: readonly Protection[];
+  /** perturbation options (the run's sentence encoder for synonym.wordnet) */
+  options: Readonly<Record<string, unknown>>;
+  /** the meaning check; null = off (`--no-meaning-check`): synonym candidates are then unchecked */
+  meaning: MeaningCheck | null;
+}
+
+/** The candidates of every word of `text` under `defs` (initialised perturbations). */
+export async function textCandidates(
+  text: string,
+  defs: readonly PerturbationDefinition[],
+  opts: CandidateOptions,
+): Promise<TextCandidates> {
+  const words = attackWords(text);
+  const guard = new ProtectedText(text, compileConstraints(opts.protect));
+  const candidates: WordCandidate[][] = words.map(() => []);
+  for (const w of words) {
+    if (!guard.isFree(w.start, w.end)) continue;
+    const mine = candidates[w.index]!;
+    for (const def of defs) {
+      const threshold =
+        opts.meaning && def.meaning && 'threshold' in def.meaning ? def.meaning.threshold : null;
+      const found = await wordReplacements(text, w, def, guard, opts);
+      for (const after of found) {
+        if (mine.some((c) => c.after === after)) continue;
+        if (threshold !== null) {
+          const single = text.slice(0, w.start) + after + text.slice(w.end);
+          if ((await opts.meaning!.similarity(text, single)) < threshold) continue;
+        }
+        mine.push({ perturbation: def.name, after, threshold });
+      }
+    }
+  }
+  return { words, candidates };
+}
+
+/** Up to CANDIDATES_PER_WORD distinct replacements of word `w` that `def` makes when only `w` is free. */
+async function wordReplacements(
+  text: string,
+  w: AttackWord,
+  def: PerturbationDefinition,
+  guard: ProtectedText,
+  opts: CandidateOptions,
+): Promise<string[]> {
+  const isFree = (start: number, end: number): boolean =>
+    start >= w.start && end <= w.end && guard.isFree(start, end);
+  const out: string[] = [];
+  for (let draw = 0; draw < DRAWS_PER_WORD && out.length < CANDIDATES_PER_WORD; draw++) {
+    const ctx: PerturbationContext = {
+      rng: createRng(rngKey(opts.seed, 'attack', def.name, w.index, draw, text)),
+      severity: 1,
+      protectedSpans: guard.spans,
+      isFree,
+      // negations stay whole in an attack: an edit that rewrites one is not offered
+      isFreeExceptNegations: isFree,
+      options: opts.options,
+    };
+    const proposals: EditProposal[] = await def.apply(text, ctx);
+    const after = replacedWord(text, w, proposals);
+    if (after === null) {
+      // nothing in this word for `def` (too short, no synonym): further draws find nothing either
+      if (proposals.length === 0) break;
+      continue;
+    }
+    if (!out.includes(after)) out.push(after);
+  }
+  return out;
+}
+
+/** The word after `proposals`, or null when they do not change it or reach outside it. */
+function replacedWord(text: string, w: AttackWord, proposals: readonly EditProposal[]): string | null {
+  if (proposals.length === 0) return null;
+  const sorted = proposals.slice().sort((a, b) => a.start - b.start);
+  let out = '';
+  let cursor = w.start;
+  for (const p of sorted) {
+    if (p.start < cursor || p.end > w.end || p.rewritesNegation) return null;
+    out += text.slice(cursor, p.start) + p.replacement;
+    cursor = p.end;
+  }
+  out += text.slice(cursor, w.end);
+  return out === w.text ? null : out;
+}

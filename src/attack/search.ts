@@ -1,0 +1,233 @@
+/**
+ * The searches of one example (TextAttack's "search method" with an untargeted "goal": any label but
+ * the gold one). Both spend the same budgets the same way — `maxEdits` words changed, `maxQueries`
+ * distinct texts scored (a text scored before for this example is free) — and keep the meaning
+ * constraint of synonym edits on the whole path: the original with only the path's synonym
+ * replacements must stay within every one of their thresholds.
+ *
+ * - `greedySearch`: words ranked by importance (gold-probability drop when the word is deleted; one
+ *   batch), then word by word in that order: every candidate of the word scored in one batch; a
+ *   candidate that flips ends the search (the one leaving the least gold probability), else the one
+ *   that lowers the gold probability most is kept if it lowers it at all.
+ * - `randomSearch`: the baseline. A walk takes the words in a random order and applies a random
+ *   candidate of each, scoring after every edit, until it flips or has made `maxEdits` edits; then the
+ *   next walk starts again from the original, until the query budget is spent.
+ */
+import type { AttackEdit, AttackOutcome, Rng } from '../types.ts';
+import { type AttackWord, applyWordEdits, type TextCandidates, withoutWord } from './candidates.ts';
+
+/** The model's answer for one text, in the terms of the example's gold label. */
+export interface Judgement {
+  prediction: string;
+  goldProb: number;
+  /** prediction = gold label */
+  correct: boolean;
+}
+
+/** What a search needs from outside: the model (batched across examples) and the meaning check. */
+export interface SearchIO {
+  judge(texts: readonly string[]): Promise<Judgement[]>;
+  /** similarity of the original and `text`, rounded like the meaning check; only asked when the check is on */
+  similarity(text: string): Promise<number>;
+}
+
+export interface SearchBudget {
+  maxEdits: number;
+  maxQueries: number;
+}
+
+export interface SearchResult {
+  outcome: Exclude<AttackOutcome, 'misclassified'>;
+  queries: number;
+  edits: AttackEdit[];
+  adversarial: string;
+  final: Judgement;
+}
+
+/** Per-example bookkeeping shared by both searches: the query count and the path's constraints. */
+class SearchState {
+  queries = 0;
+  private readonly seen = new Map<string, Judgement>();
+
+  constructor(
+    readonly text: string,
+    readonly cands: TextCandidates,
+    readonly budget: SearchBudget,
+    private readonly io: SearchIO,
+    readonly original: Judgement,
+  ) {
+    this.seen.set(text, original);
+  }
+
+  get queriesLeft(): number {
+    return this.budget.maxQueries - this.queries;
+  }
+
+  /** Judgements of `texts`; new texts are queries (at most `queriesLeft`; the rest come back undefined). */
+  async judge(texts: readonly string[]): Promise<(Judgement | undefined)[]> {
+    const fresh: string[] = [];
+    for (const t of texts) {
+      if (!this.seen.has(t) && !fresh.includes(t) && fresh.length < this.queriesLeft) fresh.push(t);
+    }
+    if (fresh.length > 0) {
+      const answers = await this.io.judge(fresh);
+      this.queries += fresh.length;
+      for (let i = 0; i < fresh.length; i++) this.seen.set(fresh[i]!, answers[i]!);
+    }
+    return texts.map((t) => this.seen.get(t));
+  }
+
+  /** Does a path with these edits keep the meaning? Only the synonym (thresholded) edits are checked. */
+  async keepsMeaning(
+    edits: ReadonlyMap<number, string>,
+    thresholds: ReadonlyMap<number, number>,
+  ): Promise<boolean> {
+    const checked = new Map([...edits].filter(([i]) => thresholds.has(i)));
+    // one synonym alone was checked when it became a candidate
+    if (checked.size < 2) return true;
+    const least = Math.max(...[...checked.keys()].map((i) => thresholds.get(i)!));
+    return (await this.io.similarity(applyWordEdits(this.text, this.cands.words, checked))) >= least;
+  }
+
+  edit(word: AttackWord, perturbation: string, after: string, j: Judgement): AttackEdit {
+    return {
+      word: word.index,
+      from: [word.start, word.end],
+      perturbation,
+      before: word.text,
+      after,
+      goldProb: j.goldProb,
+      prediction: j.prediction,
+    };
+  }
+}
+
+function editableWords(cands: TextCandidates): AttackWord[] {
+  return cands.words.filter((w) => cands.candidates[w.index]!.length > 0);
+}
+
+export async function greedySearch(
+  text: string,
+  cands: TextCandidates,
+  original: Judgement,
+  budget: SearchBudget,
+  io: SearchIO,
+): Promise<SearchResult> {
+  const s = new SearchState(text, cands, budget, io, original);
+  const editable = editableWords(cands);
+  if (editable.length === 0)
+    return { outcome: 'no-candidates', queries: 0, edits: [], adversarial: text, final: original };
+
+  // 1. importance: how much the gold probability falls without the word (unscored words rank last)
+  const probes = editable.map((w) => withoutWord(text, w.start, w.end));
+  const probed = await s.judge(probes);
+  const importance = editable.map((_, i) =>
+    probed[i] ? original.goldProb - probed[i]!.goldProb : -Infinity,
+  );
+  const order = editable
+    .map((w, i) => ({ w, i }))
+    .sort((a, b) => importance[b.i]! - importance[a.i]! || a.w.index - b.w.index);
+
+  // 2. word by word, the candidate that lowers the gold probability most
+  const chosen = new Map<number, string>();
+  const thresholds = new Map<number, number>();
+  const edits: AttackEdit[] = [];
+  let current = original;
+  let currentText = text;
+  for (const { w } of order) {
+    if (chosen.size >= budget.maxEdits)
+      return { outcome: 'max-edits', queries: s.queries, edits, adversarial: currentText, final: current };
+    if (s.queriesLeft <= 0)
+      return { outcome: 'max-queries', queries: s.queries, edits, adversarial: currentText, final: current };
+    const options: { perturbation: string; after: string; text: string; threshold: number | null }[] = [];
+    for (const c of cands.candidates[w.index]!) {
+      const next = new Map(chosen).set(w.index, c.after);
+      if (c.threshold !== null) {
+        const t = new Map(thresholds).set(w.index, c.threshold);
+        if (!(await s.keepsMeaning(next, t))) continue;
+      }
+      options.push({ ...c, text: applyWordEdits(text, cands.words, next) });
+    }
+    const judged = await s.judge(options.map((o) => o.text));
+    let best = -1;
+    let bestFlips = false;
+    for (let k = 0; k < options.length; k++) {
+      const j = judged[k];
+      if (!j) continue;
+      const flips = !j.correct;
+      if (best < 0 || (flips && !bestFlips) || (flips === bestFlips && j.goldProb < judged[best]!.goldProb)) {
+        best = k;
+        bestFlips = flips;
+      }
+    }
+    if (best < 0) continue;
+    const j = judged[best]!;
+    if (!bestFlips && j.goldProb >= current.goldProb) continue;
+    const o = options[best]!;
+    chosen.set(w.index, o.after);
+    if (o.threshold !== null) thresholds.set(w.index, o.threshold);
+    edits.push(s.edit(w, o.perturbation, o.after, j));
+    current = j;
+    currentText = o.text;
+    if (bestFlips)
+      return { outcome: 'flipped', queries: s.queries, edits, adversarial: currentText, final: current };
+  }
+  const outcome =
+    chosen.size >= budget.maxEdits ? 'max-edits' : s.queriesLeft <= 0 ? 'max-queries' : 'exhausted';
+  return { outcome, queries: s.queries, edits, adversarial: currentText, final: current };
+}
+
+/** Walks without a new query in a row after which the random search stops (nothing new to try). */
+const STALE_WALKS = 3;
+
+export async function randomSearch(
+  text: string,
+  cands: TextCandidates,
+  original: Judgement,
+  budget: SearchBudget,
+  io: SearchIO,
+  rng: Rng,
+): Promise<SearchResult> {
+  const s = new SearchState(text, cands, budget, io, original);
+  const editable = editableWords(cands);
+  if (editable.length === 0)
+    return { outcome: 'no-candidates', queries: 0, edits: [], adversarial: text, final: original };
+  let stale = 0;
+  let last: SearchResult = {
+    outcome: 'max-queries',
+    queries: 0,
+    edits: [],
+    adversarial: text,
+    final: original,
+  };
+  while (s.queriesLeft > 0 && stale < STALE_WALKS) {
+    const before = s.queries;
+    const chosen = new Map<number, string>();
+    const thresholds = new Map<number, number>();
+    const edits: AttackEdit[] = [];
+    let current = original;
+    let currentText = text;
+    for (const w of rng.shuffle(editable)) {
+      if (chosen.size >= budget.maxEdits || s.queriesLeft <= 0) break;
+      const c = rng.pick(cands.candidates[w.index]!);
+      const next = new Map(chosen).set(w.index, c.after);
+      if (c.threshold !== null) {
+        const t = new Map(thresholds).set(w.index, c.threshold);
+        if (!(await s.keepsMeaning(next, t))) continue;
+        thresholds.set(w.index, c.threshold);
+      }
+      const nextText = applyWordEdits(text, cands.words, next);
+      const [j] = await s.judge([nextText]);
+      if (!j) break;
+      chosen.set(w.index, c.after);
+      edits.push(s.edit(w, c.perturbation, c.after, j));
+      current = j;
+      currentText = nextText;
+      if (!j.correct)
+        return { outcome: 'flipped', queries: s.queries, edits, adversarial: currentText, final: current };
+    }
+    last = { outcome: 'max-queries', queries: s.queries, edits, adversarial: currentText, final: current };
+    stale = s.queries === before ? stale + 1 : 0;
+  }
+  return { ...last, queries: s.queries, outcome: s.queriesLeft <= 0 ? 'max-queries' : 'exhausted' };
+}
