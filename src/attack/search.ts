@@ -6,9 +6,9 @@
  * replacements must stay within every one of their thresholds.
  *
  * - `greedySearch`: words ranked by importance (gold-probability drop when the word is deleted; one
- *   batch), then word by word in that order: every candidate of the word scored in one batch; a
- *   candidate that flips ends the search (the one leaving the least gold probability), else the one
- *   that lowers the gold probability most is kept if it lowers it at all.
+ *   batch), then word by word in that order: the word's candidates scored CANDIDATE_ROUND at a time; a
+ *   round with a flip ends the search (its flip leaving the least gold probability), else, once all are
+ *   scored, the one that lowers the gold probability most is kept if it lowers it at all.
  * - `randomSearch`: the baseline. A walk takes the words in a random order and applies a random
  *   candidate of each, scoring after every edit, until it flips or has made `maxEdits` edits; then the
  *   next walk starts again from the original, until the query budget is spent.
@@ -102,6 +102,9 @@ class SearchState {
   }
 }
 
+/** Candidates of one word scored per model round in the greedy search. */
+export const CANDIDATE_ROUND = 4;
+
 function editableWords(cands: TextCandidates): AttackWord[] {
   return cands.words.filter((w) => cands.candidates[w.index]!.length > 0);
 }
@@ -148,16 +151,26 @@ export async function greedySearch(
       }
       options.push({ ...c, text: applyWordEdits(text, cands.words, next) });
     }
-    const judged = await s.judge(options.map((o) => o.text));
+    // Scored a few at a time: a flip ends the search without paying for the word's other candidates;
+    // without one, every candidate is scored and the one lowering the gold probability most is kept.
+    const judged: (Judgement | undefined)[] = [];
     let best = -1;
     let bestFlips = false;
-    for (let k = 0; k < options.length; k++) {
-      const j = judged[k];
-      if (!j) continue;
-      const flips = !j.correct;
-      if (best < 0 || (flips && !bestFlips) || (flips === bestFlips && j.goldProb < judged[best]!.goldProb)) {
-        best = k;
-        bestFlips = flips;
+    for (let from = 0; from < options.length && !bestFlips; from += CANDIDATE_ROUND) {
+      const round = options.slice(from, from + CANDIDATE_ROUND);
+      judged.push(...(await s.judge(round.map((o) => o.text))));
+      for (let k = from; k < judged.length; k++) {
+        const j = judged[k];
+        if (!j) continue;
+        const flips = !j.correct;
+        if (
+          best < 0 ||
+          (flips && !bestFlips) ||
+          (flips === bestFlips && j.goldProb < judged[best]!.goldProb)
+        ) {
+          best = k;
+          bestFlips = flips;
+        }
       }
     }
     if (best < 0) continue;
