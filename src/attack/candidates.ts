@@ -1,7 +1,8 @@
 /**
  * The attack's transformations (TextAttack's "transformation" + "constraints"): for every word of a
- * text, the replacements the selected word-level perturbations would make of it, drawn with each
- * perturbation's own `apply` restricted to that one word at severity 1. A typo kind or a synonym
+ * text, the replacements the selected word-level perturbations would make of it, drawn through the
+ * perturbation engine with each perturbation confined to that one word at severity 1
+ * (`perturbWithin`: the edits are checked as every variant's are). A typo kind or a synonym
  * perturbation needs no code of its own to serve the attack; a perturbation whose edits do not fit
  * inside one word (typo.merge, paraphrases) simply offers none.
  *
@@ -11,12 +12,12 @@
  * depend only on (seed, perturbation, word index, text), never on the search path or other examples.
  */
 import { UsageError } from '../errors.ts';
+import { perturbWithin } from '../perturb/engine.ts';
 import type { MeaningCheck } from '../perturb/meaning/check.ts';
 import { compileConstraints, ProtectedText, type Protection } from '../perturb/protect/constraints.ts';
 import type { PerturbationRegistry } from '../perturb/registry.ts';
 import { latinWords } from '../perturb/text/index.ts';
-import type { EditProposal, PerturbationContext, PerturbationDefinition, Span } from '../types.ts';
-import { createRng, rngKey } from '../util/rng.ts';
+import type { PerturbationDefinition, Span } from '../types.ts';
 
 /** The default `--attack-perturb`: what real users type, word by word. */
 export const DEFAULT_ATTACK_PERTURB: readonly string[] = ['typo', 'synonym'];
@@ -160,7 +161,10 @@ export async function textCandidates(
   return { words, candidates };
 }
 
-/** Up to CANDIDATES_PER_WORD distinct replacements of word `w` that `def` makes when only `w` is free. */
+/**
+ * Up to CANDIDATES_PER_WORD distinct replacements of word `w` that `def` makes when only `w` is free: draws
+ * through the engine (perturbWithin), so every edit is checked as in an audit.
+ */
 async function wordReplacements(
   text: string,
   w: AttackWord,
@@ -168,42 +172,18 @@ async function wordReplacements(
   guard: ProtectedText,
   opts: CandidateOptions,
 ): Promise<string[]> {
-  const isFree = (start: number, end: number): boolean =>
-    start >= w.start && end <= w.end && guard.isFree(start, end);
   const out: string[] = [];
   for (let draw = 0; draw < DRAWS_PER_WORD && out.length < CANDIDATES_PER_WORD; draw++) {
-    const ctx: PerturbationContext = {
-      rng: createRng(rngKey(opts.seed, 'attack', def.name, w.index, draw, text)),
-      severity: 1,
-      protectedSpans: guard.spans,
-      isFree,
-      // negations stay whole in an attack: an edit that rewrites one is not offered
-      isFreeExceptNegations: isFree,
+    const v = await perturbWithin(text, def, guard, w, {
+      seed: opts.seed,
+      variant: w.index,
+      draw,
       options: opts.options,
-    };
-    const proposals: EditProposal[] = await def.apply(text, ctx);
-    const after = replacedWord(text, w, proposals);
-    if (after === null) {
-      // nothing in this word for `def` (too short, no synonym): further draws find nothing either
-      if (proposals.length === 0) break;
-      continue;
-    }
+    });
+    // nothing in this word for `def` (too short, no synonym): further draws find nothing either
+    if (!v.changed) break;
+    const after = v.text.slice(w.start, w.end + v.text.length - text.length);
     if (!out.includes(after)) out.push(after);
   }
   return out;
-}
-
-/** The word after `proposals`, or null when they do not change it or reach outside it. */
-function replacedWord(text: string, w: AttackWord, proposals: readonly EditProposal[]): string | null {
-  if (proposals.length === 0) return null;
-  const sorted = proposals.slice().sort((a, b) => a.start - b.start);
-  let out = '';
-  let cursor = w.start;
-  for (const p of sorted) {
-    if (p.start < cursor || p.end > w.end || p.rewritesNegation) return null;
-    out += text.slice(cursor, p.start) + p.replacement;
-    cursor = p.end;
-  }
-  out += text.slice(cursor, w.end);
-  return out === w.text ? null : out;
 }

@@ -21,6 +21,7 @@ import type {
   PerturbationContext,
   PerturbationDefinition,
   Severity,
+  Span,
   Variant,
 } from '../types.ts';
 import { createRng, rngKey } from '../util/rng.ts';
@@ -28,9 +29,11 @@ import type { MeaningCheck } from './meaning/check.ts';
 import {
   type Constraints,
   compileConstraints,
+  confine,
   ProtectedText,
   type Protection,
   releaseProtections,
+  type TextGuard,
 } from './protect/constraints.ts';
 import { countNegations } from './protect/patterns.ts';
 import { hasSeverity } from './registry.ts';
@@ -73,7 +76,7 @@ interface VariantSource {
   readonly text: string;
   readonly def: PerturbationDefinition;
   /** the text's protected spans, shared with its other variants */
-  readonly guard: ProtectedText;
+  readonly guard: TextGuard;
   readonly seed: number;
   readonly options: Readonly<Record<string, unknown>>;
 }
@@ -211,6 +214,29 @@ export function perturbText(
     options: opts.options ?? NO_OPTIONS,
   };
   return perturbOne(src, opts.severity, opts.variant, opts.draw ?? 0);
+}
+
+/**
+ * One draw of `def` at severity 1 confined to `span` of `text` (everything outside it counts as
+ * protected, on top of `guard`, the text's ProtectedText built once for all its spans): a word-level
+ * candidate of the attack (src/attack/candidates.ts), checked like every variant. `variant` numbers
+ * the span; no distinctness or meaning check (the attack applies its own).
+ */
+export function perturbWithin(
+  text: string,
+  def: PerturbationDefinition,
+  guard: ProtectedText,
+  span: Span,
+  opts: { seed: number; variant: number; draw: number; options: Readonly<Record<string, unknown>> },
+): Variant | Promise<Variant> {
+  const src: VariantSource = {
+    text,
+    def,
+    guard: confine(guard, span.start, span.end),
+    seed: opts.seed,
+    options: opts.options,
+  };
+  return perturbOne(src, 1, opts.variant, opts.draw);
 }
 
 /** Like perturbText, but throws when the perturbation is asynchronous. */

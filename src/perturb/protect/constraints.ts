@@ -215,6 +215,23 @@ export class ProtectedText {
   }
 }
 
+/** What the engine asks of a text's protections (a ProtectedText, or a view of one). */
+export type TextGuard = Pick<ProtectedText, 'spans' | 'isFree' | 'isFreeExceptNegations' | 'editProblem'>;
+
+/**
+ * `guard` with everything outside [start, end) protected too: a perturbation then edits only that
+ * range (the attack's one-word candidates). The text's own rules are not run again.
+ */
+export function confine(guard: TextGuard, start: number, end: number): TextGuard {
+  const inside = (a: number, b: number): boolean => a >= start && b <= end;
+  return {
+    spans: guard.spans,
+    isFree: (a, b) => inside(a, b) && guard.isFree(a, b),
+    isFreeExceptNegations: (a, b) => inside(a, b) && guard.isFreeExceptNegations(a, b),
+    editProblem: (edit) => guard.editProblem(edit),
+  };
+}
+
 /**
  * True when [start, end) overlaps none of the sorted `spans`. An insertion (start = end)
  * is blocked only strictly inside a span: text glued to a span's edge leaves it intact.
