@@ -276,7 +276,9 @@ export function attackSection(
   // set order, as the audit's bootstrap: a CI depends only on which records there are
   for (const list of byClass) list.sort((a, b) => compareStrings(a.id, b.id));
   const bucketOf = classes.map((c) => c.bucket);
-  const H = Math.max(2, ...records.map((r) => r.edits.length + 1));
+  // a loop, not Math.max(...records): spreading more than ~125k values overflows the stack
+  let H = 2;
+  for (const r of records) H = Math.max(H, r.edits.length + 1);
   const R = resample(byClass, labels, bucketOf, opts, H);
 
   const all = labels.map((_, c) => c);
