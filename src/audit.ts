@@ -159,6 +159,19 @@ export interface AttackOptions {
   maxQueries?: number;
 }
 
+/** The attack's search and budgets, checked (a usage error names the bad value). */
+function attackBudgets(attack: AttackOptions) {
+  const search = attack.search ?? 'greedy';
+  if (search !== 'greedy' && search !== 'random') {
+    throw new UsageError(`attack search must be greedy or random, got ${JSON.stringify(search)}`);
+  }
+  return {
+    search,
+    maxEdits: parseMaxEdits(attack.maxEdits ?? DEFAULT_MAX_EDITS),
+    maxQueries: checkMaxQueries(attack.maxQueries ?? DEFAULT_MAX_QUERIES),
+  };
+}
+
 /** Runs the audit and returns the report (the JSON report's shape). */
 export async function audit(options: AuditOptions = {}): Promise<Report> {
   if (options.session && options.model !== undefined) {
@@ -166,6 +179,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
   }
   // A bad option costs nothing: checked before any data is read.
   const { tau } = runSettings(options);
+  if (options.attack) attackBudgets(options.attack);
   // Logit adjustment re-ranks the scores, which --prediction label declares not to decide the prediction.
   const predictionMode = options.session?.runner.answers.prediction ?? options.classifierOptions?.prediction;
   if (tau !== null && predictionMode === 'label') {
@@ -241,12 +255,7 @@ async function auditWith(
   meaning: MeaningCheck | null,
   attackDefs: readonly PerturbationDefinition[],
 ): Promise<Report> {
-  // budgets are checked before any data is read or model loaded
-  const attackPlan = options.attack && {
-    search: options.attack.search ?? 'greedy',
-    maxEdits: parseMaxEdits(options.attack.maxEdits ?? DEFAULT_MAX_EDITS),
-    maxQueries: checkMaxQueries(options.attack.maxQueries ?? DEFAULT_MAX_QUERIES),
-  };
+  const attackPlan = options.attack && attackBudgets(options.attack);
   const { seed, severities: asked, variantsPerText, resamples, tau, shard, gapMetric } = runSettings(options);
   // Each perturbation runs only at the levels it declares; a level none of them has is a usage error.
   const { severities, skipped } = planSeverities(perturbations, asked);

@@ -74,7 +74,7 @@ export function resolveAttackPerturbations(
       if (!WORD_LEVEL_FAMILIES.has(def.family)) {
         if (exact) {
           throw new UsageError(
-            `--attack-perturb: ${def.name} is a ${def.family} perturbation; the attack edits one word at a time, so only typo and synonym perturbations take part`,
+            `--attack-perturb: ${def.name} is ${/^[aeiou]/.test(def.family) ? 'an' : 'a'} ${def.family} perturbation; the attack edits one word at a time, so only typo and synonym perturbations take part`,
           );
         }
         continue;

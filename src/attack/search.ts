@@ -190,8 +190,12 @@ export async function greedySearch(
   return { outcome, queries: s.queries, edits, adversarial: currentText, final: current };
 }
 
-/** Walks without a new query in a row after which the random search stops (nothing new to try). */
-const STALE_WALKS = 3;
+/**
+ * Walks in a row without a new text after which the random search stops: it has (almost surely) seen
+ * everything its budget allows. Such walks cost no query, so the bound is generous: with few
+ * candidates, walks often repeat one another before the query budget is spent.
+ */
+const STALE_WALKS = 100;
 
 export async function randomSearch(
   text: string,
