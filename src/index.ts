@@ -16,16 +16,19 @@ export { readExamples } from './data/load.ts';
 export { EXIT_GATE_FAILED, EXIT_OK, EXIT_USAGE, InputError, ModelError, UsageError } from './errors.ts';
 export { assignBuckets } from './measure/buckets.ts';
 export {
+  type AttackFilter,
   evaluateGate,
   evaluateGates,
   type Gate,
   type GateCheck,
   type GateLimits,
   type GateOutcome,
+  maxAttackSuccessGate,
   maxDropGate,
   maxTailBreakGate,
   maxTailDropGate,
   maxTailGapGate,
+  minAccuracyUnderAttackGate,
   minRobustAccuracyGate,
   type SkippedSlice,
   type TailGapFilter,
@@ -38,7 +41,17 @@ export {
   createResultsAccumulator,
   type RunMeasures,
 } from './measure/results.ts';
-export { candidateSlices, type Slice, type SliceFilter, selectSlices, tailBucket } from './measure/slices.ts';
+export {
+  type AttackSlice,
+  attackSlices,
+  candidateSlices,
+  type GateSlice,
+  isAttackSlice,
+  type Slice,
+  type SliceFilter,
+  selectSlices,
+  tailBucket,
+} from './measure/slices.ts';
 export { mergeReports } from './merge.ts';
 export { BUNDLED_EVAL_DATA, BUNDLED_MODEL_DIR } from './paths.ts';
 export { perturbExamples, perturbText } from './perturb/engine.ts';

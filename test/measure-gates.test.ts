@@ -9,11 +9,12 @@ import {
   evaluateGate,
   evaluateGates,
   GATE_EPSILON,
+  type GateCheck,
   maxTailGapGate,
   minRobustAccuracyGate,
 } from '../src/measure/gates.ts';
 import { computeResults } from '../src/measure/results.ts';
-import { tailBucket } from '../src/measure/slices.ts';
+import { isAttackSlice, type Slice, tailBucket } from '../src/measure/slices.ts';
 import { verdict } from '../src/measure/verdict.ts';
 import { PACKAGE_ROOT } from '../src/paths.ts';
 import { pctCI, ppCI } from '../src/report/common.ts';
@@ -202,7 +203,9 @@ describe('failed gates in words (issue 13, item 5)', () => {
   });
 
   it('outside text in a slice name is printed without its control characters', () => {
-    const check = evaluateGates(skewed, { maxDrop: 0.1 }).checks.find((c) => !c.pooled)!;
+    const check = evaluateGates(skewed, { maxDrop: 0.1 }).checks.find(
+      (c): c is GateCheck & Slice => !isAttackSlice(c) && !c.pooled,
+    )!;
     const line = describeFailedCheck({ ...check, perturbation: 'p\u001b[2Jx', bucket: 'few\u0007' });
     expect(line).toContain('maxDrop: px, severity 1, bucket "few": drop');
   });

@@ -125,7 +125,7 @@ describe('--junit without a gate (audit and merge)', () => {
     ];
     const xmlOf = (file: string) => parseXml(readFileSync(join(work, file), 'utf8'));
     const warning =
-      'tailcheck: warning: no gate set, so the JUnit file holds one passing "audit completed" case and fails nothing; gate with --max-drop, --max-tail-drop, --max-tail-break or --max-fairness-failure (fractions, e.g. --max-drop 0.05)\n';
+      'tailcheck: warning: no gate set, so the JUnit file holds one passing "audit completed" case and fails nothing; gate with --max-drop, --max-tail-drop, --max-tail-break, --max-fairness-failure, --max-attack-success or --min-accuracy-under-attack (fractions, e.g. --max-drop 0.05)\n';
 
     // --quiet silences the summary, never this warning.
     const full = cli([

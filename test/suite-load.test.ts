@@ -74,7 +74,7 @@ tests:
     const lines = err.message.split('\n');
     expect(lines).toContain(`${err.file}: tests[0].minAcuracy: Unknown key (line 6)`);
     expect(err.message).toMatch(
-      /tests\[1\]\.type: Invalid discriminator value\. Expected 'audit' \| 'robustness' \| 'invariance' \| 'fairness' \| 'expect' \| 'directional' \(line 7\)/,
+      /tests\[1\]\.type: Invalid discriminator value\. Expected 'audit' \| 'robustness' \| 'invariance' \| 'fairness' \| 'attack' \| 'expect' \| 'directional' \(line 7\)/,
     );
     expect(err.message).toMatch(/tests\[2\]\.perturbation: Expected string, received undefined \(line 8\)/);
     expect(err.problems).toHaveLength(3);

@@ -49,6 +49,16 @@ describe('intent classifier robustness', () => {
     expect(report).toHaveMaxTailGap(0.35, { metric: 'flip' });
   });
 
+  it('has a one-word weak spot in no more queries than now', async () => {
+    // The worst case: for each correctly classified query, the greedy word-importance search looks for
+    // one word whose typo or synonym flips the prediction (no perturbed audit: perturb: []).
+    const attacked = await audit({ model: MODEL, data: HOLDOUT, perturb: [], attack: { maxEdits: 1 } });
+    // measured 0.818 [0.704, 0.933] (27 of 33; the few-shot intents 7 of 7): this tiny model is brittle
+    expect(attacked).toHaveMaxAttackSuccess(0.9);
+    // measured 0.125 [0.042, 0.188] (6 of 48 correct and not flipped)
+    expect(attacked).toHaveMinAccuracyUnderAttack(0.06);
+  });
+
   it('ignores letter case entirely', async () => {
     await expect(MODEL).toBeInvariantTo('paraphrase.casing', holdoutTexts); // measured 0 of 48 flips
   });

@@ -2,7 +2,7 @@ import type { BackendOption, OptionFlag } from '../classify/backend.ts';
 import { type AnyBackendOption, BACKEND_OPTIONS, type ClassifierOptions } from '../classify/load.ts';
 import { DEFAULT_BATCH_SIZE, DEFAULT_CACHE_DIR, DEFAULT_CONCURRENCY } from '../defaults.ts';
 import { UsageError } from '../errors.ts';
-import { checkGateLimit, type GateLimits } from '../measure/gates.ts';
+import { checkAttackLimits, checkGateLimit, type GateLimits } from '../measure/gates.ts';
 import { GAP_METRICS } from '../types.ts';
 
 export {
@@ -77,6 +77,16 @@ export const gateCliOptions = {
     describe:
       "Exit 1 when a fairness slice's invariance failure rate (share of changed variants whose prediction changed when only, e.g., the gender changed) exceeds this fraction in [0, 1], for any perturbation declaring a slice × severity; fails when none ran",
   },
+  'max-attack-success': {
+    type: 'number',
+    describe:
+      "Exit 1 when the attack's success rate (share of correctly classified examples the worst-case search flipped) exceeds this fraction in [0, 1]; needs the report's attack section (`tailcheck attack`, `audit --attack`)",
+  },
+  'min-accuracy-under-attack': {
+    type: 'number',
+    describe:
+      "Exit 1 when the accuracy under attack (share of all examples correct and not flipped by the worst-case search) is below this fraction in [0, 1]; needs the report's attack section",
+  },
 } as const;
 
 /** The unit rule (and what a failed gate prints), for the --help of the commands that take gates. */
@@ -88,16 +98,22 @@ export const UNITS_EPILOG = [
 ].join('\n');
 
 /**
- * `--max-drop` / `--max-tail-drop` / `--max-tail-break` / `--max-fairness-failure` → the engine's limits; a non-number or a limit
- * outside [0, 1] is a usage error (exit 2) before any work.
+ * The gate flags (gateCliOptions) → the engine's limits; a non-number or a limit outside [0, 1] is a
+ * usage error (exit 2) before any work. A command that knows up front whether its report will have an
+ * attack section says so with `hasAttack`: an attack limit without one is then refused before any work
+ * too (otherwise the engine refuses it once the report is there).
  */
-export function parseGateLimits(argv: GateLimits): GateLimits {
-  return {
+export function parseGateLimits(argv: GateLimits, hasAttack?: boolean): GateLimits {
+  const limits = {
     maxDrop: checkGateLimit('--max-drop', argv.maxDrop),
     maxTailDrop: checkGateLimit('--max-tail-drop', argv.maxTailDrop),
     maxTailBreak: checkGateLimit('--max-tail-break', argv.maxTailBreak),
     maxFairnessFailure: checkGateLimit('--max-fairness-failure', argv.maxFairnessFailure),
+    maxAttackSuccess: checkGateLimit('--max-attack-success', argv.maxAttackSuccess),
+    minAccuracyUnderAttack: checkGateLimit('--min-accuracy-under-attack', argv.minAccuracyUnderAttack),
   };
+  if (hasAttack !== undefined) checkAttackLimits(limits, hasAttack);
+  return limits;
 }
 
 /** `--gap-metric`: what the headline head–tail gap, tail slope and verdict compare (audit, merge). */

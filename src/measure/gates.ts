@@ -1,8 +1,8 @@
 /**
  * The gate engine behind `audit --max-drop/--max-tail-drop`, `merge`'s same flags, suite thresholds
  * and the vitest matchers. A gate is a composable expectation (as in CheckList): slice filter +
- * metric + comparator + bound; maxDrop, maxTailDrop, maxTailBreak, minRobustAccuracy, maxTailGap and
- * maxFairnessFailure are instances.
+ * metric + comparator + bound; maxDrop, maxTailDrop, maxTailBreak, minRobustAccuracy, maxTailGap,
+ * maxFairnessFailure, and on the attack section maxAttackSuccess and minAccuracyUnderAttack are instances.
  *
  * - A gate compares each slice's point estimate (not a CI bound) with the bound; the CI is carried
  *   along for the reports. Rounding slack GATE_EPSILON applies to every gate, so a value exactly at
@@ -15,12 +15,17 @@
  *   (src/report/explain.ts says why). The matchers throw NothingToCheckError instead: there a gate
  *   with nothing to check is a mistake in the test (a typo in a filter), not a result.
  * - The gates read the raw (not logit-adjusted) results.
+ * - The attack gates read the report's `attack` section (attackSlices): a report without one is a usage
+ *   error (exit 2), not a failed gate — the run that would have measured it was not asked for.
  * Explaining a failure in words is the report layer's job (src/report/explain.ts).
  */
 import { UsageError } from '../errors.ts';
 import { DEFAULT_GAP_METRIC, GAP_METRICS, type GapMetric, type Severity } from '../types.ts';
 import {
+  attackSlices,
   candidateSlices,
+  type GateSlice,
+  isAttackSlice,
   type Slice,
   type SlicedReport,
   type SliceFilter,
@@ -33,12 +38,22 @@ export type GateName =
   | 'maxTailBreak'
   | 'minRobustAccuracy'
   | 'maxTailGap'
-  | 'maxFairnessFailure';
+  | 'maxFairnessFailure'
+  | 'maxAttackSuccess'
+  | 'minAccuracyUnderAttack';
 /**
  * `drop`, `breakRate`, `flipRate` (a fairness slice's invariance failure rate) and `robustAccuracy` of
- * the slice's metrics; `headTailGap` of the slice's result
+ * the slice's metrics; `headTailGap` of the slice's result; `attackSuccessRate` and
+ * `accuracyUnderAttack` of an attack slice
  */
-export type GateMetric = 'drop' | 'breakRate' | 'flipRate' | 'robustAccuracy' | 'headTailGap';
+export type GateMetric =
+  | 'drop'
+  | 'breakRate'
+  | 'flipRate'
+  | 'robustAccuracy'
+  | 'headTailGap'
+  | 'attackSuccessRate'
+  | 'accuracyUnderAttack';
 export type Comparator = '≤' | '≥';
 
 export interface Gate {
@@ -54,8 +69,7 @@ export interface Gate {
   gapMetric?: GapMetric;
 }
 
-/** One slice checked against one gate. */
-export interface GateCheck extends Slice {
+interface CheckedFields {
   /** the gate's name */
   name: GateName;
   value: number;
@@ -66,11 +80,14 @@ export interface GateCheck extends Slice {
   passed: boolean;
 }
 
-/** A slice the gate selected that has nothing to check: no changed variants, or no head–tail gap. */
-export interface SkippedSlice extends Slice {
-  name: GateName;
-  limit: number;
-}
+/** One slice (a result's, or the attack section's: isAttackSlice tells) checked against one gate. */
+export type GateCheck = GateSlice & CheckedFields;
+
+/**
+ * A slice the gate selected that has nothing to check: no changed variants, no head–tail gap, or (an
+ * attack slice) no example, or none classified correctly, so nothing attacked.
+ */
+export type SkippedSlice = GateSlice & { name: GateName; limit: number };
 
 /** A gate that checked no slice at all: it fails rather than vanish. */
 export interface UnevaluatedGate {
@@ -195,6 +212,60 @@ export const maxFairnessFailureGate = (bound: number, filter: FairnessFilter = {
   };
 };
 
+/** Which of an attack slice's metrics the attack gates check: overall, or these buckets' or classes'. */
+export interface AttackFilter {
+  /** these buckets' metrics instead of the overall ones */
+  bucket?: string | readonly string[];
+  /** these classes' metrics instead of the overall ones */
+  class?: string | readonly string[];
+}
+
+const attackFilter = (filter: AttackFilter): SliceFilter => ({
+  ...(filter.bucket !== undefined ? { bucket: filter.bucket } : {}),
+  ...(filter.class !== undefined ? { class: filter.class } : {}),
+});
+
+/**
+ * The attack success rate ≤ bound: among the originally correct examples, the share the search flipped
+ * within its budgets. Overall by default; the buckets' or classes' with `filter`.
+ */
+export const maxAttackSuccessGate = (bound: number, filter: AttackFilter = {}): Gate => ({
+  name: 'maxAttackSuccess',
+  metric: 'attackSuccessRate',
+  comparator: '≤',
+  bound,
+  filter: attackFilter(filter),
+  scope: {},
+});
+
+/**
+ * The accuracy under attack ≥ bound: the share of all examples classified correctly and not flipped by
+ * the search. Overall by default; the buckets' or classes' with `filter`.
+ */
+export const minAccuracyUnderAttackGate = (bound: number, filter: AttackFilter = {}): Gate => ({
+  name: 'minAccuracyUnderAttack',
+  metric: 'accuracyUnderAttack',
+  comparator: '≥',
+  bound,
+  filter: attackFilter(filter),
+  scope: {},
+});
+
+/** Whether the gate reads the report's attack section (rather than its results). */
+export const isAttackGate = (gate: Pick<Gate, 'metric'>): boolean =>
+  gate.metric === 'attackSuccessRate' || gate.metric === 'accuracyUnderAttack';
+
+/**
+ * The usage error of an attack gate on a report without an attack section; `what` names the gate as
+ * its caller knows it (a flag, a matcher, a suite threshold).
+ */
+export function requireAttackSection(hasAttack: boolean, what: string): void {
+  if (hasAttack) return;
+  throw new UsageError(
+    `${what} checks the report's attack section, and this report has none: run \`tailcheck attack\` or \`tailcheck audit --attack\` (or audit({ attack: {} })) to measure it`,
+  );
+}
+
 /** The gap a headTailGap gate reads from a result. */
 export const gateGap = (gate: Pick<Gate, 'gapMetric'>, result: Slice['result']) =>
   result.headTailGaps[gate.gapMetric ?? DEFAULT_GAP_METRIC];
@@ -203,7 +274,12 @@ export const gateGap = (gate: Pick<Gate, 'gapMetric'>, result: Slice['result']) 
  * The slice's value of the gate's metric; null when it has none (no changed variants, no changed variant
  * of a correct original for the break rate, no gap).
  */
-function measure(slice: Slice, gate: Gate): { value: number; ci: [number, number] | null } | null {
+function measure(slice: GateSlice, gate: Gate): { value: number; ci: [number, number] | null } | null {
+  if (isAttackSlice(slice)) {
+    const estimate =
+      gate.metric === 'attackSuccessRate' ? slice.attack.attackSuccessRate : slice.attack.accuracyUnderAttack;
+    return estimate.value === null ? null : { value: estimate.value, ci: estimate.ci };
+  }
   const m = slice.metrics;
   if (m.n === 0) return null;
   if (gate.metric === 'drop') return { value: m.drop, ci: m.dropCI };
@@ -220,11 +296,18 @@ export function withinBound(value: number, comparator: Comparator, bound: number
   return comparator === '≤' ? value <= bound + GATE_EPSILON : value >= bound - GATE_EPSILON;
 }
 
-/** Checks one gate on every slice it selects; slices without the metric are skipped, and no check fails. */
+/**
+ * Checks one gate on every slice it selects; slices without the metric are skipped, and no check fails.
+ * An attack gate on a report without an attack section is a usage error.
+ */
 export function evaluateGate(report: SlicedReport, gate: Gate): GateOutcome {
   const checks: GateCheck[] = [];
   const skipped: SkippedSlice[] = [];
-  for (const slice of candidateSlices(report, gate.filter, gate.scope)) {
+  if (isAttackGate(gate)) requireAttackSection(report.attack !== undefined, gate.name);
+  const slices: GateSlice[] = isAttackGate(gate)
+    ? attackSlices(report, gate.filter)
+    : candidateSlices(report, gate.filter, gate.scope);
+  for (const slice of slices) {
     const m = measure(slice, gate);
     if (m === null) {
       skipped.push({ ...slice, name: gate.name, limit: gate.bound });
@@ -257,6 +340,10 @@ export interface GateLimits {
   maxTailBreak?: number;
   /** every fairness slice's invariance failure rate, overall, per perturbation × severity */
   maxFairnessFailure?: number;
+  /** the attack section's overall attack success rate */
+  maxAttackSuccess?: number;
+  /** the attack section's overall accuracy under attack */
+  minAccuracyUnderAttack?: number;
 }
 
 /**
@@ -281,27 +368,48 @@ export function checkGateLimit(name: string, limit: number | undefined): number 
 }
 
 /**
- * The command-line gates over all results and the pooled summary. Checks (and skipped slices) come in
- * the order the terminal lines and JUnit test cases have always had: the pooled summary first, then
- * each result, and per result maxDrop, maxTailDrop, maxTailBreak, maxFairnessFailure. A gate that
- * checks nothing fails (--max-fairness-failure with no perturbation declaring a fairness slice, too).
+ * A report without an attack section given an attack limit: a usage error naming the flags (before
+ * any work, when the command knows whether it runs an attack; `hasAttack` says so).
+ */
+export function checkAttackLimits(limits: GateLimits, hasAttack: boolean): void {
+  const flags = [
+    limits.maxAttackSuccess !== undefined ? '--max-attack-success' : undefined,
+    limits.minAccuracyUnderAttack !== undefined ? '--min-accuracy-under-attack' : undefined,
+  ].filter((f) => f !== undefined);
+  if (flags.length > 0) requireAttackSection(hasAttack, flags.join(' and '));
+}
+
+/**
+ * The command-line gates over all results and the pooled summary, and over the attack section. Checks
+ * (and skipped slices) come in the order the terminal lines and JUnit test cases have always had: the
+ * pooled summary first, then each result, and per result maxDrop, maxTailDrop, maxTailBreak,
+ * maxFairnessFailure; then the attack section's maxAttackSuccess, minAccuracyUnderAttack. A gate that
+ * checks nothing fails (--max-fairness-failure with no perturbation declaring a fairness slice, too);
+ * an attack limit on a report without an attack section is a usage error.
  */
 export function evaluateGates(report: SlicedReport, limits: GateLimits): GateOutcome {
   const maxDropLimit = checkGateLimit('--max-drop', limits.maxDrop);
   const maxTailDropLimit = checkGateLimit('--max-tail-drop', limits.maxTailDrop);
   const maxTailBreakLimit = checkGateLimit('--max-tail-break', limits.maxTailBreak);
   const maxFairnessLimit = checkGateLimit('--max-fairness-failure', limits.maxFairnessFailure);
+  const maxAttackSuccessLimit = checkGateLimit('--max-attack-success', limits.maxAttackSuccess);
+  const minUnderAttackLimit = checkGateLimit('--min-accuracy-under-attack', limits.minAccuracyUnderAttack);
+  checkAttackLimits(limits, report.attack !== undefined);
   const gates: Gate[] = [];
   if (maxDropLimit !== undefined) gates.push(maxDropGate(maxDropLimit));
   if (maxTailDropLimit !== undefined) gates.push(maxTailDropGate(maxTailDropLimit));
   if (maxTailBreakLimit !== undefined) gates.push(maxTailBreakGate(maxTailBreakLimit));
   if (maxFairnessLimit !== undefined) gates.push(maxFairnessFailureGate(maxFairnessLimit));
+  if (maxAttackSuccessLimit !== undefined) gates.push(maxAttackSuccessGate(maxAttackSuccessLimit));
+  if (minUnderAttackLimit !== undefined) gates.push(minAccuracyUnderAttackGate(minUnderAttackLimit));
   const order = new Map([...report.summary, ...report.results].map((r, i) => [r, i]));
+  // the attack section's slices come after every result's
+  const rank = (slice: GateSlice): number => (isAttackSlice(slice) ? order.size : order.get(slice.result)!);
   const outcomes = gates.map((gate) => evaluateGate(report, gate));
-  const inOrder = <T extends Slice>(pick: (o: GateOutcome) => T[]): T[] =>
+  const inOrder = <T extends GateSlice>(pick: (o: GateOutcome) => T[]): T[] =>
     outcomes
       .flatMap((o, g) => pick(o).map((item) => ({ item, g })))
-      .sort((a, b) => order.get(a.item.result)! - order.get(b.item.result)! || a.g - b.g)
+      .sort((a, b) => rank(a.item) - rank(b.item) || a.g - b.g)
       .map(({ item }) => item);
   const checks = inOrder((o) => o.checks);
   const unevaluated = outcomes.flatMap((o) => o.unevaluated);

@@ -7,17 +7,22 @@
  * - With bucket/class filters a slice holds that bucket's/class's metrics, else the overall ones.
  * - Slices without a changed variant (n = 0) say nothing: selectSlices leaves them out;
  *   candidateSlices keeps them, so the gate engine can say which slices it could not check.
+ * - The attack gates slice the report's `attack` section instead (attackSlices): overall, or the
+ *   buckets/classes named; it has no perturbation × severity results.
  *
  * The tail bucket is the last bucket of `report.buckets`. assignBuckets orders buckets head → tail
  * in every mode with strictly decreasing `maxCount` (threshold ranges are disjoint, quantile ties
  * never split), so this is also the bucket with the smallest training counts — and it is the
  * bucket the renderers and the head–tail gap call the tail.
  */
-import type { Metrics, Report, Result, Severity } from '../types.ts';
+import type { AttackMetrics, Metrics, Report, Result, Severity } from '../types.ts';
 
-/** What slicing reads of a report: its results and buckets, and the fairness slices its perturbations declare. */
+/**
+ * What slicing reads of a report: its results and buckets, the fairness slices its perturbations
+ * declare, and its attack section (when an attack ran).
+ */
 export type SlicedReport = Pick<Report, 'summary' | 'results' | 'buckets'> &
-  Partial<Pick<Report, 'fairness'>>;
+  Partial<Pick<Report, 'fairness' | 'attack'>>;
 
 export interface SliceFilter {
   /** perturbation name (`typo.keyboard`) or family (`typo`); when set, the pooled summary is not checked */
@@ -56,7 +61,32 @@ export interface Slice {
   metrics: Metrics;
   /** the result the slice was cut from (its head–tail gap, its other buckets) */
   result: Result;
+  /** never set: what tells a result's slice from an attack slice */
+  attack?: undefined;
 }
+
+/**
+ * One set of attack metrics a gate is checked against: the attack section's overall metrics, or one
+ * bucket's or one class's. The attack has no perturbation × severity results, so none of a result
+ * slice's other fields (declared absent, so a reader of any gate check may ask for them).
+ */
+export interface AttackSlice {
+  /** the slice's attack metrics */
+  attack: AttackMetrics;
+  bucket?: string;
+  class?: string;
+  perturbation?: undefined;
+  pooled?: undefined;
+  severity?: undefined;
+  fairness?: undefined;
+  metrics?: undefined;
+  result?: undefined;
+}
+
+/** A slice any gate checks: a result's, or the attack section's. */
+export type GateSlice = Slice | AttackSlice;
+
+export const isAttackSlice = (slice: GateSlice): slice is AttackSlice => slice.attack !== undefined;
 
 export const asList = <T>(v: T | readonly T[] | undefined): readonly T[] | undefined =>
   v === undefined ? undefined : Array.isArray(v) ? (v as readonly T[]) : [v as T];
@@ -123,6 +153,32 @@ export function candidateSlices(
       const metrics = result.perClass[cls];
       if (metrics) slices.push({ ...base, class: cls, metrics, result });
     }
+  }
+  return slices;
+}
+
+/**
+ * The attack section's slices a gate selects, in report order: the overall metrics without a bucket or
+ * class filter, else each named bucket's, then each named class's (a name the section lacks selects
+ * nothing). [] when the report has no attack section; the gate engine refuses that case first.
+ */
+export function attackSlices(
+  report: SlicedReport,
+  filter: Pick<SliceFilter, 'bucket' | 'class'> = {},
+): AttackSlice[] {
+  const section = report.attack;
+  if (section === undefined) return [];
+  const buckets = asList(filter.bucket);
+  const classes = asList(filter.class);
+  if (!buckets && !classes) return [{ attack: section.overall }];
+  const slices: AttackSlice[] = [];
+  for (const bucket of buckets ?? []) {
+    const attack = section.buckets[bucket];
+    if (attack) slices.push({ attack, bucket });
+  }
+  for (const cls of classes ?? []) {
+    const attack = section.perClass[cls];
+    if (attack) slices.push({ attack, class: cls });
   }
   return slices;
 }

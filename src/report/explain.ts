@@ -11,12 +11,22 @@ import {
   type GateName,
   type GateOutcome,
   gateGap,
+  isAttackGate,
   type SkippedSlice,
   type UnevaluatedGate,
   worstFirst,
 } from '../measure/gates.ts';
-import { candidateSlices, type Slice, type SliceFilter } from '../measure/slices.ts';
 import {
+  type AttackSlice,
+  attackSlices,
+  candidateSlices,
+  isAttackSlice,
+  type Slice,
+  type SliceFilter,
+} from '../measure/slices.ts';
+import {
+  type AttackMetrics,
+  type AttackRecord,
   DEFAULT_GAP_METRIC,
   type ExampleRecord,
   type GapMetric,
@@ -79,6 +89,18 @@ export class NoSlicesError extends NothingToCheckError {
 
 /** The error for a gate that selected nothing; `what` names the caller (e.g. the matcher). */
 export function nothingToCheck(what: string, report: Report, gate: Gate): NothingToCheckError {
+  if (isAttackGate(gate)) {
+    const selected = attackSlices(report, gate.filter);
+    if (selected.length > 0) {
+      return new NothingToCheckError(`${what}: ${noAttackMetric(gate, selected.length)}`);
+    }
+    const section = report.attack;
+    const buckets = Object.keys(section?.buckets ?? {}).join(', ') || '(none)';
+    const classes = Object.keys(section?.perClass ?? {}).join(', ') || '(none)';
+    return new NothingToCheckError(
+      `${what}: no slice of the attack section matches ${describeFilter(gate.filter)} (buckets: ${buckets}; classes: ${classes})`,
+    );
+  }
   const fairness = gate.filter.fairness;
   if (fairness !== undefined && candidateSlices(report, { fairness }).length === 0) {
     return new NothingToCheckError(`${what}: ${noFairnessSlice(report, fairness)}`);
@@ -110,9 +132,21 @@ export function noFairnessSlice(
 
 // ───────────────────────────── slices ─────────────────────────────
 
-export function describeSlice(
-  slice: Pick<Slice, 'pooled' | 'perturbation' | 'severity' | 'bucket' | 'class' | 'fairness'>,
-): string {
+/** A slice as describeSlice names it: a result's, or the attack section's. */
+export type SliceName =
+  | Pick<Slice, 'pooled' | 'perturbation' | 'severity' | 'bucket' | 'class' | 'fairness' | 'attack'>
+  | Pick<AttackSlice, 'attack' | 'bucket' | 'class'>;
+
+export function describeSlice(slice: SliceName): string {
+  if (slice.attack !== undefined) {
+    const scope =
+      slice.bucket !== undefined
+        ? `, bucket "${slice.bucket}"`
+        : slice.class !== undefined
+          ? `, class "${slice.class}"`
+          : '';
+    return `worst-case attack${scope}`;
+  }
   const where = slice.pooled
     ? 'all perturbations pooled'
     : slice.fairness !== undefined
@@ -144,6 +178,69 @@ export function describeMetrics(
     return `break rate ${fmt(m.breakRate)} ${fmtCI(m.breakRateCI)} (${broken} of ${m.nFromCorrect} changed variants of correctly classified originals now wrong; clean ${fmt(m.cleanAccuracy)}, ${n})`;
   }
   return `robust accuracy ${fmt(m.robustAccuracy)} (clean ${fmt(m.cleanAccuracy)}, perturbed ${fmt(m.perturbedAccuracy)}, ${n})`;
+}
+
+/** An attack slice's metric with its CI and the counts it is a ratio of. */
+export function describeAttackMetrics(
+  m: AttackMetrics,
+  metric: 'attackSuccessRate' | 'accuracyUnderAttack',
+): string {
+  const estimate = m[metric];
+  const value = estimate.value === null ? '—' : `${fmt(estimate.value)} ${fmtCI(estimate.ci)}`;
+  const clean = m.examples > 0 ? `clean accuracy ${fmt(m.correct / m.examples)}` : 'no example';
+  if (metric === 'attackSuccessRate') {
+    const edits = m.editsToFlip.mean.value;
+    const cost = edits === null ? '' : `, mean ${fmt(edits)} edits to flip`;
+    return `attack success rate ${value} (${m.flipped} of ${m.correct} correctly classified examples flipped within the budgets${cost}; ${m.examples} examples, ${clean})`;
+  }
+  return `accuracy under attack ${value} (${m.correct - m.flipped} of ${m.examples} examples correct and not flipped; ${clean})`;
+}
+
+/** Why an attack gate's selected slices have nothing to check (`n` slices selected). */
+function noAttackMetric(gate: Pick<Gate, 'metric'>, n: number): string {
+  const which =
+    n === 1
+      ? 'the selected slice of the attack section has no'
+      : `none of the ${n} selected slices of the attack section has an`;
+  return gate.metric === 'accuracyUnderAttack'
+    ? `${which} example, so there is no accuracy under attack`
+    : `${which} example classified correctly before any edit, so nothing was attacked and there is no attack success rate`;
+}
+
+// ───────────────────────────── cheapest flips of an attack ─────────────────────────────
+
+/** The attack's flips in a slice, fewest edits first (ties in record order): what a reader can act on. */
+export function cheapestFlips(
+  report: Pick<Report, 'buckets' | 'attack'>,
+  slice: Pick<AttackSlice, 'bucket' | 'class'>,
+  k = 3,
+): AttackRecord[] {
+  const bucketLabels =
+    slice.bucket !== undefined ? new Set(report.buckets.find((b) => b.name === slice.bucket)?.labels) : null;
+  return (report.attack?.records ?? [])
+    .filter(
+      (r) =>
+        r.success &&
+        (bucketLabels === null || bucketLabels.has(r.label)) &&
+        (slice.class === undefined || r.label === slice.class),
+    )
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => a.r.edits.length - b.r.edits.length || a.i - b.i)
+    .slice(0, k)
+    .map(({ r }) => r);
+}
+
+export function formatAttackFlips(flips: readonly AttackRecord[]): string {
+  if (flips.length === 0) return '  (no flipped example in this slice)';
+  return flips
+    .map((r) => {
+      const edits = r.edits.map((e) => `${quote(e.before)} → ${quote(e.after)} ${e.perturbation}`).join(', ');
+      return (
+        `  ${quote(r.text)} → ${quote(r.adversarial)}  ${r.edits.length} edit${r.edits.length === 1 ? '' : 's'} (${edits}),` +
+        ` gold ${r.label}, predicted ${r.finalPrediction}, gold probability ${fmt(r.goldProb)} → ${fmt(r.finalGoldProb)}`
+      );
+    })
+    .join('\n');
 }
 
 // ───────────────────────────── flipped examples ─────────────────────────────
@@ -260,6 +357,18 @@ const WORDING: Record<GateMetric, { negated: string; worst: string; expected: st
     expected: 'expected head–tail gap ≤',
     failing: 'exceed it',
   },
+  attackSuccessRate: {
+    negated: 'expected some slice to be flipped by the attack more often than',
+    worst: 'are within it; largest',
+    expected: 'expected attack success rate ≤',
+    failing: 'slices exceed it',
+  },
+  accuracyUnderAttack: {
+    negated: 'expected some slice below accuracy under attack',
+    worst: 'reach it; lowest',
+    expected: 'expected accuracy under attack ≥',
+    failing: 'slices fall short',
+  },
 };
 
 function others(offenders: readonly GateCheck[]): string {
@@ -288,6 +397,13 @@ function bucketValues(report: Report, result: Result, metric: GapMetric): string
 
 function describeCheck(report: Report, check: GateCheck, gate: Gate): string {
   const metric = gate.metric;
+  if (isAttackSlice(check)) {
+    const attackMetric = metric === 'accuracyUnderAttack' ? metric : 'attackSuccessRate';
+    return `${describeSlice(check)}: ${describeAttackMetrics(check.attack, attackMetric)}`;
+  }
+  if (metric === 'attackSuccessRate' || metric === 'accuracyUnderAttack') {
+    throw new Error(`${gate.name} checked a slice without attack metrics`);
+  }
   if (metric !== 'headTailGap') return `${describeSlice(check)}: ${describeMetrics(check.metrics, metric)}`;
   const gapMetric = gate.gapMetric ?? DEFAULT_GAP_METRIC;
   const gap = gateGap(gate, check.result);
@@ -301,6 +417,9 @@ function describeCheck(report: Report, check: GateCheck, gate: Gate): string {
 
 function failureEvidence(report: Report, gate: Gate, offenders: readonly GateCheck[]): string {
   const worst = offenders[0]!;
+  if (isAttackSlice(worst)) {
+    return `${others(offenders)}cheapest flips (original → adversarial, edits, gold, predicted):\n${formatAttackFlips(cheapestFlips(report, worst))}`;
+  }
   if (gate.metric !== 'headTailGap') {
     return `${others(offenders)}flipped ${FLIPPED_EXAMPLES}${formatFlips(flippedExamples(report, worst), report)}`;
   }
@@ -353,12 +472,17 @@ export function whyNotEvaluated(
   unevaluated: UnevaluatedGate,
 ): string {
   const { gate, skipped } = unevaluated;
+  if (isAttackGate(gate)) {
+    return skipped.length === 0
+      ? `no slice of the attack section matches ${describeFilter(gate.filter)}`
+      : noAttackMetric(gate, skipped.length);
+  }
   if (gate.scope.tailBucket) {
     const tail = report.buckets.at(-1);
     if (!tail) return 'the report has no frequency buckets, so there is no tail bucket to check';
     if (skipped.length > 0) {
       const bucket = `the tail bucket "${tail.name}" (${tail.labels.length} ${tail.labels.length === 1 ? 'class' : 'classes'} with ${countRange(tail.minCount, tail.maxCount)} training examples)`;
-      if (gate.metric === 'breakRate' && skipped.some((s) => s.metrics.n > 0)) {
+      if (gate.metric === 'breakRate' && skipped.some((s) => !isAttackSlice(s) && s.metrics.n > 0)) {
         return `${bucket} has no changed variant of a correctly classified original in any result (the model classifies none of its perturbed originals correctly), so it has no break rate`;
       }
       return `${bucket} has no changed variants in any result (the data has no example of its classes, or no perturbation changed one)`;
@@ -380,12 +504,11 @@ export function whyNotEvaluated(
   return 'no selected slice has changed variants (no perturbation changed a text there)';
 }
 
-/** A slice left unchecked, short: "typo.swap s3" or "all s1", with its bucket or class. */
-export function shortSlice(
-  s: Pick<SkippedSlice, 'pooled' | 'perturbation' | 'severity' | 'bucket' | 'class'>,
-): string {
-  const where = s.pooled || s.perturbation === POOLED ? 'all' : s.perturbation;
+/** A slice left unchecked, short: "typo.swap s3" or "all s1" (an attack slice: "attack"), with its bucket or class. */
+export function shortSlice(s: SkippedSlice): string {
   const what = s.bucket !== undefined ? ` ${s.bucket}` : s.class !== undefined ? ` ${s.class}` : '';
+  if (isAttackSlice(s)) return `attack${what}`;
+  const where = s.pooled || s.perturbation === POOLED ? 'all' : s.perturbation;
   return `${where} s${s.severity}${what}`;
 }
 
@@ -395,6 +518,8 @@ export const GATE_FLAGS: Readonly<Partial<Record<GateName, string>>> = {
   maxTailDrop: '--max-tail-drop',
   maxTailBreak: '--max-tail-break',
   maxFairnessFailure: '--max-fairness-failure',
+  maxAttackSuccess: '--max-attack-success',
+  minAccuracyUnderAttack: '--min-accuracy-under-attack',
 };
 
 interface GateReads {
@@ -415,6 +540,8 @@ const GATE_READS: Readonly<Record<GateName, GateReads>> = {
   minRobustAccuracy: { words: 'robust accuracy', unit: '%', hasCI: false, bound: 'lower' },
   maxTailGap: { words: 'head–tail gap', unit: 'pp', hasCI: true, bound: 'upper' },
   maxFairnessFailure: { words: 'invariance failure rate', unit: '%', hasCI: true, bound: 'upper' },
+  maxAttackSuccess: { words: 'attack success rate', unit: '%', hasCI: true, bound: 'upper' },
+  minAccuracyUnderAttack: { words: 'accuracy under attack', unit: '%', hasCI: true, bound: 'lower' },
 };
 
 /**

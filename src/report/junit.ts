@@ -6,6 +6,7 @@
  * checked nothing at all is a FAILED testcase saying why — a gate never vanishes from the file.
  * Without any gate the file holds one passing "audit completed" case with the verdict and the
  * pooled numbers (never an empty `tests="0"`), and the command warns that nothing was gated.
+ * The attack gates' checks are cases of their own class, `tailcheck.attack`.
  */
 import { POOLED } from '../measure/accumulator.ts';
 import type {
@@ -16,15 +17,24 @@ import type {
   SkippedSlice,
   UnevaluatedGate,
 } from '../measure/gates.ts';
+import { isAttackSlice } from '../measure/slices.ts';
 import type { Report } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
 import { GAP_METRIC_NAMES, gapBuckets, hasData, hasMetricData, pp, ppCI } from './common.ts';
-import { describeFailedCheck, describeMetrics, fmtCI, whyNotEvaluated } from './explain.ts';
+import {
+  describeAttackMetrics,
+  describeFailedCheck,
+  describeMetrics,
+  fmtCI,
+  GATE_FLAGS,
+  whyNotEvaluated,
+} from './explain.ts';
 import { type JunitTestCase, junitXml } from './junit-xml.ts';
 
 const fixed = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 
-type Named = Pick<GateCheck, 'name' | 'bucket' | 'perturbation' | 'severity' | 'limit'>;
+/** What names a test case: a checked or a skipped slice. */
+type Named = SkippedSlice;
 
 /** What each gate checks, in a test name: `maxTailBreak` checks the tail bucket's break rate. */
 const GATE_METRIC_WORDS: Readonly<Record<GateName, string>> = {
@@ -34,28 +44,55 @@ const GATE_METRIC_WORDS: Readonly<Record<GateName, string>> = {
   minRobustAccuracy: 'robust accuracy',
   maxTailGap: 'head–tail gap',
   maxFairnessFailure: 'invariance failure rate',
+  maxAttackSuccess: 'attack success rate',
+  minAccuracyUnderAttack: 'accuracy under attack',
 };
 
-const comparatorOf = (name: GateName): Comparator => (name === 'minRobustAccuracy' ? '≥' : '≤');
+const comparatorOf = (name: GateName): Comparator => (name.startsWith('min') ? '≥' : '≤');
 
-/** Test name like `drop typo.keyboard s2 ≤ 0.05`, `few drop all s2 ≤ 0.1` or `few break rate all s2 ≤ 0.3`. */
+/**
+ * Test name like `drop typo.keyboard s2 ≤ 0.05`, `few drop all s2 ≤ 0.1` or `few break rate all s2 ≤ 0.3`;
+ * an attack slice has no perturbation or severity: `attack success rate ≤ 0.4`, `few accuracy under attack ≥ 0.3`.
+ */
 export function gateTestName(check: Named): string {
   const words = GATE_METRIC_WORDS[check.name];
-  const metric = check.bucket !== undefined ? `${stripControls(check.bucket)} ${words}` : words;
+  const where = check.bucket ?? (isAttackSlice(check) ? check.class : undefined);
+  const metric = where !== undefined ? `${stripControls(where)} ${words}` : words;
+  const bound = `${comparatorOf(check.name)} ${check.limit}`;
+  if (isAttackSlice(check)) return `${metric} ${bound}`;
   const scope = check.perturbation === POOLED ? 'all' : stripControls(check.perturbation);
-  return `${metric} ${scope} s${check.severity} ${comparatorOf(check.name)} ${check.limit}`;
+  return `${metric} ${scope} s${check.severity} ${bound}`;
 }
 
-const classnameOf = (slice: Pick<GateCheck, 'perturbation'>): string =>
-  `tailcheck.${slice.perturbation === POOLED ? 'all' : stripControls(slice.perturbation)}`;
+const classnameOf = (slice: Named): string =>
+  isAttackSlice(slice)
+    ? 'tailcheck.attack'
+    : `tailcheck.${slice.perturbation === POOLED ? 'all' : stripControls(slice.perturbation)}`;
 
 function checkCase(report: Report, check: GateCheck, confidence: string): JunitTestCase {
   const name = gateTestName(check);
   const classname = classnameOf(check);
   if (check.passed) return { name, classname };
-  const { metrics } = check;
   // the GATE FAILED line's sentence: the slice, the value and its CI in text units, the limit and its flag
   const message = describeFailedCheck(check);
+  if (isAttackSlice(check)) {
+    const metric = check.name === 'minAccuracyUnderAttack' ? 'accuracyUnderAttack' : 'attackSuccessRate';
+    const config = report.attack?.config;
+    const details = [
+      message,
+      `${confidence}: ${fmtCI(check.ci)}`,
+      describeAttackMetrics(check.attack, metric),
+      ...(config
+        ? [
+            `attack: ${config.search} search over ${config.perturbations.map((p) => stripControls(p)).join(', ')}, max edits ${config.maxEdits}, max queries ${config.maxQueries}`,
+          ]
+        : []),
+      `model: ${stripControls(report.config.model.id)}`,
+      `data: ${stripControls(report.config.data.path)}`,
+    ].join('\n');
+    return { name, classname, failure: { message, details } };
+  }
+  const { metrics } = check;
   const details = [
     message,
     `${confidence}: ${fmtCI(check.ci)}`,
@@ -72,8 +109,11 @@ function skippedCase(slice: SkippedSlice): JunitTestCase {
   return {
     name: gateTestName(slice),
     classname: classnameOf(slice),
-    skipped:
-      slice.name === 'maxTailBreak' && slice.metrics.n > 0
+    skipped: isAttackSlice(slice)
+      ? slice.name === 'minAccuracyUnderAttack'
+        ? 'not checked: no example in this slice'
+        : 'not checked: no correctly classified example in this slice, so nothing was attacked'
+      : slice.name === 'maxTailBreak' && slice.metrics.n > 0
         ? 'not checked: no changed variant of a correctly classified original in this slice'
         : 'not checked: no changed variants in this slice',
   };
@@ -105,7 +145,12 @@ export function noGateSet(gates: GateOutcome): boolean {
 /** The stderr warning of a JUnit file written without a gate (it can fail nothing). */
 export const NO_GATE_WARNING =
   'tailcheck: warning: no gate set, so the JUnit file holds one passing "audit completed" case and fails nothing; ' +
-  'gate with --max-drop, --max-tail-drop, --max-tail-break or --max-fairness-failure (fractions, e.g. --max-drop 0.05)\n';
+  `gate with ${orList(Object.values(GATE_FLAGS))} (fractions, e.g. --max-drop 0.05)\n`;
+
+/** "a, b or c" */
+function orList(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}
 
 /** "35.6 %" */
 const percent = (x: number) => `${(x * 100).toFixed(1)} %`;

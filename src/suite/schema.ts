@@ -1,11 +1,12 @@
 /**
  * The declarative suite format (YAML), validated with zod. Test types follow CheckList
  * (Ribeiro et al. 2020): minimum-functionality (`expect`), invariance and directional
- * tests, plus `audit` for the perturbation robustness gates and `fairness` for the fairness slices.
+ * tests, plus `audit` for the perturbation robustness gates, `fairness` for the fairness slices and
+ * `attack` for the worst-case search.
  */
 import { z } from 'zod';
 import { modelOptionsSchema } from '../classify/load.ts';
-import { DEFAULT_GAP_METRIC, GAP_METRICS } from '../types.ts';
+import { ATTACK_SEARCHES, DEFAULT_GAP_METRIC, GAP_METRICS } from '../types.ts';
 
 const rate = z.number().min(0).max(1);
 const severity = z.literal([1, 2, 3]);
@@ -122,6 +123,36 @@ export const fairnessTestSchema = z.strictObject({
   maxTailGap: gapBound.optional(),
 });
 
+/** The attack's gates on one slice of its section (overall, or one bucket). */
+export const attackGateSchema = z.strictObject({
+  /** share of correctly classified examples the search flipped within its budgets must not exceed this */
+  maxAttackSuccess: rate.optional(),
+  /** share of all examples correct and not flipped must be at least this */
+  minAccuracyUnderAttack: rate.optional(),
+});
+
+/**
+ * The worst-case search (`tailcheck attack`) on labelled data: for each correctly classified example,
+ * the smallest word-level edit that flips it, within the budgets; gated overall and per bucket.
+ */
+export const attackTestSchema = attackGateSchema.extend({
+  type: z.literal('attack'),
+  ...common,
+  /** labelled data (the buckets need gold labels); absent = the suite's */
+  data: nonEmpty.optional(),
+  limit: z.int().positive().optional(),
+  /** the word-level transformations searched (typo and synonym perturbations); default typo, synonym */
+  perturb: perturbationList.optional(),
+  /** greedy (default; word importance) or random (the seeded baseline) */
+  search: z.enum(ATTACK_SEARCHES).optional(),
+  /** words changed at most: a count (3) or a share of each text's words ("20%", the default) */
+  maxEdits: z.union([z.int().positive(), nonEmpty]).optional(),
+  /** texts scored per example at most (default 200) */
+  maxQueries: z.int().positive().optional(),
+  /** keyed by bucket name: that bucket's gates */
+  perBucket: z.record(nonEmpty, attackGateSchema).optional(),
+});
+
 export const expectTestSchema = z.strictObject({
   type: z.literal('expect'),
   ...common,
@@ -171,6 +202,7 @@ export const testSchema = z.discriminatedUnion('type', [
   auditTestSchema,
   invarianceTestSchema,
   fairnessTestSchema,
+  attackTestSchema,
   expectTestSchema,
   directionalTestSchema,
 ]);
@@ -210,6 +242,8 @@ export type Thresholds = z.infer<typeof thresholdsSchema>;
 export type AuditTest = z.infer<typeof auditTestSchema>;
 export type InvarianceTest = z.infer<typeof invarianceTestSchema>;
 export type FairnessTest = z.infer<typeof fairnessTestSchema>;
+export type AttackGate = z.infer<typeof attackGateSchema>;
+export type AttackTest = z.infer<typeof attackTestSchema>;
 export type ExpectTest = z.infer<typeof expectTestSchema>;
 export type DirectionalTest = z.infer<typeof directionalTestSchema>;
 export type SuiteTest = z.infer<typeof testSchema>;

@@ -6,18 +6,24 @@
  *   expect(report).toHaveMaxTailGap(0.05, { metric: 'drop' })  // or flip rate, or absolute drop
  *   expect(report).toHaveMinRobustAccuracy(0.7, { perturbation: 'typo' })
  *   expect(report).toHaveMaxFairnessFailure('gender', 0.05, { bucket: 'few' })
+ *   expect(report).toHaveMaxAttackSuccess(0.5, { bucket: 'few' })    // a report with an attack section
+ *   expect(report).toHaveMinAccuracyUnderAttack(0.3)
  *   await expect(classifier).toBeInvariantTo('typo.keyboard', texts, { maxFlipRate: 0.1 })
  *   await expect('tailcheck.yaml').toPassSuite()
  */
 import { expect } from 'vitest';
 import { type ModelSession, openModelSession } from '../classify/session.ts';
 import {
+  type AttackFilter,
   evaluateGate,
   type Gate,
+  maxAttackSuccessGate,
   maxDropGate,
   maxFairnessFailureGate,
   maxTailGapGate,
+  minAccuracyUnderAttackGate,
   minRobustAccuracyGate,
+  requireAttackSection,
   type TailGapFilter,
 } from '../measure/gates.ts';
 import type { SliceFilter } from '../measure/slices.ts';
@@ -32,7 +38,7 @@ import type { SuiteOutcome } from '../suite/outcome.ts';
 import { runSuite } from '../suite/run.ts';
 import type { Classifier, Report, Severity } from '../types.ts';
 
-export type { TailGapFilter } from '../measure/gates.ts';
+export type { AttackFilter, TailGapFilter } from '../measure/gates.ts';
 
 /** Which of a fairness slice's failure rates `toHaveMaxFairnessFailure` checks. */
 export interface FairnessFailureOptions {
@@ -70,6 +76,18 @@ export interface TailcheckMatchers {
    * (or `options.severity`); a report without the slice is an error, not a pass
    */
   toHaveMaxFairnessFailure(slice: string, max: number, options?: FairnessFailureOptions): void;
+  /**
+   * the attack section's attack success rate (share of correctly classified examples the worst-case
+   * search flipped) ≤ max, overall or in `filter.bucket` / `filter.class`; a report without an attack
+   * section (`tailcheck attack`, `audit({ attack: {} })`) is an error, not a pass
+   */
+  toHaveMaxAttackSuccess(max: number, filter?: AttackFilter): void;
+  /**
+   * the attack section's accuracy under attack (share of all examples correct and not flipped by the
+   * search) ≥ min, overall or in `filter.bucket` / `filter.class`; a report without an attack section is
+   * an error, not a pass
+   */
+  toHaveMinAccuracyUnderAttack(min: number, filter?: AttackFilter): void;
   /** async: `await expect(classifierOrSpec).toBeInvariantTo('typo.keyboard', texts)` */
   toBeInvariantTo(
     perturbation: string | readonly string[],
@@ -170,6 +188,18 @@ export const tailcheckMatchers = {
       severity: options.severity,
     });
     return gateMatcher(matcher, report, gate);
+  },
+  toHaveMaxAttackSuccess(received: unknown, max: number, filter?: AttackFilter) {
+    const matcher = 'toHaveMaxAttackSuccess';
+    const report = asReport(received, matcher);
+    requireAttackSection(report.attack !== undefined, matcher);
+    return gateMatcher(matcher, report, maxAttackSuccessGate(asBound(max, matcher), filter));
+  },
+  toHaveMinAccuracyUnderAttack(received: unknown, min: number, filter?: AttackFilter) {
+    const matcher = 'toHaveMinAccuracyUnderAttack';
+    const report = asReport(received, matcher);
+    requireAttackSection(report.attack !== undefined, matcher);
+    return gateMatcher(matcher, report, minAccuracyUnderAttackGate(asBound(min, matcher), filter));
   },
   async toBeInvariantTo(
     received: unknown,

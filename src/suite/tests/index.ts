@@ -9,6 +9,7 @@ import type { SuiteContext } from '../context.ts';
 import type { SuiteProblem } from '../load.ts';
 import type { PartialOutcome } from '../outcome.ts';
 import type { Suite, SuiteTest } from '../schema.ts';
+import { attackTestType } from './attack.ts';
 import { auditTestType } from './audit.ts';
 import type { PreflightTools } from './checks.ts';
 import { directionalTestType } from './directional.ts';
@@ -35,6 +36,7 @@ export const TEST_TYPES: { [K in SuiteTest['type']]: TestType<Extract<SuiteTest,
   robustness: auditTestType,
   invariance: invarianceTestType,
   fairness: fairnessTestType,
+  attack: attackTestType,
   expect: expectTestType,
   directional: directionalTestType,
 };
