@@ -4,16 +4,19 @@
  * records (streamed: shards written with --examples-out are never loaded whole); the bootstrap
  * resamples within each class in id order, so it depends only on the set of examples, not on how
  * they were split. Warnings: the run-level ones are carried over from the first shard; the ones
- * derived from the records are recomputed on the union (see report/assemble.ts).
+ * derived from the records are recomputed on the union (see report/assemble.ts). An `attack` section
+ * (`tailcheck attack`, `audit --attack`) is recomputed the same way, from the union of the shards'
+ * attack records.
  */
 
 import { UsageError } from './errors.ts';
 import { tallyVariant, type VariantTally } from './measure/accumulator.ts';
+import { attackSection } from './measure/attack.ts';
 import { fairnessSlicesOf } from './measure/fairness.ts';
 import { createMeasures } from './measure/results.ts';
 import { assembleReport, type ReportWarning, reportExamples, unchangedWarnings } from './report/assemble.ts';
 import { reportSchemaProblem } from './report/schema.ts';
-import type { ExampleRecord, GapMetric, Report } from './types.ts';
+import type { AttackRecord, AttackSection, ExampleRecord, GapMetric, Report } from './types.ts';
 import { fileDigest, openJsonlWriter } from './util/jsonl.ts';
 import { compareStrings } from './util/strings.ts';
 
@@ -32,6 +35,7 @@ function runIdentity(report: Report): string {
     frequencySource: config.frequencySource,
     logitAdjust: config.logitAdjust,
     lexicon: config.lexicon ?? null,
+    attack: report.attack?.config ?? null,
     classes: report.classes,
     shardCount: config.shard?.count ?? 1,
   });
@@ -57,9 +61,15 @@ export async function mergeReports(
   const first = reports[0] as Report;
   const identity = runIdentity(first);
   for (const [i, r] of reports.entries()) {
+    if ((r.attack === undefined) !== (first.attack === undefined)) {
+      const [withAttack, without] = r.attack ? [i, 0] : [0, i];
+      throw new UsageError(
+        `${nameOf(withAttack)} has an attack section and ${nameOf(without)} has none: the shards of one run are all \`tailcheck attack\` / \`audit --attack\` runs, or none is`,
+      );
+    }
     if (runIdentity(r) !== identity) {
       throw new UsageError(
-        `report ${i + 1} comes from a different run than report 1 (model, data, perturbations, severities, variants, seed, buckets, lexicon, class counts and shard count must all agree)`,
+        `report ${i + 1} comes from a different run than report 1 (model, data, perturbations, severities, variants, seed, buckets, lexicon, attack settings, class counts and shard count must all agree)`,
       );
     }
   }
@@ -96,6 +106,7 @@ export async function mergeReports(
   // The first shard's own variant tally: only to recognise the data warnings it reported.
   const firstShard: VariantTally = new Map();
   const records: ExampleRecord[] = [];
+  const attackRecords: AttackRecord[] = [];
   const out = opts.examplesOut ? openJsonlWriter(opts.examplesOut) : undefined;
   const seen = new Map<string, number>();
   let report: Report;
@@ -128,9 +139,11 @@ export async function mergeReports(
           `${nameOf(i)}: its examples file ${r.examplesFile} is not the one it was written with (sha256 differs): from another run, or changed since`,
         );
       }
+      if (r.attack) attackRecords.push(...shardAttackRecords(r.attack, i, seen, nameOf));
     }
     // Source order, as the unsharded run writes them.
-    records.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || compareStrings(a.id, b.id));
+    records.sort(bySourceOrder);
+    attackRecords.sort(bySourceOrder);
 
     const firstShardData = new Set(unchangedWarnings(firstShard).map((w) => w.message));
     const baseWarnings: ReportWarning[] = first.warnings
@@ -159,6 +172,13 @@ export async function mergeReports(
       ),
       // the shards' fairness slices, likewise (a report@2 written before fairness slices has none)
       fairness: fairnessSlicesOf(reports.flatMap((r) => r.fairness ?? [])),
+      attack:
+        first.attack &&
+        attackSection(attackRecords, first.classes, first.buckets, first.attack.config, {
+          seed: config.seed,
+          resamples: config.bootstrap.resamples,
+          confidence: config.bootstrap.confidence,
+        }),
     });
   } catch (err) {
     // A failed merge leaves no examples file (and a previous one intact): its temp file is removed.
@@ -168,4 +188,38 @@ export async function mergeReports(
   // Renamed into place only with the report it belongs to.
   await out?.close();
   return report;
+}
+
+/** Source order, as the unsharded run writes its records (examples and attack records alike). */
+const bySourceOrder = (a: { row?: number; id: string }, b: { row?: number; id: string }): number =>
+  (a.row ?? 0) - (b.row ?? 0) || compareStrings(a.id, b.id);
+
+/**
+ * A shard's attack records, checked against its examples (already streamed into `seen`): one per
+ * example of that shard — the attack runs on every audited example — so an attack section from another
+ * run, or cut short, is refused rather than merged into wrong numbers.
+ */
+function shardAttackRecords(
+  attack: AttackSection,
+  shard: number,
+  seen: ReadonlyMap<string, number>,
+  nameOf: (i: number) => string,
+): AttackRecord[] {
+  const ids = new Set<string>();
+  for (const rec of attack.records) {
+    if (seen.get(rec.id) !== shard || ids.has(rec.id)) {
+      throw new UsageError(
+        `${nameOf(shard)}: its attack section has a record for example "${rec.id}", ${ids.has(rec.id) ? 'twice' : 'which is not one of its examples'}: from another run`,
+      );
+    }
+    ids.add(rec.id);
+  }
+  let examples = 0;
+  for (const owner of seen.values()) if (owner === shard) examples++;
+  if (ids.size !== examples) {
+    throw new UsageError(
+      `${nameOf(shard)} has ${examples} examples but its attack section holds ${ids.size} records: truncated, or from another run`,
+    );
+  }
+  return attack.records;
 }

@@ -8,12 +8,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { audit } from '../src/audit.ts';
 import { UsageError } from '../src/errors.ts';
 import { mergeReports } from '../src/merge.ts';
 import { PACKAGE_ROOT } from '../src/paths.ts';
 import { reportSchemaProblem } from '../src/report/schema.ts';
 import { REPORT_SCHEMA, type Report } from '../src/types.ts';
+import { BANK_COUNTS, BANK_ROWS } from './fixtures/bank-rows.ts';
 import { makeReport } from './fixtures/make-report.ts';
+import { keywordClassifier } from './fixtures/suite-classifier.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'tailcheck-schema-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -60,5 +63,39 @@ describe('report schema', () => {
       expect(r.stderr).toContain(`${file}: ${expected}`);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+  });
+});
+
+describe('report schema: the attack section', () => {
+  it('a JSON report with an attack section passes; a malformed one is named, field by field', async () => {
+    const report = await audit({
+      model: keywordClassifier(),
+      data: BANK_ROWS,
+      classCounts: BANK_COUNTS,
+      perturb: [],
+      attack: { perturb: 'typo.keyboard' },
+      cacheDir: null,
+    });
+    const json = JSON.parse(JSON.stringify(report)) as Report;
+    expect(json.attack!.records).toHaveLength(BANK_ROWS.length);
+    expect(reportSchemaProblem(json)).toBeNull();
+    const broken = (edit: (attack: Record<string, unknown>) => void): string | null => {
+      const copy = structuredClone(json) as unknown as { attack: Record<string, unknown> };
+      edit(copy.attack);
+      return reportSchemaProblem(copy);
+    };
+    expect(broken((a) => delete a.records)).toBe(
+      'malformed attack section: records is not an array (see docs/report-schema.md)',
+    );
+    expect(broken((a) => ((a.config as Record<string, unknown>).search = 'beam'))).toContain(
+      'config.search is "beam", not one of greedy, random',
+    );
+    expect(broken((a) => delete (a.records as Record<string, unknown>[])[1]!.success)).toContain(
+      'records[1].success is not a boolean',
+    );
+    expect(broken((a) => delete a.overall)).toContain('overall is missing');
+    await expect(
+      mergeReports([{ ...json, attack: { ...json.attack!, records: 'none' } } as unknown as Report]),
+    ).rejects.toThrow('report 1: malformed attack section: records is not an array');
   });
 });

@@ -10,11 +10,23 @@
  * accuracy — a bucket at 20 % can lose at most 20 points — so when the buckets start more than
  * CLEAN_ACCURACY_GAP apart the verdict says so, never concludes "more robust" from a measure that
  * difference alone can explain, and states the break and drop comparisons both when they disagree.
+ *
+ * A report with an `attack` section: an attack alone (no random variants) gets the attack's verdict —
+ * its success rate among correctly classified examples, the edits a flip took, and how head and tail
+ * compare on both; an audit with an attack gets the audit's verdict and one sentence on the attack.
  */
-import type { BucketGap, GapMetric, Report, Result } from '../types.ts';
+import type {
+  AttackEstimate,
+  AttackGap,
+  AttackSection,
+  BucketGap,
+  GapMetric,
+  Report,
+  Result,
+} from '../types.ts';
 import { DEFAULT_GAP_METRIC, metricValue } from '../types.ts';
 
-export type VerdictInput = Pick<Report, 'summary' | 'buckets'> & {
+export type VerdictInput = Pick<Report, 'summary' | 'buckets' | 'attack'> & {
   config?: { bootstrap?: { confidence: number }; gapMetric?: GapMetric };
 };
 
@@ -80,6 +92,14 @@ const significance = (gap: BucketGap): 'higher' | 'lower' | 'none' | 'unknown' =
   !gap.ci ? 'unknown' : gap.ci[0] > 0 ? 'higher' : gap.ci[1] < 0 ? 'lower' : 'none';
 
 export function verdict(report: VerdictInput, opts: { severity?: number } = {}): string {
+  const { attack } = report;
+  if (!attack) return auditVerdict(report, opts);
+  const level = Math.round((report.config?.bootstrap?.confidence ?? 0.95) * 100);
+  if (report.summary.length === 0) return attackVerdict(attack, level);
+  return `${auditVerdict(report, opts)} ${attackHeadline(attack)}`;
+}
+
+function auditVerdict(report: VerdictInput, opts: { severity?: number }): string {
   const level = Math.round((report.config?.bootstrap?.confidence ?? 0.95) * 100);
   const metric = report.config?.gapMetric ?? DEFAULT_GAP_METRIC;
   const measured = report.summary.filter((r) => r.overall.n > 0);
@@ -181,6 +201,103 @@ export function verdict(report: VerdictInput, opts: { severity?: number } = {}):
     } else {
       line += ` Among correct predictions${how ? `,${how}` : ''}: ${said}.`;
     }
+  }
+  return line;
+}
+
+/** A rate with its CI, as the reports print rates: "98.2 % [96.4, 99.4]". */
+function rate(e: AttackEstimate): string {
+  return `${pct(e.value ?? 0)} %${e.ci ? ` [${pct(e.ci[0])}, ${pct(e.ci[1])}]` : ' (too few examples for a CI)'}`;
+}
+
+/** A median number of edits (a whole number or a half): "1 edit", "1.5 edits", "2 edits". */
+function edits(n: number): string {
+  return `${Number.isInteger(n) ? n : n.toFixed(1)} edit${n === 1 ? '' : 's'}`;
+}
+
+/** The budgets in words: "at most 20% of the words and 200 queries per example". */
+function budgets(attack: AttackSection): string {
+  const m = attack.config.maxEdits;
+  const words = m.endsWith('%') ? `${m} of the words` : `${m} word${m === '1' ? '' : 's'}`;
+  return `at most ${words} and ${attack.config.maxQueries} queries per example`;
+}
+
+/**
+ * The attack in one sentence, e.g. "The greedy attack (at most 20% of the words and 200 queries per
+ * example) flipped 98.2 % [96.4, 99.4] of the 165 correctly classified examples, with a median of 1 edit
+ * (mean 1.13); accuracy under attack 0.8 % [0.0, 1.8]."
+ */
+function attackHeadline(attack: AttackSection): string {
+  const o = attack.overall;
+  const who = `The ${attack.config.search} attack (${budgets(attack)})`;
+  if (o.correct === 0) {
+    return `${who} had nothing to flip: none of the ${o.examples} examples was classified correctly.`;
+  }
+  const median = o.editsToFlip.median.value;
+  const mean = o.editsToFlip.mean.value;
+  const cost =
+    median === null || mean === null ? '' : `, with a median of ${edits(median)} (mean ${mean.toFixed(2)})`;
+  return (
+    `${who} flipped ${rate(o.attackSuccessRate)} of the ${o.correct} correctly classified example${o.correct === 1 ? '' : 's'}${cost}; ` +
+    `accuracy under attack ${rate(o.accuracyUnderAttack)}.`
+  );
+}
+
+const capitalised = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The CI of an edits gap: "[-0.30, +0.02]". */
+const editsCI = (g: AttackGap): string =>
+  g.ci ? `[${signedNumber(g.ci[0])}, ${signedNumber(g.ci[1])}]` : '(too few examples for a CI)';
+
+function signedNumber(x: number): string {
+  const s = x.toFixed(2);
+  if (s === '0.00' || s === '-0.00') return '0.00';
+  return x > 0 ? `+${s}` : s;
+}
+
+const attackSignificance = (gap: AttackGap): 'higher' | 'lower' | 'none' | 'unknown' =>
+  !gap.ci ? 'unknown' : gap.ci[0] > 0 ? 'higher' : gap.ci[1] < 0 ? 'lower' : 'none';
+
+/**
+ * The verdict of an attack alone: the headline, then head versus tail on the success rate (the share
+ * of their correct predictions the attack flipped) and on the mean edits a flip took — the question
+ * the attack answers by class frequency: do rarer classes flip more often, after fewer edits?
+ */
+function attackVerdict(attack: AttackSection, level: number): string {
+  let line = attackHeadline(attack);
+  if (attack.overall.correct === 0) return line;
+  const success = attack.headTailGaps.attackSuccessRate;
+  if (!success) {
+    return `${line} No head/tail comparison (fewer than two frequency buckets have correctly classified examples).`;
+  }
+  const rarer = describeBucket(success.tail);
+  const common = describeBucket(success.head);
+  const rateOf = (bucket: string): string => pct(attack.buckets[bucket]?.attackSuccessRate.value ?? 0);
+  line += ` ${capitalised(rarer)} are flipped ${rateOf(success.tail)} % of the time vs ${rateOf(success.head)} % for ${common} (gap ${pp(success.value)} ${ci(success.ci)})`;
+  const sig = attackSignificance(success);
+  line +=
+    sig === 'unknown'
+      ? `: too few examples to tell whether ${rarer} are easier to flip.`
+      : sig === 'higher'
+        ? `: ${rarer} are easier to flip (significant at ${level} %).`
+        : sig === 'lower'
+          ? `: ${rarer} are harder to flip (significant at ${level} %).`
+          : `: the difference is not significant at ${level} %.`;
+
+  const cost = attack.headTailGaps.editsToFlip;
+  if (cost) {
+    const meanOf = (bucket: string): string =>
+      (attack.buckets[bucket]?.editsToFlip.mean.value ?? 0).toFixed(2);
+    const tail = describeBucket(cost.tail);
+    const head = describeBucket(cost.head);
+    const costSig = attackSignificance(cost);
+    const reading =
+      costSig === 'unknown'
+        ? 'too few flips for a CI'
+        : costSig === 'none'
+          ? `not significant at ${level} %`
+          : `${costSig === 'lower' ? 'fewer' : 'more'} for ${tail}, significant at ${level} %`;
+    line += ` A flip took a mean of ${meanOf(cost.tail)} edits in ${tail} vs ${meanOf(cost.head)} in ${head} (gap ${signedNumber(cost.value)} ${editsCI(cost)}; ${reading}).`;
   }
   return line;
 }

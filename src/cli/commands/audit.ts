@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, InferredOptionTypes } from 'yargs';
+import { resolveAttackPerturbations } from '../../attack/candidates.ts';
 import { checkVariants } from '../../audit/options.ts';
 import { type AuditOptions, audit } from '../../audit.ts';
 import { type CacheUse, cacheUseLine } from '../../classify/cache-store.ts';
@@ -10,6 +11,7 @@ import { loadRegistry } from '../../perturb/registry.ts';
 import { gateFailureLines, gateSkippedLines } from '../../report/explain.ts';
 import { NO_GATE_WARNING, noGateSet } from '../../report/junit.ts';
 import { renderTerminal } from '../../report/terminal.ts';
+import { attackCliOptions, attackOptionsFromCli, checkAttackFlagsNeedAttack } from '../attack-options.ts';
 import { defineCommand } from '../define-command.ts';
 import { githubCliOption, githubSummaryPath, writeGithubOutput } from '../github-output.ts';
 import { checkOutputPaths, flagPaths, modelPaths } from '../io-paths.ts';
@@ -99,6 +101,12 @@ export const auditCliOptions = {
     nargs: 1,
     describe: 'Masked LM (transformers.js fill-mask: hub id or folder) for synonym.contextual; turns it on',
   },
+  attack: {
+    type: 'boolean',
+    describe:
+      'Also run the worst-case attack on every audited example and add its section to the report (`tailcheck attack` runs it alone; see its --help)',
+  },
+  ...attackCliOptions,
   ...reportOutputOptions({ merged: false, gates: true }),
   ...githubCliOption,
   ...gateCliOptions,
@@ -121,6 +129,7 @@ export const AUDIT_OPTION_GROUPS: ReadonlyArray<readonly [string, readonly strin
     'Perturbations:',
     [...Object.keys(perturbationCliOptions), 'paraphrase-url', 'paraphrase-model', 'mlm-model'],
   ],
+  ['Attack:', ['attack', ...Object.keys(attackCliOptions)]],
   ['Frequencies:', ['buckets', 'train', 'class-counts']],
   ['Statistics:', ['resamples', 'gap-metric', 'logit-adjust']],
   [
@@ -134,7 +143,32 @@ export const AUDIT_OPTION_GROUPS: ReadonlyArray<readonly [string, readonly strin
 /** The flags naming files audit reads (those not offered are skipped): no output may replace one. */
 const AUDIT_INPUT_FLAGS = ['data', 'train', 'class-counts', 'label-map', 'labels', 'http-map', 'model-files'];
 
+/**
+ * The options of the audit's random variants and of its drop statistics: everything else `tailcheck
+ * attack` takes as it is (model, data, frequencies, seed, protected spans, meaning check, performance,
+ * shards, reports, gates), so the two commands cannot drift apart.
+ */
+export const AUDIT_ONLY_OPTIONS = [
+  'perturb',
+  'severity',
+  'variants',
+  'lexicon',
+  'paraphrase-url',
+  'paraphrase-model',
+  'logit-adjust',
+  'gap-metric',
+  'attack',
+] as const;
+type AuditOnlyOption = (typeof AUDIT_ONLY_OPTIONS)[number];
+
+/** The options both commands take: the audit's, minus its own. */
+export const sharedRunCliOptions: Omit<typeof auditCliOptions, AuditOnlyOption> = Object.fromEntries(
+  Object.entries(auditCliOptions).filter(([key]) => !(AUDIT_ONLY_OPTIONS as readonly string[]).includes(key)),
+) as Omit<typeof auditCliOptions, AuditOnlyOption>;
+
 export type AuditArgs = ArgumentsCamelCase<InferredOptionTypes<typeof auditCliOptions>>;
+/** The parsed shared options (`tailcheck attack`'s arguments; audit's are a superset). */
+export type RunArgs = ArgumentsCamelCase<InferredOptionTypes<typeof sharedRunCliOptions>>;
 
 export function parseTau(value: string | undefined): number | null {
   if (value === undefined) return null;
@@ -144,8 +178,8 @@ export function parseTau(value: string | undefined): number | null {
   return tau;
 }
 
-export function toAuditOptions(argv: AuditArgs): AuditOptions {
-  checkVariants('--variants', argv.variants);
+/** The shared options → AuditOptions, every value checked (usage errors before any work). */
+export function runOptionsFromCli(argv: RunArgs): AuditOptions {
   positiveInt('batch-size', argv.batchSize);
   positiveInt('concurrency', argv.concurrency);
   positiveInt('limit', argv.limit);
@@ -155,10 +189,6 @@ export function toAuditOptions(argv: AuditArgs): AuditOptions {
     throw new UsageError(`--resamples must be an integer ≥ 1000; got ${argv.resamples}`);
   }
   parseGateLimits(argv);
-  const paraphraseModel =
-    argv.paraphraseUrl || argv.paraphraseModel
-      ? { url: argv.paraphraseUrl, model: argv.paraphraseModel }
-      : undefined;
   return {
     model: argv.model,
     data: argv.data,
@@ -166,15 +196,10 @@ export function toAuditOptions(argv: AuditArgs): AuditOptions {
     textField: argv.textField,
     labelField: argv.labelField,
     labelMap: argv.labelMap,
-    perturb: argv.perturb,
-    severity: parseSeverities(argv.severity),
-    variants: argv.variants,
     seed: argv.seed,
     buckets: argv.buckets,
     train: argv.train,
     classCounts: argv.classCounts,
-    logitAdjust: parseTau(argv.logitAdjust),
-    gapMetric: argv.gapMetric,
     resamples: argv.resamples,
     cacheDir: argv.cache ? argv.cacheDir : null,
     batchSize: argv.batchSize,
@@ -183,18 +208,108 @@ export function toAuditOptions(argv: AuditArgs): AuditOptions {
     protect: argv.protect ? parseProtect(argv.protect) : undefined,
     shard: argv.shard === undefined ? undefined : parseShard(argv.shard),
     examplesOut: argv.examplesOut,
-    perturbationOptions:
-      paraphraseModel || argv.mlmModel || argv.lexicon
-        ? {
-            ...(paraphraseModel ? { paraphraseModel } : {}),
-            ...(argv.mlmModel ? { mlmModel: argv.mlmModel } : {}),
-            ...(argv.lexicon ? { [LEXICON_OPTION]: readLexiconFile(argv.lexicon) } : {}),
-          }
-        : undefined,
+    perturbationOptions: argv.mlmModel ? { mlmModel: argv.mlmModel } : undefined,
     meaningCheck: argv.meaningCheck,
     embedModel: argv.embedModel,
     classifierOptions: { ...backendOptionsFromCli(argv, 'run'), ...backendOptionsFromCli(argv, 'model') },
   };
+}
+
+export function toAuditOptions(argv: AuditArgs): AuditOptions {
+  checkVariants('--variants', argv.variants);
+  checkAttackFlagsNeedAttack(argv);
+  const run = runOptionsFromCli(argv);
+  const paraphraseModel =
+    argv.paraphraseUrl || argv.paraphraseModel
+      ? { url: argv.paraphraseUrl, model: argv.paraphraseModel }
+      : undefined;
+  const perturbationOptions = {
+    ...run.perturbationOptions,
+    ...(paraphraseModel ? { paraphraseModel } : {}),
+    ...(argv.lexicon ? { [LEXICON_OPTION]: readLexiconFile(argv.lexicon) } : {}),
+  };
+  return {
+    ...run,
+    perturb: argv.perturb,
+    severity: parseSeverities(argv.severity),
+    variants: argv.variants,
+    logitAdjust: parseTau(argv.logitAdjust),
+    gapMetric: argv.gapMetric,
+    perturbationOptions: Object.keys(perturbationOptions).length > 0 ? perturbationOptions : undefined,
+    ...(argv.attack ? { attack: attackOptionsFromCli(argv) } : {}),
+  };
+}
+
+/**
+ * The run of `audit` and `attack` once their options are parsed: the checks that need the
+ * perturbation registry, the up-front path checks, the run with its progress bars, then the reports,
+ * the terminal summary and the gates (exit 1 when one fails).
+ */
+export async function runReportCommand(
+  argv: RunArgs & { lexicon?: string },
+  options: AuditOptions,
+): Promise<void> {
+  const lexicon = options.perturbationOptions?.[LEXICON_OPTION] as Lexicon | undefined;
+  if (lexicon) checkLexiconKeys(lexicon, (await loadRegistry()).list(), `--lexicon ${argv.lexicon}`);
+  // A paraphrase or a family without word-level edits in --attack-perturb: exit 2 before any data is read.
+  if (options.attack) {
+    resolveAttackPerturbations(
+      await loadRegistry(),
+      options.attack.perturb,
+      options.perturbationOptions ?? {},
+    );
+  }
+  checkOutputPaths(
+    [...flagPaths(argv, AUDIT_INPUT_FLAGS), ...modelPaths(argv.model)],
+    [
+      ...reportOutputPaths(argv, { gates: true }),
+      ...flagPaths(argv, ['examples-out']),
+      ...githubSummaryPath(argv),
+    ],
+  );
+  const jsonToStdout = reportToStdout(argv);
+  const attackOnly = Array.isArray(options.perturb) && options.perturb.length === 0;
+  // One bar per phase: the originals (and their variants), then the attack's searches.
+  const progress = argv.quiet ? undefined : createProgress(attackOnly ? 'classify' : 'audit');
+  const attackProgress = argv.quiet || !options.attack ? undefined : createProgress('attack');
+  let report: Awaited<ReturnType<typeof audit>>;
+  let cacheUse: CacheUse | undefined;
+  try {
+    report = await audit({
+      ...options,
+      onProgress: progress?.update,
+      onAttackProgress: attackProgress
+        ? (done, total) => {
+            progress?.stop();
+            attackProgress.update(done, total);
+          }
+        : undefined,
+      onCacheUse: (use) => {
+        cacheUse = use;
+      },
+    });
+  } finally {
+    progress?.stop();
+    attackProgress?.stop();
+  }
+  const gates = evaluateGates(report, parseGateLimits(argv));
+  writeReports(report, argv, { gates });
+  // Said even with --quiet: a CI gate that can fail nothing is a configuration mistake.
+  if (argv.junit && noGateSet(gates)) process.stderr.write(NO_GATE_WARNING);
+  if (!argv.quiet) {
+    // The summary goes to stderr when stdout carries the JSON report.
+    const out = jsonToStdout ? process.stderr : process.stdout;
+    const color = Boolean(out.isTTY) && !process.env.NO_COLOR;
+    out.write(renderTerminal(report, { color, width: out.columns }));
+    process.stderr.write(gateSkippedLines(gates));
+    // Always stderr: stdout may carry the JSON report, and the hit rate must never be in a report.
+    if (cacheUse) process.stderr.write(cacheUseLine(cacheUse));
+  }
+  // Always, --quiet too: a CI job that exits 1 must say why (stderr, beside a JSON report on stdout).
+  process.stderr.write(gateFailureLines(gates, report));
+  // Annotations even with --quiet: they are what --github was asked for.
+  if (argv.github) writeGithubOutput(report, gates, jsonToStdout ? process.stderr : process.stdout);
+  if (!gates.passed) process.exitCode = EXIT_GATE_FAILED;
 }
 
 export default defineCommand({
@@ -209,55 +324,11 @@ export default defineCommand({
         'your model folder, class frequencies counted from the training file',
       )
       .example('$0 audit --perturb typo --severity all --max-drop 0.05 --junit gates.xml', 'a CI gate')
+      .example('$0 audit --attack --max-queries 50', 'random variants and the worst-case attack, one report')
       .example(
         '$0 audit --shard 1/4 --json shard-1.json',
         'one of four CI matrix jobs; then `tailcheck merge`',
       )
       .epilog(UNITS_EPILOG),
-  handler: async (argv) => {
-    const options = toAuditOptions(argv);
-    const lexicon = options.perturbationOptions?.[LEXICON_OPTION] as Lexicon | undefined;
-    if (lexicon) checkLexiconKeys(lexicon, (await loadRegistry()).list(), `--lexicon ${argv.lexicon}`);
-    checkOutputPaths(
-      [...flagPaths(argv, AUDIT_INPUT_FLAGS), ...modelPaths(argv.model)],
-      [
-        ...reportOutputPaths(argv, { gates: true }),
-        ...flagPaths(argv, ['examples-out']),
-        ...githubSummaryPath(argv),
-      ],
-    );
-    const jsonToStdout = reportToStdout(argv);
-    const progress = argv.quiet ? undefined : createProgress('audit');
-    let report: Awaited<ReturnType<typeof audit>>;
-    let cacheUse: CacheUse | undefined;
-    try {
-      report = await audit({
-        ...options,
-        onProgress: progress?.update,
-        onCacheUse: (use) => {
-          cacheUse = use;
-        },
-      });
-    } finally {
-      progress?.stop();
-    }
-    const gates = evaluateGates(report, parseGateLimits(argv));
-    writeReports(report, argv, { gates });
-    // Said even with --quiet: a CI gate that can fail nothing is a configuration mistake.
-    if (argv.junit && noGateSet(gates)) process.stderr.write(NO_GATE_WARNING);
-    if (!argv.quiet) {
-      // The summary goes to stderr when stdout carries the JSON report.
-      const out = jsonToStdout ? process.stderr : process.stdout;
-      const color = Boolean(out.isTTY) && !process.env.NO_COLOR;
-      out.write(renderTerminal(report, { color, width: out.columns }));
-      process.stderr.write(gateSkippedLines(gates));
-      // Always stderr: stdout may carry the JSON report, and the hit rate must never be in a report.
-      if (cacheUse) process.stderr.write(cacheUseLine(cacheUse));
-    }
-    // Always, --quiet too: a CI job that exits 1 must say why (stderr, beside a JSON report on stdout).
-    process.stderr.write(gateFailureLines(gates, report));
-    // Annotations even with --quiet: they are what --github was asked for.
-    if (argv.github) writeGithubOutput(report, gates, jsonToStdout ? process.stderr : process.stdout);
-    if (!gates.passed) process.exitCode = EXIT_GATE_FAILED;
-  },
+  handler: async (argv) => runReportCommand(argv, toAuditOptions(argv)),
 });
