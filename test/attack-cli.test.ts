@@ -59,9 +59,12 @@ describe('tailcheck attack: usage errors before any work', { timeout: 120_000 },
     expect(usageError([...attackArgs, '--attack-perturb', 'typo,paraphrase.reorder'])).toContain(
       'tailcheck: --attack-perturb: paraphrase.reorder is a paraphrase perturbation; the attack edits one word at a time',
     );
-    expect(usageError([...attackArgs, '--attack-perturb', 'paraphrase'])).toContain(
-      '--attack-perturb paraphrase selects no typo or synonym perturbation',
-    );
+    // a family with nothing word-level is refused alone and beside others, never dropped in silence
+    for (const spec of ['paraphrase', 'typo,paraphrase']) {
+      expect(usageError([...attackArgs, '--attack-perturb', spec])).toContain(
+        'tailcheck: --attack-perturb: paraphrase selects no typo or synonym perturbation',
+      );
+    }
   });
 
   it('the audit’s own options are not the attack’s', () => {

@@ -70,7 +70,14 @@ export function resolveAttackPerturbations(
   const out = new Map<string, PerturbationDefinition>();
   for (const part of parts) {
     const exact = registry.get(part);
-    for (const def of registry.resolve(part, { options })) {
+    const selected = registry.resolve(part, { options });
+    if (!exact && !selected.some((d) => WORD_LEVEL_FAMILIES.has(d.family))) {
+      // a family or tag with nothing word-level in it ("paraphrase", "entity") is a mistake, never silently dropped
+      throw new UsageError(
+        `--attack-perturb: ${part} selects no typo or synonym perturbation; the attack edits one word at a time, so only those take part`,
+      );
+    }
+    for (const def of selected) {
       if (!WORD_LEVEL_FAMILIES.has(def.family)) {
         if (exact) {
           throw new UsageError(

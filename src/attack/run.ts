@@ -85,7 +85,7 @@ export interface AttackTarget {
 
 export { CANDIDATES_PER_WORD };
 
-/** Attacks every target, in order; `onProgress(done)` after each group. */
+/** Attacks every target; records in the targets' order; `onProgress(done, total)` as each example finishes. */
 export async function attackExamples(
   targets: readonly AttackTarget[],
   runner: PredictionRunner,
@@ -98,14 +98,15 @@ export async function attackExamples(
   for (let from = 0; from < targets.length; from += GROUP_SIZE) {
     const group = targets.slice(from, from + GROUP_SIZE);
     const lockstep = new Lockstep((texts) => runner.predict(texts));
+    let finished = out.length;
     const records = await lockstep.runAll(
-      group.map(
-        (t) => (predict: (texts: readonly string[]) => Promise<Prediction[]>) =>
-          attackOne(t, plan, labelIndex, predict),
-      ),
+      group.map((t) => async (predict: (texts: readonly string[]) => Promise<Prediction[]>) => {
+        const rec = await attackOne(t, plan, labelIndex, predict);
+        onProgress?.(++finished, targets.length);
+        return rec;
+      }),
     );
     out.push(...records);
-    onProgress?.(out.length, targets.length);
   }
   return out;
 }

@@ -28,7 +28,7 @@ export const ATTACK_OPTION_GROUPS: ReadonlyArray<readonly [string, readonly stri
 export function toAttackRunOptions(argv: RunArgs): AuditOptions {
   // the budgets first: a bad one is named before anything else is looked at
   const attack = attackOptionsFromCli(argv);
-  return { ...runOptionsFromCli(argv), perturb: [], attack };
+  return { ...runOptionsFromCli(argv, true), perturb: [], attack };
 }
 
 export default defineCommand({

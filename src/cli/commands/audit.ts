@@ -179,7 +179,7 @@ export function parseTau(value: string | undefined): number | null {
 }
 
 /** The shared options → AuditOptions, every value checked (usage errors before any work). */
-export function runOptionsFromCli(argv: RunArgs): AuditOptions {
+export function runOptionsFromCli(argv: RunArgs, hasAttack: boolean): AuditOptions {
   positiveInt('batch-size', argv.batchSize);
   positiveInt('concurrency', argv.concurrency);
   positiveInt('limit', argv.limit);
@@ -188,7 +188,8 @@ export function runOptionsFromCli(argv: RunArgs): AuditOptions {
   if (!(Number.isInteger(argv.resamples) && argv.resamples >= 1000)) {
     throw new UsageError(`--resamples must be an integer ≥ 1000; got ${argv.resamples}`);
   }
-  parseGateLimits(argv);
+  // an attack gate without an attack is refused here, before any work
+  parseGateLimits(argv, hasAttack);
   return {
     model: argv.model,
     data: argv.data,
@@ -218,7 +219,7 @@ export function runOptionsFromCli(argv: RunArgs): AuditOptions {
 export function toAuditOptions(argv: AuditArgs): AuditOptions {
   checkVariants('--variants', argv.variants);
   checkAttackFlagsNeedAttack(argv);
-  const run = runOptionsFromCli(argv);
+  const run = runOptionsFromCli(argv, argv.attack === true);
   const paraphraseModel =
     argv.paraphraseUrl || argv.paraphraseModel
       ? { url: argv.paraphraseUrl, model: argv.paraphraseModel }
