@@ -1,17 +1,21 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateGates } from '../src/measure/gates.ts';
+import { attackGapReading, editSegments } from '../src/report/attack-common.ts';
 import { diffVariant, pp, ppCI, worstFlips } from '../src/report/common.ts';
 import { describeFailedCheck } from '../src/report/explain.ts';
+import { githubAnnotations } from '../src/report/github.ts';
 import { escapeHtml, renderHtml } from '../src/report/html.ts';
 import { renderJson } from '../src/report/json.ts';
 import { noGateSet, renderJunit } from '../src/report/junit.ts';
 import { escapeXml, junitXml } from '../src/report/junit-xml.ts';
 import { escapeMarkdown, renderMarkdown } from '../src/report/markdown.ts';
+import { renderMarkdownSummary } from '../src/report/markdown-summary.ts';
 import { displayWidth, renderTerminal } from '../src/report/terminal.ts';
-import type { Metrics, Report, Result } from '../src/types.ts';
+import type { AttackEstimate, Metrics, Report, Result } from '../src/types.ts';
 import { stripControls } from '../src/util/strings.ts';
 import { launchChromium } from './fixtures/browser.ts';
+import { attackOnlyReport, SCRIPT_TEXT, withAttack } from './fixtures/make-attack.ts';
 import { HOSTILE, makeReport } from './fixtures/make-report.ts';
 
 // The few browser APIs the page.evaluate callbacks use (the project compiles without the DOM lib).
@@ -988,5 +992,276 @@ describe('XML well-formedness in a real parser (Chromium DOMParser)', () => {
     } finally {
       await page.close();
     }
+  });
+});
+
+// ───────────────────────────── worst-case attack ─────────────────────────────
+
+/** Wrapped terminal lines joined back (a continuation line starts with spaces). */
+const unwrap = (text: string): string => text.replace(/\n +/g, ' ');
+/** "1.33 [1.00, 2.00]": a number with its CI, two decimals. */
+const twoDecimals = (e: AttackEstimate): string =>
+  `${e.value!.toFixed(2)} [${e.ci![0].toFixed(2)}, ${e.ci![1].toFixed(2)}]`;
+/** "35.6% [30.1, 41.0]" from an estimate. */
+const rateEstimate = (e: AttackEstimate): string => rateWithCI(e.value!, e.ci!);
+
+describe('the worst-case attack section in every format', () => {
+  const report = withAttack(makeReport());
+  const a = report.attack!;
+  const terminal = renderTerminal(report, { width: 140 });
+  const md = renderMarkdown(report);
+  const html = renderHtml(report);
+  const attackHtml = html.slice(html.indexOf('<section class="attack">'));
+  /** Flipped records, cheapest first, as the fixture's ties are meant to resolve. */
+  const CHEAPEST = ['e1', 'c1', 'e2', 'f1', 'd1', 'a2', 'b2', 'a1'];
+
+  it('terminal: search, budgets and transformations, then the overall numbers with their CIs and the outcomes', () => {
+    const o = a.overall;
+    const block = unwrap(terminal.slice(terminal.indexOf('Worst-case attack')));
+    expect(block).toContain(
+      "greedy word-importance search; edits: up to 20% of each text's words (at least 1); queries: up to 200 per example",
+    );
+    expect(block).toContain(`transformations  ${a.config.perturbations.join(', ')}`);
+    expect(block).toContain(
+      `success rate     ${rateEstimate(o.attackSuccessRate)}: ${o.flipped} of ${o.correct} correctly classified examples flipped`,
+    );
+    expect(block).toContain(
+      `${percent(o.correct / o.examples)} clean (${o.correct} of ${o.examples}) → ${rateEstimate(o.accuracyUnderAttack)} under attack`,
+    );
+    expect(block).toContain(
+      `mean ${twoDecimals(o.editsToFlip.mean)} · median 1 [1, 2] · ${rateEstimate(o.editsToFlip.shareOfWords)} of the words`,
+    );
+    expect(block).toContain(
+      `${o.queriesPerExample.value!.toFixed(1)} [${o.queriesPerExample.ci![0].toFixed(1)}, ${o.queriesPerExample.ci![1].toFixed(1)}] per attacked example`,
+    );
+    expect(block).toContain(
+      '8 flipped · 1 max-edits · 1 max-queries · 1 exhausted · 1 no-candidates · 2 misclassified',
+    );
+  });
+
+  it('terminal: one row per bucket in the report order, then all classes, with every metric and its CI', () => {
+    const block = terminal.slice(
+      terminal.indexOf('By bucket, head → tail', terminal.indexOf('Worst-case attack')),
+    );
+    const rowOf = (name: string, from = 0) =>
+      block
+        .split('\n')
+        .filter((l) => l.trim().startsWith(name))
+        .slice(from);
+    for (const b of report.buckets) {
+      const m = a.buckets[b.name]!;
+      const row = rowOf(b.name).join(' ');
+      expect(row).toContain(`${percent(m.correct / m.examples)} (${m.correct})`);
+      expect(row).toContain(`${rateEstimate(m.attackSuccessRate)} (${m.flipped})`);
+      expect(row).toContain(rateEstimate(m.accuracyUnderAttack));
+      expect(row).toContain(twoDecimals(m.editsToFlip.mean));
+      expect(row).toContain(rateEstimate(m.editsToFlip.shareOfWords));
+    }
+    expect(rowOf('all classes').join(' ')).toContain(twoDecimals(a.overall.editsToFlip.mean));
+    const order = report.buckets.map((b) => block.indexOf(`\n  ${b.name} `));
+    expect(order).toEqual([...order].sort((x, y) => x - y));
+    expect(block.indexOf('all classes')).toBeGreaterThan(order.at(-1)!);
+  });
+
+  it('reads the edits-to-flip gap in plain words, with the significance its CI gives, in every format and the verdict', () => {
+    const gap = a.headTailGaps.editsToFlip!;
+    const few = a.buckets.few!.editsToFlip.mean.value!;
+    const many = a.buckets.many!.editsToFlip.mean.value!;
+    expect(gap.ci![1]).toBeLessThan(0);
+    const reading = `few-shot classes flip after fewer edits than many-shot classes: ${few.toFixed(2)} vs ${many.toFixed(2)} words changed on average (gap ${gap.value.toFixed(2)} [${gap.ci![0].toFixed(2)}, ${gap.ci![1].toFixed(2)}]; significant at 95 %)`;
+    expect(unwrap(terminal)).toContain(`head–tail gap in edits to flip (mean): ${reading}`);
+    expect(md).toContain(`- Head–tail gap in edits to flip (mean): ${escapeMarkdown(reading)}`);
+    expect(attackHtml).toContain(escapeHtml(reading));
+    expect(report.verdict).toContain(
+      `Worst-case attack (greedy search, ≤ 20% of the words, ≤ 200 queries): 8 of 12 correctly classified examples flipped`,
+    );
+    expect(report.verdict).toContain(reading);
+    const slope = a.tailSlopes.editsToFlip!;
+    expect(unwrap(terminal)).toContain(
+      `tail slope of edits to flip (mean): +${slope.value.toFixed(2)} [+${slope.ci![0].toFixed(2)}, +${slope.ci![1].toFixed(2)}] words per ln(train count): rarer classes flip after fewer edits (significant at 95 %;`,
+    );
+    const rate = a.headTailGaps.attackSuccessRate!;
+    expect(unwrap(terminal)).toContain(
+      `the attack flips few-shot classes more often than many-shot classes: 100.0 % vs 60.0 % of their correctly classified examples (gap ${ppWithCI(rate.value, rate.ci!).replace(' [', ' pp [')}; significant at 95 %)`,
+    );
+  });
+
+  it('says "not significant" when the gap\'s CI spans 0, and that there are too few examples without a CI', () => {
+    const spanning = {
+      ...a,
+      headTailGaps: {
+        ...a.headTailGaps,
+        editsToFlip: { ...a.headTailGaps.editsToFlip!, ci: [-1.5, 0] as [number, number] },
+      },
+    };
+    expect(attackGapReading(spanning, 'editsToFlip', 95)).toMatch(
+      /\[-1\.50, 0\.00\]; not significant at 95 %\)$/,
+    );
+    const withoutCI = {
+      ...a,
+      headTailGaps: { ...a.headTailGaps, editsToFlip: { ...a.headTailGaps.editsToFlip!, ci: null } },
+    };
+    expect(attackGapReading(withoutCI, 'editsToFlip', 95)).toMatch(
+      /\(gap -1\.33; too few examples for a CI\)$/,
+    );
+    const none = { ...a, headTailGaps: { ...a.headTailGaps, editsToFlip: null } };
+    expect(attackGapReading(none, 'editsToFlip', 95)).toBeNull();
+    expect(renderTerminal({ ...report, attack: { ...a, ...none } })).toContain(
+      'head–tail gap in edits to flip (mean): n/a (fewer than two buckets with flipped examples)',
+    );
+  });
+
+  it('markdown: the attack table by bucket and the gap table, well-formed, numbers from the section', () => {
+    expectWellFormedTables(md);
+    const section = md.slice(md.indexOf('## Worst-case attack'));
+    for (const b of report.buckets) {
+      const m = a.buckets[b.name]!;
+      expect(section).toContain(
+        `| ${b.name} | ${b.minCount}–${b.maxCount} | ${b.labels.length} | ${m.examples} | ${percent(m.correct / m.examples)} (${m.correct}) | ${rateEstimate(m.attackSuccessRate)} (${m.flipped}) | ${rateEstimate(m.accuracyUnderAttack)} | ${twoDecimals(m.editsToFlip.mean)} |`,
+      );
+    }
+    const gap = a.headTailGaps.editsToFlip!;
+    expect(section).toContain(
+      `| Edits to flip (mean) | ${gap.value.toFixed(2)} [${gap.ci![0].toFixed(2)}, ${gap.ci![1].toFixed(2)}] words | few − many |`,
+    );
+    expect(section).toContain(
+      `- **Outcomes** 8 flipped · 1 max-edits · 1 max-queries · 1 exhausted · 1 no-candidates · 2 misclassified`,
+    );
+    expect(section.indexOf('## Worst-case attack')).toBeLessThan(
+      section.indexOf('### The 20 cheapest flips'),
+    );
+  });
+
+  it('markdown and HTML: the cheapest flips, fewest edits first; ties by queries, then the more confident original, then id', () => {
+    const mdIds = [
+      ...md.slice(md.indexOf('### The 20 cheapest flips')).matchAll(/^\| \d+ \| (\w+) \|/gm),
+    ].map((m) => m[1]);
+    expect(mdIds).toEqual(CHEAPEST);
+    const htmlIds = [...attackHtml.matchAll(/<div class="muted text">id (\w+)<\/div>/g)].map((m) => m[1]);
+    expect(htmlIds).toEqual(CHEAPEST);
+    expect(md).toContain(
+      'fewest edits first; ties: fewest queries, then the most confident original (highest gold-label probability), then id',
+    );
+    expect(md.slice(md.indexOf('### The 20 cheapest flips'))).not.toContain('| b1 |'); // max-edits: not a flip
+  });
+
+  it('markdown: edited words struck through in the original and bold in the adversarial text, each edit with the gold probability after it', () => {
+    const row = md.split('\n').find((l) => l.startsWith('| 8 | a1 |'))!;
+    expect(row).toContain('| card_arrival → change_pin | 3 · 34 |');
+    expect(row).toContain('| When will the card I ~~ordered~~ last ~~week~~ finally ~~show~~ up? |');
+    expect(row).toContain('| When will the card I **orderd** last **weeek** finally **shwo** up? |');
+    expect(row).toContain(
+      'gold 91.0% before any edit<br>1. ~~ordered~~ → **orderd** (typo.delete): 71.0%<br>2. ~~week~~ → **weeek** (typo.repeat): 44.0%<br>3. ~~show~~ → **shwo** (typo.swap): 12.0% |',
+    );
+  });
+
+  it('HTML: edits to flip and the success rate by bucket as bars with CI error bars, and accessible tables', () => {
+    expect(attackHtml).toContain('<figcaption>Edits to flip by bucket</figcaption>');
+    expect(attackHtml).toContain('<figcaption>Attack success rate by bucket</figcaption>');
+    expect(attackHtml).toContain('aria-label="Mean edits to flip per frequency bucket"');
+    expect(attackHtml.match(/<rect class="bar"/g)).toHaveLength(report.buckets.length * 2);
+    // every bucket here has a CI for both metrics: three lines per error bar
+    expect(attackHtml.match(/<line class="errorbar"/g)).toHaveLength(report.buckets.length * 2 * 3);
+    expect(attackHtml).toContain(
+      `edits to flip, mean ${twoDecimals(a.buckets.many!.editsToFlip.mean)}, median 2 [2, 3], over 3 flipped examples`,
+    );
+    expect(attackHtml).toContain(
+      `attack success rate ${rateEstimate(a.buckets.few!.attackSuccessRate)}, 3 of 3 correctly classified examples flipped`,
+    );
+    expect(attackHtml).toContain('<caption>Attack by bucket, head (most training examples) → tail</caption>');
+    expect(attackHtml).toContain('<caption>Head–tail gaps and tail slopes of the attack</caption>');
+    expect(attackHtml).toContain('<caption>The 8 flipped examples with the fewest edits</caption>');
+    expect(attackHtml).toContain('<th scope="row" class="text name">few</th>');
+    expect(attackHtml).toContain(
+      `${twoDecimals(a.overall.editsToFlip.mean).replace(' [', ' <span class="ci">[')}</span>`,
+    );
+  });
+
+  it('HTML: marks edited words with <del>/<ins> and escapes a text carrying a <script> tag', () => {
+    expect(attackHtml).toContain(
+      'When will the card I <del>ordered</del> last <del>week</del> finally <del>show</del> up?',
+    );
+    expect(attackHtml).toContain(
+      'When will the card I <ins>orderd</ins> last <ins>weeek</ins> finally <ins>shwo</ins> up?',
+    );
+    expect(attackHtml).toContain(
+      '<li><del>week</del> → <ins>weeek</ins> <span class="muted">typo.repeat</span> · gold 44.0%</li>',
+    );
+    expect(SCRIPT_TEXT).toContain('<script>');
+    expect(html).not.toMatch(/<script/i);
+    expect(attackHtml).toContain(
+      'Why was my top up <ins>refuzed</ins> by the app? &lt;script&gt;alert(1)&lt;/script&gt;',
+    );
+    const hostile = renderHtml(withAttack(makeReport({ hostile: true })));
+    expect(hostile).not.toMatch(/<script|<img|<svg onload|<iframe/i);
+    const hostileMd = renderMarkdown(withAttack(makeReport({ hostile: true })));
+    expectWellFormedTables(hostileMd);
+    expect(hostileMd).not.toMatch(/<(script|img|svg|iframe|a|b|style)\b/i);
+  });
+
+  it('falls back to a word diff when the edit spans do not rebuild the adversarial text', () => {
+    const record = a.records.find((r) => r.id === 'a2')!;
+    const foreign = { ...record, adversarial: `${record.adversarial} now` };
+    const { original, adversarial } = editSegments(foreign);
+    expect(original).toEqual([{ text: record.text, changed: false }]);
+    expect(adversarial.filter((s) => s.changed).map((s) => s.text)).toEqual(['arived', 'pots. now']);
+    expect(
+      editSegments(record)
+        .adversarial.filter((s) => s.changed)
+        .map((s) => [s.text, s.edit]),
+    ).toEqual([
+      ['arived', 0],
+      ['pots', 1],
+    ]);
+  });
+});
+
+describe('an attack-only report (no perturbation ran)', () => {
+  for (const hostile of [false, true]) {
+    const report = attackOnlyReport(makeReport({ hostile }));
+
+    it(`renders in every format without throwing${hostile ? ' (hostile strings)' : ''}`, () => {
+      expect(report.summary).toEqual([]);
+      expect(report.results).toEqual([]);
+      const none = evaluateGates(report, {});
+      const gated = evaluateGates(report, { maxDrop: 0.05 });
+      const outputs = [
+        renderTerminal(report),
+        renderTerminal(report, { width: 60, color: true }),
+        renderMarkdown(report),
+        renderMarkdownSummary(report),
+        renderMarkdownSummary(report, { gates: gated }),
+        renderHtml(report),
+        renderJson(report),
+        renderJunit(report, none),
+        renderJunit(report, gated),
+        githubAnnotations(report, gated).join('\n'),
+      ];
+      for (const out of outputs) expect(out.length).toBeGreaterThan(0);
+      expect(JSON.parse(renderJson(report)).attack.records).toHaveLength(14);
+      expect(renderJunit(report, none)).toContain('Worst-case attack (greedy search');
+    });
+  }
+
+  const report = attackOnlyReport(makeReport());
+
+  it('is judged on the attack alone, and shows no empty perturbation tables or legends', () => {
+    expect(report.verdict).toMatch(
+      /^Worst-case attack \(greedy search, ≤ 20% of the words, ≤ 200 queries\): 8 of 12 /,
+    );
+    const terminal = renderTerminal(report, { width: 120 });
+    expect(terminal).toContain('perturbations  none (attack only) · seed 7');
+    expect(terminal).not.toMatch(/Severity \d|Drop = |Break rate = /);
+    expect(terminal).toContain('Worst-case attack');
+    expect(terminal.trimEnd().split('\n').at(-1)).toBe(`verdict: ${report.verdict}`);
+    const md = renderMarkdown(report);
+    expectWellFormedTables(md);
+    expect(md).toContain('| Perturbations | none (attack only) |');
+    expect(md).not.toMatch(/## Severity|## Worst flipped examples|Drop = /);
+    expect(md).toContain('### The 20 cheapest flips');
+    const html = renderHtml(report);
+    expect(html).not.toMatch(/<h2>Results<\/h2>|<section class="cards"><\/section>|Worst flipped examples/);
+    expect(html).toContain('<span class="k">perturbations</span> none (attack only)');
+    expect(html).toContain('<figcaption>Edits to flip by bucket</figcaption>');
   });
 });

@@ -16,8 +16,10 @@ import {
   githubAnnotations,
   workflowCommand,
 } from '../src/report/github.ts';
+import { escapeMarkdown } from '../src/report/markdown.ts';
 import { renderMarkdownSummary, worstSlices } from '../src/report/markdown-summary.ts';
 import type { Report, Result } from '../src/types.ts';
+import { attackOnlyReport, withAttack } from './fixtures/make-attack.ts';
 import { HOSTILE, makeReport } from './fixtures/make-report.ts';
 
 const NBSP = '\u00a0';
@@ -223,6 +225,42 @@ describe('renderMarkdownSummary', () => {
       if (width === -1) width = n;
       else expect(n, l).toBe(width);
     }
+  });
+});
+
+describe('renderMarkdownSummary with a worst-case attack', () => {
+  const report = withAttack(makeReport());
+  const a = report.attack!;
+  const rate = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const ci = (e: { ci: [number, number] | null }) =>
+    `[${(e.ci![0] * 100).toFixed(1)},${NBSP}${(e.ci![1] * 100).toFixed(1)}]`;
+
+  it('adds one line under the verdict: success rate and edits to flip by bucket beside their overall values, accuracy under attack', () => {
+    const summary = renderMarkdownSummary(report, { gates: evaluateGates(report, FAILING) });
+    expect(lines(summary).length).toBeLessThanOrEqual(40);
+    const o = a.overall;
+    const bucketRates = report.buckets.map((b) => rate(a.buckets[b.name]!.attackSuccessRate.value!));
+    const bucketEdits = report.buckets.map((b) => a.buckets[b.name]!.editsToFlip.mean.value!.toFixed(2));
+    const e = o.editsToFlip.mean;
+    expect(lines(summary)[2]).toBe(
+      `**Worst-case attack** by bucket (many · medium · few): success rate ${bucketRates.join(' · ')}, overall ${rate(o.attackSuccessRate.value!)}${NBSP}${ci(o.attackSuccessRate)}; edits to flip ${bucketEdits.join(' · ')}, overall ${e.value!.toFixed(2)}${NBSP}[${e.ci![0].toFixed(2)},${NBSP}${e.ci![1].toFixed(2)}]; accuracy under attack ${rate(o.accuracyUnderAttack.value!)}${NBSP}${ci(o.accuracyUnderAttack)} (clean ${rate(o.correct / o.examples)}).`,
+    );
+    // the verdict above it reads the overall numbers and the head–tail gap
+    expect(lines(summary)[1]).toContain('few-shot classes flip after fewer edits than many-shot classes');
+    expect(tableRows(summary, '| Perturbation | Severity | Bucket |')).toHaveLength(4);
+  });
+
+  it('an attack-only summary has no empty perturbation tables, and its settings name the attack', () => {
+    const only = attackOnlyReport(makeReport());
+    const summary = renderMarkdownSummary(only);
+    expect(lines(summary).length).toBeLessThanOrEqual(40);
+    expect(lines(summary)[1]).toBe(`**Verdict:** ${escapeMarkdown(only.verdict)}`);
+    expect(summary).not.toMatch(/\| Severity \||Worst slices|\| Perturbation \|/);
+    expect(summary).toContain('**Worst-case attack** by bucket (many · medium · few)');
+    expect(summary).toMatch(/<details><summary>Settings( · 1 warning)?<\/summary>/);
+    expect(summary).toContain(
+      `attack only: greedy search over ${a.config.perturbations.join(', ')} · max edits 20% · max queries 200 · seed 7`,
+    );
   });
 });
 

@@ -15,6 +15,7 @@ import { renderJunit } from '../src/report/junit.ts';
 import { renderMarkdown } from '../src/report/markdown.ts';
 import { renderTerminal } from '../src/report/terminal.ts';
 import { launchChromium, resolveChromium } from './fixtures/browser.ts';
+import { withAttack } from './fixtures/make-attack.ts';
 import { HOSTILE, HTML_PAYLOADS, makeReport } from './fixtures/make-report.ts';
 
 const SCREENSHOT = join(tmpdir(), 'tailcheck-report-xss.png');
@@ -156,6 +157,46 @@ describe('HTML report in headless Chromium with hostile dataset strings', () => 
       }
     });
   }
+});
+
+describe('HTML attack section in headless Chromium with hostile dataset strings', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('runs nothing and shows the texts, labels and the <script> text of a cheapest flip as text', async () => {
+    const attacked = withAttack(makeReport({ hostile: true }));
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const dialogs: string[] = [];
+    page.on('dialog', async (dialog) => {
+      dialogs.push(dialog.message());
+      await dialog.dismiss();
+    });
+    try {
+      await page.setContent(renderHtml(attacked), { waitUntil: 'load' });
+      const found = await page.evaluate(() => ({
+        xss: window.__xss,
+        scripts: document.querySelectorAll('script').length,
+        // biome-ignore lint/performance/useDomNodeTextContent: only rendered (visible) text proves escaping
+        visibleText: document.body.innerText,
+        marked: [...document.querySelectorAll('section.attack ins')].map((e) => e.textContent ?? ''),
+        svgs: document.querySelectorAll('section.attack svg').length,
+      }));
+      expect(found.xss).toBeUndefined();
+      expect(dialogs).toEqual([]);
+      expect(found.scripts).toBe(0);
+      expect(found.svgs).toBe(2);
+      expect(found.visibleText).toContain('by the app? <script>alert(1)</script>');
+      expect(found.visibleText).toContain(HOSTILE.img); // a hostile label, gold and predicted
+      expect(found.marked).toContain('refuzed');
+    } finally {
+      await page.close();
+    }
+  });
 });
 
 describe('Markdown, JUnit and terminal output with the same payloads', () => {

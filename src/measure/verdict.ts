@@ -11,23 +11,19 @@
  * CLEAN_ACCURACY_GAP apart the verdict says so, never concludes "more robust" from a measure that
  * difference alone can explain, and states the break and drop comparisons both when they disagree.
  *
- * A report with an `attack` section: an attack alone (no random variants) gets the attack's verdict —
- * its success rate among correctly classified examples, the edits a flip took, and how head and tail
- * compare on both; an audit with an attack gets the audit's verdict and one sentence on the attack.
+ * A worst-case attack (`report.attack`) adds a sentence read off its section: how many correctly
+ * classified examples flipped and after how many edits, and the head–tail gap of edits to flip in
+ * words with its significance; an attack-only report's verdict is that sentence alone.
  */
-import type {
-  AttackEstimate,
-  AttackGap,
-  AttackSection,
-  BucketGap,
-  GapMetric,
-  Report,
-  Result,
-} from '../types.ts';
+import type { AttackGapMetric, AttackSection, BucketGap, GapMetric, Report, Result } from '../types.ts';
 import { DEFAULT_GAP_METRIC, metricValue } from '../types.ts';
 
-export type VerdictInput = Pick<Report, 'summary' | 'buckets' | 'attack'> & {
+/** What the attack's sentence of the verdict reads (the section without its records). */
+export type AttackVerdictInput = Pick<AttackSection, 'config' | 'overall' | 'buckets' | 'headTailGaps'>;
+
+export type VerdictInput = Pick<Report, 'summary' | 'buckets'> & {
   config?: { bootstrap?: { confidence: number }; gapMetric?: GapMetric };
+  attack?: AttackVerdictInput;
 };
 
 /** A gap of at least this much (and significant) is "marked". */
@@ -59,7 +55,7 @@ const ci = (interval: [number, number] | null): string =>
   interval ? `[${signed(interval[0])}, ${signed(interval[1])}]` : '(too few examples for a CI)';
 
 /** "few-shot classes", "tail classes", "classes in q4", "classes with <20 training examples" */
-function describeBucket(name: string): string {
+export function describeBucket(name: string): string {
   if (SHOT_NAMES[name]) return `${SHOT_NAMES[name]} classes`;
   if (name === 'head' || name === 'middle' || name === 'tail') return `${name} classes`;
   if (/^[<>=\d]/.test(name)) return `classes with ${name} training examples`;
@@ -91,16 +87,18 @@ const among = (metric: GapMetric): string => (metric === 'break' ? 'among correc
 const significance = (gap: BucketGap): 'higher' | 'lower' | 'none' | 'unknown' =>
   !gap.ci ? 'unknown' : gap.ci[0] > 0 ? 'higher' : gap.ci[1] < 0 ? 'lower' : 'none';
 
+/**
+ * The verdict: the perturbation audit's line, then the worst-case attack's sentence when one ran. An
+ * attack-only run (no perturbation asked for, `summary` empty) is judged on the attack alone.
+ */
 export function verdict(report: VerdictInput, opts: { severity?: number } = {}): string {
-  const { attack } = report;
-  if (!attack) return auditVerdict(report, opts);
   const level = Math.round((report.config?.bootstrap?.confidence ?? 0.95) * 100);
-  if (report.summary.length === 0) return attackVerdict(attack, level);
-  return `${auditVerdict(report, opts)} ${attackHeadline(attack)}`;
+  if (!report.attack) return perturbationVerdict(report, level, opts);
+  const attack = attackVerdict(report.attack, level);
+  return report.summary.length === 0 ? attack : `${perturbationVerdict(report, level, opts)} ${attack}`;
 }
 
-function auditVerdict(report: VerdictInput, opts: { severity?: number }): string {
-  const level = Math.round((report.config?.bootstrap?.confidence ?? 0.95) * 100);
+function perturbationVerdict(report: VerdictInput, level: number, opts: { severity?: number }): string {
   const metric = report.config?.gapMetric ?? DEFAULT_GAP_METRIC;
   const measured = report.summary.filter((r) => r.overall.n > 0);
   const pick: Result | undefined =
@@ -205,99 +203,98 @@ function auditVerdict(report: VerdictInput, opts: { severity?: number }): string
   return line;
 }
 
-/** A rate with its CI, as the reports print rates: "98.2 % [96.4, 99.4]". */
-function rate(e: AttackEstimate): string {
-  return `${pct(e.value ?? 0)} %${e.ci ? ` [${pct(e.ci[0])}, ${pct(e.ci[1])}]` : ' (too few examples for a CI)'}`;
+// ───────────────────────────── attack ─────────────────────────────
+
+/** "1.13": a mean number of words, two decimals. */
+const words2 = (x: number): string => x.toFixed(2);
+
+/** A difference in words, signed, two decimals: "-0.14", "+0.30", "0.00". */
+function signedWords(x: number): string {
+  const text = Math.abs(x).toFixed(2);
+  return Number(text) === 0 ? text : `${x < 0 ? '-' : '+'}${text}`;
 }
 
-/** A median number of edits (a whole number or a half): "1 edit", "1.5 edits", "2 edits". */
-function edits(n: number): string {
-  return `${Number.isInteger(n) ? n : n.toFixed(1)} edit${n === 1 ? '' : 's'}`;
+/** "1", "1.5": a median of whole numbers. */
+const median = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+
+/** A rate's CI, unsigned: "[30.1, 41.0]". */
+const rateCI = (interval: [number, number] | null): string =>
+  interval ? `[${pct(interval[0])}, ${pct(interval[1])}]` : '(too few examples for a CI)';
+
+/** The budgets in short: "≤ 20% of the words, ≤ 200 queries". */
+function shortBudgets(c: AttackVerdictInput['config']): string {
+  const edits = c.maxEdits.endsWith('%')
+    ? `${c.maxEdits} of the words`
+    : `${c.maxEdits} word${c.maxEdits === '1' ? '' : 's'}`;
+  return `≤ ${edits}, ≤ ${c.maxQueries} queries`;
 }
 
-/** The budgets in words: "at most 20% of the words and 200 queries per example". */
-function budgets(attack: AttackSection): string {
-  const m = attack.config.maxEdits;
-  const words = m.endsWith('%') ? `${m} of the words` : `${m} word${m === '1' ? '' : 's'}`;
-  return `at most ${words} and ${attack.config.maxQueries} queries per example`;
+/** "significant at 95 %" when the CI excludes 0, "not significant at 95 %" when it spans it. */
+export function significanceWords(interval: readonly [number, number] | null, level: number): string {
+  if (!interval) return 'too few examples for a CI';
+  return interval[0] > 0 || interval[1] < 0 ? `significant at ${level} %` : `not significant at ${level} %`;
+}
+
+/** Below this the printed gap is 0.0 pp / 0.00 words: the reading says "as often" / "as many". */
+const NO_GAP: Readonly<Record<AttackGapMetric, number>> = { attackSuccessRate: 0.0005, editsToFlip: 0.005 };
+
+/**
+ * The head–tail gap of an attack metric in plain words, with its CI and significance: "few-shot
+ * classes flip after fewer edits than many-shot classes: 1.04 vs 1.18 words changed on average (gap
+ * -0.14 [-0.29, 0.00]; not significant at 95 %)". Every number is the section's; null without a gap.
+ * Bucket names are not escaped: each format escapes the whole sentence.
+ */
+export function attackGapReading(
+  attack: Pick<AttackSection, 'buckets' | 'headTailGaps'>,
+  metric: AttackGapMetric,
+  level: number,
+): string | null {
+  const g = attack.headTailGaps[metric];
+  if (!g) return null;
+  const rarer = describeBucket(g.tail);
+  const common = describeBucket(g.head);
+  const sign = Math.abs(g.value) < NO_GAP[metric] ? 0 : Math.sign(g.value);
+  const sig = significanceWords(g.ci, level);
+  if (metric === 'attackSuccessRate') {
+    const value = (bucket: string) => attack.buckets[bucket]?.attackSuccessRate.value ?? Number.NaN;
+    const how = sign > 0 ? 'more often than' : sign < 0 ? 'less often than' : 'as often as';
+    const gap = `${pp(g.value)}${g.ci ? ` ${ci(g.ci)}` : ''}`;
+    return `the attack flips ${rarer} ${how} ${common}: ${pct(value(g.tail))} % vs ${pct(value(g.head))} % of their correctly classified examples (gap ${gap}; ${sig})`;
+  }
+  const value = (bucket: string) => attack.buckets[bucket]?.editsToFlip.mean.value ?? Number.NaN;
+  const how =
+    sign < 0 ? 'after fewer edits than' : sign > 0 ? 'after more edits than' : 'after as many edits as';
+  const gap = `${signedWords(g.value)}${g.ci ? ` [${signedWords(g.ci[0])}, ${signedWords(g.ci[1])}]` : ''}`;
+  return `${rarer} flip ${how} ${common}: ${words2(value(g.tail))} vs ${words2(value(g.head))} words changed on average (gap ${gap}; ${sig})`;
 }
 
 /**
- * The attack in one sentence, e.g. "The greedy attack (at most 20% of the words and 200 queries per
- * example) flipped 98.2 % [96.4, 99.4] of the 165 correctly classified examples, with a median of 1 edit
- * (mean 1.13); accuracy under attack 0.8 % [0.0, 1.8]."
+ * The worst-case attack in one sentence: budgets, flipped of attacked with the success rate's CI,
+ * edits to flip, accuracy before and under attack, then the head–tail reading of edits to flip (the
+ * question the attack asks: do rarer classes flip after fewer edits?) and, when it is significant or
+ * the only gap, of the success rate.
  */
-function attackHeadline(attack: AttackSection): string {
+export function attackVerdict(attack: AttackVerdictInput, level: number): string {
   const o = attack.overall;
-  const who = `The ${attack.config.search} attack (${budgets(attack)})`;
+  const c = attack.config;
+  const budget = `${c.search} search, ${shortBudgets(c)}`;
   if (o.correct === 0) {
-    return `${who} had nothing to flip: none of the ${o.examples} examples was classified correctly.`;
+    return `Worst-case attack (${budget}): no example was classified correctly, so none was attacked.`;
   }
-  const median = o.editsToFlip.median.value;
+  const sr = o.attackSuccessRate;
+  let line = `Worst-case attack (${budget}): ${o.flipped} of ${o.correct} correctly classified examples flipped (${pct(sr.value ?? Number.NaN)} % ${rateCI(sr.ci)})`;
   const mean = o.editsToFlip.mean.value;
-  const cost =
-    median === null || mean === null ? '' : `, with a median of ${edits(median)} (mean ${mean.toFixed(2)})`;
-  return (
-    `${who} flipped ${rate(o.attackSuccessRate)} of the ${o.correct} correctly classified example${o.correct === 1 ? '' : 's'}${cost}; ` +
-    `accuracy under attack ${rate(o.accuracyUnderAttack)}.`
-  );
-}
-
-const capitalised = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
-
-/** The CI of an edits gap: "[-0.30, +0.02]". */
-const editsCI = (g: AttackGap): string =>
-  g.ci ? `[${signedNumber(g.ci[0])}, ${signedNumber(g.ci[1])}]` : '(too few examples for a CI)';
-
-function signedNumber(x: number): string {
-  const s = x.toFixed(2);
-  if (s === '0.00' || s === '-0.00') return '0.00';
-  return x > 0 ? `+${s}` : s;
-}
-
-const attackSignificance = (gap: AttackGap): 'higher' | 'lower' | 'none' | 'unknown' =>
-  !gap.ci ? 'unknown' : gap.ci[0] > 0 ? 'higher' : gap.ci[1] < 0 ? 'lower' : 'none';
-
-/**
- * The verdict of an attack alone: the headline, then head versus tail on the success rate (the share
- * of their correct predictions the attack flipped) and on the mean edits a flip took — the question
- * the attack answers by class frequency: do rarer classes flip more often, after fewer edits?
- */
-function attackVerdict(attack: AttackSection, level: number): string {
-  let line = attackHeadline(attack);
-  if (attack.overall.correct === 0) return line;
-  const success = attack.headTailGaps.attackSuccessRate;
-  if (!success) {
-    return `${line} No head/tail comparison (fewer than two frequency buckets have correctly classified examples).`;
-  }
-  const rarer = describeBucket(success.tail);
-  const common = describeBucket(success.head);
-  const rateOf = (bucket: string): string => pct(attack.buckets[bucket]?.attackSuccessRate.value ?? 0);
-  line += ` ${capitalised(rarer)} are flipped ${rateOf(success.tail)} % of the time vs ${rateOf(success.head)} % for ${common} (gap ${pp(success.value)} ${ci(success.ci)})`;
-  const sig = attackSignificance(success);
-  line +=
-    sig === 'unknown'
-      ? `: too few examples to tell whether ${rarer} are easier to flip.`
-      : sig === 'higher'
-        ? `: ${rarer} are easier to flip (significant at ${level} %).`
-        : sig === 'lower'
-          ? `: ${rarer} are harder to flip (significant at ${level} %).`
-          : `: the difference is not significant at ${level} %.`;
-
-  const cost = attack.headTailGaps.editsToFlip;
-  if (cost) {
-    const meanOf = (bucket: string): string =>
-      (attack.buckets[bucket]?.editsToFlip.mean.value ?? 0).toFixed(2);
-    const tail = describeBucket(cost.tail);
-    const head = describeBucket(cost.head);
-    const costSig = attackSignificance(cost);
-    const reading =
-      costSig === 'unknown'
-        ? 'too few flips for a CI'
-        : costSig === 'none'
-          ? `not significant at ${level} %`
-          : `${costSig === 'lower' ? 'fewer' : 'more'} for ${tail}, significant at ${level} %`;
-    line += ` A flip took a mean of ${meanOf(cost.tail)} edits in ${tail} vs ${meanOf(cost.head)} in ${head} (gap ${signedNumber(cost.value)} ${editsCI(cost)}; ${reading}).`;
-  }
-  return line;
+  const mid = o.editsToFlip.median.value;
+  if (mean !== null && mid !== null)
+    line += ` after ${words2(mean)} words changed on average (median ${median(mid)})`;
+  const under = o.accuracyUnderAttack.value;
+  if (under !== null) line += `; accuracy ${pct(o.correct / o.examples)} % → ${pct(under)} % under attack`;
+  const edits = attackGapReading(attack, 'editsToFlip', level);
+  if (edits) line += `; ${edits}`;
+  // The success rate's gap too when it is significant, or the only one there is (the reports list both).
+  const rateGap = attack.headTailGaps.attackSuccessRate;
+  const rateSignificant = rateGap?.ci != null && (rateGap.ci[0] > 0 || rateGap.ci[1] < 0);
+  const rate = attackGapReading(attack, 'attackSuccessRate', level);
+  if (rate && (rateSignificant || !edits)) line += `; ${rate}`;
+  return `${line}.`;
 }

@@ -1,7 +1,7 @@
 /**
  * The compact Markdown summary (`--md-summary`, and the job summary `--github` appends): what a PR
- * comment needs within ~40 lines — the verdict, all perturbations pooled per severity, the worst
- * slices, one line per fairness slice (when a perturbation declaring one ran) and the gates — with the run's settings, the per-perturbation table and the warnings
+ * comment needs within ~40 lines — the verdict (and the worst-case attack by bucket, when one ran),
+ * all perturbations pooled per severity, the worst slices, one line per fairness slice (when a perturbation declaring one ran) and the gates — with the run's settings, the per-perturbation table and the warnings
  * folded in <details>. The full report is `--md`.
  *
  * Cells stay short, and a value with its interval never wraps inside a cell: its spaces are
@@ -9,8 +9,9 @@
  */
 import { POOLED } from '../measure/accumulator.ts';
 import type { GateOutcome } from '../measure/gates.ts';
-import type { GapMetric, Metrics, Report, Result } from '../types.ts';
+import type { AttackMetrics, AttackSection, GapMetric, Metrics, Report, Result } from '../types.ts';
 import { compareStrings } from '../util/strings.ts';
+import { attackCleanAccuracy, attackNumber, attackOnly, attackRate, editsNumber } from './attack-common.ts';
 import {
   confidenceLabel,
   dropWithCI,
@@ -65,9 +66,16 @@ function heading(gates: GateOutcome | undefined): string {
 
 export function renderMarkdownSummary(report: Report, options: MarkdownSummaryOptions = {}): string {
   // A heading is a one-line block: the paragraph or table after it needs no blank line (lines are the budget).
-  const out = [heading(options.gates), `**Verdict:** ${escapeMarkdown(report.verdict)}`, ''];
-  out.push(...pooledTable(report), '');
-  out.push(...worstSlicesTable(report, options.worstSlices ?? 5), '');
+  const out = [heading(options.gates), `**Verdict:** ${escapeMarkdown(report.verdict)}`];
+  // The attack's line right under the verdict, which reads its overall numbers and head–tail gap.
+  if (report.attack) out.push(attackLine(report, report.attack));
+  out.push('');
+  // An attack-only report has no perturbation result to tabulate; with an attack, one slice fewer
+  // keeps the summary within its lines.
+  if (!attackOnly(report)) {
+    out.push(...pooledTable(report), '');
+    out.push(...worstSlicesTable(report, options.worstSlices ?? (report.attack ? 4 : 5)), '');
+  }
   const fairness = fairnessHeadlines(report);
   // One bullet per slice (its highest severity): a list, so the lines do not run into one paragraph.
   if (fairness.length > 0)
@@ -163,6 +171,29 @@ function worstSlicesTable(report: Report, k: number): string[] {
   ];
 }
 
+/**
+ * The worst-case attack in one line, what the verdict does not say: the success rate and edits to
+ * flip per bucket (head → tail) beside their overall values with CIs, and accuracy under attack.
+ */
+function attackLine(report: Report, section: AttackSection): string {
+  const o = section.overall;
+  const perBucket = (
+    value: (m: AttackMetrics | undefined) => number | null | undefined,
+    format: (x: number) => string,
+  ) =>
+    report.buckets
+      .map((b) => {
+        const v = value(section.buckets[b.name]);
+        return v === null || v === undefined ? MISSING : format(v);
+      })
+      .join(' · ');
+  const names = report.buckets.map((b) => escapeMarkdown(b.name)).join(' · ');
+  return `**Worst-case attack** by bucket (${names}): success rate ${perBucket(
+    (m) => m?.attackSuccessRate.value,
+    (x) => pct(x),
+  )}, overall ${nowrap(attackRate(o.attackSuccessRate))}; edits to flip ${perBucket((m) => m?.editsToFlip.mean.value, editsNumber)}, overall ${nowrap(attackNumber(o.editsToFlip.mean, editsNumber))}; accuracy under attack ${nowrap(attackRate(o.accuracyUnderAttack))} (clean ${attackCleanAccuracy(o)}).`;
+}
+
 /** The gates' outcome: one line when all passed; otherwise the failed checks, at most `k` lines. */
 function gateLines(report: Pick<Report, 'buckets'>, gates: GateOutcome | undefined, k: number): string[] {
   if (!gatesWereSet(gates)) {
@@ -215,10 +246,24 @@ function details(report: Report): string[] {
   const warnings = report.warnings.length
     ? ` · ${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'}`
     : '';
+  const tool = `${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)}`;
+  const run = `${escapeMarkdown(c.model.id)} (${escapeMarkdown(c.model.fingerprint)}) on ${escapeMarkdown(c.data.path)}: ${c.data.n} examples`;
+  if (attackOnly(report)) {
+    // No perturbation ran: the settings of the attack alone, and no empty results table.
+    const a = report.attack!.config;
+    return [
+      `<details><summary>Settings${warnings}</summary>`,
+      '',
+      `${run} · attack only: ${escapeMarkdown(a.search)} search over ${a.perturbations.map(escapeMarkdown).join(', ')} · max edits ${escapeMarkdown(a.maxEdits)} · max queries ${a.maxQueries} · seed ${c.seed} · ${ci} from ${c.bootstrap.resamples} resamples · ${tool}`,
+      ...(report.warnings.length > 0 ? ['', ...report.warnings.map((w) => `- ⚠️ ${escapeMarkdown(w)}`)] : []),
+      '',
+      '</details>',
+    ];
+  }
   const out = [
     `<details><summary>Settings, ${results.length} perturbation × severity results${warnings}</summary>`,
     '',
-    `${escapeMarkdown(c.model.id)} (${escapeMarkdown(c.model.fingerprint)}) on ${escapeMarkdown(c.data.path)}: ${c.data.n} examples · ${c.perturbations.length} perturbations · severities ${c.severities.join(', ')} · ${c.variants} variants · seed ${c.seed} · ${ci} from ${c.bootstrap.resamples} resamples · ${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)}`,
+    `${run} · ${c.perturbations.length} perturbations · severities ${c.severities.join(', ')} · ${c.variants} variants · seed ${c.seed} · ${ci} from ${c.bootstrap.resamples} resamples · ${tool}`,
     '',
     `| Perturbation | Severity | Drop [${ci}] | Break rate | Flip rate | ${report.buckets.map((b) => `${escapeMarkdown(b.name)} |`).join(' ')}`,
     `|---|---:|---|---:|---:|${report.buckets.map(() => '---:|').join('')}`,

@@ -4,8 +4,35 @@
  * table pipes, emphasis, links, code spans, math, block starters and @mentions.
  */
 import { POOLED } from '../measure/accumulator.ts';
-import type { Metrics, Report, Result } from '../types.ts';
+import type { AttackRecord, AttackSection, Metrics, Report, Result } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
+import {
+  ATTACK_GAP_LEGEND,
+  ATTACK_METRIC_NAMES,
+  attackBucketRows,
+  attackBudgets,
+  attackCleanAccuracy,
+  attackDifference,
+  attackGapLines,
+  attackLegend,
+  attackMetricCells,
+  attackMetricHeaders,
+  attackNumber,
+  attackOnly,
+  attackRate,
+  CHEAPEST_FLIPS,
+  CHEAPEST_FLIPS_ORDER,
+  cheapestFlips,
+  editSegments,
+  editsNumber,
+  GAP_UNITS,
+  medianNumber,
+  OUTCOME_LEGEND,
+  outcomeLine,
+  queriesNumber,
+  SEARCH_WORDS,
+  SLOPE_WEIGHT_WORDS,
+} from './attack-common.ts';
 import {
   bucketRows,
   classCount,
@@ -92,8 +119,12 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   out.push(
     `| Data | ${escapeMarkdown(c.data.path)}: ${c.data.n} examples (text field ${escapeMarkdown(c.data.textField)}, label field ${escapeMarkdown(c.data.labelField)}) |`,
   );
-  out.push(`| Perturbations | ${c.perturbations.map(escapeMarkdown).join(', ')} |`);
-  out.push(`| Severities · variants · seed | ${c.severities.join(', ')} · ${c.variants} · ${c.seed} |`);
+  if (attackOnly(report)) {
+    out.push('| Perturbations | none (attack only) |', `| Seed | ${c.seed} |`);
+  } else {
+    out.push(`| Perturbations | ${c.perturbations.map(escapeMarkdown).join(', ')} |`);
+    out.push(`| Severities · variants · seed | ${c.severities.join(', ')} · ${c.variants} · ${c.seed} |`);
+  }
   out.push(
     `| Class frequencies | source ${escapeMarkdown(c.frequencySource)}; buckets ${escapeMarkdown(c.buckets.mode)} (spec ${escapeMarkdown(c.buckets.spec)}): ${report.buckets
       .map(
@@ -106,14 +137,17 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   if (c.logitAdjust) out.push(`| Logit adjustment | τ = ${c.logitAdjust.tau} |`);
   if (c.shard) out.push(`| Shard | ${c.shard.index} of ${c.shard.count} |`);
   out.push(`| Tool | ${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)} |`);
-  out.push('');
-  out.push(
-    `${DROP_DEFINITION}. In percentage points, with the ${ci}; ${TOO_FEW_LEGEND}. Buckets run from head (most training examples) to tail.`,
-  );
-  out.push(
-    '',
-    `${RATES_DEFINITION}. The headline head–tail comparison is on the **${GAP_METRIC_NAMES[headlineMetric(report)]}**. ${GAP_TABLE_LEGEND}.`,
-  );
+  // The perturbation legends only above perturbation results (an attack-only report has none).
+  if (severitiesOf(report).length > 0) {
+    out.push('');
+    out.push(
+      `${DROP_DEFINITION}. In percentage points, with the ${ci}; ${TOO_FEW_LEGEND}. Buckets run from head (most training examples) to tail.`,
+    );
+    out.push(
+      '',
+      `${RATES_DEFINITION}. The headline head–tail comparison is on the **${GAP_METRIC_NAMES[headlineMetric(report)]}**. ${GAP_TABLE_LEGEND}.`,
+    );
+  }
 
   for (const severity of severitiesOf(report)) {
     out.push('', `## Severity ${severity}`, '');
@@ -144,7 +178,9 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   out.push(...fairnessSection(report));
   if (report.logitAdjusted) out.push('', ...logitAdjustedSection(report));
   out.push(...variantsSection(report));
-  out.push('', ...flipsSection(report, exampleK));
+  if (report.attack) out.push('', ...attackSection(report, report.attack));
+  // The worst flips are perturbation variants: an attack-only report has its cheapest flips instead.
+  if (!attackOnly(report)) out.push('', ...flipsSection(report, exampleK));
 
   if (report.warnings.length > 0) {
     out.push('', '## Warnings', '');
@@ -321,4 +357,113 @@ function flipsSection(report: Report, k: number): string[] {
     );
   });
   return out;
+}
+
+// ───────────────────────────── attack ─────────────────────────────
+
+/**
+ * The worst-case attack: search and budgets, the numbers by bucket, every metric's head–tail gap and
+ * tail slope (the gaps also in plain words), the outcomes, then the cheapest flips.
+ */
+function attackSection(report: Report, section: AttackSection): string[] {
+  const ci = confidenceLabel(report);
+  const o = section.overall;
+  const gaps = attackGapLines(report, section);
+  return [
+    '## Worst-case attack',
+    '',
+    `Search: ${SEARCH_WORDS[section.config.search]}; ${attackBudgets(section)}. Transformations: ${section.config.perturbations.map(escapeMarkdown).join(', ')}.`,
+    '',
+    `- **Attack success rate** ${attackRate(o.attackSuccessRate)}: ${o.flipped} of ${o.correct} correctly classified examples flipped`,
+    `- **Accuracy** ${attackCleanAccuracy(o)} clean (${o.correct} of ${o.examples}) → ${attackRate(o.accuracyUnderAttack)} under attack`,
+    `- **Edits to flip** mean ${attackNumber(o.editsToFlip.mean, editsNumber)}, median ${attackNumber(o.editsToFlip.median, medianNumber)}, ${attackRate(o.editsToFlip.shareOfWords)} of the words`,
+    `- **Queries** ${attackNumber(o.queriesPerExample, queriesNumber)} per attacked example`,
+    `- **Outcomes** ${outcomeLine(section)}`,
+    '',
+    `${attackLegend(report)}. Outcomes: ${OUTCOME_LEGEND}.`,
+    '',
+    '### Attack by bucket (head → tail)',
+    '',
+    `| Bucket | Train count | Classes | ${attackMetricHeaders(report)
+      .map((h) => h[0]!.toUpperCase() + h.slice(1))
+      .join(' | ')} |`,
+    `|---|---:|---:|---:|---:|${'---|'.repeat(6)}`,
+    ...attackBucketRows(report, section).map(({ bucket, classes, metrics }) => {
+      const cells = [
+        bucket ? escapeMarkdown(bucket.name) : '**All classes**',
+        bucket ? countRange(bucket.minCount, bucket.maxCount) : '',
+        String(classes),
+        ...attackMetricCells(metrics),
+      ];
+      return `| ${cells.join(' | ')} |`;
+    }),
+    '',
+    `| Attack metric | Head–tail gap [${ci}] | Buckets | Tail slope per ln(train count) [${ci}] | Slope weights each class by |`,
+    '|---|---|---|---|---|',
+    ...gaps.map((g) => {
+      const unit = GAP_UNITS[g.metric];
+      const cells = [
+        capitalize(ATTACK_METRIC_NAMES[g.metric]),
+        g.gap ? `${attackDifference(g.metric, g.gap.value, g.gap.ci)} ${unit}` : MISSING,
+        g.gap ? gapBuckets(g.gap, escapeMarkdown) : MISSING,
+        g.slope ? `${attackDifference(g.metric, g.slope.value, g.slope.ci)} ${unit}` : MISSING,
+        g.slope ? SLOPE_WEIGHT_WORDS[g.slope.weights] : MISSING,
+      ];
+      return `| ${cells.join(' | ')} |`;
+    }),
+    '',
+    `${ATTACK_GAP_LEGEND}. In words:`,
+    '',
+    ...gaps.map((g) => `- ${capitalize(escapeMarkdown(g.gapText))}`),
+    '',
+    ...cheapestFlipsSection(section),
+  ];
+}
+
+const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** Text between two marks ("~~", "**"); an empty replacement (a removed word) says so unmarked. */
+const marked = (text: string, mark: string): string => (text ? `${mark}${text}${mark}` : '(removed)');
+
+/** The record's text with the edited words struck through (`original`) or in bold (`adversarial`). */
+function markedText(record: AttackRecord, side: 'original' | 'adversarial'): string {
+  const mark = side === 'original' ? '~~' : '**';
+  return editSegments(record)
+    [side].map((seg) => {
+      const text = escapeMarkdown(seg.text);
+      // an empty replacement (a removed word) has nothing to mark: the original shows it struck
+      return seg.changed && text ? `${mark}${text}${mark}` : text;
+    })
+    .join('');
+}
+
+/** The flipped examples with the fewest edits: both texts marked, each edit with the gold probability after it. */
+function cheapestFlipsSection(section: AttackSection): string[] {
+  const flips = cheapestFlips(section.records, CHEAPEST_FLIPS);
+  const title = `### The ${CHEAPEST_FLIPS} cheapest flips`;
+  if (flips.length === 0) return [title, '', 'No example was flipped within the budgets.'];
+  return [
+    title,
+    '',
+    `Flipped examples, ${CHEAPEST_FLIPS_ORDER}. Edited words struck through in the original, in bold in the adversarial text; after each edit, the gold label's probability.`,
+    '',
+    '| # | Id | Gold → predicted | Edits · queries | Original | Adversarial | Edits in order (gold probability after) |',
+    '|---:|---|---|---:|---|---|---|',
+    ...flips.map((r, i) => {
+      const steps = r.edits.map(
+        (e, k) =>
+          `${k + 1}. ${marked(escapeMarkdown(e.before), '~~')} → ${marked(escapeMarkdown(e.after), '**')} (${escapeMarkdown(e.perturbation)}): ${pct(e.goldProb)}`,
+      );
+      const cells = [
+        String(i + 1),
+        escapeMarkdown(r.id),
+        `${escapeMarkdown(r.label)} → ${escapeMarkdown(r.finalPrediction)}`,
+        `${r.edits.length} · ${r.queries}`,
+        markedText(r, 'original'),
+        markedText(r, 'adversarial'),
+        [`gold ${pct(r.goldProb)} before any edit`, ...steps].join('<br>'),
+      ];
+      return `| ${cells.join(' | ')} |`;
+    }),
+  ];
 }

@@ -5,8 +5,26 @@
  * only ever added by this module, and only when asked.
  */
 import { POOLED } from '../measure/accumulator.ts';
-import type { BucketInfo, Metrics, Report, Result, Severity } from '../types.ts';
+import type { AttackSection, BucketInfo, Metrics, Report, Result, Severity } from '../types.ts';
 import { stripControls } from '../util/strings.ts';
+import {
+  attackBucketRows,
+  attackBudgets,
+  attackCleanAccuracy,
+  attackGapLines,
+  attackLegend,
+  attackMetricCells,
+  attackMetricHeaders,
+  attackNumber,
+  attackOnly,
+  attackRate,
+  editsNumber,
+  medianNumber,
+  OUTCOME_LEGEND,
+  outcomeLine,
+  queriesNumber,
+  SEARCH_WORDS,
+} from './attack-common.ts';
 import {
   bucketRows,
   classCount,
@@ -86,12 +104,17 @@ export function renderTerminal(report: Report, opts: TerminalOptions = {}): stri
   out.push(...header(report, width, paint));
 
   const ci = confidenceLabel(report);
-  const legends = [
-    `${DROP_DEFINITION}. In percentage points (pp), ${ci}; ${TOO_FEW_LEGEND}.`,
-    `${RATES_DEFINITION}. The headline head–tail comparison is on the ${GAP_METRIC_NAMES[headlineMetric(report)]}. ${GAP_TABLE_LEGEND}.`,
-  ];
+  const severities = severitiesOf(report);
+  // The perturbation legends only above perturbation results (an attack-only report has none).
+  const legends =
+    severities.length === 0
+      ? []
+      : [
+          `${DROP_DEFINITION}. In percentage points (pp), ${ci}; ${TOO_FEW_LEGEND}.`,
+          `${RATES_DEFINITION}. The headline head–tail comparison is on the ${GAP_METRIC_NAMES[headlineMetric(report)]}. ${GAP_TABLE_LEGEND}.`,
+        ];
   for (const legend of legends) out.push('', ...wrap(legend, width).map((l) => paint(l, 'dim')));
-  for (const severity of severitiesOf(report)) {
+  for (const severity of severities) {
     out.push('');
     out.push(paint(`Severity ${severity}`, 'bold'));
     out.push(...resultsTable(report, severity, width, paint));
@@ -106,6 +129,7 @@ export function renderTerminal(report: Report, opts: TerminalOptions = {}): stri
   out.push(...fairnessLines(report, width, paint));
   if (report.logitAdjusted) out.push('', ...logitAdjustedLines(report, paint));
   out.push(...variantLines(report, width, paint));
+  if (report.attack) out.push('', ...attackLines(report, report.attack, width, paint));
 
   if (report.warnings.length > 0) {
     out.push('');
@@ -131,10 +155,12 @@ function header(report: Report, width: number, paint: (t: string, s?: Style) => 
       'data',
       `${stripControls(c.data.path)} · ${c.data.n} examples · text field "${stripControls(c.data.textField)}", label field "${stripControls(c.data.labelField)}"`,
     ],
-    [
-      'perturbations',
-      `${c.perturbations.map(stripControls).join(', ')} · severities ${c.severities.join(', ')} · ${c.variants} variant(s) each · seed ${c.seed}`,
-    ],
+    attackOnly(report)
+      ? ['perturbations', `none (attack only) · seed ${c.seed}`]
+      : [
+          'perturbations',
+          `${c.perturbations.map(stripControls).join(', ')} · severities ${c.severities.join(', ')} · ${c.variants} variant(s) each · seed ${c.seed}`,
+        ],
     ['frequencies', `source: ${stripControls(c.frequencySource)} · buckets: ${bucketSummary(report)}`],
     [
       'bootstrap',
@@ -420,6 +446,71 @@ function variantLines(report: Report, width: number, paint: (t: string, s?: Styl
     paint,
   );
   return ['', ...t.lines, ...wrap(VARIANTS_LEGEND, width).map((l) => paint(l, 'dim'))];
+}
+
+/**
+ * The worst-case attack: the run's search and budgets, the overall numbers, a table by bucket, the
+ * head–tail gaps in plain words and the tail slopes, and how the attacks ended.
+ */
+function attackLines(report: Report, section: AttackSection, width: number, paint: Paint): string[] {
+  const o = section.overall;
+  const rows: [string, string][] = [
+    ['search', `${SEARCH_WORDS[section.config.search]}; ${attackBudgets(section)}`],
+    ['transformations', section.config.perturbations.map(stripControls).join(', ')],
+    [
+      'success rate',
+      `${attackRate(o.attackSuccessRate)}: ${o.flipped} of ${o.correct} correctly classified examples flipped`,
+    ],
+    [
+      'accuracy',
+      `${attackCleanAccuracy(o)} clean (${o.correct} of ${o.examples}) → ${attackRate(o.accuracyUnderAttack)} under attack`,
+    ],
+    [
+      'edits to flip',
+      `mean ${attackNumber(o.editsToFlip.mean, editsNumber)} · median ${attackNumber(o.editsToFlip.median, medianNumber)} · ${attackRate(o.editsToFlip.shareOfWords)} of the words`,
+    ],
+    ['queries', `${attackNumber(o.queriesPerExample, queriesNumber)} per attacked example`],
+    ['outcomes', outcomeLine(section)],
+  ];
+  const labelWidth = Math.max(...rows.map(([k]) => k.length)) + 2;
+  const lines = [paint('Worst-case attack', 'bold')];
+  for (const [key, value] of rows) {
+    wrap(value, width - labelWidth - 2).forEach((line, i) => {
+      lines.push(`  ${i === 0 ? paint(key.padEnd(labelWidth), 'cyan') : ' '.repeat(labelWidth)}${line}`);
+    });
+  }
+  const bucketTable = fittedTable(
+    ['bucket', 'train', 'classes', ...attackMetricHeaders(report)],
+    attackBucketRows(report, section).map(({ bucket, classes, metrics }): Cell[] => [
+      bucket
+        ? { text: truncate(stripControls(bucket.name), MAX_NAME_WIDTH) }
+        : { text: 'all classes', style: 'bold' },
+      { text: bucket ? countRange(bucket.minCount, bucket.maxCount) : '' },
+      { text: String(classes) },
+      ...attackMetricCells(metrics).map((text) => (text === MISSING ? missing() : { text })),
+    ]),
+    ['l', 'r', 'r', 'r', 'r', 'l', 'l', 'l', 'l', 'l', 'l'],
+    width - 2,
+    paint,
+  );
+  // A wrapped line's continuation is indented under its first line.
+  // "95 %" stays on one line (a no-break space while wrapping).
+  const hanging = (text: string, style?: Style): string[] =>
+    wrap(stripControls(text).replace(/ %/g, '\u00a0%'), width - 4).map((l, i) =>
+      paint((i === 0 ? l : `  ${l}`).replace(/\u00a0%/g, ' %'), style),
+    );
+  const gaps = attackGapLines(report, section).flatMap((g) => [
+    ...hanging(g.gapText, g.tailWorse ? 'red' : undefined),
+    ...hanging(g.slopeText),
+  ]);
+  const legend = `${attackLegend(report)}. Outcomes: ${OUTCOME_LEGEND}.`;
+  return [
+    ...lines,
+    '',
+    ...[paint('By bucket, head → tail', 'bold'), ...bucketTable, '', ...gaps].map(indent),
+    '',
+    ...wrap(legend, width).map((l) => paint(l, 'dim')),
+  ];
 }
 
 // ───────────────────────────── layout ─────────────────────────────
