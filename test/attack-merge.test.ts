@@ -134,24 +134,21 @@ describe('the verdict of a report with an attack', { timeout: 60_000 }, () => {
     const o = attack!.overall;
     expect(verdict).not.toContain('No perturbed variants');
     expect(verdict).toContain(
-      `The greedy attack (at most 20% of the words and 200 queries per example) flipped ${pct(o.attackSuccessRate.value!)} %`,
+      `Worst-case attack (greedy search, ≤ 20% of the words, ≤ 200 queries): ${o.flipped} of ${o.correct} correctly classified examples flipped (${pct(o.attackSuccessRate.value!)} %`,
     );
-    expect(verdict).toContain(`of the ${o.correct} correctly classified examples`);
-    expect(verdict).toContain(`mean ${o.editsToFlip.mean.value!.toFixed(2)}`);
-    expect(verdict).toContain(`accuracy under attack ${pct(o.accuracyUnderAttack.value!)} %`);
-    const gap = attack!.headTailGaps.attackSuccessRate!;
+    expect(verdict).toContain(`after ${o.editsToFlip.mean.value!.toFixed(2)} words changed on average`);
+    expect(verdict).toContain(`% → ${pct(o.accuracyUnderAttack.value!)} % under attack`);
+    const gap = attack!.headTailGaps.editsToFlip!;
     expect(gap.tail).toBe('few');
-    const rate = (b: string) => pct(attack!.buckets[b]!.attackSuccessRate.value!);
-    expect(verdict).toContain(
-      `Few-shot classes are flipped ${rate('few')} % of the time vs ${rate(gap.head)} % for`,
-    );
+    const mean = (b: string) => attack!.buckets[b]!.editsToFlip.mean.value!.toFixed(2);
+    expect(verdict).toContain(`${mean('few')} vs ${mean(gap.head)} words changed on average`);
   });
 
   it('a budget in words reads as such, and a model nothing can flip says so', async () => {
     const { verdict } = await attackRun({
       attack: { perturb: 'typo.delete', maxEdits: 1, search: 'random' },
     });
-    expect(verdict).toMatch(/^The random attack \(at most 1 word and 200 queries per example\) flipped /);
+    expect(verdict).toMatch(/^Worst-case attack \(random search, ≤ 1 word, ≤ 200 queries\): \d+ of \d+ /);
     const { attack, verdict: none } = await attackRun({
       model: {
         ...keywordClassifier(),
@@ -161,7 +158,7 @@ describe('the verdict of a report with an attack', { timeout: 60_000 }, () => {
       data: ROWS.filter((r) => r.label !== 'change_pin'),
     });
     expect(attack!.overall.correct).toBe(0);
-    expect(none).toMatch(/had nothing to flip: none of the \d+ examples was classified correctly\.$/);
+    expect(none).toMatch(/no example was classified correctly, so none was attacked\.$/);
   });
 
   it('audit --attack: the audit’s verdict, unchanged, then one sentence on the attack', async () => {
@@ -169,7 +166,7 @@ describe('the verdict of a report with an attack', { timeout: 60_000 }, () => {
     const withAttack = await attackRun(extra);
     const plain = await attackRun({ ...extra, attack: undefined });
     expect(plain.attack).toBeUndefined();
-    expect(withAttack.verdict.startsWith(`${plain.verdict} The greedy attack (`)).toBe(true);
+    expect(withAttack.verdict.startsWith(`${plain.verdict} Worst-case attack (greedy search`)).toBe(true);
     expect(withAttack.verdict.slice(plain.verdict.length + 1).split('. ').length).toBe(1);
   });
 });

@@ -31,7 +31,14 @@ import {
   ppCI,
   severitiesOf,
 } from './common.ts';
-import { describeFailedSlice, listEvidence, shortSlice, skippedByGate, whyNotEvaluated } from './explain.ts';
+import {
+  describeFailedSlice,
+  GATE_FLAGS,
+  listEvidence,
+  shortSlice,
+  skippedByGate,
+  whyNotEvaluated,
+} from './explain.ts';
 
 import { escapeMarkdown } from './markdown.ts';
 
@@ -197,9 +204,10 @@ function attackLine(report: Report, section: AttackSection): string {
 /** The gates' outcome: one line when all passed; otherwise the failed checks, at most `k` lines. */
 function gateLines(report: Pick<Report, 'buckets'>, gates: GateOutcome | undefined, k: number): string[] {
   if (!gatesWereSet(gates)) {
-    return [
-      '**Gates:** none set (`--max-drop`, `--max-tail-drop`, `--max-tail-break`, `--max-fairness-failure`); this run cannot fail.',
-    ];
+    const flags = Object.values(GATE_FLAGS)
+      .map((f) => `\`${f}\``)
+      .join(', ');
+    return [`**Gates:** none set (${flags}); this run cannot fail.`];
   }
   const limits = new Map<string, number>();
   for (const c of [...gates.checks, ...gates.skipped]) limits.set(c.name, c.limit);
