@@ -464,7 +464,8 @@ export const ATTACK_SEARCHES = ['greedy', 'random'] as const satisfies readonly 
 
 /**
  * How an example's attack ended: `flipped` (the prediction left the gold label), `max-edits` (the edit
- * budget was spent), `max-queries` (the query budget was spent), `exhausted` (every word was tried
+ * budget stopped it: a random walk spent it; the greedy search holds the budget's last edit for a flip
+ * and tried every remaining word as that edit), `max-queries` (the query budget was spent), `exhausted` (every word was tried
  * without a flip), `no-candidates` (no word could be edited: protected, too short, no synonym that
  * keeps the meaning), `misclassified` (wrong before any edit: not attacked).
  */

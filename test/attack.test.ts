@@ -156,7 +156,9 @@ describe('a model no budget can flip', () => {
         if (rec.label === 'a') {
           expect(CORRECT_UNFLIPPED).toContain(rec.outcome);
           if (rec.outcome === 'max-queries') expect(rec.queries).toBe(maxQueries);
-          if (rec.outcome === 'max-edits') expect(rec.edits).toHaveLength(rec.maxEdits);
+          // a random walk spends the edit budget; the greedy search holds its last edit for a flip
+          if (rec.outcome === 'max-edits')
+            expect(rec.edits).toHaveLength(search === 'random' ? rec.maxEdits : rec.maxEdits - 1);
         } else {
           expect(rec).toMatchObject({ outcome: 'misclassified', queries: 0, edits: [] });
         }
@@ -171,16 +173,44 @@ describe('a model no budget can flip', () => {
     },
   );
 
-  it('spends the edit budget when every edit helps: greedy keeps edits up to maxEdits', async () => {
+  it('when every edit helps, greedy keeps edits up to the last one of the budget, held back for a flip', async () => {
     const m = unflippableClassifier('attack-test:constant:edits', ['a', 'b'], vocabulary);
     const section = await attackOnly(m, rows, { maxEdits: '50%', maxQueries: 500 });
     for (const rec of section.records.filter((r) => r.label === 'a')) {
       expect(rec.outcome).toBe('max-edits');
-      expect(rec.edits).toHaveLength(rec.maxEdits);
+      expect(rec.edits).toHaveLength(rec.maxEdits - 1);
       // each kept edit lowered the gold probability
       const probs = [rec.goldProb, ...rec.edits.map((e) => e.goldProb)];
       for (let i = 1; i < probs.length; i++) expect(probs[i]!).toBeLessThan(probs[i - 1]!);
     }
+  });
+});
+
+describe('greedy search: the last edit of the budget is held for a flip', () => {
+  // logit(a) − logit(b): 3 with "alpha" and "delta" as written; losing "alpha" (deleted or misspelt)
+  // costs 2 (no flip), a misspelt "delta" costs 4 (a flip), a deleted one nothing — so "alpha" ranks
+  // first and only an edit of "delta" flips
+  const misspelt = (text: string, word: string): boolean =>
+    lettersOf(text).some((w) => w !== word && w.length >= 3 && w.slice(0, 2) === word.slice(0, 2));
+  const model = (): CountingClassifier =>
+    countingClassifier('attack-test:last-edit', ['a', 'b'], (text) => [
+      3 - (countWord(text, 'alpha') > 0 ? 0 : 2) - (misspelt(text, 'delta') ? 4 : 0),
+      0,
+    ]);
+  const rows = [{ id: 'l1', text: 'alpha bravo charlie delta', label: 'a' }];
+
+  it('with one edit allowed, the word that only lowers the gold probability is passed over for one that flips', async () => {
+    const rec = (await attackOnly(model(), rows, { maxEdits: 1 })).records[0]!;
+    expect(rec.maxEdits).toBe(1);
+    expect(rec.outcome).toBe('flipped');
+    expect(rec.edits).toHaveLength(1);
+    expect(rec.edits[0]!.before).toBe('delta');
+  });
+
+  it('with two, the first edit lowers it and the second flips', async () => {
+    const rec = (await attackOnly(model(), rows, { maxEdits: 2 })).records[0]!;
+    expect(rec.outcome).toBe('flipped');
+    expect(rec.edits.map((e) => e.before)).toEqual(['alpha', 'delta']);
   });
 });
 

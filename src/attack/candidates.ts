@@ -8,7 +8,8 @@
  *
  * Constraints kept here, before any model call: protected spans (built-in and `--protect`) are never
  * candidates, and a candidate of a perturbation with a meaning threshold (synonyms) must keep the
- * meaning on its own (similarity of the text with only that replacement ≥ the threshold). Candidates
+ * meaning on its own (similarity of the text with only that replacement ≥ the threshold), checked
+ * when a search first reaches its word (`admissible`). Candidates
  * depend only on (seed, perturbation, word index, text), never on the search path or other examples.
  */
 import { UsageError } from '../errors.ts';
@@ -47,8 +48,17 @@ export interface WordCandidate {
 export interface TextCandidates {
   /** every word of the text (the unit of the edit budget) */
   words: readonly AttackWord[];
-  /** per word index: its candidates in (perturbation, draw) order; [] when it cannot be edited */
+  /**
+   * per word index: the candidates proposed, in (perturbation, draw) order, before the meaning check;
+   * [] when the word cannot be edited
+   */
   candidates: readonly (readonly WordCandidate[])[];
+  /**
+   * The word's candidates that keep the meaning on their own (synonyms checked, typos exempt): checked
+   * when a search first reaches the word, then remembered — a search visits few words, so most are never
+   * checked at all.
+   */
+  admissible(word: number): Promise<readonly WordCandidate[]>;
 }
 
 /**
@@ -154,18 +164,35 @@ export async function textCandidates(
     for (const def of defs) {
       const threshold =
         opts.meaning && def.meaning && 'threshold' in def.meaning ? def.meaning.threshold : null;
-      const found = await wordReplacements(text, w, def, guard, opts);
-      for (const after of found) {
-        if (mine.some((c) => c.after === after)) continue;
-        if (threshold !== null) {
-          const single = text.slice(0, w.start) + after + text.slice(w.end);
-          if ((await opts.meaning!.similarity(text, single)) < threshold) continue;
-        }
-        mine.push({ perturbation: def.name, after, threshold });
+      for (const after of await wordReplacements(text, w, def, guard, opts)) {
+        if (!mine.some((c) => c.after === after)) mine.push({ perturbation: def.name, after, threshold });
       }
     }
   }
-  return { words, candidates };
+  const checked = new Map<number, Promise<WordCandidate[]>>();
+  const check = async (w: AttackWord): Promise<WordCandidate[]> => {
+    const out: WordCandidate[] = [];
+    for (const c of candidates[w.index]!) {
+      if (c.threshold !== null) {
+        const single = text.slice(0, w.start) + c.after + text.slice(w.end);
+        if ((await opts.meaning!.similarity(text, single)) < c.threshold) continue;
+      }
+      out.push(c);
+    }
+    return out;
+  };
+  return {
+    words,
+    candidates,
+    admissible(word) {
+      let found = checked.get(word);
+      if (!found) {
+        found = check(words[word]!);
+        checked.set(word, found);
+      }
+      return found;
+    },
+  };
 }
 
 /**

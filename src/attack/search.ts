@@ -8,7 +8,8 @@
  * - `greedySearch`: words ranked by importance (gold-probability drop when the word is deleted; one
  *   batch), then word by word in that order: the word's candidates scored CANDIDATE_ROUND at a time; a
  *   round with a flip ends the search (its flip leaving the least gold probability), else, once all are
- *   scored, the one that lowers the gold probability most is kept if it lowers it at all.
+ *   scored, the one that lowers the gold probability most is kept if it lowers it at all — except for
+ *   the last edit the budget allows, kept only if it flips (each remaining word is tried as that edit).
  * - `randomSearch`: the baseline. A walk takes the words in a random order and applies a random
  *   candidate of each, scoring after every edit, until it flips or has made `maxEdits` edits; then the
  *   next walk starts again from the original, until the query budget is spent.
@@ -105,6 +106,7 @@ class SearchState {
 /** Candidates of one word scored per model round in the greedy search. */
 export const CANDIDATE_ROUND = 4;
 
+/** Words with a proposed candidate (the meaning check on synonyms comes when the search reaches them). */
 function editableWords(cands: TextCandidates): AttackWord[] {
   return cands.words.filter((w) => cands.candidates[w.index]!.length > 0);
 }
@@ -138,12 +140,13 @@ export async function greedySearch(
   let current = original;
   let currentText = text;
   for (const { w } of order) {
-    if (chosen.size >= budget.maxEdits)
-      return { outcome: 'max-edits', queries: s.queries, edits, adversarial: currentText, final: current };
     if (s.queriesLeft <= 0)
       return { outcome: 'max-queries', queries: s.queries, edits, adversarial: currentText, final: current };
+    // The budget's last edit is worth making only if it flips: without a flip the search would end
+    // there, so each remaining word is tried as that last edit instead.
+    const lastEdit = chosen.size === budget.maxEdits - 1;
     const options: { perturbation: string; after: string; text: string; threshold: number | null }[] = [];
-    for (const c of cands.candidates[w.index]!) {
+    for (const c of await cands.admissible(w.index)) {
       const next = new Map(chosen).set(w.index, c.after);
       if (c.threshold !== null) {
         const t = new Map(thresholds).set(w.index, c.threshold);
@@ -175,7 +178,7 @@ export async function greedySearch(
     }
     if (best < 0) continue;
     const j = judged[best]!;
-    if (!bestFlips && j.goldProb >= current.goldProb) continue;
+    if (!bestFlips && (lastEdit || j.goldProb >= current.goldProb)) continue;
     const o = options[best]!;
     chosen.set(w.index, o.after);
     if (o.threshold !== null) thresholds.set(w.index, o.threshold);
@@ -185,8 +188,9 @@ export async function greedySearch(
     if (bestFlips)
       return { outcome: 'flipped', queries: s.queries, edits, adversarial: currentText, final: current };
   }
+  // every word tried: with the last edit of the budget held back for a flip, the edit budget is what ended it
   const outcome =
-    chosen.size >= budget.maxEdits ? 'max-edits' : s.queriesLeft <= 0 ? 'max-queries' : 'exhausted';
+    s.queriesLeft <= 0 ? 'max-queries' : chosen.size === budget.maxEdits - 1 ? 'max-edits' : 'exhausted';
   return { outcome, queries: s.queries, edits, adversarial: currentText, final: current };
 }
 
@@ -226,7 +230,9 @@ export async function randomSearch(
     let currentText = text;
     for (const w of rng.shuffle(editable)) {
       if (chosen.size >= budget.maxEdits || s.queriesLeft <= 0) break;
-      const c = rng.pick(cands.candidates[w.index]!);
+      const admissible = await cands.admissible(w.index);
+      if (admissible.length === 0) continue;
+      const c = rng.pick(admissible);
       const next = new Map(chosen).set(w.index, c.after);
       if (c.threshold !== null) {
         const t = new Map(thresholds).set(w.index, c.threshold);
