@@ -173,6 +173,15 @@ describe('a model no budget can flip', () => {
     },
   );
 
+  it('the greedy ranking takes at most half the query budget: a long text keeps queries for its edits', async () => {
+    const m = unflippableClassifier('attack-test:constant:ranking', ['a', 'b'], vocabulary);
+    const section = await attackOnly(m, rows, { maxQueries: 6 }, { batchSize: 10_000 });
+    const attacked = section.records.filter((r) => r.label === 'a');
+    // batch 0: the originals; batch 1: every example's deletion probes, at most 3 each
+    expect(m.batches[1]!.length).toBe(attacked.length * 3);
+    for (const rec of attacked) expect(rec.queries).toBe(6);
+  });
+
   it('when every edit helps, greedy keeps edits up to the last one of the budget, held back for a flip', async () => {
     const m = unflippableClassifier('attack-test:constant:edits', ['a', 'b'], vocabulary);
     const section = await attackOnly(m, rows, { maxEdits: '50%', maxQueries: 500 });

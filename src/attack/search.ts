@@ -123,12 +123,26 @@ export async function greedySearch(
   if (editable.length === 0)
     return { outcome: 'no-candidates', queries: 0, edits: [], adversarial: text, final: original };
 
-  // 1. importance: how much the gold probability falls without the word (unscored words rank last)
-  const probes = editable.map((w) => withoutWord(text, w.start, w.end));
-  const probed = await s.judge(probes);
-  const importance = editable.map((_, i) =>
-    probed[i] ? original.goldProb - probed[i]!.goldProb : -Infinity,
+  // 1. importance: how much the gold probability falls without the word. The ranking takes at most half
+  // the query budget, so a long text under a tight budget keeps queries for its edits; beyond that the
+  // longest words are probed (content words are long, "a", "to", "my" are not). Unprobed words rank last.
+  const probeLimit = Math.max(1, Math.floor(budget.maxQueries / 2));
+  const probedWords = new Set(
+    (editable.length <= probeLimit
+      ? editable
+      : [...editable]
+          .sort((a, b) => b.end - b.start - (a.end - a.start) || a.index - b.index)
+          .slice(0, probeLimit)
+    ).map((w) => w.index),
   );
+  const probes = editable.filter((w) => probedWords.has(w.index));
+  const probed = new Map<number, Judgement | undefined>();
+  const answers = await s.judge(probes.map((w) => withoutWord(text, w.start, w.end)));
+  for (let i = 0; i < probes.length; i++) probed.set(probes[i]!.index, answers[i]);
+  const importance = editable.map((w) => {
+    const j = probed.get(w.index);
+    return j ? original.goldProb - j.goldProb : -Infinity;
+  });
   const order = editable
     .map((w, i) => ({ w, i }))
     .sort((a, b) => importance[b.i]! - importance[a.i]! || a.w.index - b.w.index);
