@@ -442,7 +442,7 @@ function comparisonTables(
     );
   }
   console.log(
-    '\nEdits-to-flip (mean words changed over flipped examples, 95 % CI; median in brackets) by bucket:\n',
+    '\nEdits-to-flip (mean words changed over flipped examples, 95 % CI; in parentheses the median and the number flipped) by bucket:\n',
   );
   const buckets = runs.get(key('greedy', budgets[0]!))!.report.buckets.map((b) => b.name);
   console.log(`| budget | search | ${buckets.map((b) => `${b} (flipped)`).join(' | ')} | overall |`);

@@ -53,10 +53,10 @@ describe('intent classifier robustness', () => {
     // The worst case: for each correctly classified query, the greedy word-importance search looks for
     // one word whose typo or synonym flips the prediction (no perturbed audit: perturb: []).
     const attacked = await audit({ model: MODEL, data: HOLDOUT, perturb: [], attack: { maxEdits: 1 } });
-    // measured 0.818 [0.704, 0.933] (27 of 33; the few-shot intents 7 of 7): this tiny model is brittle
-    expect(attacked).toHaveMaxAttackSuccess(0.9);
-    // measured 0.125 [0.042, 0.188] (6 of 48 correct and not flipped)
-    expect(attacked).toHaveMinAccuracyUnderAttack(0.06);
+    // measured 0.879 [0.781, 0.970] (29 of 33; the few-shot intents 7 of 7): this tiny model is brittle
+    expect(attacked).toHaveMaxAttackSuccess(0.95);
+    // measured 0.083 [0.021, 0.146] (4 of 48 correct and not flipped)
+    expect(attacked).toHaveMinAccuracyUnderAttack(0.04);
   });
 
   it('ignores letter case entirely', async () => {

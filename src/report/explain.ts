@@ -138,26 +138,18 @@ export type SliceName =
   | Pick<AttackSlice, 'attack' | 'bucket' | 'class'>;
 
 export function describeSlice(slice: SliceName): string {
-  if (slice.attack !== undefined) {
-    const scope =
-      slice.bucket !== undefined
-        ? `, bucket "${slice.bucket}"`
-        : slice.class !== undefined
-          ? `, class "${slice.class}"`
-          : '';
-    return `worst-case attack${scope}`;
-  }
-  const where = slice.pooled
-    ? 'all perturbations pooled'
-    : slice.fairness !== undefined
-      ? `fairness slice ${slice.fairness} (${slice.perturbation})`
-      : slice.perturbation;
   const scope =
     slice.bucket !== undefined
       ? `, bucket "${slice.bucket}"`
       : slice.class !== undefined
         ? `, class "${slice.class}"`
         : '';
+  if (slice.attack !== undefined) return `worst-case attack${scope}`;
+  const where = slice.pooled
+    ? 'all perturbations pooled'
+    : slice.fairness !== undefined
+      ? `fairness slice ${slice.fairness} (${slice.perturbation})`
+      : slice.perturbation;
   return `${where}, severity ${slice.severity}${scope}`;
 }
 
