@@ -154,7 +154,7 @@ describe('tailcheck attack: runs', { timeout: 180_000 }, () => {
     const out = join(dir, 'bundled.json');
     const r = runCli(dir, ['attack', '--limit', '20', '--cache-dir', join(dir, 'cache'), '--json', out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('verdict: The greedy attack');
+    expect(r.stdout).toContain('verdict: Worst-case attack (greedy search');
     const report = readReport(out);
     expect(reportSchemaProblem(report)).toBeNull();
     expect(report.config.perturbations).toEqual([]);
@@ -165,7 +165,7 @@ describe('tailcheck attack: runs', { timeout: 180_000 }, () => {
     expect(report.attack!.config.perturbations.some((p) => p.startsWith('typo.'))).toBe(true);
     expect(report.attack!.overall.examples).toBe(20);
     expect(report.verdict).toMatch(
-      /^The greedy attack \(at most 20% of the words and 200 queries per example\)/,
+      /^Worst-case attack \(greedy search, ≤ 20% of the words, ≤ 200 queries\): \d+ of \d+ correctly classified/,
     );
   });
 
