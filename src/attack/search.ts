@@ -127,18 +127,14 @@ export async function greedySearch(
   // the query budget, so a long text under a tight budget keeps queries for its edits; beyond that the
   // longest words are probed (content words are long, "a", "to", "my" are not). Unprobed words rank last.
   const probeLimit = Math.max(1, Math.floor(budget.maxQueries / 2));
-  const probedWords = new Set(
-    (editable.length <= probeLimit
+  const probes =
+    editable.length <= probeLimit
       ? editable
       : [...editable]
           .sort((a, b) => b.end - b.start - (a.end - a.start) || a.index - b.index)
-          .slice(0, probeLimit)
-    ).map((w) => w.index),
-  );
-  const probes = editable.filter((w) => probedWords.has(w.index));
-  const probed = new Map<number, Judgement | undefined>();
+          .slice(0, probeLimit);
   const answers = await s.judge(probes.map((w) => withoutWord(text, w.start, w.end)));
-  for (let i = 0; i < probes.length; i++) probed.set(probes[i]!.index, answers[i]);
+  const probed = new Map(probes.map((w, i) => [w.index, answers[i]]));
   const importance = editable.map((w) => {
     const j = probed.get(w.index);
     return j ? original.goldProb - j.goldProb : -Infinity;
