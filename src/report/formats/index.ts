@@ -8,5 +8,6 @@ import json from './json.ts';
 import junit from './junit.ts';
 import markdown from './markdown.ts';
 import mdSummary from './md-summary.ts';
+import mitigation from './mitigation.ts';
 
-export const REPORT_FORMATS = [json, markdown, mdSummary, html, junit] as const;
+export const REPORT_FORMATS = [json, markdown, mdSummary, html, junit, mitigation] as const;
