@@ -65,9 +65,10 @@ describe('report format registry', () => {
       'md-summary',
       'html',
       'junit',
+      'mitigation-out',
     ]);
     const merge = reportOutputOptions({ merged: true, gates: false });
-    expect(Object.keys(merge)).toEqual(['json', 'md', 'md-summary', 'html']);
+    expect(Object.keys(merge)).toEqual(['json', 'md', 'md-summary', 'html', 'mitigation-out']);
     expect(merge.json).toEqual({
       type: 'string',
       nargs: 1,
