@@ -8,11 +8,10 @@
  * report/assemble.ts, so a report can always be recomputed from its `examples[]`.
  */
 
-import { resolveAttackPerturbations } from './attack/candidates.ts';
+import { CANDIDATES_PER_WORD, resolveAttackPerturbations } from './attack/candidates.ts';
 import {
   type AttackTarget,
   attackExamples,
-  CANDIDATES_PER_WORD,
   checkMaxQueries,
   DEFAULT_MAX_EDITS,
   DEFAULT_MAX_QUERIES,

@@ -158,12 +158,15 @@ export async function textCandidates(
   const words = attackWords(text);
   const guard = new ProtectedText(text, compileConstraints(opts.protect));
   const candidates: WordCandidate[][] = words.map(() => []);
+  // the meaning threshold a candidate of each perturbation must keep (null: typos, or the check is off)
+  const thresholds = defs.map((def) =>
+    opts.meaning && def.meaning && 'threshold' in def.meaning ? def.meaning.threshold : null,
+  );
   for (const w of words) {
     if (!guard.isFree(w.start, w.end)) continue;
     const mine = candidates[w.index]!;
-    for (const def of defs) {
-      const threshold =
-        opts.meaning && def.meaning && 'threshold' in def.meaning ? def.meaning.threshold : null;
+    for (const [d, def] of defs.entries()) {
+      const threshold = thresholds[d] ?? null;
       for (const after of await wordReplacements(text, w, def, guard, opts)) {
         if (!mine.some((c) => c.after === after)) mine.push({ perturbation: def.name, after, threshold });
       }

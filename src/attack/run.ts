@@ -13,7 +13,7 @@ import type { MeaningCheck } from '../perturb/meaning/check.ts';
 import type { Protection } from '../perturb/protect/constraints.ts';
 import type { AttackRecord, AttackSearch, PerturbationDefinition, Prediction } from '../types.ts';
 import { createRng, rngKey } from '../util/rng.ts';
-import { attackWords, CANDIDATES_PER_WORD, textCandidates } from './candidates.ts';
+import { attackWords, textCandidates } from './candidates.ts';
 import { greedySearch, type Judgement, randomSearch, type SearchIO } from './search.ts';
 
 /** Examples whose searches run side by side. */
@@ -82,8 +82,6 @@ export interface AttackTarget {
   prediction: string;
   goldProb: number;
 }
-
-export { CANDIDATES_PER_WORD };
 
 /** Attacks every target; records in the targets' order; `onProgress(done, total)` as each example finishes. */
 export async function attackExamples(
