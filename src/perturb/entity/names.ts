@@ -29,7 +29,7 @@
  */
 import { createRequire } from 'node:module';
 import { lexiconTags } from '../paraphrase.ts';
-import { isAllCaps, isSentenceStart } from '../text/index.ts';
+import { isAllCaps, isGraphemeBoundary, isSentenceStart } from '../text/index.ts';
 import { NAME_LEXICON, type NameEntry } from './names-lexicon.ts';
 import type { EntityKind, EntitySpan } from './spans.ts';
 
@@ -379,7 +379,10 @@ const cache = new Map<string, NameSpan[]>();
 export function findNameSpans(text: string): NameSpan[] {
   const hit = cache.get(text);
   if (hit) return hit;
-  const found = detect(text);
+  // a name that ends inside a grapheme cluster ("Москваa" + a joiner) cannot be replaced whole: never a name
+  const found = detect(text).filter(
+    (n) => isGraphemeBoundary(text, n.start) && isGraphemeBoundary(text, n.end),
+  );
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(text, found);
   return found;
