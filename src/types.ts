@@ -358,6 +358,11 @@ export interface VariantRecord {
   /** prediction after post-hoc logit adjustment (only with --logit-adjust) */
   adjustedPrediction?: string;
   adjustedGoldProb?: number;
+  /**
+   * the full probability vector in `config.model.labels` order, encoded (src/classify/score-codec.ts:
+   * "f32:<base64>"); on changed variants that are counted (not dropped) only
+   */
+  scores?: string;
 }
 
 export interface ExampleRecord {
@@ -371,6 +376,8 @@ export interface ExampleRecord {
   goldProb: number;
   adjustedPrediction?: string;
   adjustedGoldProb?: number;
+  /** the full probability vector in `config.model.labels` order, encoded like a variant's */
+  scores?: string;
   variants: VariantRecord[];
 }
 

@@ -12,6 +12,7 @@
 
 import { AnswerTextError, predictedIndex } from '../classify/predictions.ts';
 import type { PredictionRunner } from '../classify/runner.ts';
+import { encodeScores } from '../classify/score-codec.ts';
 import { ModelError } from '../errors.ts';
 import { adjustPrediction } from '../measure/logit-adjust.ts';
 import { perturbExamples } from '../perturb/engine.ts';
@@ -184,16 +185,29 @@ function recordBuilder(
         adjustedGoldProb: adj.probs[gold] as number,
       };
     };
-    const vrecs: VariantRecord[] = variants.map((v, k) => ({
-      perturbation: v.perturbation,
-      severity: v.severity,
-      variant: v.variant,
-      text: v.text,
-      changed: v.changed,
-      ...(v.similarity === undefined ? {} : { similarity: v.similarity }),
-      ...(v.dropped === undefined ? {} : { dropped: v.dropped }),
-      ...describe(variantPreds[k] as Prediction),
-    }));
-    return { id: ex.id, row: ex.line, text: ex.text, label, ...describe(original), variants: vrecs };
+    const vrecs: VariantRecord[] = variants.map((v, k) => {
+      const p = variantPreds[k] as Prediction;
+      return {
+        perturbation: v.perturbation,
+        severity: v.severity,
+        variant: v.variant,
+        text: v.text,
+        changed: v.changed,
+        ...(v.similarity === undefined ? {} : { similarity: v.similarity }),
+        ...(v.dropped === undefined ? {} : { dropped: v.dropped }),
+        ...describe(p),
+        // only where a measure reads them: an unchanged variant's are the original's, a dropped one is not counted
+        ...(v.changed && v.dropped === undefined ? { scores: encodeScores(p.scores) } : {}),
+      };
+    });
+    return {
+      id: ex.id,
+      row: ex.line,
+      text: ex.text,
+      label,
+      ...describe(original),
+      scores: encodeScores(original.scores),
+      variants: vrecs,
+    };
   };
 }

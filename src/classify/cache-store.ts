@@ -27,6 +27,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Prediction } from '../types.ts';
+import { packScores, scoreWidth, unpackScores } from './score-codec.ts';
 
 export const CACHE_FORMAT = 'predictions@2';
 
@@ -60,18 +61,8 @@ function checksum(h: string, l: number, key: 'f' | 'd', scores: string): string 
 
 /** One cache line (with its newline) for a text hash, its label index and its scores. */
 export function entryLine(h: string, l: number, scores: readonly number[]): string {
-  let key: 'f' | 'd';
-  let buf: Buffer;
-  if (scores.every((x) => Math.fround(x) === x || Number.isNaN(x))) {
-    key = 'f';
-    buf = Buffer.allocUnsafe(scores.length * 4);
-    for (let i = 0; i < scores.length; i++) buf.writeFloatLE(scores[i]!, i * 4);
-  } else {
-    key = 'd';
-    buf = Buffer.allocUnsafe(scores.length * 8);
-    for (let i = 0; i < scores.length; i++) buf.writeDoubleLE(scores[i]!, i * 8);
-  }
-  const encoded = buf.toString('base64');
+  const key = scoreWidth(scores) === 'f32' ? 'f' : 'd';
+  const encoded = packScores(scores, key === 'f' ? 'f32' : 'f64');
   return `${JSON.stringify({ h, l, [key]: encoded, c: checksum(h, l, key, encoded) })}\n`;
 }
 
@@ -119,15 +110,9 @@ export function parseLine(line: string, labels: number | undefined): ParsedLine 
   ) {
     return { kind: 'bad' };
   }
-  const width = key === 'f' ? 4 : 8;
-  const buf = Buffer.from(o[key] as string, 'base64');
-  if (buf.length % width !== 0 || (labels !== undefined && buf.length !== labels * width)) {
-    return { kind: 'bad' };
-  }
-  const size = buf.length / width;
-  if (l >= size) return { kind: 'bad' };
-  const scores = new Array<number>(size);
-  for (let i = 0; i < size; i++) scores[i] = width === 4 ? buf.readFloatLE(i * 4) : buf.readDoubleLE(i * 8);
+  const scores = unpackScores(o[key] as string, key === 'f' ? 'f32' : 'f64');
+  if (scores === undefined || (labels !== undefined && scores.length !== labels)) return { kind: 'bad' };
+  if (l >= scores.length) return { kind: 'bad' };
   return { kind: 'entry', h, l, scores };
 }
 
