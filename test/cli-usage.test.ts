@@ -143,7 +143,7 @@ describe('did you mean (item 7)', { timeout: 120_000 }, () => {
       'unknown command "perturbation" (did you mean tailcheck perturbations?)',
     );
     expect(usageError(['frobnicate'])).toContain(
-      'unknown command "frobnicate"; the commands are attack, audit, cache, compare, merge, perturb, perturbations, suite',
+      'unknown command "frobnicate"; the commands are attack, audit, augment, cache, compare, merge, perturb, perturbations, suite',
     );
     expect(usageError(['cache', 'inf'])).toContain(
       'unknown command "cache inf" (did you mean tailcheck cache info?)',

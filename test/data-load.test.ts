@@ -190,6 +190,16 @@ describe('readExamples: JSONL', () => {
     await loadError(path, { line: 2, field: 'id' });
   });
 
+  it('idField null: ids are row numbers and an id field passes through like any other (augment)', async () => {
+    const path = file(
+      'ids-as-fields.jsonl',
+      '{"id": "a", "text": "x", "label": "l"}\n{"id": "a", "text": "y", "label": "l"}\n{"text": "z", "label": "l"}\n',
+    );
+    const rows = await load(path, { idField: null });
+    expect(rows.map((r) => r.id)).toEqual(['0', '1', '2']);
+    expect(rows.map((r) => r.extra)).toEqual([{ id: 'a' }, { id: 'a' }, {}]);
+  });
+
   it('rejects invalid UTF-8 with its line', async () => {
     const bytes = Buffer.concat([
       Buffer.from('{"text": "fine", "label": "a"}\n{"text": "caf'),

@@ -63,8 +63,11 @@ export interface ReadExamplesOptions {
   name?: string;
   /** default true */
   requireLabel?: boolean;
-  /** default 'id' */
-  idField?: string;
+  /**
+   * default 'id'; null: the rows have no id field — ids are row numbers and a field named `id` passes
+   * through in `extra` like any other (`tailcheck augment`, where an id names a source row, not a copy)
+   */
+  idField?: string | null;
   /** called for every skipped row (empty or whitespace-only text) */
   onSkip?(reason: SkipReason, line: number, message: string): void;
 }
@@ -104,7 +107,7 @@ function idOf(value: unknown, record: RawRecord, path: string, field: string): s
 export async function* readExamples(source: string, opts: ReadExamplesOptions = {}): AsyncGenerator<Example> {
   const textField = opts.textField ?? 'text';
   const labelField = opts.labelField ?? 'label';
-  const idField = opts.idField ?? 'id';
+  const idField = opts.idField === undefined ? 'id' : opts.idField;
   const requireLabel = opts.requireLabel ?? true;
   const path = inputName(source, opts.name);
   const { format, guessed } = resolveFormat(opts.name ?? source, opts.format);
@@ -162,13 +165,13 @@ export async function* readExamples(source: string, opts: ReadExamplesOptions = 
       throw new InputError(what, { file: path, line, field: labelField });
     }
 
-    const id = idOf(fields[idField], record, path, idField);
+    const id = idField === null ? String(record.row) : idOf(fields[idField], record, path, idField);
     const seenAt = firstLineOfId.get(id);
     if (seenAt !== undefined) {
       throw new InputError(`duplicate id "${id}" (first used on line ${seenAt}); ids must be unique`, {
         file: path,
         line,
-        field: idField,
+        field: idField ?? undefined,
       });
     }
     firstLineOfId.set(id, line);

@@ -58,6 +58,28 @@ export interface MitigationPlan {
   classes: MitigationClass[];
 }
 
+/**
+ * Cui et al.'s per-class weight (1 − β) / (1 − βⁿ), unnormalised: the inverse of the effective number of
+ * samples of a class of `n` examples (n < 1 counts as 1). `classWeights` and `tailcheck augment` share it.
+ */
+export function effectiveNumberWeight(n: number, beta: number): number {
+  return (1 - beta) / (1 - beta ** Math.max(1, n));
+}
+
+/**
+ * A class's break rate over the severities a report measured, pooled: the mean of the per-severity
+ * rates weighted by their changed variants (`n`); null when no severity has a changed variant.
+ */
+export function pooledBreakRate(measured: Readonly<Record<string, MeasuredClass>>): number | null {
+  let n = 0;
+  let sum = 0;
+  for (const m of Object.values(measured)) {
+    n += m.n;
+    sum += m.n * m.breakRate;
+  }
+  return n === 0 ? null : sum / n;
+}
+
 /** `raw` scaled to sum to its length (the number of classes). */
 function normalised(raw: readonly number[]): number[] {
   const sum = raw.reduce((s, x) => s + x, 0);
@@ -72,7 +94,7 @@ export function classWeights(
   const counts = classes.map((c) => Math.max(1, c.trainCount));
   const effectiveNumber: Record<string, number[]> = {};
   for (const beta of EFFECTIVE_NUMBER_BETAS) {
-    effectiveNumber[String(beta)] = normalised(counts.map((n) => (1 - beta) / (1 - beta ** n)));
+    effectiveNumber[String(beta)] = normalised(counts.map((n) => effectiveNumberWeight(n, beta)));
   }
   const priors = logPriors(
     Object.fromEntries(classes.map((c) => [c.label, c.trainCount])),
